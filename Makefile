@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ntpool: out-of-tree build and the project's commands.
+#
+#   make [KDIR=...]     build ntpool/ntpool.ko (and the sample clients)
+#   make demo           the main job: build, boot Debian's kernel in QEMU,
+#                       load ntpool and a client, show what happens
+#   make check          install what is needed and run every test
+#
+# KDIR defaults to the running kernel's build tree.  On Debian, install
+# linux-headers-$(uname -r) or pass e.g.
+#   KDIR=/usr/src/linux-headers-6.12.<n>+deb12-amd64
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+NTPOOL_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KBUILD_FLAGS := -C $(KDIR) M=$(NTPOOL_DIR) CONFIG_NTPOOL=m
+
+.PHONY: all modules samples clean check demo kunit vmtest lint help \
+	check-kdir
+
+all: modules samples
+
+check-kdir:
+	@test -f $(KDIR)/Makefile || { \
+	  echo "ntpool: no kernel build tree at KDIR=$(KDIR)."; \
+	  echo "ntpool: install the headers (Debian: apt-get install linux-headers-\$$(uname -r))"; \
+	  echo "ntpool: or pass KDIR=/path/to/kernel/build, e.g."; \
+	  echo "ntpool:   make KDIR=/usr/src/linux-headers-6.12.<n>+deb12-amd64"; \
+	  exit 1; }
+
+modules: check-kdir
+	$(MAKE) $(KBUILD_FLAGS) modules
+
+samples: modules
+	$(MAKE) -C $(KDIR) M=$(NTPOOL_DIR)/tools/samples modules
+
+clean:
+	-$(MAKE) $(KBUILD_FLAGS) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M=$(NTPOOL_DIR)/tools/samples clean 2>/dev/null
+	rm -rf $(NTPOOL_DIR)/.out
+
+# The project's commands: each installs what it needs on Debian 12.
+check:
+	$(NTPOOL_DIR)/tools/test/check.sh
+
+demo:
+	$(NTPOOL_DIR)/tools/test/demo.sh
+
+kunit:
+	$(NTPOOL_DIR)/tools/test/kunit.sh
+
+vmtest:
+	$(NTPOOL_DIR)/tools/test/vmtest.sh
+
+lint:
+	$(NTPOOL_DIR)/tools/test/lint.sh
+
+help:
+	@sed -n '3,14p' $(NTPOOL_DIR)/Makefile

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntpool - kernel version differences, kept in one place.
+ *
+ * Linux 6.13 turned the namespace argument of EXPORT_SYMBOL_NS*() and
+ * MODULE_IMPORT_NS() from a bare identifier into a string literal.  Every
+ * export and import in ntpool goes through the two macros below so that the
+ * rest of the code is spelled once.
+ */
+#ifndef _NTPOOL_COMPAT_H
+#define _NTPOOL_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/export.h>
+#include <linux/module.h>
+#include <linux/mmzone.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define NTPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, "NTPOOL")
+#define NTPOOL_IMPORT_NS()	MODULE_IMPORT_NS("NTPOOL")
+#else
+#define NTPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, NTPOOL)
+#define NTPOOL_IMPORT_NS()	MODULE_IMPORT_NS(NTPOOL)
+#endif
+
+/*
+ * Largest page order the buddy allocator hands out: MAX_ORDER was exclusive
+ * before 6.4, inclusive from 6.4 and renamed MAX_PAGE_ORDER in 6.8.
+ */
+#if defined(MAX_PAGE_ORDER)
+#define NTPOOL_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define NTPOOL_MAX_PAGE_ORDER	MAX_ORDER
+#else
+#define NTPOOL_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+#endif /* _NTPOOL_COMPAT_H */

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exported entry points behind the NT routines of <ntpool/ntpool.h>:
+ * they turn POOL_FLAGS or a legacy POOL_TYPE into one ntpool_request,
+ * check it as NT does, and hand it to the small- or big-block allocator.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/ctype.h>
+#include <linux/string.h>
+#include "pool.h"
+#include "report.h"
+
+/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
+#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
+#define NTPOOL_TAG_BIG			0x20474942U	/* ' GIB' */
+
+#define POOL_FLAG_KIND_MASK \
+	(POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
+/* Required bits ntpool accepts; the rest fail the call as NT documents. */
+#define POOL_FLAG_SUPPORTED_REQUIRED \
+	(POOL_FLAG_USE_QUOTA | POOL_FLAG_UNINITIALIZED | \
+	 POOL_FLAG_CACHE_ALIGNED | POOL_FLAG_RAISE_ON_FAILURE | \
+	 POOL_FLAG_KIND_MASK)
+
+/* Legacy POOL_TYPE modifier bits that do not choose the pool. */
+#define POOL_TYPE_MODIFIERS \
+	(POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | POOL_RAISE_IF_ALLOCATION_FAILURE | \
+	 POOL_COLD_ALLOCATION | POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION | \
+	 NTPOOL_QUOTA_REQUEST)
+#define POOL_TYPE_SESSION		32
+#define POOL_TYPE_MUST_SUCCEED		2
+#define POOL_TYPE_CACHE_ALIGNED		4
+
+static u32 plain_tag(u32 tag)
+{
+	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
+}
+
+static void *allocate(struct ntpool_request *req)
+{
+	struct ntpool_pool *pool = &ntpool_pools[req->kind];
+	void *p;
+
+	req->client = ntpool_client_id(req->caller.module);
+	if (req->size <= NTPOOL_MAX_SMALL &&
+	    !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
+		p = ntpool_small_alloc(pool, req);
+		if (p && req->zero)
+			memset(p, 0, req->size);
+		return p;
+	}
+	return ntpool_big_alloc(pool, req);
+}
+
+/* Linux has no SEH: a "raised" failure is reported, then NULL returned. */
+static void *fail(const struct ntpool_request *req)
+{
+	if (req->raise)
+		ntpool_bugcheck(KMODE_EXCEPTION_NOT_HANDLED,
+				(u32)STATUS_INSUFFICIENT_RESOURCES,
+				req->caller.ip, req->size, req->tag,
+				&req->caller);
+	return NULL;
+}
+
+/* Paged pool may only be used where sleeping is allowed (IRQL <= APC). */
+static bool context_allows(const struct ntpool_request *req)
+{
+	if (req->kind != NTPOOL_PAGED || ntpool_can_sleep())
+		return true;
+	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ALLOC_IRQL,
+			ntpool_current_irql(), req->kind, req->size,
+			&req->caller);
+	return false;
+}
+
+static void *allocate_checked(struct ntpool_request *req, u32 nt_type)
+{
+	void *p;
+
+	if (!req->size) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ZERO_SIZE, 0,
+				nt_type, req->tag, &req->caller);
+		return NULL;
+	}
+	if (!context_allows(req))
+		return NULL;
+	p = allocate(req);
+	return p ? p : fail(req);
+}
+
+static gfp_t priority_gfp(EX_POOL_PRIORITY priority)
+{
+	/* The low bits only select special-pool placement. */
+	switch (priority & ~(LowPoolPrioritySpecialPoolUnderrun)) {
+	case LowPoolPriority:
+		return __GFP_NORETRY;
+	case HighPoolPriority:
+		return __GFP_HIGH;
+	default:
+		return __GFP_RETRY_MAYFAIL;
+	}
+}
+
+static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
+{
+	POOL_FLAGS required = flags & POOL_FLAG_REQUIRED_MASK;
+	POOL_FLAGS kind = flags & POOL_FLAG_KIND_MASK;
+
+	req->raise = flags & POOL_FLAG_RAISE_ON_FAILURE;
+	if (required & ~POOL_FLAG_SUPPORTED_REQUIRED)
+		return false;
+	if (hweight64(kind) != 1)
+		return false;
+	req->kind = kind == POOL_FLAG_PAGED ? NTPOOL_PAGED : NTPOOL_NONPAGED;
+	req->zero = !(flags & POOL_FLAG_UNINITIALIZED);
+	req->cache_aligned = flags & POOL_FLAG_CACHE_ALIGNED;
+	return true;
+}
+
+/**
+ * ntpool_allocate() - ExAllocatePool2() behind the inline wrapper
+ * @flags: POOL_FLAGS
+ * @size: bytes requested
+ * @tag: pool tag, non-zero
+ * @caller: the calling module and call site
+ *
+ * Unknown optional flags (the high 32 bits) are ignored; an unknown or
+ * unsupported required flag, a flag set that does not name exactly one pool
+ * kind, or tag 0 fails the call.  POOL_FLAG_USE_QUOTA is accepted, but no
+ * quota is charged yet (ExQueryPoolBlockSize() reports QuotaCharged FALSE).
+ *
+ * Return: the block or NULL.
+ */
+PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+		      struct ntpool_caller caller)
+{
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .caller = caller,
+		.gfp = priority_gfp(NormalPoolPriority),
+	};
+
+	if (!parse_pool_flags(flags, &req) || !tag)
+		return fail(&req);
+	return allocate_checked(&req, req.kind);
+}
+NTPOOL_EXPORT(ntpool_allocate);
+
+static bool legacy_tag_ok(u32 type, size_t size, u32 tag,
+			  const struct ntpool_caller *caller)
+{
+	u32 plain = plain_tag(tag);
+	unsigned int i;
+
+	if (!plain) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_TAG_ZERO, type, size,
+				caller->ip, caller);
+		return false;
+	}
+	if (plain == NTPOOL_TAG_BIG) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_TAG_BIG, type, size,
+				caller->ip, caller);
+		return false;
+	}
+	for (i = 0; i < 4; i++)
+		if (isalnum((plain >> (8 * i)) & 0xff))
+			return true;
+	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_TAG_NO_ALNUM, tag, type,
+			caller->ip, caller);
+	return false;
+}
+
+static bool parse_pool_type(u32 type, struct ntpool_request *req)
+{
+	u32 base = type & ~(POOL_TYPE_MODIFIERS | POOL_TYPE_SESSION);
+	bool quota = type & NTPOOL_QUOTA_REQUEST;
+
+	req->zero = type & POOL_ZERO_ALLOCATION;
+	req->raise = (type & POOL_RAISE_IF_ALLOCATION_FAILURE) ||
+		     (quota && !(type & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE));
+	if (base & ~(PagedPool | POOL_TYPE_CACHE_ALIGNED | POOL_TYPE_MUST_SUCCEED))
+		return false;
+	if (base == DontUseThisType)
+		return false;
+	if (base & POOL_TYPE_MUST_SUCCEED) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_MUST_SUCCEED, type,
+				req->size, req->tag, &req->caller);
+		return false;
+	}
+	req->kind = base & PagedPool ? NTPOOL_PAGED : NTPOOL_NONPAGED;
+	req->cache_aligned = base & POOL_TYPE_CACHE_ALIGNED;
+	return true;
+}
+
+/**
+ * ntpool_allocate_legacy() - the POOL_TYPE routines behind the wrappers
+ * @pool_type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from
+ *	the quota routines)
+ * @size: bytes requested
+ * @tag: pool tag
+ * @priority: EX_POOL_PRIORITY
+ * @caller: the calling module and call site
+ *
+ * Session pool types are served from the matching global pool (Linux has
+ * no sessions), must-succeed types are refused as modern NT does, and the
+ * tags NT rejects are reported.  Memory is zeroed only with
+ * POOL_ZERO_ALLOCATION.
+ *
+ * Return: the block or NULL.
+ */
+PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
+			     EX_POOL_PRIORITY priority,
+			     struct ntpool_caller caller)
+{
+	u32 type = pool_type;
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .caller = caller,
+		.gfp = priority_gfp(priority),
+	};
+
+	if (!parse_pool_type(type, &req))
+		return fail(&req);
+	if (!legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &caller))
+		return NULL;
+	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST);
+}
+NTPOOL_EXPORT(ntpool_allocate_legacy);
+
+static bool tag_matches(const struct ntpool_block *blk, void *p, u32 tag,
+			const struct ntpool_caller *caller)
+{
+	u32 stored = blk->big ? blk->big->tag : blk->hdr->pool_tag;
+
+	if (!tag || plain_tag(tag) == plain_tag(stored))
+		return true;
+	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, (unsigned long)p,
+			stored, tag, caller);
+	return false;
+}
+
+static bool free_context_allows(struct ntpool_pool *pool, void *p,
+				const struct ntpool_caller *caller)
+{
+	if (pool->kind != NTPOOL_PAGED || ntpool_can_sleep())
+		return true;
+	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_FREE_IRQL,
+			ntpool_current_irql(), pool->kind, (unsigned long)p,
+			caller);
+	return false;
+}
+
+static void big_forget_locked(struct ntpool_pool *pool, struct ntpool_big *big)
+{
+	xa_lock(&pool->pages);
+	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, big->va));
+	xa_unlock(&pool->pages);
+}
+
+/**
+ * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
+ * @caller: the calling module and call site
+ *
+ * Anything wrong with the request is reported with its bugcheck code and
+ * the block, if there is one, stays allocated.
+ */
+VOID ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_page *release = NULL;
+	struct ntpool_block blk;
+	unsigned long flags;
+
+	if (!pool) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+				(unsigned long)p, 0, 0, &caller);
+		return;
+	}
+	if (!free_context_allows(pool, p, &caller))
+		return;
+	spin_lock_irqsave(&pool->lock, flags);
+	if (!ntpool_find_block_locked(pool, p, &blk, &caller) ||
+	    !tag_matches(&blk, p, tag, &caller)) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return;
+	}
+	if (blk.big)
+		big_forget_locked(pool, blk.big);
+	else
+		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (blk.big)
+		ntpool_big_release(pool, blk.big);
+	if (release)
+		ntpool_page_release(pool, release);
+}
+NTPOOL_EXPORT(ntpool_free);
+
+/**
+ * ntpool_query_block_size() - ExQueryPoolBlockSize() behind the wrapper
+ * @p: the block
+ * @quota_charged: set to whether quota was charged for it (it never is yet)
+ * @caller: the calling module and call site
+ *
+ * Return: usable bytes of a small block (BlockSize minus the header), or
+ * a big block's size rounded up to whole pages; 0 (after a report) for a
+ * pointer that is not an allocated block.
+ */
+SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
+			       struct ntpool_caller caller)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_block blk;
+	unsigned long flags;
+	SIZE_T size = 0;
+
+	if (quota_charged)
+		*quota_charged = FALSE;
+	if (!pool) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+				(unsigned long)p, 0, 0, &caller);
+		return 0;
+	}
+	spin_lock_irqsave(&pool->lock, flags);
+	if (ntpool_find_block_locked(pool, p, &blk, &caller))
+		size = blk.big ? ntpool_big_pages(blk.big) << PAGE_SHIFT :
+		       (SIZE_T)(blk.hdr->block_size - 1) << NTPOOL_BLOCK_SHIFT;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return size;
+}
+NTPOOL_EXPORT(ntpool_query_block_size);

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntpool - the Windows NT executive pool for Linux kernel modules.
+ *
+ * Module setup and teardown.  The allocator is in small.c and big.c, the
+ * entry points in api.c, reports in report.c.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include "pool.h"
+
+static int __init ntpool_init(void)
+{
+	int err;
+
+	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED);
+	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED);
+	err = ntpool_clients_init();
+	if (err)
+		return err;
+	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
+		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
+	return 0;
+}
+
+static void __exit ntpool_exit(void)
+{
+	ntpool_clients_exit();
+	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
+	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
+	pr_info("NT pool gone, every page returned\n");
+}
+
+module_init(ntpool_init);
+module_exit(ntpool_exit);
+
+MODULE_DESCRIPTION("Windows NT executive pool API (ExAllocatePool*) for kernel modules");
+MODULE_LICENSE("GPL");

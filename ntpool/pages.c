@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where pool memory comes from: vmalloc for paged pool, alloc_pages (the
+ * direct map) for non-paged pool, and an xarray per pool that records every
+ * page ntpool owns, so that a pointer can be checked without touching memory
+ * ntpool does not own.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/hardirq.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "pool.h"
+
+struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
+
+/**
+ * ntpool_can_sleep() - may the current context sleep?
+ *
+ * Return: true in process context with preemption and interrupts enabled.
+ * Without CONFIG_PREEMPT_COUNT a held spinlock cannot be seen; only
+ * interrupt context and disabled interrupts are then detected.
+ */
+bool ntpool_can_sleep(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		return preemptible() && !rcu_preempt_depth();
+	return !in_interrupt() && !irqs_disabled();
+}
+
+/**
+ * ntpool_gfp() - GFP flags for memory that backs a request
+ * @req: the request
+ *
+ * Non-paged pool never sleeps where the caller may not; paged pool is only
+ * used where sleeping is allowed.  Failures are quiet: NT returns NULL.
+ *
+ * Return: the flags.
+ */
+gfp_t ntpool_gfp(const struct ntpool_request *req)
+{
+	gfp_t gfp = __GFP_NOWARN | req->gfp;
+
+	if (req->kind == NTPOOL_PAGED ||
+	    (IS_ENABLED(CONFIG_PREEMPT_COUNT) && ntpool_can_sleep()))
+		return gfp | GFP_KERNEL;
+	return gfp | GFP_ATOMIC;
+}
+
+/**
+ * ntpool_page_key() - xarray index of the page holding @addr
+ * @kind: pool that owns it
+ * @addr: any address in the page
+ *
+ * Direct-map pages are keyed by page frame number and vmalloc pages by
+ * their offset into the vmalloc area, which keeps the xarray shallow.
+ *
+ * Return: the index.
+ */
+unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr)
+{
+	if (kind == NTPOOL_PAGED)
+		return ((unsigned long)addr - VMALLOC_START) >> PAGE_SHIFT;
+	return PHYS_PFN(__pa(addr));
+}
+
+/**
+ * ntpool_pool_of() - the pool whose kind of memory @addr is in
+ * @addr: address passed by a caller
+ *
+ * Return: the paged pool for vmalloc addresses, the non-paged pool for
+ * direct-map addresses, NULL for anything else.  Whether the pool owns the
+ * page is for the caller to look up.
+ */
+struct ntpool_pool *ntpool_pool_of(const void *addr)
+{
+	if (is_vmalloc_addr(addr))
+		return &ntpool_pools[NTPOOL_PAGED];
+	if (virt_addr_valid(addr))
+		return &ntpool_pools[NTPOOL_NONPAGED];
+	return NULL;
+}
+
+/**
+ * ntpool_xa_insert() - record a page of the pool
+ * @xa: the pool's page xarray
+ * @key: from ntpool_page_key()
+ * @entry: tagged pointer to store
+ * @gfp: how to allocate xarray nodes
+ *
+ * Interrupts may be off for non-paged callers, so the blocking variant is
+ * only used when @gfp allows blocking (and interrupts are therefore on).
+ *
+ * Return: 0 or a negative errno.
+ */
+int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
+		     gfp_t gfp)
+{
+	unsigned long flags;
+	int err;
+
+	if (gfpflags_allow_blocking(gfp))
+		return xa_insert_irq(xa, key, entry, gfp);
+	xa_lock_irqsave(xa, flags);
+	err = __xa_insert(xa, key, entry, gfp);
+	xa_unlock_irqrestore(xa, flags);
+	return err;
+}
+
+static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp)
+{
+	struct page *page;
+
+	if (kind == NTPOOL_PAGED)
+		return __vmalloc(PAGE_SIZE, gfp);
+	page = alloc_page(gfp);
+	return page ? page_address(page) : NULL;
+}
+
+static void page_memory_free(enum ntpool_kind kind, void *base)
+{
+	if (kind == NTPOOL_PAGED)
+		vfree(base);
+	else
+		free_page((unsigned long)base);
+}
+
+static struct ntpool_page *page_cache_take(struct ntpool_pool *pool)
+{
+	struct ntpool_page *pg = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (pool->nr_empty) {
+		pg = list_first_entry(&pool->empty_pages, struct ntpool_page,
+				      empty_link);
+		list_del_init(&pg->empty_link);
+		pool->nr_empty--;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return pg;
+}
+
+/**
+ * ntpool_page_get() - a wholly free page for small blocks
+ * @pool: the pool that needs it
+ * @gfp: from ntpool_gfp()
+ *
+ * Takes a page from the empty-page cache, or a new one from the system,
+ * recorded in the pool's xarray with an empty block-start bitmap.  The
+ * caller formats it under the pool lock.
+ *
+ * Return: the page or NULL.
+ */
+struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp)
+{
+	struct ntpool_page *pg = page_cache_take(pool);
+
+	if (pg)
+		return pg;
+	pg = kmalloc(sizeof(*pg), gfp & ~__GFP_ZERO);
+	if (!pg)
+		return NULL;
+	pg->base = page_memory_alloc(pool->kind, gfp & ~__GFP_ZERO);
+	if (!pg->base)
+		goto free_pg;
+	INIT_LIST_HEAD(&pg->empty_link);
+	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
+	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pool->kind, pg->base),
+			     xa_tag_pointer(pg, NTPOOL_XA_SMALL), gfp))
+		goto free_memory;
+	atomic_long_inc(&pool->nr_small_pages);
+	return pg;
+
+free_memory:
+	page_memory_free(pool->kind, pg->base);
+free_pg:
+	kfree(pg);
+	return NULL;
+}
+
+/**
+ * ntpool_page_cache_put() - keep a wholly free page for reuse, if there is
+ *	room
+ * @pool: its pool, locked
+ * @pg: the page; its block-start bitmap is cleared here
+ *
+ * Return: true if cached; false if the caller must release it.
+ */
+bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	lockdep_assert_held(&pool->lock);
+	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
+	if (pool->nr_empty >= NTPOOL_EMPTY_PAGE_CACHE)
+		return false;
+	list_add(&pg->empty_link, &pool->empty_pages);
+	pool->nr_empty++;
+	return true;
+}
+
+static void page_forget(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	unsigned long flags;
+
+	xa_lock_irqsave(&pool->pages, flags);
+	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, pg->base));
+	xa_unlock_irqrestore(&pool->pages, flags);
+}
+
+/**
+ * ntpool_page_release() - give a wholly free page back to the system
+ * @pool: its pool, not locked
+ * @pg: the page, no longer on any list
+ */
+void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	page_forget(pool, pg);
+	atomic_long_dec(&pool->nr_small_pages);
+	page_memory_free(pool->kind, pg->base);
+	kfree(pg);
+}
+
+/**
+ * ntpool_pool_init() - set up an empty pool
+ * @pool: the pool
+ * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
+ */
+void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
+{
+	unsigned int i;
+
+	spin_lock_init(&pool->lock);
+	pool->kind = kind;
+	pool->name = kind == NTPOOL_PAGED ? "Paged" : "Nonpaged";
+	xa_init_flags(&pool->pages, XA_FLAGS_LOCK_IRQ);
+	bitmap_zero(pool->nonempty, NTPOOL_PAGE_UNITS);
+	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
+		INIT_LIST_HEAD(&pool->free_lists[i]);
+	INIT_LIST_HEAD(&pool->empty_pages);
+	pool->nr_empty = 0;
+	atomic_long_set(&pool->nr_small_pages, 0);
+	atomic_long_set(&pool->nr_big_pages, 0);
+}
+
+/**
+ * ntpool_pool_destroy() - give every page of a pool back to the system
+ * @pool: the pool; nobody may use it any more
+ *
+ * Called when ntpool unloads, which the module loader allows only once no
+ * client imports its symbols.
+ */
+void ntpool_pool_destroy(struct ntpool_pool *pool)
+{
+	unsigned long key;
+	void *entry;
+
+	xa_for_each(&pool->pages, key, entry) {
+		if (xa_pointer_tag(entry) == NTPOOL_XA_BIG) {
+			ntpool_big_release(pool, xa_untag_pointer(entry));
+		} else {
+			struct ntpool_page *pg = xa_untag_pointer(entry);
+
+			page_memory_free(pool->kind, pg->base);
+			kfree(pg);
+		}
+	}
+	xa_destroy(&pool->pages);
+	atomic_long_set(&pool->nr_small_pages, 0);
+	pool->nr_empty = 0;
+	INIT_LIST_HEAD(&pool->empty_pages);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The x64 _POOL_HEADER, as ntpool writes it in front of every small block.
+ *
+ * Field use (what NT documents, and what ntpool adds):
+ *  PreviousSize  BlockSize of the block before this one in the page, in
+ *                16-byte units; 0 for the first block of a page.
+ *  PoolIndex     ntpool: id of the client module that allocated the block
+ *                (see client.c); 0 in free blocks.
+ *  BlockSize     size of this block in 16-byte units, header included.
+ *  PoolType      0 for a free block; for an allocated one the pool type + 1,
+ *                where the pool type is NonPagedPool (0) or PagedPool (1),
+ *                plus 4 when the block was requested cache aligned.
+ *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
+ *                of the block that was freed last, as NT's !pool shows.
+ *  ProcessBilled 8 bytes, no process is billed (quota charging does not use
+ *                the header).  ntpool stores the number of bytes requested in
+ *                its first 16 bits (AllocatorBackTraceIndex); the rest is 0.
+ *
+ * A free block of two or more units holds a list_head right after its
+ * header (NT's LIST_ENTRY); a free block of one unit is header only and is
+ * on no list until a neighbour is freed and absorbs it.
+ */
+#ifndef _NTPOOL_POOL_HEADER_H
+#define _NTPOOL_POOL_HEADER_H
+
+#include <linux/build_bug.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+
+#define NTPOOL_BLOCK_SHIFT	4
+#define NTPOOL_BLOCK_SIZE	(1U << NTPOOL_BLOCK_SHIFT)
+#define NTPOOL_PAGE_UNITS	(PAGE_SIZE >> NTPOOL_BLOCK_SHIFT)
+/* BlockSize is one byte: the largest block is one unit short of a page. */
+#define NTPOOL_MAX_BLOCK_UNITS	(NTPOOL_PAGE_UNITS - 1)
+/* Largest small request: 4064 bytes with 4 KiB pages, as POOL_MAX_ALLOC. */
+#define NTPOOL_MAX_SMALL	(PAGE_SIZE - 2 * NTPOOL_BLOCK_SIZE)
+/* A cache-aligned block may need up to this many units in front of it. */
+#define NTPOOL_ALIGN_UNITS	(L1_CACHE_BYTES / NTPOOL_BLOCK_SIZE - 1)
+#define NTPOOL_MAX_SMALL_ALIGNED \
+	(PAGE_SIZE - L1_CACHE_BYTES)
+
+#define NTPOOL_HDR_TYPE_CACHE_ALIGNED	4
+
+struct ntpool_header {
+	union {
+		struct {
+			u8 previous_size;
+			u8 pool_index;
+			u8 block_size;
+			u8 pool_type;
+		};
+		u32 ulong1;
+	};
+	u32 pool_tag;
+	union {
+		void *process_billed;
+		struct {
+			u16 allocator_backtrace_index;
+			u16 pool_tag_hash;
+		};
+	};
+};
+
+static_assert(sizeof(struct ntpool_header) == NTPOOL_BLOCK_SIZE);
+static_assert(offsetof(struct ntpool_header, block_size) == 2);
+static_assert(offsetof(struct ntpool_header, pool_type) == 3);
+static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
+static_assert(offsetof(struct ntpool_header, process_billed) == 8);
+static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
+
+static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
+{
+	return hdr->pool_type == 0;
+}
+
+static inline void *ntpool_hdr_to_block(struct ntpool_header *hdr)
+{
+	return hdr + 1;
+}
+
+static inline struct ntpool_header *ntpool_block_to_hdr(const void *block)
+{
+	return (struct ntpool_header *)block - 1;
+}
+
+/* The free-list link a free block of two or more units carries. */
+static inline struct list_head *ntpool_hdr_link(struct ntpool_header *hdr)
+{
+	return (struct list_head *)(hdr + 1);
+}
+
+static inline struct ntpool_header *ntpool_link_to_hdr(struct list_head *link)
+{
+	return (struct ntpool_header *)link - 1;
+}
+
+static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)
+{
+	return hdr->allocator_backtrace_index;
+}
+
+/* Units a request of @size bytes needs, header included. */
+static inline unsigned int ntpool_units_for(size_t size)
+{
+	return DIV_ROUND_UP(size, NTPOOL_BLOCK_SIZE) + 1;
+}
+
+#endif /* _NTPOOL_POOL_HEADER_H */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Bugcheck-style problem reports.  Every misuse ntpool detects goes through
+ * ntpool_bugcheck(), which prints it the way WinDbg's !analyze -v shows a
+ * bugcheck and then applies the on_violation policy.
+ */
+#ifndef _NTPOOL_REPORT_H
+#define _NTPOOL_REPORT_H
+
+#include <linux/types.h>
+#include <ntpool/ntpool.h>
+
+/* Bugcheck codes */
+#define BAD_POOL_HEADER				0x19
+#define KMODE_EXCEPTION_NOT_HANDLED		0x1E
+#define BAD_POOL_CALLER				0xC2
+
+/* BAD_POOL_CALLER (0xC2) Arg1 values */
+#define NTPOOL_C2_ZERO_SIZE			0x00
+#define NTPOOL_C2_ALREADY_FREE			0x07
+#define NTPOOL_C2_ALLOC_IRQL			0x08
+#define NTPOOL_C2_FREE_IRQL			0x09
+#define NTPOOL_C2_WRONG_TAG			0x0A
+#define NTPOOL_C2_BAD_ADDRESS			0x99
+#define NTPOOL_C2_MUST_SUCCEED			0x9A
+#define NTPOOL_C2_TAG_ZERO			0x9B
+#define NTPOOL_C2_TAG_BIG			0x9C
+#define NTPOOL_C2_TAG_NO_ALNUM			0x9D
+
+/* BAD_POOL_HEADER (0x19) Arg1 values */
+#define NTPOOL_19_SIZE_MISMATCH			0x05
+#define NTPOOL_19_PREVIOUS_TOO_LARGE		0x06
+#define NTPOOL_19_FIRST_NOT_ALIGNED		0x07
+#define NTPOOL_19_SIZE_ZERO			0x08
+#define NTPOOL_19_SIZE_TOO_LARGE		0x09
+
+/* IRQL values ntpool reports for Linux contexts (see Documentation/). */
+#define PASSIVE_LEVEL	0
+#define DISPATCH_LEVEL	2
+#define CLOCK_LEVEL	13
+
+/**
+ * struct ntpool_bugcheck - one report
+ * @code: bugcheck code
+ * @args: Arg1..Arg4
+ */
+struct ntpool_bugcheck {
+	u32 code;
+	u64 args[4];
+};
+
+enum ntpool_policy {
+	NTPOOL_POLICY_PANIC,
+	NTPOOL_POLICY_WARN,
+	NTPOOL_POLICY_REPORT,
+};
+
+void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
+		     const struct ntpool_caller *caller);
+unsigned int ntpool_current_irql(void);
+const char *ntpool_bugcheck_name(u32 code);
+
+/* Name of the KUnit resource that collects reports instead of printing. */
+#define NTPOOL_KUNIT_REPORTS	"ntpool_reports"
+
+/**
+ * struct ntpool_report_log - reports caught while a KUnit test runs
+ * @count: how many reports arrived
+ * @last: the most recent one
+ */
+struct ntpool_report_log {
+	unsigned int count;
+	struct ntpool_bugcheck last;
+};
+
+#endif /* _NTPOOL_REPORT_H */
