@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for ntpool's test and demo scripts (sourced, not run).
+# Everything expensive lives in a cache outside the clone, keyed by version:
+#   $NTPOOL_CACHE (default ~/.cache/ntpool)
+
+set -euo pipefail
+
+NTPOOL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NTPOOL_CACHE=${NTPOOL_CACHE:-$HOME/.cache/ntpool}
+NTPOOL_OUT=${NTPOOL_OUT:-$NTPOOL_DIR/.out}
+mkdir -p "$NTPOOL_CACHE" "$NTPOOL_OUT"
+
+log() { echo "ntpool: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Debian packages each part needs.
+PKGS_BUILD="make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod"
+PKGS_KERNELS="linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-headers-amd64 linux-image-amd64"
+PKGS_VM="qemu-system-x86 busybox-static cpio gzip"
+PKGS_KUNIT="linux-source-6.12 python3 xz-utils"
+PKGS_LINT="sparse"
+
+# Install the Debian packages that are missing (apt-get update at most once).
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	if [ -z "${NTPOOL_APT_UPDATED:-}" ]; then
+		$sudo apt-get update -qq >&2
+		export NTPOOL_APT_UPDATED=1
+	fi
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+# Kernel release (uname -r) of the newest installed Debian kernel of a series.
+kernel_release() {
+	local series=$1 f
+	f=$(ls -d /usr/src/linux-headers-"$series".*-amd64 2>/dev/null |
+		sort -V | tail -n 1)
+	[ -n "$f" ] || die "no linux-headers for $series installed"
+	basename "$f" | sed 's/^linux-headers-//'
+}
+
+kdir_for() { echo "/usr/src/linux-headers-$1"; }
+vmlinuz_for() { echo "/boot/vmlinuz-$1"; }
+
+# Build ntpool and the samples for one kernel release, out of the tree, in
+# a copy of the sources so that builds for several kernels do not collide.
+# Prints the directory holding ntpool.ko and the samples' .ko files.
+build_for() {
+	local krel=$1 dir="$NTPOOL_OUT/build-$1"
+	mkdir -p "$dir"
+	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
+		(cd "$dir" && tar -xf -)
+	make -s -C "$dir" KDIR="$(kdir_for "$krel")" all >&2 ||
+		die "build against $krel failed"
+	echo "$dir"
+}
