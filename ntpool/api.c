@@ -37,9 +37,15 @@ static u32 plain_tag(u32 tag)
 	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
 }
 
-static void *allocate(struct ntpool_request *req)
+/**
+ * ntpool_pool_alloc() - allocate from one pool
+ * @pool: the pool
+ * @req: a checked request
+ *
+ * Return: the block or NULL.
+ */
+void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 {
-	struct ntpool_pool *pool = &ntpool_pools[req->kind];
 	void *p;
 
 	req->client = ntpool_client_id(req->caller.module);
@@ -86,7 +92,7 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type)
 	}
 	if (!context_allows(req))
 		return NULL;
-	p = allocate(req);
+	p = ntpool_pool_alloc(&ntpool_pools[req->kind], req);
 	return p ? p : fail(req);
 }
 
@@ -145,7 +151,7 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		return fail(&req);
 	return allocate_checked(&req, req.kind);
 }
-NTPOOL_EXPORT(ntpool_allocate);
+EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
 
 static bool legacy_tag_ok(u32 type, size_t size, u32 tag,
 			  const struct ntpool_caller *caller)
@@ -181,7 +187,7 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 		     (quota && !(type & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE));
 	if (base & ~(PagedPool | POOL_TYPE_CACHE_ALIGNED | POOL_TYPE_MUST_SUCCEED))
 		return false;
-	if (base == DontUseThisType)
+	if (base == DontUseThisType || base == MaxPoolType)
 		return false;
 	if (base & POOL_TYPE_MUST_SUCCEED) {
 		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_MUST_SUCCEED, type,
@@ -225,7 +231,7 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 		return NULL;
 	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST);
 }
-NTPOOL_EXPORT(ntpool_allocate_legacy);
+EXPORT_SYMBOL_NS_GPL(ntpool_allocate_legacy, NTPOOL_NS);
 
 static bool tag_matches(const struct ntpool_block *blk, void *p, u32 tag,
 			const struct ntpool_caller *caller)
@@ -258,6 +264,43 @@ static void big_forget_locked(struct ntpool_pool *pool, struct ntpool_big *big)
 }
 
 /**
+ * ntpool_pool_free() - free a block of one pool, after checking it
+ * @pool: the pool
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 to skip the check
+ * @caller: who frees it, for reports
+ *
+ * Anything wrong with the request is reported with its bugcheck code and
+ * the block, if there is one, stays allocated.
+ *
+ * Return: true if the block was freed.
+ */
+bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
+		      const struct ntpool_caller *caller)
+{
+	struct ntpool_page *release = NULL;
+	struct ntpool_block blk;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
+	    !tag_matches(&blk, p, tag, caller)) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return false;
+	}
+	if (blk.big)
+		big_forget_locked(pool, blk.big);
+	else
+		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (blk.big)
+		ntpool_big_release(pool, blk.big);
+	if (release)
+		ntpool_page_release(pool, release);
+	return true;
+}
+
+/**
  * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
  * @p: the block
  * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
@@ -269,34 +312,16 @@ static void big_forget_locked(struct ntpool_pool *pool, struct ntpool_big *big)
 VOID ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
-	struct ntpool_page *release = NULL;
-	struct ntpool_block blk;
-	unsigned long flags;
 
 	if (!pool) {
 		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
 				(unsigned long)p, 0, 0, &caller);
 		return;
 	}
-	if (!free_context_allows(pool, p, &caller))
-		return;
-	spin_lock_irqsave(&pool->lock, flags);
-	if (!ntpool_find_block_locked(pool, p, &blk, &caller) ||
-	    !tag_matches(&blk, p, tag, &caller)) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return;
-	}
-	if (blk.big)
-		big_forget_locked(pool, blk.big);
-	else
-		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	if (blk.big)
-		ntpool_big_release(pool, blk.big);
-	if (release)
-		ntpool_page_release(pool, release);
+	if (free_context_allows(pool, p, &caller))
+		ntpool_pool_free(pool, p, tag, &caller);
 }
-NTPOOL_EXPORT(ntpool_free);
+EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
 
 /**
  * ntpool_query_block_size() - ExQueryPoolBlockSize() behind the wrapper
@@ -330,4 +355,4 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return size;
 }
-NTPOOL_EXPORT(ntpool_query_block_size);
+EXPORT_SYMBOL_NS_GPL(ntpool_query_block_size, NTPOOL_NS);

@@ -71,6 +71,7 @@ static unsigned int add_client(struct module *key, struct module *mod)
 u8 ntpool_client_id(struct module *mod)
 {
 	struct module *key = mod ? mod : NTPOOL_KERNEL_CLIENT;
+	/* Pairs with add_client(): entries below nr_clients are complete. */
 	unsigned int id = find_client(key, smp_load_acquire(&nr_clients));
 
 	return id ? id : add_client(key, mod);
@@ -84,11 +85,13 @@ u8 ntpool_client_id(struct module *mod)
  */
 const char *ntpool_client_name(u8 id)
 {
+	/* Pairs with add_client(): entries below nr_clients are complete. */
 	if (!id || id >= smp_load_acquire(&nr_clients))
 		return "unknown";
 	return clients[id].name;
 }
 
+#ifdef CONFIG_MODULES
 static int client_module_event(struct notifier_block *nb, unsigned long event,
 			       void *data)
 {
@@ -127,3 +130,14 @@ void ntpool_clients_exit(void)
 {
 	unregister_module_notifier(&client_module_nb);
 }
+#else
+/* Without module support every caller is built in: nothing comes or goes. */
+int ntpool_clients_init(void)
+{
+	return 0;
+}
+
+void ntpool_clients_exit(void)
+{
+}
+#endif

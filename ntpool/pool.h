@@ -100,7 +100,7 @@ struct ntpool_big {
  * @nr_big_pages: pages held by big blocks
  */
 struct ntpool_pool {
-	spinlock_t lock;
+	spinlock_t lock;	/* see the locking note at the top */
 	enum ntpool_kind kind;
 	const char *name;
 	struct xarray pages;
@@ -157,14 +157,19 @@ struct ntpool_block {
 	struct ntpool_big *big;
 };
 
+bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
+			      struct ntpool_block *blk,
+			      const struct ntpool_caller *caller);
+
+/* api.c: allocation and free on one pool, behind the NT entry points */
+void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
+bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
+		      const struct ntpool_caller *caller);
+
 /* client.c: the modules that call ntpool */
 u8 ntpool_client_id(struct module *mod);
 const char *ntpool_client_name(u8 id);
 int ntpool_clients_init(void);
 void ntpool_clients_exit(void);
-
-bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
-			      struct ntpool_block *blk,
-			      const struct ntpool_caller *caller);
 
 #endif /* _NTPOOL_POOL_H */

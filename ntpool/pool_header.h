@@ -31,7 +31,7 @@
 #include <linux/types.h>
 
 #define NTPOOL_BLOCK_SHIFT	4
-#define NTPOOL_BLOCK_SIZE	(1U << NTPOOL_BLOCK_SHIFT)
+#define NTPOOL_BLOCK_SIZE	16U
 #define NTPOOL_PAGE_UNITS	(PAGE_SIZE >> NTPOOL_BLOCK_SHIFT)
 /* BlockSize is one byte: the largest block is one unit short of a page. */
 #define NTPOOL_MAX_BLOCK_UNITS	(NTPOOL_PAGE_UNITS - 1)
@@ -65,6 +65,7 @@ struct ntpool_header {
 };
 
 static_assert(sizeof(struct ntpool_header) == NTPOOL_BLOCK_SIZE);
+static_assert(NTPOOL_BLOCK_SIZE == 1U << NTPOOL_BLOCK_SHIFT);
 static_assert(offsetof(struct ntpool_header, block_size) == 2);
 static_assert(offsetof(struct ntpool_header, pool_type) == 3);
 static_assert(offsetof(struct ntpool_header, pool_tag) == 4);

@@ -29,6 +29,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/resource.h>
 #endif
+#include "pool.h"
 #include "report.h"
 
 static int on_violation = NTPOOL_POLICY_WARN;
@@ -71,7 +72,7 @@ static const struct code_text codes[] = {
 	{ BAD_POOL_HEADER, "BAD_POOL_HEADER",
 	  "The pool is already corrupt at the time of the current request." },
 	{ KMODE_EXCEPTION_NOT_HANDLED, "KMODE_EXCEPTION_NOT_HANDLED",
-	  "An exception was raised in kernel mode and nothing handled it; Linux has no SEH, so ntpool reports it and the call returns NULL." },
+	  "A kernel-mode exception was not handled (ntpool: the call returned NULL)." },
 	{ BAD_POOL_CALLER, "BAD_POOL_CALLER",
 	  "The current thread is making a bad pool request." },
 };
@@ -183,9 +184,7 @@ unsigned int ntpool_current_irql(void)
 {
 	if (in_hardirq() || in_nmi() || irqs_disabled())
 		return CLOCK_LEVEL;
-	if (in_atomic())
-		return DISPATCH_LEVEL;
-	return PASSIVE_LEVEL;
+	return ntpool_can_sleep() ? PASSIVE_LEVEL : DISPATCH_LEVEL;
 }
 
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)

@@ -124,9 +124,12 @@ static struct ntpool_header *carve(struct ntpool_pool *pool,
 		.allocator_backtrace_index = req->size,
 	};
 	__set_bit(unit, pg->block_starts);
-	if (suffix)
+	if (suffix) {
 		make_free(pool, pg, unit + units, suffix, units, req->tag);
-	link_next(pg, unit + units, suffix ? suffix : units);
+		link_next(pg, unit + units, suffix);
+	} else {
+		link_next(pg, unit, units);
+	}
 	return hdr;
 }
 

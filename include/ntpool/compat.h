@@ -4,8 +4,8 @@
  *
  * Linux 6.13 turned the namespace argument of EXPORT_SYMBOL_NS*() and
  * MODULE_IMPORT_NS() from a bare identifier into a string literal.  Every
- * export and import in ntpool goes through the two macros below so that the
- * rest of the code is spelled once.
+ * export and import in ntpool names its namespace as NTPOOL_NS, which is
+ * spelled for the kernel it is built against.
  */
 #ifndef _NTPOOL_COMPAT_H
 #define _NTPOOL_COMPAT_H
@@ -15,12 +15,10 @@
 #include <linux/module.h>
 #include <linux/mmzone.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define NTPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, "NTPOOL")
-#define NTPOOL_IMPORT_NS()	MODULE_IMPORT_NS("NTPOOL")
+#if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
+#define NTPOOL_NS	NTPOOL
 #else
-#define NTPOOL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, NTPOOL)
-#define NTPOOL_IMPORT_NS()	MODULE_IMPORT_NS(NTPOOL)
+#define NTPOOL_NS	"NTPOOL"
 #endif
 
 /*
@@ -29,10 +27,10 @@
  */
 #if defined(MAX_PAGE_ORDER)
 #define NTPOOL_MAX_PAGE_ORDER	MAX_PAGE_ORDER
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define NTPOOL_MAX_PAGE_ORDER	MAX_ORDER
-#else
+#elif KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
 #define NTPOOL_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#else
+#define NTPOOL_MAX_PAGE_ORDER	MAX_ORDER
 #endif
 
 #endif /* _NTPOOL_COMPAT_H */

@@ -25,7 +25,7 @@
 
 #ifndef NTPOOL_BUILD
 /* Clients import the namespace that ntpool exports its symbols in. */
-NTPOOL_IMPORT_NS();
+MODULE_IMPORT_NS(NTPOOL_NS);
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -34,17 +34,26 @@ NTPOOL_IMPORT_NS();
 
 #define VOID void
 typedef char CHAR;
-typedef unsigned char UCHAR, *PUCHAR;
-typedef unsigned short USHORT, *PUSHORT;
-typedef int LONG, *PLONG;
-typedef unsigned int ULONG, *PULONG;
+typedef unsigned char UCHAR;
+typedef UCHAR *PUCHAR;
+typedef unsigned short USHORT;
+typedef USHORT *PUSHORT;
+typedef int LONG;
+typedef LONG *PLONG;
+typedef unsigned int ULONG;
+typedef ULONG *PULONG;
 typedef long long LONG64;
-typedef unsigned long long ULONG64, *PULONG64;
-typedef unsigned long ULONG_PTR, *PULONG_PTR;
-typedef ULONG_PTR SIZE_T, *PSIZE_T;
+typedef unsigned long long ULONG64;
+typedef ULONG64 *PULONG64;
+typedef unsigned long ULONG_PTR;
+typedef unsigned long *PULONG_PTR;
+typedef ULONG_PTR SIZE_T;
+typedef SIZE_T *PSIZE_T;
 typedef void *PVOID;
-typedef void *HANDLE, **PHANDLE;
-typedef UCHAR BOOLEAN, *PBOOLEAN;
+typedef void *HANDLE;
+typedef HANDLE *PHANDLE;
+typedef UCHAR BOOLEAN;
+typedef BOOLEAN *PBOOLEAN;
 typedef ULONG LOGICAL;
 typedef LONG NTSTATUS;
 

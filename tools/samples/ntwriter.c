@@ -10,7 +10,7 @@
 #include <linux/printk.h>
 #include <ntpool/ntpool.h>
 
-#define WRITER_TAG		'WrB1'
+#define WRITER_TAG		('WrB1')
 #define WRITER_MAX_LENGTH	10000
 
 static unsigned int writes = 200;
@@ -55,7 +55,7 @@ static NTSTATUS WriteBuffered(ULONG Index, ULONG Length, SIZE_T *Total)
 		goto corrupt;
 
 	if (Index == 0)
-		pr_info("ntwriter: write 0: %u bytes in paged pool at %px (vmalloc: %s), block size %zu\n",
+		pr_info("ntwriter: write 0: %u bytes in paged pool at %p (vmalloc: %s), block size %zu\n",
 			Length, Buffer, is_vmalloc_addr(Buffer) ? "yes" : "no",
 			(size_t)ExQueryPoolBlockSize(Buffer, &Quota));
 	*Total += Length;
@@ -84,8 +84,8 @@ static NTSTATUS DriverEntry(void)
 			return Status;
 		}
 	}
-	pr_info("ntwriter: DriverEntry: %u writes, %zu bytes staged in 'WrB1' buffers of 1..%u bytes, all verified and freed\n",
-		writes, (size_t)Total, WRITER_MAX_LENGTH);
+	pr_info("ntwriter: %s: %u writes, %zu bytes staged in 'WrB1' buffers of 1..%u bytes, all verified and freed\n",
+		__func__, writes, (size_t)Total, WRITER_MAX_LENGTH);
 	return STATUS_SUCCESS;
 }
 

@@ -23,3 +23,12 @@ check "rmmod ntpool is refused while a client imports it" \
 check "rmmod ntwriter" rmmod ntwriter
 check "rmmod ntpool" rmmod ntpool
 check "ntpool is unloaded" sh -c '! in_modules ntpool 2>/dev/null && ! grep -q "^ntpool " /proc/modules'
+
+# Misuse, in report mode: reported, refused, and the pool stays usable.
+check "insmod ntpool on_violation=report" \
+	insmod /modules/ntpool.ko on_violation=report
+check "insmod ntmisuse (wrong tag, bad pointer, double free, tag 0)" \
+	insmod /modules/ntmisuse.ko
+check "insmod ntwriter after the misuse" insmod /modules/ntwriter.ko writes=50
+check "rmmod ntwriter ntmisuse" rmmod ntwriter ntmisuse
+check "rmmod ntpool after the misuse" rmmod ntpool

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "ntpool_alloc": the block layout and the allocator itself,
+ * on private pools so that every page's contents are known.
+ */
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include "ntpool_kunit.h"
+
+#define TEST_TAG	('cllA')	/* shows as "Allc" */
+
+static struct ntpool_header *hdr_of(void *p)
+{
+	return ntpool_block_to_hdr(p);
+}
+
+static void header_layout(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_PAGED);
+	u8 *p = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *raw = p - NTPOOL_BLOCK_SIZE;
+
+	KUNIT_EXPECT_EQ(test, sizeof(struct ntpool_header), 16);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* The first block of a fresh page: header at offset 0. */
+	KUNIT_EXPECT_EQ(test, offset_in_page(raw), 0UL);
+	KUNIT_EXPECT_EQ(test, raw[0], 0);			/* PreviousSize */
+	KUNIT_EXPECT_NE(test, raw[1], 0);			/* PoolIndex */
+	KUNIT_EXPECT_EQ(test, raw[2], 8);			/* BlockSize */
+	KUNIT_EXPECT_EQ(test, raw[3], PagedPool + 1);		/* PoolType */
+	KUNIT_EXPECT_EQ(test, memcmp(raw + 4, "Allc", 4), 0);	/* PoolTag */
+	KUNIT_EXPECT_EQ(test, raw[8] | raw[9] << 8, 100);	/* bytes asked */
+	/* The rest of the page is one free block behind it. */
+	KUNIT_EXPECT_EQ(test, raw[128 + 0], 8);
+	KUNIT_EXPECT_EQ(test, raw[128 + 2], 248);
+	KUNIT_EXPECT_EQ(test, raw[128 + 3], 0);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p));
+}
+
+static void carve_and_coalesce(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	u8 *a = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *b = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *c = ntpool_test_alloc(pool, 100, TEST_TAG);
+	struct ntpool_header *base;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_PTR_EQ(test, (void *)b, (void *)(a + 128));
+	KUNIT_ASSERT_PTR_EQ(test, (void *)c, (void *)(b + 128));
+	base = hdr_of(a);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages), 1L);
+
+	/* Free a: a free block of 8 units at the start; b still points at it. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(base));
+	KUNIT_EXPECT_EQ(test, base->block_size, 8);
+	KUNIT_EXPECT_EQ(test, hdr_of(b)->previous_size, 8);
+
+	/* Free c: it merges with the free tail into one block of 240 units. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
+	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(hdr_of(c)));
+	KUNIT_EXPECT_EQ(test, hdr_of(c)->block_size, 240);
+	KUNIT_EXPECT_FALSE(test, test_bit(24, pool->nonempty) &&
+			   list_empty(&pool->free_lists[24]));
+
+	/* A new 100-byte block reuses the 8-unit hole at the start. */
+	a = ntpool_test_alloc(pool, 100, TEST_TAG);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)hdr_of(a), (void *)base);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+
+	/* Free b: everything merges, the page is wholly free and cached. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_EQ(test, pool->nr_empty, 1u);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages), 1L);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(pool->nonempty, NTPOOL_PAGE_UNITS));
+
+	/* The cached page is reused for the next request. */
+	a = ntpool_test_alloc(pool, 4064, TEST_TAG);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)hdr_of(a), (void *)base);
+	KUNIT_EXPECT_EQ(test, hdr_of(a)->block_size, 255);
+	KUNIT_EXPECT_EQ(test, pool->nr_empty, 0u);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+}
+
+static void one_unit_remainders(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	struct ntpool_walk walk = {};
+	u8 *a = ntpool_test_alloc(pool, 4064, TEST_TAG);
+	u8 *b;
+
+	/* 255 units of a page: the last unit is a header-only free block. */
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, ntpool_walk_pool(test, pool, &walk), 1u);
+	KUNIT_EXPECT_EQ(test, walk.blocks, 2u);
+	KUNIT_EXPECT_EQ(test, walk.free_blocks, 1u);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+
+	/* A split that would leave one unit hands that unit to the block. */
+	a = ntpool_test_alloc(pool, 2000, TEST_TAG);	/* 126 units */
+	b = ntpool_test_alloc(pool, 2048, TEST_TAG);	/* 129 of 130 units */
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, hdr_of(a)->block_size, 126);
+	KUNIT_EXPECT_EQ(test, hdr_of(b)->block_size, 130);
+	memset(&walk, 0, sizeof(walk));
+	KUNIT_EXPECT_EQ(test, ntpool_walk_pool(test, pool, &walk), 1u);
+	KUNIT_EXPECT_EQ(test, walk.blocks, 2u);
+	KUNIT_EXPECT_EQ(test, walk.free_blocks, 0u);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+}
+
+static void pages_go_back(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	void *p[40];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ntpool_test_alloc(pool, 3000, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages),
+			(long)ARRAY_SIZE(p));
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[i]));
+	/* Only the bounded cache of empty pages is kept. */
+	KUNIT_EXPECT_EQ(test, pool->nr_empty, NTPOOL_EMPTY_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages),
+			(long)NTPOOL_EMPTY_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, xa_empty(&pool->pages), false);
+
+	/* Big blocks hold their pages until freed, then give them back. */
+	p[0] = ntpool_test_alloc(pool, 5 * PAGE_SIZE + 1, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_big_pages), 6L);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[0]));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_big_pages), 0L);
+}
+
+/* Deterministic pseudo-random numbers for the randomised cases. */
+static u32 next_rand(struct rnd_state *rnd, u32 below)
+{
+	return prandom_u32_state(rnd) % below;
+}
+
+static void fill(u8 *p, size_t size, u32 seed)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		p[i] = (u8)(seed + i * 7);
+}
+
+static bool intact(const u8 *p, size_t size, u32 seed)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (p[i] != (u8)(seed + i * 7))
+			return false;
+	return true;
+}
+
+struct live_block {
+	u8 *p;
+	size_t size;
+	u32 seed;
+};
+
+#define STRESS_LIVE	300
+#define STRESS_OPS	6000
+
+/* Random sizes: mostly small, some big, biased towards small blocks. */
+static size_t random_size(struct rnd_state *rnd)
+{
+	switch (next_rand(rnd, 8)) {
+	case 0:
+		return 1 + next_rand(rnd, 4 * PAGE_SIZE);
+	case 1:
+		return 4000 + next_rand(rnd, 100);
+	default:
+		return 1 + next_rand(rnd, 512);
+	}
+}
+
+static void random_walks(struct kunit *test, enum ntpool_kind kind)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, kind);
+	struct live_block *live;
+	struct rnd_state rnd;
+	unsigned int i, n = 0, corrupt = 0;
+	struct ntpool_walk walk = {};
+
+	live = kunit_kcalloc(test, STRESS_LIVE, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	prandom_seed_state(&rnd, 0x4e54504f4f4cULL + kind);
+	for (i = 0; i < STRESS_OPS; i++) {
+		bool do_alloc = n < STRESS_LIVE && (n == 0 || next_rand(&rnd, 100) < 55);
+
+		if (do_alloc) {
+			struct live_block *b = &live[n];
+
+			b->size = random_size(&rnd);
+			b->seed = prandom_u32_state(&rnd);
+			b->p = ntpool_test_alloc(pool, b->size, TEST_TAG);
+			KUNIT_ASSERT_NOT_NULL(test, b->p);
+			fill(b->p, b->size, b->seed);
+			n++;
+		} else {
+			unsigned int k = next_rand(&rnd, n);
+
+			corrupt += !intact(live[k].p, live[k].size, live[k].seed);
+			KUNIT_ASSERT_TRUE(test, ntpool_test_free(pool, live[k].p));
+			live[k] = live[--n];
+		}
+		if (i % 1000 == 999) {
+			ntpool_walk_pool(test, pool, &walk);
+			KUNIT_ASSERT_EQ(test, corrupt, 0u);
+		}
+	}
+	/* Every live small block is accounted for by the page walks. */
+	memset(&walk, 0, sizeof(walk));
+	ntpool_walk_pool(test, pool, &walk);
+	{
+		unsigned int small_units = 0;
+
+		for (i = 0; i < n; i++)
+			if (live[i].size <= NTPOOL_MAX_SMALL)
+				small_units += hdr_of(live[i].p)->block_size;
+		KUNIT_EXPECT_EQ(test, walk.allocated_units, small_units);
+	}
+	for (i = 0; i < n; i++) {
+		corrupt += !intact(live[i].p, live[i].size, live[i].seed);
+		KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, live[i].p));
+	}
+	KUNIT_EXPECT_EQ(test, corrupt, 0u);
+	KUNIT_EXPECT_LE(test, atomic_long_read(&pool->nr_small_pages),
+			(long)NTPOOL_EMPTY_PAGE_CACHE);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_big_pages), 0L);
+}
+
+static void stress_nonpaged(struct kunit *test)
+{
+	random_walks(test, NTPOOL_NONPAGED);
+}
+
+static void stress_paged(struct kunit *test)
+{
+	random_walks(test, NTPOOL_PAGED);
+}
+
+/* The global pools, through the NT API, after the other cases ran. */
+static void global_pools_walk(struct kunit *test)
+{
+	struct ntpool_walk walk = {};
+	void *p[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(i & 1 ? POOL_FLAG_PAGED : POOL_FLAG_NON_PAGED,
+				       16 * i + 1, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i += 2)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+	ntpool_walk_pool(test, &ntpool_pools[NTPOOL_NONPAGED], &walk);
+	ntpool_walk_pool(test, &ntpool_pools[NTPOOL_PAGED], &walk);
+	KUNIT_EXPECT_GE(test, walk.blocks, ARRAY_SIZE(p) / 2);
+	for (i = 1; i < ARRAY_SIZE(p); i += 2)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+}
+
+static struct kunit_case ntpool_alloc_cases[] = {
+	KUNIT_CASE(header_layout),
+	KUNIT_CASE(carve_and_coalesce),
+	KUNIT_CASE(one_unit_remainders),
+	KUNIT_CASE(pages_go_back),
+	KUNIT_CASE(stress_nonpaged),
+	KUNIT_CASE(stress_paged),
+	KUNIT_CASE(global_pools_walk),
+	{}
+};
+
+static struct kunit_suite ntpool_alloc_suite = {
+	.name = "ntpool_alloc",
+	.test_cases = ntpool_alloc_cases,
+};
+
+kunit_test_suite(ntpool_alloc_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the ntpool allocator");
+MODULE_LICENSE("GPL");

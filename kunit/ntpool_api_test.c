@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "ntpool_api": the NT routines of <ntpool/ntpool.h> as a
+ * client calls them, on ntpool's global pools.
+ */
+#include <kunit/test.h>
+#include <linux/hrtimer.h>
+#include <linux/completion.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include "ntpool_kunit.h"
+
+#define TEST_TAG	('tseT')	/* shows as "Test" */
+
+static struct ntpool_header *hdr_of(void *p)
+{
+	return ntpool_block_to_hdr(p);
+}
+
+static bool in_big_table(void *p)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
+
+	return entry && xa_pointer_tag(entry) == NTPOOL_XA_BIG;
+}
+
+static void paged_pool_is_vmalloc(struct kunit *test)
+{
+	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 100, TEST_TAG);
+	void *big = ExAllocatePool2(POOL_FLAG_PAGED, 3 * PAGE_SIZE, TEST_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(big));
+	KUNIT_EXPECT_EQ(test, hdr_of(p)->pool_type, PagedPool + 1);
+	ExFreePoolWithTag(p, TEST_TAG);
+	ExFreePoolWithTag(big, TEST_TAG);
+}
+
+static void nonpaged_pool_is_direct_map(struct kunit *test)
+{
+	void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TEST_TAG);
+	void *x = ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE, 100, TEST_TAG);
+	void *big = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, TEST_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_TRUE(test, virt_addr_valid(p));
+	KUNIT_EXPECT_TRUE(test, virt_addr_valid(x));
+	KUNIT_EXPECT_TRUE(test, virt_addr_valid(big));
+	KUNIT_EXPECT_EQ(test, hdr_of(p)->pool_type, NonPagedPool + 1);
+	ExFreePool(p);
+	ExFreePool(x);
+	ExFreePool(big);
+}
+
+static void small_big_boundary(struct kunit *test)
+{
+	u8 *small = ExAllocatePool2(POOL_FLAG_NON_PAGED, 4064, TEST_TAG);
+	u8 *big = ExAllocatePool2(POOL_FLAG_NON_PAGED, 4065, TEST_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_FALSE(test, in_big_table(small));
+	KUNIT_EXPECT_EQ(test, hdr_of(small)->block_size, 255);
+	KUNIT_EXPECT_EQ(test, hdr_of(small)->pool_tag, (u32)TEST_TAG);
+	KUNIT_EXPECT_TRUE(test, in_big_table(big));
+	KUNIT_EXPECT_TRUE(test, PAGE_ALIGNED(big));
+	memset(small, 0x5a, 4064);
+	memset(big, 0xa5, 4065);
+	ExFreePoolWithTag(small, TEST_TAG);
+	ExFreePoolWithTag(big, TEST_TAG);
+}
+
+static const size_t sizes[] = { 1, 15, 16, 17, 31, 32, 48, 63, 64, 100, 255,
+				256, 1000, 2047, 2048, 4000, 4032, 4033, 4064 };
+
+static void alignment_and_page_bounds(struct kunit *test)
+{
+	void *p[ARRAY_SIZE(sizes)];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned long a;
+
+		p[i] = ExAllocatePool2(i & 1 ? POOL_FLAG_PAGED : POOL_FLAG_NON_PAGED,
+				       sizes[i], TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		a = (unsigned long)p[i];
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED(a, 16));
+		/* A small block never crosses a page boundary. */
+		KUNIT_EXPECT_EQ(test, a & PAGE_MASK,
+				(a + sizes[i] - 1) & PAGE_MASK);
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+}
+
+static void cache_aligned(struct kunit *test)
+{
+	void *p[ARRAY_SIZE(sizes) * 3];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p[n++] = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_CACHE_ALIGNED,
+					 sizes[i], TEST_TAG);
+		p[n++] = ExAllocatePoolWithTag(PagedPoolCacheAligned, sizes[i],
+					       TEST_TAG);
+		p[n++] = ExAllocatePoolWithTag(NonPagedPoolNxCacheAligned,
+					       sizes[i], TEST_TAG);
+	}
+	for (i = 0; i < n; i++) {
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[i],
+						   L1_CACHE_BYTES));
+		memset(p[i], 0x11, sizes[i / 3]);
+	}
+	for (i = 0; i < n; i++)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+}
+
+/* Allocate, dirty and free, so that the next block of that size is dirty. */
+static void dirty_pool(POOL_FLAGS kind, size_t size)
+{
+	void *p = ExAllocatePool2(kind | POOL_FLAG_UNINITIALIZED, size, TEST_TAG);
+
+	if (p) {
+		memset(p, 0xee, size);
+		ExFreePool(p);
+	}
+}
+
+static bool all_bytes(const u8 *p, size_t size, u8 value)
+{
+	return !memchr_inv(p, value, size);
+}
+
+static void zeroing(struct kunit *test)
+{
+	const size_t size = 200;
+	u8 *p;
+
+	dirty_pool(POOL_FLAG_NON_PAGED, size);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, size, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
+	ExFreePool(p);
+
+	/* The legacy routines and POOL_FLAG_UNINITIALIZED do not zero. */
+	dirty_pool(POOL_FLAG_NON_PAGED, size);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, size,
+			    TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0xee));
+	ExFreePool(p);
+	dirty_pool(POOL_FLAG_PAGED, size);
+	p = ExAllocatePoolWithTag(PagedPool, size, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0xee));
+	ExFreePool(p);
+
+	/* The *Zero wrappers zero. */
+	dirty_pool(POOL_FLAG_PAGED, size);
+	p = ExAllocatePoolZero(PagedPool, size, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
+	ExFreePool(p);
+	dirty_pool(POOL_FLAG_NON_PAGED, size);
+	p = ExAllocatePoolPriorityZero(NonPagedPoolNx, size, TEST_TAG,
+				       HighPoolPriority);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
+	ExFreePool(p);
+	dirty_pool(POOL_FLAG_PAGED, size);
+	p = ExAllocatePoolQuotaZero(PagedPool, size, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
+	ExFreePool(p);
+
+	/* Big blocks too. */
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 3 * PAGE_SIZE + 5, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, 3 * PAGE_SIZE + 5, 0));
+	ExFreePool(p);
+}
+
+struct flags_case {
+	POOL_FLAGS flags;
+	bool succeeds;
+	const char *what;
+};
+
+static const struct flags_case flags_cases[] = {
+	{ POOL_FLAG_NON_PAGED, true, "non-paged" },
+	{ POOL_FLAG_PAGED, true, "paged" },
+	{ POOL_FLAG_NON_PAGED_EXECUTE, true, "non-paged execute" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_USE_QUOTA, true, "quota" },
+	{ POOL_FLAG_PAGED | (1ULL << 40), true, "unknown optional bit" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, true, "special pool (optional)" },
+	{ 0, false, "no pool kind" },
+	{ POOL_FLAG_UNINITIALIZED, false, "no pool kind, uninitialized" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_NON_PAGED, false, "two pool kinds" },
+	{ POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE, false, "two non-paged kinds" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_SESSION, false, "session pool" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_RESERVED1, false, "reserved 1" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_RESERVED2, false, "reserved 2" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_RESERVED3, false, "reserved 3" },
+	{ POOL_FLAG_PAGED | 0x800, false, "first unused required bit" },
+	{ POOL_FLAG_PAGED | POOL_FLAG_REQUIRED_END, false, "last required bit" },
+};
+
+static void flags_case_desc(const struct flags_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(pool2_flags, flags_cases, flags_case_desc);
+
+static void pool2_flag_validation(struct kunit *test)
+{
+	const struct flags_case *c = test->param_value;
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p = ExAllocatePool2(c->flags, 64, TEST_TAG);
+
+	KUNIT_EXPECT_EQ(test, !!p, c->succeeds);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	if (p)
+		ExFreePoolWithTag(p, TEST_TAG);
+}
+
+static void pool2_tag_zero(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, 0));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void legacy_pool_types(struct kunit *test)
+{
+	static const struct { u32 type; bool paged; } ok[] = {
+		{ NonPagedPool, false }, { PagedPool, true },
+		{ NonPagedPoolNx, false }, { NonPagedPoolSession, false },
+		{ PagedPoolSession, true }, { NonPagedPoolSessionNx, false },
+		{ PagedPool | POOL_COLD_ALLOCATION, true },
+		{ NonPagedPool | POOL_NX_ALLOCATION, false },
+	};
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		p = ExAllocatePoolWithTag(ok[i].type, 64, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, is_vmalloc_addr(p), ok[i].paged);
+		ExFreePoolWithTag(p, TEST_TAG);
+	}
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(DontUseThisType, 64, TEST_TAG));
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(MaxPoolType, 64, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+
+	/* Must-succeed pool is no longer supported: 0xC2/0x9A. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPoolMustSucceed,
+						      64, TEST_TAG));
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x9A,
+			     NonPagedPoolMustSucceed, 64, TEST_TAG);
+}
+
+static void legacy_bad_tags(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 10, 0));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9BULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[1], (u64)PagedPool);
+	KUNIT_EXPECT_EQ(test, log->last.args[2], 10ULL);
+	KUNIT_EXPECT_NE(test, log->last.args[3], 0ULL);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPool, 20, ' GIB'));
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9CULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[2], 20ULL);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 30, '!-+ '));
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9DULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[1], (u64)'!-+ ');
+	KUNIT_EXPECT_EQ(test, log->last.args[2], (u64)PagedPool);
+}
+
+static void legacy_default_tag_is_none(struct kunit *test)
+{
+	char *p = ExAllocatePool(PagedPool, 40);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, hdr_of(p)->pool_tag, NTPOOL_TAG_NONE);
+	KUNIT_EXPECT_EQ(test, memcmp(&hdr_of(p)->pool_tag, "None", 4), 0);
+	ExFreePoolWithTag(p, NTPOOL_TAG_NONE);
+}
+
+static void every_routine(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p[10];
+	unsigned int i;
+
+	p[0] = ExAllocatePool(NonPagedPool, 10);
+	p[1] = ExAllocatePoolWithTag(PagedPool, 20, TEST_TAG);
+	p[2] = ExAllocatePoolWithTagPriority(NonPagedPool, 30, TEST_TAG,
+					     LowPoolPriority);
+	p[3] = ExAllocatePoolWithQuotaTag(PagedPool, 40, TEST_TAG);
+	p[4] = ExAllocatePoolZero(NonPagedPoolNx, 50, TEST_TAG);
+	p[5] = ExAllocatePoolUninitialized(PagedPool, 60, TEST_TAG);
+	p[6] = ExAllocatePoolQuotaZero(NonPagedPool, 70, TEST_TAG);
+	p[7] = ExAllocatePoolQuotaUninitialized(PagedPool, 80, TEST_TAG);
+	p[8] = ExAllocatePoolPriorityZero(PagedPool, 90, TEST_TAG,
+					  NormalPoolPrioritySpecialPoolOverrun);
+	p[9] = ExAllocatePoolPriorityUninitialized(NonPagedPool, 100, TEST_TAG,
+						   HighPoolPriority);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		BOOLEAN quota = TRUE;
+
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+		KUNIT_EXPECT_GE(test, ExQueryPoolBlockSize(p[i], &quota),
+				(SIZE_T)(i + 1) * 10);
+		KUNIT_EXPECT_EQ(test, quota, (BOOLEAN)FALSE);
+		/* The owner recorded in PoolIndex is the calling module. */
+		KUNIT_EXPECT_STREQ(test, ntpool_client_name(hdr_of(p[i])->pool_index),
+				   "vmlinux");
+		KUNIT_EXPECT_EQ(test, ntpool_hdr_requested(hdr_of(p[i])),
+				(size_t)(i + 1) * 10);
+		if (i)
+			ExFreePoolWithTag(p[i], TEST_TAG);
+		else
+			ExFreePool(p[i]);
+	}
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void query_block_size(struct kunit *test)
+{
+	static const size_t big[][2] = {
+		{ 4065, PAGE_SIZE }, { PAGE_SIZE, PAGE_SIZE },
+		{ PAGE_SIZE + 1, 2 * PAGE_SIZE }, { 5 * PAGE_SIZE, 5 * PAGE_SIZE },
+	};
+	unsigned int i;
+	BOOLEAN quota;
+	void *p;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		p = ExAllocatePool2(POOL_FLAG_PAGED, sizes[i], TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_GE(test, ExQueryPoolBlockSize(p, &quota), sizes[i]);
+		KUNIT_EXPECT_LT(test, ExQueryPoolBlockSize(p, &quota),
+				sizes[i] + 2 * NTPOOL_BLOCK_SIZE);
+		ExFreePool(p);
+	}
+	for (i = 0; i < ARRAY_SIZE(big); i++) {
+		p = ExAllocatePool2(POOL_FLAG_NON_PAGED, big[i][0], TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p, &quota), big[i][1]);
+		ExFreePool(p);
+	}
+}
+
+static void impossible_sizes_fail_quietly(struct kunit *test)
+{
+	static const size_t huge[] = { SIZE_MAX, SIZE_MAX - PAGE_SIZE,
+				       SIZE_MAX / 2, 1ULL << 48 };
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(huge); i++) {
+		KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, huge[i],
+							TEST_TAG));
+		KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED,
+							huge[i], TEST_TAG));
+		KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPool,
+							      huge[i], TEST_TAG));
+	}
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void raise_on_failure_reports(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED |
+						POOL_FLAG_RAISE_ON_FAILURE,
+						SIZE_MAX, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)KMODE_EXCEPTION_NOT_HANDLED);
+	KUNIT_EXPECT_EQ(test, log->last.args[0],
+			(u64)(u32)STATUS_INSUFFICIENT_RESOURCES);
+	KUNIT_EXPECT_EQ(test, log->last.args[2], (u64)SIZE_MAX);
+	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)TEST_TAG);
+
+	/* Invalid flags fail the call; with the raise flag, that is raised. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_RAISE_ON_FAILURE, 64,
+						TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool |
+						      POOL_RAISE_IF_ALLOCATION_FAILURE,
+						      SIZE_MAX, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+
+	/* The quota routine raises unless told to fail instead. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool, SIZE_MAX,
+							   TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 4u);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool |
+							   POOL_QUOTA_FAIL_INSTEAD_OF_RAISE,
+							   SIZE_MAX, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 4u);
+}
+
+static void zero_size_reported(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, TEST_TAG));
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0, 0, PagedPool,
+			     TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, TEST_TAG));
+	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0, 0, NonPagedPool,
+			     TEST_TAG);
+}
+
+static void bad_frees_are_refused(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TEST_TAG);
+	u8 *q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TEST_TAG);
+	void *foreign = kunit_kmalloc(test, 64, GFP_KERNEL);
+	u32 ulong1;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+
+	/* Wrong tag: 0xC2/0x0A, and the block stays allocated. */
+	ExFreePoolWithTag(p, 'gnrW');
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x0A,
+			     (unsigned long)p, TEST_TAG, 'gnrW');
+	KUNIT_EXPECT_FALSE(test, ntpool_hdr_is_free(hdr_of(p)));
+
+	/* Inside a block: 0xC2/0x99. */
+	ExFreePool(p + 16);
+	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0x99,
+			     (unsigned long)(p + 16), 0, 0);
+	ExFreePool(p + 3);
+	ntpool_expect_report(test, log, 3, BAD_POOL_CALLER, 0x99,
+			     (unsigned long)(p + 3), 0, 0);
+
+	/* Memory the pool never handed out: 0xC2/0x99, never touched. */
+	ExFreePool(foreign);
+	ntpool_expect_report(test, log, 4, BAD_POOL_CALLER, 0x99,
+			     (unsigned long)foreign, 0, 0);
+	ExFreePool(NULL);
+	ntpool_expect_report(test, log, 5, BAD_POOL_CALLER, 0x99, 0, 0, 0);
+
+	/* Double free: 0xC2/0x07 with the header contents and the address. */
+	ExFreePoolWithTag(q, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 5u);
+	ulong1 = hdr_of(q)->ulong1;
+	ExFreePoolWithTag(q, TEST_TAG);
+	ntpool_expect_report(test, log, 6, BAD_POOL_CALLER, 0x07, 0, ulong1,
+			     (unsigned long)q);
+
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 6u);
+}
+
+static void corrupt_header_is_reported(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	u8 *a = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *b = ntpool_test_alloc(pool, 100, TEST_TAG);
+	struct ntpool_header saved;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* 100 bytes take 8 units: b follows a directly in the new page. */
+	KUNIT_ASSERT_PTR_EQ(test, (void *)(a + 8 * NTPOOL_BLOCK_SIZE), (void *)b);
+
+	/* An overrun of a rewrites b's header: its BlockSize grows. */
+	saved = *hdr_of(b);
+	hdr_of(b)->block_size += 2;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_HEADER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x09ULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)(unsigned long)hdr_of(b));
+
+	/* PreviousSize no longer matches a's BlockSize: 0x19/0x05. */
+	*hdr_of(b) = saved;
+	hdr_of(b)->previous_size = 3;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x05ULL);
+
+	hdr_of(b)->block_size = 0;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x08ULL);
+
+	*hdr_of(b) = saved;
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+}
+
+/* Non-paged pool from every atomic context; paged pool refused there. */
+struct atomic_ctx {
+	struct hrtimer timer;
+	struct completion done;
+	void *p[4];
+};
+
+static enum hrtimer_restart hardirq_alloc(struct hrtimer *timer)
+{
+	struct atomic_ctx *ctx = container_of(timer, struct atomic_ctx, timer);
+
+	ctx->p[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+	ctx->p[1] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 2 * PAGE_SIZE, TEST_TAG);
+	ctx->p[2] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+	if (ctx->p[2])
+		ExFreePoolWithTag(ctx->p[2], TEST_TAG);
+	complete(&ctx->done);
+	return HRTIMER_NORESTART;
+}
+
+static void nonpaged_in_atomic_context(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct atomic_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	DEFINE_SPINLOCK(lock);
+	void *p, *big;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	spin_lock(&lock);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+	big = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, TEST_TAG);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	KUNIT_EXPECT_NOT_NULL(test, big);
+	ExFreePool(p);
+	ExFreePool(big);
+	spin_unlock(&lock);
+
+	local_bh_disable();
+	p = ExAllocatePoolWithTag(NonPagedPoolNx, 500, TEST_TAG);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	ExFreePool(p);
+	local_bh_enable();
+
+	init_completion(&ctx->done);
+	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ctx->timer.function = hardirq_alloc;
+	hrtimer_start(&ctx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&ctx->done);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->p[0]);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->p[1]);
+	KUNIT_EXPECT_NOT_NULL(test, ctx->p[2]);
+	ExFreePool(ctx->p[0]);
+	ExFreePool(ctx->p[1]);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void paged_refused_in_atomic_context(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
+	DEFINE_SPINLOCK(lock);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	spin_lock(&lock);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG));
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x08,
+			     DISPATCH_LEVEL, PagedPool, 64);
+	ExFreePoolWithTag(p, TEST_TAG);
+	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0x09,
+			     DISPATCH_LEVEL, PagedPool, (unsigned long)p);
+	spin_unlock(&lock);
+	/* The refused free left the block allocated: free it now. */
+	KUNIT_EXPECT_FALSE(test, ntpool_hdr_is_free(hdr_of(p)));
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+}
+
+static struct kunit_case ntpool_api_cases[] = {
+	KUNIT_CASE(paged_pool_is_vmalloc),
+	KUNIT_CASE(nonpaged_pool_is_direct_map),
+	KUNIT_CASE(small_big_boundary),
+	KUNIT_CASE(alignment_and_page_bounds),
+	KUNIT_CASE(cache_aligned),
+	KUNIT_CASE(zeroing),
+	KUNIT_CASE_PARAM(pool2_flag_validation, pool2_flags_gen_params),
+	KUNIT_CASE(pool2_tag_zero),
+	KUNIT_CASE(legacy_pool_types),
+	KUNIT_CASE(legacy_bad_tags),
+	KUNIT_CASE(legacy_default_tag_is_none),
+	KUNIT_CASE(every_routine),
+	KUNIT_CASE(query_block_size),
+	KUNIT_CASE(impossible_sizes_fail_quietly),
+	KUNIT_CASE(raise_on_failure_reports),
+	KUNIT_CASE(zero_size_reported),
+	KUNIT_CASE(bad_frees_are_refused),
+	KUNIT_CASE(corrupt_header_is_reported),
+	KUNIT_CASE(nonpaged_in_atomic_context),
+	KUNIT_CASE(paged_refused_in_atomic_context),
+	{}
+};
+
+static struct kunit_suite ntpool_api_suite = {
+	.name = "ntpool_api",
+	.test_cases = ntpool_api_cases,
+};
+
+kunit_test_suite(ntpool_api_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the ntpool NT routines");
+MODULE_LICENSE("GPL");

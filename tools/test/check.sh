@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is needed (Debian 12) and run every test:
+#   style and warnings (lint.sh), the KUnit suites under UML (kunit.sh),
+#   the VM tests on Debian's 6.12 and 6.1 kernels (vmtest.sh).
+# The last line sums them all: "N passed, N failed".
+
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT
+
+total_passed=0 total_failed=0
+run() {
+	local name=$1 logf="$NTPOOL_OUT/check-$1.log" line p f
+	shift
+	log "== $name"
+	set +e
+	"$@" 2>&1 | tee "$logf"
+	set -e
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logf" | tail -n 1)
+	if [ -z "$line" ]; then
+		log "$name produced no result line: counted as one failure"
+		line="0 passed, 1 failed"
+	fi
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	log "== $name: $line"
+}
+
+t="$NTPOOL_DIR/tools/test"
+run lint "$t/lint.sh"
+run kunit "$t/kunit.sh"
+run vm-6.12 "$t/vmtest.sh" 6.12 core.sh
+run vm-6.1 "$t/vmtest.sh" 6.1 core.sh
+
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel style checks: W=1 builds against Debian's 6.12 and 6.1 headers with
+# no warnings, sparse (C=1) with no warnings, checkpatch with no errors or
+# warnings (kernel scripts from the cached linux-source tree).
+#
+# Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
+
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_LINT $PKGS_KUNIT
+passed=0 failed=0
+result() {
+	echo "$1 - $2"
+	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
+# Build in a private copy with extra flags; warnings are failures.
+build_log() {
+	local krel=$1 flags=$2 dir="$NTPOOL_OUT/lint-$1"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
+		(cd "$dir" && tar -xf -)
+	make -C "$(kdir_for "$krel")" M="$dir" CONFIG_NTPOOL=m $flags modules 2>&1 &&
+	make -C "$(kdir_for "$krel")" M="$dir/tools/samples" $flags modules 2>&1
+}
+
+for series in 6.12 6.1; do
+	krel=$(kernel_release "$series")
+	logf="$NTPOOL_OUT/lint-w1-$krel.log"
+	if build_log "$krel" W=1 > "$logf" && ! grep -q 'warning:' "$logf"; then
+		result ok "W=1 build against $krel has no warnings"
+	else
+		result "not ok" "W=1 build against $krel has no warnings"
+		grep -B2 -A6 -E 'warning:|error' "$logf" | head -60 >&2
+	fi
+done
+
+krel=$(kernel_release 6.12)
+logf="$NTPOOL_OUT/lint-sparse-$krel.log"
+# Only what sparse says about ntpool's own files counts.
+if build_log "$krel" C=2 > "$logf" &&
+   ! grep -E "^$NTPOOL_OUT/lint-$krel/.*: (warning|error):" "$logf" | grep -q .; then
+	result ok "sparse (C=2) against $krel reports nothing"
+else
+	result "not ok" "sparse (C=2) against $krel reports nothing"
+	grep -E "^$NTPOOL_OUT/lint-$krel/.*: (warning|error):" "$logf" | head -40 >&2
+fi
+
+ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+src="$NTPOOL_CACHE/linux-source-$ver"
+checkpatch="$src/scripts/checkpatch.pl"
+if [ ! -x "$checkpatch" ]; then
+	"$NTPOOL_DIR/tools/test/kunit.sh" > /dev/null 2>&1 || true
+fi
+files=$(cd "$NTPOOL_DIR" && find ntpool include kunit tools/samples \
+	-name '*.[ch]' | sort)
+logf="$NTPOOL_OUT/lint-checkpatch.log"
+if (cd "$NTPOOL_DIR" && perl "$checkpatch" --no-tree --strict --terse \
+	--show-types -f $files) > "$logf" 2>&1 &&
+   ! grep -qE '(ERROR|WARNING|CHECK):' "$logf"; then
+	result ok "checkpatch --strict is clean"
+else
+	result "not ok" "checkpatch --strict is clean"
+	head -40 "$logf" >&2
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
