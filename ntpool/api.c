@@ -147,6 +147,8 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		.gfp = priority_gfp(NormalPoolPriority),
 	};
 
+	req.caller.ip = _RET_IP_;
+
 	if (!parse_pool_flags(flags, &req) || !tag)
 		return fail(&req);
 	return allocate_checked(&req, req.kind);
@@ -225,9 +227,11 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 		.gfp = priority_gfp(priority),
 	};
 
+	req.caller.ip = _RET_IP_;
+
 	if (!parse_pool_type(type, &req))
 		return fail(&req);
-	if (!legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &caller))
+	if (!legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &req.caller))
 		return NULL;
 	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST);
 }
@@ -313,6 +317,8 @@ VOID ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 
+	caller.ip = _RET_IP_;
+
 	if (!pool) {
 		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
 				(unsigned long)p, 0, 0, &caller);
@@ -340,6 +346,8 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 	struct ntpool_block blk;
 	unsigned long flags;
 	SIZE_T size = 0;
+
+	caller.ip = _RET_IP_;
 
 	if (quota_charged)
 		*quota_charged = FALSE;

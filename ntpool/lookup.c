@@ -28,13 +28,19 @@ static bool already_free(struct ntpool_header *hdr, void *p,
 	return false;
 }
 
-/* A pointer that is not a block start: inside a block, or freed already. */
+/*
+ * A pointer that is not a block start: inside a block, or freed already.
+ * In a page with no blocks left (kept in the empty-page cache) every block
+ * was freed; its old header is still there, in memory the pool owns.
+ */
 static bool not_a_block(struct ntpool_page *pg, unsigned int unit, void *p,
 			const struct ntpool_caller *caller)
 {
 	unsigned int start = find_last_bit(pg->block_starts, unit);
 	struct ntpool_header *hdr;
 
+	if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS))
+		return already_free(ntpool_hdr_at(pg, unit), p, caller);
 	if (start >= unit)
 		return bad_address(p, caller);
 	hdr = ntpool_hdr_at(pg, start);

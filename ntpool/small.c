@@ -212,6 +212,12 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 	u32 tag = hdr->pool_tag;
 
 	*release = NULL;
+	/*
+	 * Mark the header free even if it is merged away below: a second free
+	 * of the block is then told from a bad pointer (see lookup.c).
+	 */
+	hdr->pool_type = 0;
+	hdr->pool_index = 0;
 	if (unit + span < NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *next = ntpool_hdr_at(pg, unit + span);
 

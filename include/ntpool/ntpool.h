@@ -221,9 +221,10 @@ typedef struct _POOL_CREATE_EXTENDED_PARAMS {
  * struct ntpool_caller - who is calling into ntpool
  * @module: the client module (THIS_MODULE at the call site; NULL when the
  *	caller is built into the kernel)
- * @ip: address of the call site inside the client
+ * @ip: the call site inside the client: ntpool's return address into it,
+ *	filled in by the exported entry points
  *
- * Filled in by the inline NT routines below; clients never build one.
+ * The inline NT routines below pass the module; clients never build one.
  */
 struct ntpool_caller {
 	struct module *module;
@@ -231,7 +232,7 @@ struct ntpool_caller {
 };
 
 #define NTPOOL_THIS_CALLER() \
-	((struct ntpool_caller){ .module = THIS_MODULE, .ip = _THIS_IP_ })
+	((struct ntpool_caller){ .module = THIS_MODULE })
 
 PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		      struct ntpool_caller caller);

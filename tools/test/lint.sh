@@ -30,7 +30,7 @@ build_log() {
 for series in 6.12 6.1; do
 	krel=$(kernel_release "$series")
 	logf="$NTPOOL_OUT/lint-w1-$krel.log"
-	if build_log "$krel" W=1 > "$logf" && ! grep -q 'warning:' "$logf"; then
+	if build_log "$krel" W=1 > "$logf" && ! grep -qE 'warning:|error:' "$logf"; then
 		result ok "W=1 build against $krel has no warnings"
 	else
 		result "not ok" "W=1 build against $krel has no warnings"
@@ -40,13 +40,19 @@ done
 
 krel=$(kernel_release 6.12)
 logf="$NTPOOL_OUT/lint-sparse-$krel.log"
-# Only what sparse says about ntpool's own files counts.
-if build_log "$krel" C=2 > "$logf" &&
-   ! grep -E "^$NTPOOL_OUT/lint-$krel/.*: (warning|error):" "$logf" | grep -q .; then
+# Only what sparse says about ntpool's own files counts.  Sparse 0.6.4 has
+# no -Wno-multichar, so the NT tag literals of the sample clients ('WrB1')
+# are let through; ntpool itself spells its few tags in hex.
+sparse_findings() {
+	grep -F "$NTPOOL_OUT/lint-$krel/" "$logf" |
+		grep -E ': (warning|error):' |
+		grep -v 'multi-character character constant' || true
+}
+if build_log "$krel" C=2 > "$logf" && [ -z "$(sparse_findings)" ]; then
 	result ok "sparse (C=2) against $krel reports nothing"
 else
 	result "not ok" "sparse (C=2) against $krel reports nothing"
-	grep -E "^$NTPOOL_OUT/lint-$krel/.*: (warning|error):" "$logf" | head -40 >&2
+	sparse_findings | head -40 >&2
 fi
 
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
