@@ -140,53 +140,45 @@ static bool all_bytes(const u8 *p, size_t size, u8 value)
 	return !memchr_inv(p, value, size);
 }
 
+/* The block is there and holds @value throughout; then free it. */
+static void expect_contents(struct kunit *test, u8 *p, size_t size, u8 value)
+{
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, value));
+	ExFreePool(p);
+}
+
 static void zeroing(struct kunit *test)
 {
-	const size_t size = 200;
-	u8 *p;
+	const size_t size = 200, big = 3 * PAGE_SIZE + 5;
 
 	dirty_pool(POOL_FLAG_NON_PAGED, size);
-	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, size, TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, size, TEST_TAG),
+			size, 0);
+	expect_contents(test, ExAllocatePool2(POOL_FLAG_PAGED, big, TEST_TAG),
+			big, 0);
 
 	/* The legacy routines and POOL_FLAG_UNINITIALIZED do not zero. */
 	dirty_pool(POOL_FLAG_NON_PAGED, size);
-	p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, size,
-			    TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0xee));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePool2(POOL_FLAG_NON_PAGED |
+					      POOL_FLAG_UNINITIALIZED,
+					      size, TEST_TAG), size, 0xee);
 	dirty_pool(POOL_FLAG_PAGED, size);
-	p = ExAllocatePoolWithTag(PagedPool, size, TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0xee));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePoolWithTag(PagedPool, size, TEST_TAG),
+			size, 0xee);
 
 	/* The *Zero wrappers zero. */
 	dirty_pool(POOL_FLAG_PAGED, size);
-	p = ExAllocatePoolZero(PagedPool, size, TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePoolZero(PagedPool, size, TEST_TAG),
+			size, 0);
 	dirty_pool(POOL_FLAG_NON_PAGED, size);
-	p = ExAllocatePoolPriorityZero(NonPagedPoolNx, size, TEST_TAG,
-				       HighPoolPriority);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePoolPriorityZero(NonPagedPoolNx, size,
+							 TEST_TAG,
+							 HighPoolPriority),
+			size, 0);
 	dirty_pool(POOL_FLAG_PAGED, size);
-	p = ExAllocatePoolQuotaZero(PagedPool, size, TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, size, 0));
-	ExFreePool(p);
-
-	/* Big blocks too. */
-	p = ExAllocatePool2(POOL_FLAG_PAGED, 3 * PAGE_SIZE + 5, TEST_TAG);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	KUNIT_EXPECT_TRUE(test, all_bytes(p, 3 * PAGE_SIZE + 5, 0));
-	ExFreePool(p);
+	expect_contents(test, ExAllocatePoolQuotaZero(PagedPool, size, TEST_TAG),
+			size, 0);
 }
 
 struct flags_case {
