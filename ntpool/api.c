@@ -10,6 +10,7 @@
 #include <linux/string.h>
 #include "pool.h"
 #include "report.h"
+#include "tags.h"
 
 /* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
 #define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
@@ -46,17 +47,28 @@ static u32 plain_tag(u32 tag)
  */
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 {
+	struct ntpool_tag *row = ntpool_tag_get(plain_tag(req->tag),
+						ntpool_gfp(req));
+	size_t bytes;
 	void *p;
 
 	req->client = ntpool_client_id(req->caller.module);
+	req->tag_id = row->id;
 	if (req->size <= NTPOOL_MAX_SMALL &&
 	    !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
 		p = ntpool_small_alloc(pool, req);
+		bytes = p ? ntpool_block_to_hdr(p)->block_size * NTPOOL_BLOCK_SIZE : 0;
 		if (p && req->zero)
 			memset(p, 0, req->size);
-		return p;
+	} else {
+		p = ntpool_big_alloc(pool, req);
+		bytes = PAGE_ALIGN(req->size);
 	}
-	return ntpool_big_alloc(pool, req);
+	if (p)
+		ntpool_tag_count_alloc(row, pool->kind, bytes, req->client);
+	else
+		ntpool_tag_count_failure(row, pool->kind);
+	return p;
 }
 
 /* Linux has no SEH: a "raised" failure is reported, then NULL returned. */
@@ -260,13 +272,6 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 	return false;
 }
 
-static void big_forget_locked(struct ntpool_pool *pool, struct ntpool_big *big)
-{
-	xa_lock(&pool->pages);
-	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, big->va));
-	xa_unlock(&pool->pages);
-}
-
 /**
  * ntpool_pool_free() - free a block of one pool, after checking it
  * @pool: the pool
@@ -285,6 +290,8 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 	struct ntpool_page *release = NULL;
 	struct ntpool_block blk;
 	unsigned long flags;
+	size_t bytes;
+	u16 tag_id;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
@@ -292,11 +299,17 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return false;
 	}
-	if (blk.big)
-		big_forget_locked(pool, blk.big);
-	else
+	if (blk.big) {
+		tag_id = blk.big->tag_id;
+		bytes = ntpool_big_pages(blk.big) << PAGE_SHIFT;
+		ntpool_xa_forget_locked(pool, blk.big->va);
+	} else {
+		tag_id = blk.hdr->pool_tag_hash;
+		bytes = blk.hdr->block_size * NTPOOL_BLOCK_SIZE;
 		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
+	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), pool->kind, bytes);
 	if (blk.big)
 		ntpool_big_release(pool, blk.big);
 	if (release)

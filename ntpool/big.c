@@ -65,6 +65,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		.tag = req->tag,
 		.kind = pool->kind,
 		.client = req->client,
+		.tag_id = req->tag_id,
 		.caller = req->caller.ip,
 	};
 	big->va = big_memory_alloc(pool->kind, pages,

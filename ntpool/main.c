@@ -9,7 +9,9 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include "debugfs.h"
 #include "pool.h"
+#include "tags.h"
 
 static int __init ntpool_init(void)
 {
@@ -17,19 +19,29 @@ static int __init ntpool_init(void)
 
 	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED);
 	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED);
-	err = ntpool_clients_init();
+	err = ntpool_tags_init();
 	if (err)
 		return err;
+	err = ntpool_clients_init();
+	if (err)
+		goto tags;
+	ntpool_debugfs_init();
 	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
 	return 0;
+
+tags:
+	ntpool_tags_exit();
+	return err;
 }
 
 static void __exit ntpool_exit(void)
 {
+	ntpool_debugfs_exit();
 	ntpool_clients_exit();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
+	ntpool_tags_exit();
 	pr_info("NT pool gone, every page returned\n");
 }
 

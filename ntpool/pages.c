@@ -201,23 +201,29 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 	return true;
 }
 
-static void page_forget(struct ntpool_pool *pool, struct ntpool_page *pg)
+/**
+ * ntpool_xa_forget_locked() - drop a page from the pool's xarray
+ * @pool: its pool, locked
+ * @addr: the page (or big block)
+ *
+ * Done under the pool lock, so that whoever holds the lock and finds a
+ * page in the xarray knows it stays alive until the lock is dropped.
+ */
+void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr)
 {
-	unsigned long flags;
-
-	xa_lock_irqsave(&pool->pages, flags);
-	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, pg->base));
-	xa_unlock_irqrestore(&pool->pages, flags);
+	lockdep_assert_held(&pool->lock);
+	xa_lock(&pool->pages);
+	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, addr));
+	xa_unlock(&pool->pages);
 }
 
 /**
  * ntpool_page_release() - give a wholly free page back to the system
  * @pool: its pool, not locked
- * @pg: the page, no longer on any list
+ * @pg: the page, already dropped from the xarray and from every list
  */
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
-	page_forget(pool, pg);
 	atomic_long_dec(&pool->nr_small_pages);
 	page_memory_free(pool->kind, pg->base);
 	kfree(pg);

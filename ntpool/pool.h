@@ -7,7 +7,9 @@
  * protects the pool's free lists, the headers and block-start bitmaps of its
  * pages and the empty-page cache.  The page xarray has its own lock, nested
  * inside the pool lock; lookups in it are RCU-safe and take no lock.  Pages
- * are obtained and returned outside the pool lock.
+ * and big blocks leave the xarray only under the pool lock, so an entry found
+ * there with the pool lock held stays alive until it is dropped (debugfs
+ * walks rely on that).  Pages are obtained and returned outside the lock.
  */
 #ifndef _NTPOOL_POOL_H
 #define _NTPOOL_POOL_H
@@ -42,6 +44,7 @@ enum ntpool_kind {
  * @raise: report a failure (NT would raise an exception)
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
+ * @tag_id: id of the tag's row in the tag table (see tags.c)
  * @caller: who asked
  */
 struct ntpool_request {
@@ -53,6 +56,7 @@ struct ntpool_request {
 	bool raise;
 	gfp_t gfp;
 	u8 client;
+	u16 tag_id;
 	struct ntpool_caller caller;
 };
 
@@ -75,6 +79,7 @@ struct ntpool_page {
  * @tag: pool tag
  * @kind: pool it came from
  * @client: id of the owning client module
+ * @tag_id: id of the tag's row in the tag table
  * @caller: call site that allocated it
  */
 struct ntpool_big {
@@ -83,6 +88,7 @@ struct ntpool_big {
 	u32 tag;
 	u8 kind;
 	u8 client;
+	u16 tag_id;
 	unsigned long caller;
 };
 
@@ -120,6 +126,7 @@ struct ntpool_pool *ntpool_pool_of(const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
+void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind);

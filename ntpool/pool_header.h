@@ -15,7 +15,10 @@
  *                of the block that was freed last, as NT's !pool shows.
  *  ProcessBilled 8 bytes, no process is billed (quota charging does not use
  *                the header).  ntpool stores the number of bytes requested in
- *                its first 16 bits (AllocatorBackTraceIndex); the rest is 0.
+ *                its first 16 bits (AllocatorBackTraceIndex) and the id of
+ *                the tag's row in the tag table in the next 16 (PoolTagHash,
+ *                which NT also uses to find the tracker entry); the rest
+ *                is 0.
  *
  * A free block of two or more units holds a list_head right after its
  * header (NT's LIST_ENTRY); a free block of one unit is header only and is

@@ -122,6 +122,7 @@ static struct ntpool_header *carve(struct ntpool_pool *pool,
 			      (req->cache_aligned ? NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
 		.pool_tag = req->tag,
 		.allocator_backtrace_index = req->size,
+		.pool_tag_hash = req->tag_id,
 	};
 	__set_bit(unit, pg->block_starts);
 	if (suffix) {
@@ -239,8 +240,10 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 		}
 	}
 	if (span == NTPOOL_PAGE_UNITS) {
-		if (!ntpool_page_cache_put(pool, pg))
+		if (!ntpool_page_cache_put(pool, pg)) {
+			ntpool_xa_forget_locked(pool, pg->base);
 			*release = pg;
+		}
 		return;
 	}
 	make_free(pool, pg, unit, span, prev_units, tag);

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "ntpool_tags": per-tag accounting, tag patterns, pooltag
+ * data and the debugfs views' print and parse functions.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "ntpool_kunit.h"
+#include "debugfs.h"
+#include "pooltag.h"
+#include "tags.h"
+
+static struct ntpool_tag_stats read_tag(u32 tag)
+{
+	struct ntpool_tag_stats st;
+
+	ntpool_tag_read(ntpool_tag_get(tag, GFP_KERNEL), &st);
+	return st;
+}
+
+static void counts_after_known_sequence(struct kunit *test)
+{
+	const u32 tag = ('1tnC');	/* "Cnt1" */
+	struct ntpool_tag_stats st;
+	void *p[10];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, tag);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < 4; i++)
+		ExFreePoolWithTag(p[i], tag);
+	st = read_tag(tag);
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_NONPAGED], 10ULL);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], 4ULL);
+	/* 100 bytes: 7 units of data and one of header, 128 block bytes. */
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 6LL * 128);
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 0ULL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_TRUE(test, test_bit(ntpool_block_to_hdr(p[9])->pool_index,
+					 st.owners));
+	KUNIT_EXPECT_EQ(test, ntpool_tag_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
+			tag);
+	for (i = 4; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], tag);
+	st = read_tag(tag);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], 10ULL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 0LL);
+	/* Read while 6 blocks were live: the peak saw them. */
+	KUNIT_EXPECT_EQ(test, st.peak[NTPOOL_NONPAGED], 6LL * 128);
+}
+
+static void big_blocks_and_peak(struct kunit *test)
+{
+	const u32 tag = ('2tnC');
+	struct ntpool_tag_stats st;
+	void *p[3];
+	unsigned int i;
+
+	/* Each block passes the fold batch, so the peak is exact. */
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_PAGED, 64 * 1024 + 1, tag);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], tag);
+	st = read_tag(tag);
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.peak[NTPOOL_PAGED],
+			3LL * (64 * 1024 + PAGE_SIZE));
+}
+
+static void failures_counted(struct kunit *test)
+{
+	const u32 tag = ('3tnC');
+	struct ntpool_tag_stats st;
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, SIZE_MAX / 2,
+						tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX / 2,
+						tag));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX / 2,
+						tag));
+	st = read_tag(tag);
+	KUNIT_EXPECT_EQ(test, st.failed[NTPOOL_NONPAGED], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.failed[NTPOOL_PAGED], 2ULL);
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 0ULL);
+}
+
+#define WORKERS		4
+#define WORKER_OPS	3000
+
+struct worker {
+	struct completion done;
+	u32 tag;
+};
+
+static int churn(void *data)
+{
+	struct worker *w = data;
+	void *live[8] = {};
+	unsigned int i;
+
+	for (i = 0; i < WORKER_OPS; i++) {
+		unsigned int slot = i % ARRAY_SIZE(live);
+
+		if (live[slot])
+			ExFreePoolWithTag(live[slot], w->tag);
+		live[slot] = ExAllocatePool2(i & 1 ? POOL_FLAG_PAGED :
+					     POOL_FLAG_NON_PAGED,
+					     16 + i % 3000, w->tag);
+		if (!(i % 64))
+			cond_resched();
+	}
+	for (i = 0; i < ARRAY_SIZE(live); i++)
+		if (live[i])
+			ExFreePoolWithTag(live[i], w->tag);
+	complete(&w->done);
+	return 0;
+}
+
+static void concurrent_updates(struct kunit *test)
+{
+	struct worker *w = kunit_kcalloc(test, WORKERS, sizeof(*w), GFP_KERNEL);
+	struct ntpool_tag_stats st;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < WORKERS; i++) {
+		struct task_struct *t;
+
+		init_completion(&w[i].done);
+		w[i].tag = ('4tnC');
+		t = kthread_run(churn, &w[i], "ntpool_churn/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < WORKERS; i++)
+		wait_for_completion(&w[i].done);
+	st = read_tag(('4tnC'));
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_NONPAGED] + st.allocs[NTPOOL_PAGED],
+			(u64)WORKERS * WORKER_OPS);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], st.allocs[NTPOOL_NONPAGED]);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], st.allocs[NTPOOL_PAGED]);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
+}
+
+struct match_case {
+	const char *pattern;
+	u32 tag;
+	bool match;
+};
+
+static const struct match_case match_cases[] = {
+	{ "WrB1", ('1BrW'), true },
+	{ "WrB1", ('1brW'), false },	/* case-sensitive */
+	{ "WrB?", ('1BrW'), true },
+	{ "W*", ('1BrW'), true },
+	{ "*1", ('1BrW'), true },
+	{ "*", ('1BrW'), true },
+	{ "W?B", ('1BrW'), false },
+	{ "Vpb", (' bpV'), true },	/* short means padded with spaces */
+	{ "Vpb", ('xbpV'), false },
+	{ "Vpb*", ('xbpV'), true },
+	{ "0x31427257", ('1BrW'), true },
+	{ "0x31427258", ('1BrW'), false },
+	{ "a*c*", ('dcba'), true },
+	{ "a*x*", ('dcba'), false },
+	{ "a*c?", ('dcba'), true },
+};
+
+static void match_desc(const struct match_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s vs 0x%08x", c->pattern, c->tag);
+}
+
+KUNIT_ARRAY_PARAM(match, match_cases, match_desc);
+
+static void tag_pattern_matching(struct kunit *test)
+{
+	const struct match_case *c = test->param_value;
+	struct ntpool_tag_pattern pat;
+
+	KUNIT_ASSERT_EQ(test, ntpool_tag_pattern_parse(&pat, c->pattern), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_tag_pattern_match(&pat, c->tag), c->match);
+}
+
+static void tag_pattern_bad_input(struct kunit *test)
+{
+	static const char * const bad[] = { "", "abcde", "0x", "0xZZ",
+					    "0x123456789", "ab\x01", "abcd*e",
+					    "**********************" };
+	struct ntpool_tag_pattern pat = { .value = 42 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_tag_pattern_parse(&pat, bad[i]),
+				    -EINVAL, "pattern \"%s\"", bad[i]);
+		KUNIT_EXPECT_EQ(test, pat.value, 42u);
+	}
+}
+
+static void tag_text(struct kunit *test)
+{
+	char buf[NTPOOL_TAG_TEXT];
+
+	ntpool_tag_text(('dcba'), buf);
+	KUNIT_EXPECT_STREQ(test, buf, "abcd");
+	ntpool_tag_text(0x20627056, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "Vpb ");
+	ntpool_tag_text(0x005c0141, buf);
+	KUNIT_EXPECT_STREQ(test, buf, "A\\x01\\x5c\\x00");
+}
+
+/* A seq_file over a buffer, to capture what a print function writes. */
+static struct seq_file *capture(struct kunit *test)
+{
+	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = 64 * 1024;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	return m;
+}
+
+static const char *output(struct kunit *test, struct seq_file *m)
+{
+	KUNIT_ASSERT_LT(test, m->count, m->size);
+	m->buf[m->count] = '\0';
+	return m->buf;
+}
+
+/* The line of @text that starts with @prefix, copied into @line. */
+static bool find_line(const char *text, const char *prefix, char *line,
+		      size_t size)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		const char *end = strchrnul(p, '\n');
+
+		if (!strncmp(p, prefix, strlen(prefix))) {
+			strscpy(line, p, min_t(size_t, size, end - p + 1));
+			return true;
+		}
+		p = *end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static void tags_view(struct kunit *test)
+{
+	const u32 tag = ('1weV');	/* "Vew1" */
+	struct seq_file *m = capture(test);
+	unsigned long long allocs, frees;
+	long long diff, bytes, per, peak;
+	struct ntpool_tag_stats *rows;
+	char line[256], type[8];
+	unsigned long long failed;
+	int i, fields;
+	void *p[5];
+	size_t n;
+
+	for (i = 0; i < 5; i++)
+		p[i] = ExAllocatePool2(POOL_FLAG_PAGED, 200, tag);
+	ExFreePoolWithTag(p[0], tag);
+	rows = ntpool_tags_snapshot(&n);
+	KUNIT_ASSERT_NOT_NULL(test, rows);
+	ntpool_print_tags(m, rows, n);
+	kvfree(rows);
+	output(test, m);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, "Tag  Type "));
+	KUNIT_ASSERT_TRUE(test, find_line(m->buf, "Vew1 Paged", line, sizeof(line)));
+	fields = sscanf(line + 5, "%7s %llu %llu %lld %lld %lld %lld %llu", type,
+			&allocs, &frees, &diff, &bytes, &per, &peak, &failed);
+	KUNIT_ASSERT_EQ(test, fields, 8);
+	KUNIT_EXPECT_EQ(test, allocs, 5ULL);
+	KUNIT_EXPECT_EQ(test, frees, 1ULL);
+	KUNIT_EXPECT_EQ(test, diff, 4LL);
+	/* 200 bytes: 13 units of data and one of header, 224 block bytes. */
+	KUNIT_EXPECT_EQ(test, bytes, 4LL * 224);
+	KUNIT_EXPECT_EQ(test, per, 224LL);
+	KUNIT_EXPECT_EQ(test, failed, 0ULL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, " vmlinux"));
+	KUNIT_EXPECT_FALSE(test, find_line(m->buf, "Vew1 Nonp", line, sizeof(line)));
+	for (i = 1; i < 5; i++)
+		ExFreePoolWithTag(p[i], tag);
+}
+
+static void poolused_view(struct kunit *test)
+{
+	const u32 tag = ('2weV');
+	struct seq_file *m = capture(test);
+	struct ntpool_tag_stats *rows;
+	long long np, npu, pg, pgu;
+	char line[256];
+	void *a, *b;
+	int fields;
+	size_t n;
+
+	a = ExAllocatePool2(POOL_FLAG_NON_PAGED, 40, tag);
+	b = ExAllocatePool2(POOL_FLAG_PAGED, 5000, tag);
+	rows = ntpool_tags_snapshot(&n);
+	KUNIT_ASSERT_NOT_NULL(test, rows);
+	ntpool_print_poolused(m, rows, n);
+	kvfree(rows);
+	output(test, m);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, " Sorting by Tag"));
+	KUNIT_ASSERT_TRUE(test, find_line(m->buf, " Vew2", line, sizeof(line)));
+	fields = sscanf(line + 6, "%lld %lld %lld %lld", &np, &npu, &pg, &pgu);
+	KUNIT_ASSERT_EQ(test, fields, 4);
+	KUNIT_EXPECT_EQ(test, np, 1LL);
+	KUNIT_EXPECT_EQ(test, npu, 64LL);
+	KUNIT_EXPECT_EQ(test, pg, 1LL);
+	KUNIT_EXPECT_EQ(test, pgu, 2LL * PAGE_SIZE);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "UNKNOWN pooltag 'Vew2'"));
+	KUNIT_EXPECT_TRUE(test, find_line(m->buf, " TOTAL", line, sizeof(line)));
+	ExFreePool(a);
+	ExFreePool(b);
+}
+
+static const char vew3_pooltag[] =
+	"\t\tPooltag Vew3 : (no pooltag description), Binary : vmlinux\n";
+static const char vew4_scan[] =
+	"Scanning large pool allocation table for Tag: Vew4\n";
+
+static void pool_view(struct kunit *test)
+{
+	const u32 tag = ('3weV');
+	struct seq_file *m = capture(test);
+	u8 *a = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, tag);
+	u8 *big = ExAllocatePool2(POOL_FLAG_PAGED, 3 * PAGE_SIZE, tag);
+	int local;
+	char want[80], line[256];
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	/* A pointer inside the block: the page walk, that block starred. */
+	ntpool_print_pool(m, (unsigned long)(a + 20));
+	output(test, m);
+	snprintf(want, sizeof(want), "Pool page %016lx region is Nonpaged pool",
+		 (unsigned long)(a + 20));
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, want));
+	snprintf(want, sizeof(want), "*%016lx size:   40 previous size:",
+		 (unsigned long)(a - 16));
+	KUNIT_ASSERT_TRUE(test, find_line(m->buf, want, line, sizeof(line)));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(line, "(Allocated) *Vew3"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, vew3_pooltag));
+
+	/* Inside a big block: its entry. */
+	m->count = 0;
+	ntpool_print_pool(m, (unsigned long)(big + PAGE_SIZE + 8));
+	output(test, m);
+	snprintf(want, sizeof(want),
+		 "*%016lx : large page allocation, tag is Vew3, size is 0x3000 bytes",
+		 (unsigned long)big);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
+
+	/* Memory ntpool does not own: one line, never read. */
+	m->count = 0;
+	ntpool_print_pool(m, (unsigned long)&local);
+	output(test, m);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "is not in a pool page ntpool owns"));
+	m->count = 0;
+	ntpool_print_pool(m, 0x1234);
+	output(test, m);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "is not in a pool page ntpool owns"));
+	ExFreePool(a);
+	ExFreePool(big);
+}
+
+static void poolfind_and_bigpool_views(struct kunit *test)
+{
+	const u32 tag = ('4weV');
+	struct ntpool_tag_pattern pat;
+	struct seq_file *m = capture(test);
+	u8 *a = ExAllocatePool2(POOL_FLAG_PAGED, 48, tag);
+	u8 *b = ExAllocatePool2(POOL_FLAG_PAGED, 300, tag);
+	u8 *big = ExAllocatePool2(POOL_FLAG_PAGED, 2 * PAGE_SIZE, tag);
+	u8 *other = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, tag);
+	char want[96];
+
+	KUNIT_ASSERT_EQ(test, ntpool_tag_pattern_parse(&pat, "Vew4"), 0);
+	ntpool_print_poolfind(m, &pat, NTPOOL_PAGED);
+	output(test, m);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m->buf, vew4_scan));
+	snprintf(want, sizeof(want), " %016lx : large page allocation, tag is Vew4",
+		 (unsigned long)big);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "Searching Paged pool for Tag: Vew4\n"));
+	snprintf(want, sizeof(want), " %016lx size:   40", (unsigned long)(a - 16));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
+	snprintf(want, sizeof(want), " %016lx size:  140", (unsigned long)(b - 16));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
+	snprintf(want, sizeof(want), "%016lx", (unsigned long)(other - 16));
+	KUNIT_EXPECT_NULL(test, strstr(m->buf, want));
+
+	m->count = 0;
+	ntpool_print_bigpool(m);
+	output(test, m);
+	snprintf(want, sizeof(want), "%016lx         8192      2 Vew4 Paged vmlinux",
+		 (unsigned long)big);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, want));
+	ExFreePool(a);
+	ExFreePool(b);
+	ExFreePool(big);
+	ExFreePool(other);
+}
+
+static void poolfind_parse(struct kunit *test)
+{
+	static const char * const bad[] = { "WrB1 2", "WrB1 x", "toolongpattern",
+					    "WrB1 1 1", "0xnothex" };
+	struct ntpool_tag_pattern pat;
+	enum ntpool_kind kind = NTPOOL_PAGED;
+	char buf[32];
+	unsigned int i;
+
+	strscpy(buf, "WrB1", sizeof(buf));
+	KUNIT_EXPECT_EQ(test, ntpool_poolfind_parse(buf, &pat, &kind), 0);
+	KUNIT_EXPECT_EQ(test, kind, NTPOOL_NONPAGED);
+	KUNIT_EXPECT_STREQ(test, pat.glob, "WrB1");
+	strscpy(buf, "0x31427257 1", sizeof(buf));
+	KUNIT_EXPECT_EQ(test, ntpool_poolfind_parse(buf, &pat, &kind), 0);
+	KUNIT_EXPECT_EQ(test, kind, NTPOOL_PAGED);
+	KUNIT_EXPECT_TRUE(test, pat.by_value);
+	KUNIT_EXPECT_EQ(test, pat.value, 0x31427257u);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		strscpy(buf, bad[i], sizeof(buf));
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_poolfind_parse(buf, &pat, &kind),
+				    -EINVAL, "input \"%s\"", bad[i]);
+	}
+}
+
+static void pooltag_data(struct kunit *test)
+{
+	static const char good[] =
+		"rem ntpool test descriptions\n"
+		"\n"
+		"Ptg1 - ptg1.sys     - Exact entry\r\n"
+		"Ptg? - <unknown>    - Wildcard entry\n"
+		"// another comment\n"
+		"Sp   - nt!sp        - Short tag, padded\n";
+	static const char * const bad[] = {
+		"Ptg9 - only two fields\n",
+		"Ptg9 - a - ok\nbroken line\n",
+		"TooLongTag - x - y\n",
+		" - x - no tag\n",
+	};
+	struct ntpool_pooltag_text text;
+	LIST_HEAD(parsed);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_pooltag_parse(bad[i], strlen(bad[i]),
+							       &parsed),
+				    -EINVAL, "input \"%s\"", bad[i]);
+		KUNIT_EXPECT_TRUE(test, list_empty(&parsed));
+	}
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('9gtP'), &text));
+
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_parse(good, strlen(good), &parsed), 0);
+	ntpool_pooltag_add(&parsed);
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('1gtP'), &text));
+	KUNIT_EXPECT_STREQ(test, text.binary, "ptg1.sys");
+	KUNIT_EXPECT_STREQ(test, text.desc, "Exact entry");
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('2gtP'), &text));
+	KUNIT_EXPECT_STREQ(test, text.desc, "Wildcard entry");
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('  pS'), &text));
+	KUNIT_EXPECT_STREQ(test, text.binary, "nt!sp");
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('xxpS'), &text));
+}
+
+static struct kunit_case ntpool_tags_cases[] = {
+	KUNIT_CASE(counts_after_known_sequence),
+	KUNIT_CASE(big_blocks_and_peak),
+	KUNIT_CASE(failures_counted),
+	KUNIT_CASE(concurrent_updates),
+	KUNIT_CASE_PARAM(tag_pattern_matching, match_gen_params),
+	KUNIT_CASE(tag_pattern_bad_input),
+	KUNIT_CASE(tag_text),
+	KUNIT_CASE(tags_view),
+	KUNIT_CASE(poolused_view),
+	KUNIT_CASE(pool_view),
+	KUNIT_CASE(poolfind_and_bigpool_views),
+	KUNIT_CASE(poolfind_parse),
+	KUNIT_CASE(pooltag_data),
+	{}
+};
+
+static struct kunit_suite ntpool_tags_suite = {
+	.name = "ntpool_tags",
+	.test_cases = ntpool_tags_cases,
+};
+
+kunit_test_suite(ntpool_tags_suite);
+
+MODULE_DESCRIPTION("KUnit tests for ntpool's tag accounting and views");
+MODULE_LICENSE("GPL");

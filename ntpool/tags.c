@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tag table: one row per tag, created the first time the tag is seen
+ * and kept until ntpool unloads, as NT's pool tracker table does.
+ *
+ * The allocation path only writes per-CPU counters: allocations, frees and
+ * failures are per-CPU counts summed on read, and bytes are per-CPU deltas
+ * folded into the row's shared total once they pass NTPOOL_TAG_BYTES_BATCH,
+ * like percpu_counter.  Reading sums the deltas, so Bytes is exact; Peak
+ * Bytes is the highest total seen when a delta was folded or a reader
+ * summed, so it may miss a peak by up to NTPOOL_TAG_BYTES_BATCH per CPU.
+ *
+ * Finding a row: an rhashtable keyed by tag, read under RCU without locks.
+ * Rows also get a 16-bit id, kept in the PoolTagHash field of each block's
+ * header (and in big-pool entries), so that a free finds its row without a
+ * lookup.  Creating a row takes rows_lock.  When a row cannot be created
+ * (no memory in atomic context, or 65535 tags) the allocation is counted in
+ * the overflow row, which `tags` shows; no tag is dropped silently.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+#include "tags.h"
+
+static const struct rhashtable_params tag_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct ntpool_tag, tag),
+	.head_offset = offsetof(struct ntpool_tag, node),
+	.automatic_shrinking = false,
+};
+
+static struct rhashtable tag_table;
+static DEFINE_XARRAY_FLAGS(tag_ids, XA_FLAGS_ALLOC | XA_FLAGS_LOCK_IRQ);
+static DEFINE_SPINLOCK(rows_lock);
+static struct ntpool_tag overflow_row;
+static atomic_t nr_rows = ATOMIC_INIT(0);
+
+static void free_row(struct ntpool_tag *t)
+{
+	free_percpu(t->cpu);
+	kfree(t);
+}
+
+static struct ntpool_tag *new_row(u32 tag, gfp_t gfp)
+{
+	struct ntpool_tag *t = kzalloc(sizeof(*t), gfp);
+
+	if (!t)
+		return NULL;
+	t->tag = tag;
+	t->cpu = alloc_percpu_gfp(struct ntpool_tag_cpu, gfp);
+	if (!t->cpu) {
+		kfree(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Publish a new row under rows_lock; returns the row that won. */
+static struct ntpool_tag *insert_row(struct ntpool_tag *t)
+{
+	struct ntpool_tag *old;
+	unsigned long flags;
+	u32 id;
+
+	spin_lock_irqsave(&rows_lock, flags);
+	old = rhashtable_lookup_fast(&tag_table, &t->tag, tag_params);
+	if (old)
+		goto out;
+	old = &overflow_row;
+	xa_lock(&tag_ids);
+	if (__xa_alloc(&tag_ids, &id, t, XA_LIMIT(1, NTPOOL_MAX_TAGS),
+		       GFP_ATOMIC | __GFP_NOWARN)) {
+		xa_unlock(&tag_ids);
+		goto out;
+	}
+	xa_unlock(&tag_ids);
+	t->id = id;
+	if (rhashtable_insert_fast(&tag_table, &t->node, tag_params)) {
+		xa_lock(&tag_ids);
+		__xa_erase(&tag_ids, id);
+		xa_unlock(&tag_ids);
+		goto out;
+	}
+	atomic_inc(&nr_rows);
+	old = t;
+out:
+	spin_unlock_irqrestore(&rows_lock, flags);
+	if (old != t)
+		free_row(t);
+	return old;
+}
+
+/**
+ * ntpool_tag_get() - the row of a tag, created if new
+ * @tag: the tag
+ * @gfp: how to allocate a new row
+ *
+ * Return: the row, or the overflow row when a new one cannot be made.
+ */
+struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
+{
+	struct ntpool_tag *t;
+
+	rcu_read_lock();
+	t = rhashtable_lookup(&tag_table, &tag, tag_params);
+	rcu_read_unlock();
+	if (likely(t))
+		return t;
+	t = new_row(tag, gfp & ~__GFP_ZERO);
+	return t ? insert_row(t) : &overflow_row;
+}
+
+/**
+ * ntpool_tag_by_id() - the row whose id a header or big-pool entry holds
+ * @id: the id
+ *
+ * Return: the row; the overflow row for id 0 or an unknown id.
+ */
+struct ntpool_tag *ntpool_tag_by_id(u16 id)
+{
+	struct ntpool_tag *t = id ? xa_load(&tag_ids, id) : NULL;
+
+	return t ? t : &overflow_row;
+}
+
+static void raise_peak(struct ntpool_tag *t, enum ntpool_kind kind, s64 total)
+{
+	s64 peak = atomic64_read(&t->peak[kind]);
+
+	while (total > peak &&
+	       !atomic64_try_cmpxchg(&t->peak[kind], &peak, total))
+		;
+}
+
+static void add_bytes(struct ntpool_tag *t, enum ntpool_kind kind, s64 delta)
+{
+	s64 local = this_cpu_add_return(t->cpu->bytes[kind], delta);
+
+	if (abs(local) < NTPOOL_TAG_BYTES_BATCH)
+		return;
+	/*
+	 * Move what this CPU holds to the total.  An interrupt that adds in
+	 * between keeps its share here; a migration moves the subtraction to
+	 * another CPU; either way the sum of all parts stays exact.
+	 */
+	this_cpu_sub(t->cpu->bytes[kind], local);
+	raise_peak(t, kind, atomic64_add_return(local, &t->bytes[kind]));
+}
+
+/**
+ * ntpool_tag_count_alloc() - count a successful allocation
+ * @t: its tag's row
+ * @kind: its pool
+ * @bytes: block bytes, header included (whole pages for big blocks)
+ * @client: id of the allocating module
+ */
+void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
+			    size_t bytes, u8 client)
+{
+	this_cpu_inc(t->cpu->allocs[kind]);
+	add_bytes(t, kind, bytes);
+	/* Test first: the bitmap is written once per tag and module. */
+	if (!test_bit(client, t->owners))
+		set_bit(client, t->owners);
+}
+
+/**
+ * ntpool_tag_count_free() - count a free
+ * @t: its tag's row
+ * @kind: its pool
+ * @bytes: block bytes, as counted at allocation
+ */
+void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
+			   size_t bytes)
+{
+	this_cpu_inc(t->cpu->frees[kind]);
+	add_bytes(t, kind, -(s64)bytes);
+}
+
+/**
+ * ntpool_tag_count_failure() - count an allocation that found no memory
+ * @t: its tag's row
+ * @kind: its pool
+ */
+void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind)
+{
+	this_cpu_inc(t->cpu->failed[kind]);
+}
+
+/**
+ * ntpool_tag_read() - sum a row's counters over all CPUs
+ * @t: the row
+ * @st: the sums
+ */
+void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st)
+{
+	unsigned int kind;
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	st->tag = t->tag;
+	st->overflow = t == &overflow_row;
+	bitmap_copy(st->owners, t->owners, NTPOOL_MAX_CLIENTS);
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		st->bytes[kind] = atomic64_read(&t->bytes[kind]);
+	for_each_possible_cpu(cpu) {
+		const struct ntpool_tag_cpu *c = per_cpu_ptr(t->cpu, cpu);
+
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			st->allocs[kind] += READ_ONCE(c->allocs[kind]);
+			st->frees[kind] += READ_ONCE(c->frees[kind]);
+			st->failed[kind] += READ_ONCE(c->failed[kind]);
+			st->bytes[kind] += READ_ONCE(c->bytes[kind]);
+		}
+	}
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		raise_peak(t, kind, st->bytes[kind]);
+		st->peak[kind] = atomic64_read(&t->peak[kind]);
+	}
+}
+
+static int cmp_stats(const void *a, const void *b)
+{
+	const struct ntpool_tag_stats *x = a, *y = b;
+
+	/* Overflow last; otherwise the tags in display (memory) order. */
+	if (x->overflow != y->overflow)
+		return x->overflow - y->overflow;
+	return memcmp(&x->tag, &y->tag, sizeof(x->tag));
+}
+
+/**
+ * ntpool_tags_snapshot() - every row's sums, sorted by tag
+ * @count: set to the number of rows
+ *
+ * Takes no lock that allocation paths take, and none for long.
+ *
+ * Return: a kvmalloc()ed array (the overflow row last), or NULL.
+ */
+struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count)
+{
+	/* Room for rows created while the snapshot is taken, and overflow. */
+	size_t n = 0, room = atomic_read(&nr_rows) + 64;
+	struct ntpool_tag_stats *rows;
+	struct ntpool_tag *t;
+	unsigned long id;
+
+	rows = kvmalloc_array(room, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return NULL;
+	xa_for_each(&tag_ids, id, t) {
+		if (n + 1 >= room)
+			break;
+		ntpool_tag_read(t, &rows[n++]);
+	}
+	ntpool_tag_read(&overflow_row, &rows[n++]);
+	sort(rows, n, sizeof(*rows), cmp_stats, NULL);
+	*count = n;
+	return rows;
+}
+
+/**
+ * ntpool_tags_init() - set up the tag table
+ *
+ * Return: 0 or a negative errno.
+ */
+int ntpool_tags_init(void)
+{
+	int err;
+
+	overflow_row.cpu = alloc_percpu(struct ntpool_tag_cpu);
+	if (!overflow_row.cpu)
+		return -ENOMEM;
+	err = rhashtable_init(&tag_table, &tag_params);
+	if (err)
+		free_percpu(overflow_row.cpu);
+	return err;
+}
+
+static void free_table_row(void *ptr, void *arg)
+{
+	struct ntpool_tag *t = ptr;
+
+	free_row(t);
+}
+
+/**
+ * ntpool_tags_exit() - drop every row
+ */
+void ntpool_tags_exit(void)
+{
+	rhashtable_free_and_destroy(&tag_table, free_table_row, NULL);
+	xa_destroy(&tag_ids);
+	free_percpu(overflow_row.cpu);
+}

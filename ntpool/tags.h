@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-tag accounting, as NT's pool tracker table keeps it: for each tag and
+ * each pool, allocations, frees, bytes in use (block bytes, header
+ * included), peak bytes and failed allocations.
+ */
+#ifndef _NTPOOL_TAGS_H
+#define _NTPOOL_TAGS_H
+
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+#include "pool.h"
+
+/* Ids go into the header's 16-bit PoolTagHash; id 0 is the overflow row. */
+#define NTPOOL_TAG_OVERFLOW_ID	0
+#define NTPOOL_MAX_TAGS		U16_MAX
+/* Per-CPU byte deltas are folded into the shared total past this size. */
+#define NTPOOL_TAG_BYTES_BATCH	(32 * 1024)
+#define NTPOOL_MAX_CLIENTS	256
+
+/**
+ * struct ntpool_tag_cpu - one CPU's counts for one tag, per pool
+ * @allocs: successful allocations
+ * @frees: frees
+ * @failed: allocations that failed for want of memory
+ * @bytes: bytes allocated minus bytes freed, not yet folded into the tag
+ */
+struct ntpool_tag_cpu {
+	u64 allocs[NTPOOL_KINDS];
+	u64 frees[NTPOOL_KINDS];
+	u64 failed[NTPOOL_KINDS];
+	s64 bytes[NTPOOL_KINDS];
+};
+
+/**
+ * struct ntpool_tag - one row of the tag table
+ * @node: in the tag hash table
+ * @tag: the tag (PROTECTED_POOL bit stripped)
+ * @id: index in the id table, stored in headers' PoolTagHash
+ * @cpu: per-CPU counters
+ * @bytes: folded byte counts, per pool
+ * @peak: highest byte count seen, per pool
+ * @owners: ids of the client modules that allocated with this tag
+ *
+ * Rows are never removed while ntpool is loaded, as on NT.
+ */
+struct ntpool_tag {
+	struct rhash_head node;
+	u32 tag;
+	u16 id;
+	struct ntpool_tag_cpu __percpu *cpu;
+	atomic64_t bytes[NTPOOL_KINDS];
+	atomic64_t peak[NTPOOL_KINDS];
+	DECLARE_BITMAP(owners, NTPOOL_MAX_CLIENTS);
+};
+
+/**
+ * struct ntpool_tag_stats - a tag's counters summed over all CPUs
+ * @tag: the tag
+ * @overflow: this is the overflow row
+ * @allocs: allocations, per pool
+ * @frees: frees, per pool
+ * @failed: failed allocations, per pool
+ * @bytes: bytes in use, per pool
+ * @peak: peak bytes, per pool
+ * @owners: client ids that used the tag
+ */
+struct ntpool_tag_stats {
+	u32 tag;
+	bool overflow;
+	u64 allocs[NTPOOL_KINDS];
+	u64 frees[NTPOOL_KINDS];
+	u64 failed[NTPOOL_KINDS];
+	s64 bytes[NTPOOL_KINDS];
+	s64 peak[NTPOOL_KINDS];
+	DECLARE_BITMAP(owners, NTPOOL_MAX_CLIENTS);
+};
+
+int ntpool_tags_init(void);
+void ntpool_tags_exit(void);
+struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp);
+struct ntpool_tag *ntpool_tag_by_id(u16 id);
+void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
+			    size_t bytes, u8 client);
+void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
+			   size_t bytes);
+void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind);
+void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st);
+struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count);
+
+/* tag_pattern.c: tags as text and tag patterns */
+#define NTPOOL_TAG_TEXT	17	/* four bytes, each possibly "\xNN", and NUL */
+#define NTPOOL_TAG_GLOB	16	/* longest glob pattern, NUL included */
+
+/**
+ * struct ntpool_tag_pattern - a tag, or a set of tags
+ * @by_value: match @value exactly (a "0x..." pattern)
+ * @value: the tag value
+ * @glob: characters in display order, with ? (any one) and * (any rest);
+ *	shorter than four characters and no * means padded with spaces
+ */
+struct ntpool_tag_pattern {
+	bool by_value;
+	u32 value;
+	char glob[NTPOOL_TAG_GLOB];
+};
+
+void ntpool_tag_text(u32 tag, char *buf);
+int ntpool_tag_pattern_parse(struct ntpool_tag_pattern *pat, const char *text);
+bool ntpool_tag_pattern_match(const struct ntpool_tag_pattern *pat, u32 tag);
+
+#endif /* _NTPOOL_TAGS_H */

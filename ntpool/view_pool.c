@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs "pool" (!pool), "poolfind" (!poolfind) and "bigpool" (the big
+ * pool table).
+ *
+ * These walk pool pages.  Each page is walked under its pool's lock, one
+ * page at a time, and only after the page xarray says the page is still the
+ * pool's (entries leave it only under that lock): ntpool never reads memory
+ * it does not own, and never holds a lock across a whole print.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include "debugfs.h"
+#include "pooltag.h"
+
+/* What was last written to "pool" and "poolfind". */
+static DEFINE_MUTEX(query_lock);
+static unsigned long pool_query;
+static bool pool_query_set;
+static struct ntpool_tag_pattern find_pattern;
+static enum ntpool_kind find_kind;
+static bool find_set;
+
+static const char * const region_names[NTPOOL_KINDS] = {
+	[NTPOOL_NONPAGED] = "Nonpaged pool",
+	[NTPOOL_PAGED] = "Paged pool",
+};
+
+static void print_block(struct seq_file *m, const struct ntpool_header *hdr,
+			bool star)
+{
+	char tag[NTPOOL_TAG_TEXT];
+	bool is_free = ntpool_hdr_is_free(hdr);
+
+	ntpool_tag_text(hdr->pool_tag, tag);
+	seq_printf(m, "%c%016lx size: %4x previous size: %4x  %s %c%s\n",
+		   star ? '*' : ' ', (unsigned long)hdr,
+		   hdr->block_size * NTPOOL_BLOCK_SIZE,
+		   hdr->previous_size * NTPOOL_BLOCK_SIZE,
+		   is_free ? "(Free)     " : "(Allocated)", star ? '*' : ' ', tag);
+}
+
+static void print_pooltag_line(struct seq_file *m, u32 pool_tag, u8 client,
+			       bool is_free)
+{
+	struct ntpool_pooltag_text text;
+	char tag[NTPOOL_TAG_TEXT];
+
+	ntpool_tag_text(pool_tag, tag);
+	if (!ntpool_pooltag_lookup(pool_tag, &text))
+		strscpy(text.desc, "(no pooltag description)", sizeof(text.desc));
+	seq_printf(m, "\t\tPooltag %s : %s, Binary : %s\n", tag, text.desc,
+		   is_free ? "-" : ntpool_client_name(client));
+}
+
+/* Walk one page of small blocks; star the block holding @addr, if any. */
+static void walk_page_locked(struct seq_file *m, struct ntpool_page *pg,
+			     unsigned long addr, bool describe)
+{
+	unsigned int unit = 0;
+
+	while (unit < NTPOOL_PAGE_UNITS) {
+		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+		unsigned long start = (unsigned long)hdr;
+		bool star;
+
+		if (!hdr->block_size ||
+		    unit + hdr->block_size > NTPOOL_PAGE_UNITS) {
+			seq_printf(m, "*** %016lx: BlockSize %u is corrupt, walk stopped\n",
+				   start, hdr->block_size);
+			return;
+		}
+		star = addr >= start &&
+		       addr < start + hdr->block_size * NTPOOL_BLOCK_SIZE;
+		print_block(m, hdr, star);
+		if (star && describe)
+			print_pooltag_line(m, hdr->pool_tag, hdr->pool_index,
+					   ntpool_hdr_is_free(hdr));
+		unit += hdr->block_size;
+	}
+}
+
+static void print_big(struct seq_file *m, const struct ntpool_big *big,
+		      bool star)
+{
+	char tag[NTPOOL_TAG_TEXT];
+
+	ntpool_tag_text(big->tag, tag);
+	seq_printf(m, "%c%016lx : large page allocation, tag is %s, size is 0x%zx bytes\n",
+		   star ? '*' : ' ', (unsigned long)big->va, tag,
+		   ntpool_big_pages(big) << PAGE_SHIFT);
+}
+
+/* Find the big block holding @addr, one entry at a time under the lock. */
+static bool print_big_holding(struct seq_file *m, struct ntpool_pool *pool,
+			      unsigned long addr)
+{
+	unsigned long key, flags;
+	void *entry;
+	bool found = false;
+
+	xa_for_each(&pool->pages, key, entry) {
+		struct ntpool_big *big = xa_untag_pointer(entry);
+
+		if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
+			continue;
+		spin_lock_irqsave(&pool->lock, flags);
+		if (xa_load(&pool->pages, key) == entry &&
+		    addr >= (unsigned long)big->va &&
+		    addr < (unsigned long)big->va + (ntpool_big_pages(big) << PAGE_SHIFT)) {
+			seq_printf(m, "Pool page %016lx region is %s\n", addr,
+				   region_names[pool->kind]);
+			print_big(m, big, true);
+			print_pooltag_line(m, big->tag, big->client, false);
+			found = true;
+		}
+		spin_unlock_irqrestore(&pool->lock, flags);
+		if (found)
+			break;
+	}
+	return found;
+}
+
+/**
+ * ntpool_print_pool() - !pool for one address
+ * @m: where to
+ * @addr: any address
+ *
+ * For an address in a page of small blocks: the page walk, the block
+ * holding @addr starred and described.  For one in a big block: its entry.
+ * Anything else gets one line, and is never read.
+ */
+void ntpool_print_pool(struct seq_file *m, unsigned long addr)
+{
+	struct ntpool_pool *pool = ntpool_pool_of((void *)addr);
+	unsigned long flags;
+	void *entry;
+
+	if (!pool)
+		goto not_owned;
+	spin_lock_irqsave(&pool->lock, flags);
+	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, (void *)addr));
+	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_SMALL) {
+		struct ntpool_page *pg = xa_untag_pointer(entry);
+
+		seq_printf(m, "Pool page %016lx region is %s\n", addr,
+			   region_names[pool->kind]);
+		if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS))
+			seq_puts(m, "The page is wholly free (kept for reuse)\n");
+		else
+			walk_page_locked(m, pg, addr, true);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (print_big_holding(m, pool, addr))
+		return;
+not_owned:
+	seq_printf(m, "%016lx is not in a pool page ntpool owns\n", addr);
+}
+
+static void find_in_big_table(struct seq_file *m, struct ntpool_pool *pool,
+			      const struct ntpool_tag_pattern *pat)
+{
+	unsigned long key, flags;
+	void *entry;
+
+	xa_for_each(&pool->pages, key, entry) {
+		struct ntpool_big *big = xa_untag_pointer(entry);
+
+		if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
+			continue;
+		spin_lock_irqsave(&pool->lock, flags);
+		if (xa_load(&pool->pages, key) == entry &&
+		    ntpool_tag_pattern_match(pat, big->tag))
+			print_big(m, big, false);
+		spin_unlock_irqrestore(&pool->lock, flags);
+	}
+}
+
+static void find_in_page_locked(struct seq_file *m, struct ntpool_page *pg,
+				const struct ntpool_tag_pattern *pat)
+{
+	unsigned int unit;
+
+	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
+		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+
+		if (!ntpool_hdr_is_free(hdr) &&
+		    ntpool_tag_pattern_match(pat, hdr->pool_tag))
+			print_block(m, hdr, false);
+	}
+}
+
+static void find_in_pages(struct seq_file *m, struct ntpool_pool *pool,
+			  const struct ntpool_tag_pattern *pat)
+{
+	unsigned long key, flags;
+	void *entry;
+
+	xa_for_each(&pool->pages, key, entry) {
+		if (xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
+			continue;
+		spin_lock_irqsave(&pool->lock, flags);
+		if (xa_load(&pool->pages, key) == entry)
+			find_in_page_locked(m, xa_untag_pointer(entry), pat);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		cond_resched();
+	}
+}
+
+/**
+ * ntpool_print_poolfind() - !poolfind: every allocated block with a tag
+ * @m: where to
+ * @pat: the tag pattern
+ * @kind: the pool to search
+ *
+ * The big-pool table first, then the pool's pages.
+ */
+void ntpool_print_poolfind(struct seq_file *m,
+			   const struct ntpool_tag_pattern *pat,
+			   enum ntpool_kind kind)
+{
+	struct ntpool_pool *pool = &ntpool_pools[kind];
+	char what[NTPOOL_TAG_GLOB + 12];
+
+	if (pat->by_value)
+		snprintf(what, sizeof(what), "0x%08x", pat->value);
+	else
+		strscpy(what, pat->glob, sizeof(what));
+	seq_printf(m, "Scanning large pool allocation table for Tag: %s\n", what);
+	find_in_big_table(m, pool, pat);
+	seq_printf(m, "Searching %s for Tag: %s\n", region_names[kind], what);
+	find_in_pages(m, pool, pat);
+}
+
+/**
+ * ntpool_print_bigpool() - the big-pool table of both pools
+ * @m: where to
+ */
+void ntpool_print_bigpool(struct seq_file *m)
+{
+	unsigned long key, flags;
+	unsigned int kind;
+	void *entry;
+
+	seq_printf(m, "%-16s %12s %6s %-4s %-5s %-16s %s\n", "Address", "Size",
+		   "Pages", "Tag", "Type", "Owner", "Caller");
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		struct ntpool_pool *pool = &ntpool_pools[kind];
+
+		xa_for_each(&pool->pages, key, entry) {
+			struct ntpool_big *big = xa_untag_pointer(entry);
+			char tag[NTPOOL_TAG_TEXT];
+
+			if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
+				continue;
+			spin_lock_irqsave(&pool->lock, flags);
+			if (xa_load(&pool->pages, key) == entry) {
+				ntpool_tag_text(big->tag, tag);
+				seq_printf(m, "%016lx %12zu %6zu %-4s %-5s %-16s %pS\n",
+					   (unsigned long)big->va, big->size,
+					   ntpool_big_pages(big), tag,
+					   kind == NTPOOL_PAGED ? "Paged" : "Nonp",
+					   ntpool_client_name(big->client),
+					   (void *)big->caller);
+			}
+			spin_unlock_irqrestore(&pool->lock, flags);
+		}
+	}
+}
+
+static int pool_show(struct seq_file *m, void *v)
+{
+	unsigned long addr;
+	bool set;
+
+	mutex_lock(&query_lock);
+	addr = pool_query;
+	set = pool_query_set;
+	mutex_unlock(&query_lock);
+	if (!set)
+		seq_puts(m, "Write an address (hex) to this file, then read it\n");
+	else
+		ntpool_print_pool(m, addr);
+	return 0;
+}
+
+static int pool_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pool_show, NULL);
+}
+
+static ssize_t pool_write(struct file *file, const char __user *ubuf,
+			  size_t len, loff_t *ppos)
+{
+	char *buf = ntpool_debugfs_input(ubuf, len, 32);
+	unsigned long addr;
+	int err;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = kstrtoul(buf, 16, &addr);
+	kfree(buf);
+	if (err)
+		return -EINVAL;
+	mutex_lock(&query_lock);
+	pool_query = addr;
+	pool_query_set = true;
+	mutex_unlock(&query_lock);
+	return len;
+}
+
+static const struct file_operations pool_fops = {
+	.owner = THIS_MODULE,
+	.open = pool_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = pool_write,
+};
+
+static int poolfind_show(struct seq_file *m, void *v)
+{
+	struct ntpool_tag_pattern pat;
+	enum ntpool_kind kind;
+	bool set;
+
+	mutex_lock(&query_lock);
+	pat = find_pattern;
+	kind = find_kind;
+	set = find_set;
+	mutex_unlock(&query_lock);
+	if (!set)
+		seq_puts(m, "Write a tag pattern and optionally a pool type (0 nonpaged, 1 paged), then read\n");
+	else
+		ntpool_print_poolfind(m, &pat, kind);
+	return 0;
+}
+
+static int poolfind_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, poolfind_show, NULL);
+}
+
+/**
+ * ntpool_poolfind_parse() - read "TagPattern [PoolType]"
+ * @text: the input, trimmed
+ * @pat: the pattern
+ * @kind: the pool; 0 (nonpaged, the default) or 1 (paged)
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ntpool_poolfind_parse(char *text, struct ntpool_tag_pattern *pat,
+			  enum ntpool_kind *kind)
+{
+	char *tag = strsep(&text, " \t");
+	unsigned int type = NTPOOL_NONPAGED;
+
+	if (text) {
+		text = skip_spaces(text);
+		if (kstrtouint(text, 0, &type) || type >= NTPOOL_KINDS)
+			return -EINVAL;
+	}
+	if (ntpool_tag_pattern_parse(pat, tag))
+		return -EINVAL;
+	*kind = type;
+	return 0;
+}
+
+static ssize_t poolfind_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char *buf = ntpool_debugfs_input(ubuf, len, 64);
+	struct ntpool_tag_pattern pat;
+	enum ntpool_kind kind;
+	int err;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = ntpool_poolfind_parse(buf, &pat, &kind);
+	kfree(buf);
+	if (err)
+		return err;
+	mutex_lock(&query_lock);
+	find_pattern = pat;
+	find_kind = kind;
+	find_set = true;
+	mutex_unlock(&query_lock);
+	return len;
+}
+
+static const struct file_operations poolfind_fops = {
+	.owner = THIS_MODULE,
+	.open = poolfind_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = poolfind_write,
+};
+
+static int bigpool_show(struct seq_file *m, void *v)
+{
+	ntpool_print_bigpool(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(bigpool);
+
+/**
+ * ntpool_debugfs_pool() - create "pool", "poolfind" and "bigpool"
+ * @dir: ntpool's debugfs directory
+ */
+void ntpool_debugfs_pool(struct dentry *dir)
+{
+	debugfs_create_file("pool", 0600, dir, NULL, &pool_fops);
+	debugfs_create_file("poolfind", 0600, dir, NULL, &poolfind_fops);
+	debugfs_create_file("bigpool", 0400, dir, NULL, &bigpool_fops);
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs "tags" (poolmon's table) and "poolused" (!poolused's summary).
+ *
+ * Both print a snapshot of the tag table taken when the file is opened:
+ * summing the per-CPU counters takes no lock that allocations take.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include "debugfs.h"
+#include "pooltag.h"
+
+static const char * const kind_names[NTPOOL_KINDS] = {
+	[NTPOOL_NONPAGED] = "Nonp",
+	[NTPOOL_PAGED] = "Paged",
+};
+
+static void row_tag(const struct ntpool_tag_stats *st, char *buf)
+{
+	if (st->overflow)
+		strscpy(buf, "Ovfl", NTPOOL_TAG_TEXT);
+	else
+		ntpool_tag_text(st->tag, buf);
+}
+
+static void print_owners(struct seq_file *m, const struct ntpool_tag_stats *st)
+{
+	unsigned int id, n = 0;
+
+	for_each_set_bit(id, st->owners, NTPOOL_MAX_CLIENTS)
+		seq_printf(m, "%s%s", n++ ? "," : "", ntpool_client_name(id));
+	if (!n)
+		seq_puts(m, "-");
+}
+
+static void print_description(struct seq_file *m,
+			      const struct ntpool_tag_stats *st)
+{
+	struct ntpool_pooltag_text text;
+
+	if (st->overflow)
+		seq_puts(m, " [ntpool - allocations whose tag could not be tracked]");
+	else if (ntpool_pooltag_lookup(st->tag, &text))
+		seq_printf(m, " [%s - %s]", text.binary, text.desc);
+}
+
+/**
+ * ntpool_print_tags() - poolmon's table
+ * @m: where to
+ * @rows: a tag-table snapshot
+ * @n: its rows
+ *
+ * One line per tag and pool the tag was used in, sorted by tag; Bytes are
+ * block bytes in use, header included, Per Alloc is Bytes / Diff.
+ */
+void ntpool_print_tags(struct seq_file *m, const struct ntpool_tag_stats *rows,
+		       size_t n)
+{
+	char tag[NTPOOL_TAG_TEXT];
+	unsigned int kind;
+	size_t i;
+
+	seq_printf(m, "%-4s %-5s %12s %12s %12s %12s %10s %12s %8s %s %s\n",
+		   "Tag", "Type", "Allocs", "Frees", "Diff", "Bytes",
+		   "Per Alloc", "Peak Bytes", "Failed", "Modules",
+		   "[Binary - Description]");
+	for (i = 0; i < n; i++) {
+		const struct ntpool_tag_stats *st = &rows[i];
+
+		row_tag(st, tag);
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			s64 diff = st->allocs[kind] - st->frees[kind];
+
+			if (!st->allocs[kind] && !st->failed[kind])
+				continue;
+			seq_printf(m, "%-4s %-5s %12llu %12llu %12lld %12lld %10lld %12lld %8llu ",
+				   tag, kind_names[kind], st->allocs[kind],
+				   st->frees[kind], diff, st->bytes[kind],
+				   diff > 0 ? div64_s64(st->bytes[kind], diff) : 0,
+				   st->peak[kind], st->failed[kind]);
+			print_owners(m, st);
+			print_description(m, st);
+			seq_putc(m, '\n');
+		}
+	}
+}
+
+static void print_poolused_description(struct seq_file *m,
+				       const struct ntpool_tag_stats *st,
+				       const char *tag)
+{
+	struct ntpool_pooltag_text text;
+
+	if (!st->overflow && ntpool_pooltag_lookup(st->tag, &text))
+		seq_printf(m, "\t%s, Binary : %s\n", text.desc, text.binary);
+	else
+		seq_printf(m, "\tUNKNOWN pooltag '%s', please update pooltag.txt\n",
+			   tag);
+}
+
+/**
+ * ntpool_print_poolused() - !poolused's summary, sorted by tag
+ * @m: where to
+ * @rows: a tag-table snapshot
+ * @n: its rows
+ *
+ * Allocs and Used are the allocations and block bytes in use now.
+ */
+void ntpool_print_poolused(struct seq_file *m,
+			   const struct ntpool_tag_stats *rows, size_t n)
+{
+	s64 total_allocs[NTPOOL_KINDS] = {}, total_used[NTPOOL_KINDS] = {};
+	char tag[NTPOOL_TAG_TEXT];
+	size_t i;
+
+	seq_puts(m, " Sorting by Tag\n\n Pool Used:\n");
+	seq_printf(m, "%-6s %25s %25s\n", "", "NonPaged", "Paged");
+	seq_printf(m, "%-6s %12s %12s %12s %12s\n", " Tag", "Allocs", "Used",
+		   "Allocs", "Used");
+	for (i = 0; i < n; i++) {
+		const struct ntpool_tag_stats *st = &rows[i];
+		s64 np = st->allocs[NTPOOL_NONPAGED] - st->frees[NTPOOL_NONPAGED];
+		s64 pg = st->allocs[NTPOOL_PAGED] - st->frees[NTPOOL_PAGED];
+
+		if (!np && !pg)
+			continue;
+		row_tag(st, tag);
+		seq_printf(m, " %-5s %12lld %12lld %12lld %12lld", tag, np,
+			   st->bytes[NTPOOL_NONPAGED], pg, st->bytes[NTPOOL_PAGED]);
+		print_poolused_description(m, st, tag);
+		total_allocs[NTPOOL_NONPAGED] += np;
+		total_allocs[NTPOOL_PAGED] += pg;
+		total_used[NTPOOL_NONPAGED] += st->bytes[NTPOOL_NONPAGED];
+		total_used[NTPOOL_PAGED] += st->bytes[NTPOOL_PAGED];
+	}
+	seq_printf(m, " %-5s %12lld %12lld %12lld %12lld\n", "TOTAL",
+		   total_allocs[NTPOOL_NONPAGED], total_used[NTPOOL_NONPAGED],
+		   total_allocs[NTPOOL_PAGED], total_used[NTPOOL_PAGED]);
+}
+
+struct snapshot {
+	struct ntpool_tag_stats *rows;
+	size_t n;
+};
+
+static int snapshot_open(struct file *file, int (*show)(struct seq_file *, void *))
+{
+	struct snapshot *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
+	int err;
+
+	if (!snap)
+		return -ENOMEM;
+	snap->rows = ntpool_tags_snapshot(&snap->n);
+	if (!snap->rows) {
+		kfree(snap);
+		return -ENOMEM;
+	}
+	err = single_open(file, show, snap);
+	if (err) {
+		kvfree(snap->rows);
+		kfree(snap);
+	}
+	return err;
+}
+
+static int snapshot_release(struct inode *inode, struct file *file)
+{
+	struct snapshot *snap = ((struct seq_file *)file->private_data)->private;
+
+	kvfree(snap->rows);
+	kfree(snap);
+	return single_release(inode, file);
+}
+
+static int tags_show(struct seq_file *m, void *v)
+{
+	struct snapshot *snap = m->private;
+
+	ntpool_print_tags(m, snap->rows, snap->n);
+	return 0;
+}
+
+static int tags_open(struct inode *inode, struct file *file)
+{
+	return snapshot_open(file, tags_show);
+}
+
+static const struct file_operations tags_fops = {
+	.owner = THIS_MODULE,
+	.open = tags_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = snapshot_release,
+};
+
+static int poolused_show(struct seq_file *m, void *v)
+{
+	struct snapshot *snap = m->private;
+
+	ntpool_print_poolused(m, snap->rows, snap->n);
+	return 0;
+}
+
+static int poolused_open(struct inode *inode, struct file *file)
+{
+	return snapshot_open(file, poolused_show);
+}
+
+static const struct file_operations poolused_fops = {
+	.owner = THIS_MODULE,
+	.open = poolused_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = snapshot_release,
+};
+
+/**
+ * ntpool_debugfs_tags() - create "tags" and "poolused"
+ * @dir: ntpool's debugfs directory
+ */
+void ntpool_debugfs_tags(struct dentry *dir)
+{
+	debugfs_create_file("tags", 0400, dir, NULL, &tags_fops);
+	debugfs_create_file("poolused", 0400, dir, NULL, &poolused_fops);
+}
