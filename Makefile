@@ -3,6 +3,7 @@
 # ntpool: out-of-tree build and the project's commands.
 #
 #   make [KDIR=...]     build ntpool/ntpool.ko (and the sample clients)
+#   make tools          build tools/ntpoolmon/ntpoolmon (poolmon for ntpool)
 #   make demo           the main job: build, boot Debian's kernel in QEMU,
 #                       load ntpool and a client, show what happens
 #   make check          install what is needed and run every test
@@ -15,7 +16,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 NTPOOL_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KBUILD_FLAGS := -C $(KDIR) M=$(NTPOOL_DIR) CONFIG_NTPOOL=m
 
-.PHONY: all modules samples clean check demo kunit vmtest lint help \
+.PHONY: all modules samples tools clean check demo kunit vmtest lint help \
 	check-kdir
 
 all: modules samples
@@ -34,7 +35,12 @@ modules: check-kdir
 samples: modules
 	$(MAKE) -C $(KDIR) M=$(NTPOOL_DIR)/tools/samples modules
 
+# ntpoolmon, the poolmon for ntpool (static; needs libncurses-dev).
+tools:
+	$(MAKE) -C $(NTPOOL_DIR)/tools/ntpoolmon
+
 clean:
+	-$(MAKE) -C $(NTPOOL_DIR)/tools/ntpoolmon clean
 	-$(MAKE) $(KBUILD_FLAGS) clean 2>/dev/null
 	-$(MAKE) -C $(KDIR) M=$(NTPOOL_DIR)/tools/samples clean 2>/dev/null
 	rm -rf $(NTPOOL_DIR)/.out
@@ -56,4 +62,4 @@ lint:
 	$(NTPOOL_DIR)/tools/test/lint.sh
 
 help:
-	@sed -n '3,14p' $(NTPOOL_DIR)/Makefile
+	@sed -n '3,15p' $(NTPOOL_DIR)/Makefile

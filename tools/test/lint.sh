@@ -62,7 +62,7 @@ if [ ! -x "$checkpatch" ]; then
 	"$NTPOOL_DIR/tools/test/kunit.sh" > /dev/null 2>&1 || true
 fi
 files=$(cd "$NTPOOL_DIR" && find ntpool include kunit tools/samples \
-	-name '*.[ch]' | sort)
+	tools/ntpoolmon -name '*.[ch]' ! -name '*.mod.c' | sort)
 logf="$NTPOOL_OUT/lint-checkpatch.log"
 if (cd "$NTPOOL_DIR" && perl "$checkpatch" --no-tree --strict --terse \
 	--show-types -f $files) > "$logf" 2>&1 &&

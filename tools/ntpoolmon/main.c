@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntpoolmon - poolmon for ntpool.
+ *
+ * Shows ntpool's per-tag pool usage (/sys/kernel/debug/ntpool/tags) the way
+ * Windows' poolmon does: a live table with change columns, poolmon's sort
+ * keys and filters, pooltag.txt descriptions; or a snapshot as text or
+ * JSON for scripts.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ntpoolmon.h"
+
+#define DEFAULT_TAGS	"/sys/kernel/debug/ntpool/tags"
+
+static const char * const help_text[] = {
+	"Usage: ntpoolmon [options]",
+	"Show ntpool's pool usage by tag, as Windows' poolmon does.",
+	"",
+	"  -f, --file PATH      read the table from PATH instead of",
+	"                       " DEFAULT_TAGS " (a saved copy works too)",
+	"  -i, --include TAG    show only tags matching TAG (repeatable; poolmon /i)",
+	"  -x, --exclude TAG    hide tags matching TAG (repeatable; poolmon /x)",
+	"                       TAG patterns are case-sensitive: ? is any one",
+	"                       character, * any rest; shorter than four characters",
+	"                       means padded with spaces",
+	"  -g, --pooltag FILE   descriptions from a pooltag.txt file (poolmon /g)",
+	"  -p, --pool           nonpaged pool only; give it twice for paged pool",
+	"                       only (poolmon /p and /p /p); default both",
+	"  -s, --sort KEY       t tag (default), a allocs, f frees, d diff,",
+	"                       b bytes, m bytes per allocation",
+	"  -c, --by-change      sort by the change since the last refresh (poolmon /()",
+	"  -r, --refresh SECS   live view refresh interval (default 5, as poolmon)",
+	"  -l, --no-highlight   do not highlight changed rows (poolmon /l)",
+	"  -o, --once           print one snapshot and exit (poolmon /n, to stdout)",
+	"  -j, --json           print one snapshot as JSON and exit",
+	"  -h, --help           this text",
+	"",
+	"Live view keys: t a f d b m sort, ( or ) sort by change, p cycle",
+	"nonpaged/paged/both, l highlighting, h or ? help, q or Esc quit.",
+	"",
+	"Columns: Tag, Type (Nonp or Paged), Allocs and Frees since ntpool loaded,",
+	"Diff (allocations live), Bytes (block bytes in use, headers included),",
+	"Per Alloc (Bytes / Diff), the modules that used the tag, and the",
+	"description; in the live view each count is followed by its change.",
+};
+
+static void print_help(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(help_text); i++)
+		fprintf(out, "%s\n", help_text[i]);
+}
+
+static int add_pattern(struct pattern_list *l, char *pattern)
+{
+	char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+
+	if (!items)
+		return -1;
+	l->items = items;
+	l->items[l->n++] = pattern;
+	return 0;
+}
+
+static int parse_sort(const char *arg, enum sort_key *key)
+{
+	static const char keys[] = "tafdbm";
+	const char *k = strlen(arg) == 1 ? strchr(keys, arg[0]) : NULL;
+
+	if (!k || !*k)
+		return -1;
+	*key = (enum sort_key)(k - keys);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "include", required_argument, NULL, 'i' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "pooltag", required_argument, NULL, 'g' },
+		{ "pool", no_argument, NULL, 'p' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "by-change", no_argument, NULL, 'c' },
+		{ "refresh", required_argument, NULL, 'r' },
+		{ "no-highlight", no_argument, NULL, 'l' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c, pools = 0;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'i':
+			if (add_pattern(&o->include, optarg))
+				return -1;
+			break;
+		case 'x':
+			if (add_pattern(&o->exclude, optarg))
+				return -1;
+			break;
+		case 'g':
+			o->pooltag_file = optarg;
+			break;
+		case 'p':
+			pools++;
+			break;
+		case 's':
+			if (parse_sort(optarg, &o->sort))
+				return -1;
+			break;
+		case 'c':
+			o->by_change = true;
+			break;
+		case 'r':
+			o->refresh = strtoul(optarg, &end, 10);
+			if (*end || !o->refresh)
+				return -1;
+			break;
+		case 'l':
+			o->highlight = false;
+			break;
+		case 'o':
+			o->once = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			print_help(stdout);
+			exit(0);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc || pools > 2)
+		return -1;
+	o->view = pools == 1 ? VIEW_NONPAGED : pools == 2 ? VIEW_PAGED : VIEW_BOTH;
+	return 0;
+}
+
+static int snapshot(const struct options *o)
+{
+	struct table t = {};
+	int err = table_read(o->file, &t);
+
+	if (err) {
+		fprintf(stderr, "ntpoolmon: cannot read %s: %s\n", o->file,
+			err == -22 ? "not an ntpool tags table" : strerror(-err));
+		table_free(&t);
+		return 1;
+	}
+	table_filter(&t, o);
+	table_sort(&t, o->sort, false);
+	if (o->json)
+		print_json(stdout, &t);
+	else
+		print_once(stdout, &t);
+	table_free(&t);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {
+		.file = DEFAULT_TAGS, .refresh = 5, .highlight = true,
+	};
+
+	if (parse_args(argc, argv, &o)) {
+		print_help(stderr);
+		return 2;
+	}
+	if (o.pooltag_file && pooltag_load(o.pooltag_file)) {
+		fprintf(stderr, "ntpoolmon: cannot read pooltag file %s\n",
+			o.pooltag_file);
+		return 1;
+	}
+	if (o.once || o.json)
+		return snapshot(&o);
+	if (live_view(&o)) {
+		fprintf(stderr, "ntpoolmon: cannot read %s\n", o.file);
+		return 1;
+	}
+	return 0;
+}

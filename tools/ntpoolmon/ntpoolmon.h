@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntpoolmon - poolmon for ntpool: shared declarations.
+ */
+#ifndef NTPOOLMON_H
+#define NTPOOLMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define TAG_TEXT	17	/* as ntpool prints it: up to 4 x "\xNN" */
+#define MODULES_TEXT	128
+#define DESC_TEXT	192
+
+enum pool_kind { KIND_NONPAGED, KIND_PAGED };
+enum pool_view { VIEW_BOTH, VIEW_NONPAGED, VIEW_PAGED };
+enum sort_key { SORT_TAG, SORT_ALLOCS, SORT_FREES, SORT_DIFF, SORT_BYTES,
+		SORT_PER_ALLOC };
+
+struct row {
+	char tag[TAG_TEXT];
+	enum pool_kind kind;
+	unsigned long long allocs, frees, failed;
+	long long diff, bytes, per_alloc, peak;
+	char modules[MODULES_TEXT];
+	char desc[DESC_TEXT];
+	/* Changes since the previous refresh. */
+	long long d_allocs, d_frees, d_bytes;
+	bool seen_before;
+};
+
+struct table {
+	struct row *rows;
+	size_t n, room;
+};
+
+struct pattern_list {
+	char **items;
+	size_t n;
+};
+
+struct options {
+	const char *file;
+	const char *pooltag_file;
+	struct pattern_list include, exclude;
+	enum pool_view view;
+	enum sort_key sort;
+	bool by_change;
+	bool once;
+	bool json;
+	bool highlight;
+	unsigned int refresh;
+};
+
+/* table.c */
+int table_parse(FILE *in, struct table *t);
+int table_read(const char *path, struct table *t);
+int table_copy(struct table *dst, const struct table *src);
+void table_free(struct table *t);
+void table_diff(struct table *now, const struct table *before);
+void table_filter(struct table *t, const struct options *o);
+void table_sort(struct table *t, enum sort_key key, bool by_change);
+bool tag_match(const char *pattern, const char *tag);
+
+/* pooltag.c */
+int pooltag_load(const char *path);
+const char *pooltag_describe(const char *tag);
+
+/* output.c */
+void print_once(FILE *out, const struct table *t);
+void print_json(FILE *out, const struct table *t);
+
+/* view.c */
+int live_view(struct options *o);
+
+#endif

@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host tests of ntpoolmon: parsing, sorting, filtering, pool views, pooltag
+# descriptions and JSON, against fixture files.
+#
+# Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
+
+. "$(dirname "$0")/lib.sh"
+
+need_pkgs $PKGS_BUILD $PKGS_TOOLS
+make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
+mon="$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon"
+fx="$NTPOOL_DIR/tools/test/fixtures"
+
+passed=0 failed=0
+check() {
+	local desc=$1
+	shift
+	if "$@"; then
+		echo "ok - ntpoolmon: $desc"; passed=$((passed + 1))
+	else
+		echo "not ok - ntpoolmon: $desc"; failed=$((failed + 1))
+	fi
+}
+
+# The tag/type pairs of a --once snapshot, in order, one line.
+order() {
+	"$mon" --once -f "$fx/tags.txt" "$@" | tail -n +2 |
+		awk '{ printf "%s/%s ", substr($0, 2, 4), ($0 ~ / Paged /) ? "P" : "N" }'
+}
+expect_order() {
+	local want=$1 got
+	shift
+	got=$(order "$@")
+	[ "$got" = "$want" ] || { echo "  want: $want" >&2; echo "  got:  $got" >&2; return 1; }
+}
+
+check "--once lists every row, sorted by tag" \
+	expect_order "Aaaa/N Aaaa/P Ovfl/N Vpb /P WrB1/P Zed1/N "
+check "-s a sorts by allocs, largest first" \
+	expect_order "WrB1/P Vpb /P Aaaa/N Zed1/N Aaaa/P Ovfl/N " -s a
+check "-s f sorts by frees" \
+	expect_order "WrB1/P Vpb /P Aaaa/N Aaaa/P Ovfl/N Zed1/N " -s f
+check "-s d sorts by diff" \
+	expect_order "Vpb /P WrB1/P Zed1/N Aaaa/N Ovfl/N Aaaa/P " -s d
+check "-s b sorts by bytes" \
+	expect_order "WrB1/P Zed1/N Vpb /P Aaaa/N Ovfl/N Aaaa/P " -s b
+check "-s m sorts by bytes per allocation" \
+	expect_order "Zed1/N WrB1/P Vpb /P Aaaa/N Ovfl/N Aaaa/P " -s m
+check "-p shows nonpaged pool only" \
+	expect_order "Aaaa/N Ovfl/N Zed1/N " -p
+check "-p -p shows paged pool only" \
+	expect_order "Aaaa/P Vpb /P WrB1/P " -p -p
+check "-i with a wildcard includes matching tags only" \
+	expect_order "WrB1/P Zed1/N " -i 'W*' -i 'Z??1'
+check "-x excludes matching tags" \
+	expect_order "Ovfl/N Vpb /P WrB1/P " -x 'A*' -x Zed1
+check "a short pattern stands for a tag padded with spaces" \
+	expect_order "Vpb /P " -i Vpb
+check "patterns are case-sensitive" \
+	expect_order "" -i wrb1
+
+line() { "$mon" --once -f "$fx/tags.txt" "$@" | grep -F " $1 "; }
+check "--once keeps the counts of the table" \
+	bash -c "'$mon' --once -f '$fx/tags.txt' | grep -qE '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter \[ntwriter.ko - Staged write buffers\]$'"
+check "-g descriptions replace the table's" \
+	bash -c "'$mon' --once -g '$fx/pooltag.txt' -f '$fx/tags.txt' | grep -qE '^ Aaaa Nonp .*ntwriter \[test.ko - The A tag\]$'"
+check "-g wildcard entries describe matching tags" \
+	bash -c "'$mon' --once -g '$fx/pooltag.txt' -f '$fx/tags.txt' | grep -qE '^ Zed1 Nonp .*\[zed.ko - Zed family\]$'"
+
+json_check() {
+	"$mon" --json -f "$fx/tags.txt" "$@" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+by = {(r["tag"], r["type"]): r for r in rows}
+w = by[("WrB1", "Paged")]
+assert (w["allocs"], w["frees"], w["diff"], w["bytes"], w["per_alloc"],
+        w["peak_bytes"], w["failed"]) == (500, 480, 20, 81920, 4096, 99999, 0), w
+assert w["modules"] == "ntwriter" and w["description"] == "[ntwriter.ko - Staged write buffers]"
+a = by[("Aaaa", "Paged")]
+assert a["failed"] == 1 and a["modules"] == "ntwriter,ntmisuse", a
+assert ("Vpb ", "Paged") in by and len(rows) == 6, rows
+'
+}
+check "--json gives the table's numbers, tags with spaces intact" json_check
+
+check "a file that is not a tags table is refused" \
+	bash -c "! '$mon' --once -f '$fx/pooltag.txt' 2>/dev/null"
+check "a missing file is refused" \
+	bash -c "! '$mon' --once -f /nonexistent 2>/dev/null"
+check "unknown options are refused with usage" \
+	bash -c "'$mon' --bogus 2>&1 >/dev/null | grep -q '^Usage: ntpoolmon'"
+check "a bad sort key is refused" \
+	bash -c "! '$mon' --once -s z -f '$fx/tags.txt' 2>/dev/null"
+check "--help explains every option" \
+	bash -c "'$mon' --help | grep -q -- '--include' && '$mon' --help | grep -q -- '--json' && '$mon' --help | grep -q 'q or Esc quit'"
+check "the binary is static (runs in the busybox VM)" \
+	bash -c "file '$mon' | grep -q 'statically linked'"
+
+live_check() {
+	tmux kill-session -t ntpoolmon-test 2>/dev/null || true
+	tmux new-session -d -s ntpoolmon-test -x 160 -y 30 \
+		"'$mon' -f '$fx/tags.txt' -r 1"
+	sleep 1
+	tmux send-keys -t ntpoolmon-test b
+	sleep 1
+	local screen
+	screen=$(tmux capture-pane -p -t ntpoolmon-test)
+	tmux send-keys -t ntpoolmon-test q
+	sleep 0.5
+	echo "$screen" | grep -q "sorted by bytes" &&
+		echo "$screen" | sed -n 4p | grep -q "WrB1 Paged"
+}
+check "live view: key b sorts by bytes" live_check
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
