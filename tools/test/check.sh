@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: install what is needed (Debian 12) and run every test:
-#   style and warnings (lint.sh), the KUnit suites under UML (kunit.sh),
-#   the VM tests on Debian's 6.12 and 6.1 kernels (vmtest.sh).
+#   the KUnit suites under UML (kunit.sh), style and warnings (lint.sh),
+#   ntpoolmon's host tests (ntpoolmon-test.sh), the VM tests on Debian's
+#   6.12 and 6.1 kernels (vmtest.sh).
 # The last line sums them all: "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS
 
 total_passed=0 total_failed=0
 run() {
@@ -32,10 +33,14 @@ run() {
 }
 
 t="$NTPOOL_DIR/tools/test"
-run lint "$t/lint.sh"
 run kunit "$t/kunit.sh"
-run vm-6.12 "$t/vmtest.sh" 6.12 core.sh
-run vm-6.1 "$t/vmtest.sh" 6.1 core.sh
+run lint "$t/lint.sh"
+run ntpoolmon "$t/ntpoolmon-test.sh"
+for series in 6.12 6.1; do
+	for steps in core tags; do
+		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
+	done
+done
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

@@ -21,6 +21,7 @@ PKGS_KERNELS="linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-headers-amd6
 PKGS_VM="qemu-system-x86 busybox-static cpio gzip"
 PKGS_KUNIT="linux-source-6.12 python3 xz-utils"
 PKGS_LINT="sparse"
+PKGS_TOOLS="libncurses-dev file tmux python3"
 
 # Install the Debian packages that are missing (apt-get update at most once).
 need_pkgs() {

@@ -14,9 +14,10 @@
 series=${1:-6.12}
 steps=${2:-core.sh}
 
-need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS
 krel=$(kernel_release "$series")
 build=$(build_for "$krel")
+make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 log "testing on $krel"
 
 # Build the initramfs: busybox, the modules, the steps.
@@ -28,6 +29,7 @@ cp "$NTPOOL_DIR/tools/test/vm/init" "$root/init"
 cp "$NTPOOL_DIR/tools/test/vm/$steps" "$root/steps.sh"
 chmod +x "$root/init"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
+cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
 initrd="$NTPOOL_OUT/initrd-$krel.cpio.gz"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd"
 

@@ -3,21 +3,47 @@
 # The demo, inside the VM: what a developer porting a Windows driver sees.
 
 say() { echo; echo "### $*"; }
+D=/sys/kernel/debug/ntpool
 
-say "insmod ntpool.ko on_violation=report"
+say "insmod ntpool.ko on_violation=report; load tools/pooltag.txt"
 insmod /modules/ntpool.ko on_violation=report
+cat /pooltag.txt > $D/pooltag
 sleep 0.2
 
 say "insmod ntwriter.ko: a Windows-style driver staging writes in ExAllocatePool2(POOL_FLAG_PAGED, 1..10000, 'WrB1') buffers"
 insmod /modules/ntwriter.ko writes=2000
 sleep 0.2
-grep -E '^(ntpool|ntwriter) ' /proc/modules
+
+say "insmod nttags.ko: known allocations under the tags Tag1, Tag2, Tag3"
+insmod /modules/nttags.ko
+sleep 0.2
+
+say "cat $D/tags    (poolmon's table)"
+cat $D/tags
+
+say "ntpoolmon --once -s b    (poolmon for ntpool, sorted by bytes)"
+/ntpoolmon --once -s b
+
+say "cat $D/poolused    (!poolused)"
+cat $D/poolused
+
+addr=$(dmesg | sed -n 's/.*nttags: Tag1 block at \([0-9a-f]*\),.*/\1/p')
+say "echo $addr > $D/pool; cat $D/pool    (!pool on a Tag1 pointer)"
+echo "$addr" > $D/pool
+cat $D/pool
+
+say "echo 'Tag? 1' > $D/poolfind; cat $D/poolfind    (!poolfind)"
+echo 'Tag? 1' > $D/poolfind
+cat $D/poolfind
+
+say "cat $D/bigpool"
+cat $D/bigpool
 
 say "insmod ntmisuse.ko: the classic pool bugs, each reported as NT bugchecks them"
 insmod /modules/ntmisuse.ko
 sleep 0.2
 
 say "rmmod the clients, then ntpool (every page goes back)"
-rmmod ntmisuse ntwriter
+rmmod ntmisuse nttags ntwriter
 rmmod ntpool
 sleep 0.2

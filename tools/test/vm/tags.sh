@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM: the nttags client's known allocations, read back
+# through every debugfs view and through ntpoolmon.
+
+check() {
+	desc=$1
+	shift
+	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
+}
+D=/sys/kernel/debug/ntpool
+has() { grep -qE "$2" "$1"; }
+lacks() { test -s "$1" && ! grep -qE "$2" "$1"; }
+count() { test "$(grep -cE "$2" "$1")" -eq "$3"; }
+
+check "insmod ntpool" insmod /modules/ntpool.ko
+check "debugfs files are root only" \
+	sh -c "test \$(ls -l $D | grep -E ' (tags|poolused|bigpool)$' | grep -c '^-r--------') -eq 3 && test \$(ls -l $D | grep -E ' (pool|poolfind|pooltag)$' | grep -c '^-rw-------') -eq 3"
+check "pooltag accepts tools/pooltag.txt" sh -c "cat /pooltag.txt > $D/pooltag"
+check "pooltag refuses a malformed line" sh -c "! echo 'Bad1 - two fields' > $D/pooltag 2>/dev/null"
+check "pooltag shows what was loaded" has $D/pooltag '^Tag1 - nttags.ko +- nttags sample, small non-paged blocks$'
+check "insmod nttags" insmod /modules/nttags.ko
+dmesg > /tmp/dmesg
+tag1=$(sed -n 's/.*nttags: Tag1 block at \([0-9a-f]*\),.*/\1/p' /tmp/dmesg)
+tag2=$(sed -n 's/.*Tag2 block at \([0-9a-f]*\)$/\1/p' /tmp/dmesg)
+check "nttags printed its block addresses" test -n "$tag1" -a -n "$tag2"
+
+cat $D/tags > /tmp/tags
+cat /tmp/tags
+check "tags: Tag1 Nonp 10 allocs, 4 frees, 6 live, 768 bytes, 128 per alloc, owner nttags" \
+	has /tmp/tags '^Tag1 Nonp +10 +4 +6 +768 +128 +[0-9]+ +0 nttags \[nttags.ko - nttags sample, small non-paged blocks\]$'
+check "tags: Tag2 Paged 3 allocs, 3 live, 24576 bytes (whole pages)" \
+	has /tmp/tags '^Tag2 Paged +3 +0 +3 +24576 +8192 +[0-9]+ +0 nttags '
+check "tags: Tag3 Paged 5 allocs, 5 frees, nothing live" \
+	has /tmp/tags '^Tag3 Paged +5 +5 +0 +0 +0 +[0-9]+ +0 nttags '
+check "tags: no Nonp row for Tag2" lacks /tmp/tags '^Tag2 Nonp' 
+
+cat $D/poolused > /tmp/poolused
+check "poolused: Tag1 6 non-paged allocations, 768 bytes" \
+	has /tmp/poolused '^ Tag1 +6 +768 +0 +0	nttags sample, small non-paged blocks, Binary : nttags.ko$'
+check "poolused: Tag2 3 paged allocations, 24576 bytes" \
+	has /tmp/poolused '^ Tag2 +0 +0 +3 +24576	'
+check "poolused: no row for Tag3, nothing is live" lacks /tmp/poolused '^ Tag3' 
+check "poolused: a TOTAL row" has /tmp/poolused '^ TOTAL +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$'
+
+cat $D/bigpool > /tmp/bigpool
+cat /tmp/bigpool
+check "bigpool: the three Tag2 blocks, 5000 bytes, 2 pages, owner and caller" \
+	count /tmp/bigpool '^[0-9a-f]{16} +5000 +2 Tag2 Paged nttags +AllocateMany\+0x[0-9a-f]+/0x[0-9a-f]+ \[nttags\]$' 3
+check "bigpool: the printed Tag2 block is listed" has /tmp/bigpool "^0*$tag2 "
+
+check "pool refuses an address that does not parse" sh -c "! echo zz > $D/pool 2>/dev/null"
+echo "$tag1" > $D/pool
+cat $D/pool > /tmp/pool
+cat /tmp/pool
+check "pool: the page of the Tag1 block, in non-paged pool" \
+	has /tmp/pool "^Pool page 0*$tag1 region is Nonpaged pool$"
+check "pool: the whole page walked, one starred block" count /tmp/pool '^\*' 1
+check "pool: the starred block is the Tag1 block" \
+	has /tmp/pool '^\*[0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\) \*Tag1$'
+check "pool: its pooltag line names the description and nttags" \
+	has /tmp/pool '^		Pooltag Tag1 : nttags sample, small non-paged blocks, Binary : nttags$'
+check "pool: the walk covers the page (ends with a block)" \
+	has /tmp/pool '^ [0-9a-f]{16} size: +[0-9a-f]+ previous size:'
+echo "$tag2" > $D/pool
+check "pool: a big block shows its entry" \
+	has $D/pool "^\*0*$tag2 : large page allocation, tag is Tag2, size is 0x2000 bytes$"
+for addr in ffffffffff000000 1000; do
+	echo $addr > $D/pool
+	check "pool: $addr, not ntpool's, gets one line" \
+		sh -c "test \$(wc -l < $D/pool) -eq 1 && grep -q 'is not in a pool page ntpool owns' $D/pool"
+done
+
+check "poolfind refuses a bad pool type" sh -c "! echo 'Tag1 7' > $D/poolfind 2>/dev/null"
+echo "Tag1" > $D/poolfind
+cat $D/poolfind > /tmp/find1
+check "poolfind Tag1: the six live blocks, non-paged" \
+	count /tmp/find1 '^ [0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\)  Tag1$' 6
+echo "Tag? 1" > $D/poolfind
+cat $D/poolfind > /tmp/find2
+check "poolfind 'Tag? 1': the big Tag2 blocks, table first" \
+	sh -c "head -1 /tmp/find2 | grep -q '^Scanning large pool allocation table for Tag: Tag?$' && test \$(grep -c 'large page allocation, tag is Tag2' /tmp/find2) -eq 3"
+check "poolfind 'Tag? 1': no freed Tag3 block" lacks /tmp/find2 Tag3
+echo "0x31676154 0" > $D/poolfind
+check "poolfind by value finds Tag1" count $D/poolfind '\(Allocated\)  Tag1$' 6
+
+/ntpoolmon --once -i 'Tag*' > /tmp/mon
+cat /tmp/mon
+check "ntpoolmon --once shows Tag1 as tags does" \
+	has /tmp/mon '^ Tag1 Nonp +10 +4 +6 +768 +128  nttags '
+check "ntpoolmon --once shows Tag2 as tags does" \
+	has /tmp/mon '^ Tag2 Paged +3 +0 +3 +24576 +8192  nttags '
+check "ntpoolmon --once -s b puts Tag2 first" \
+	sh -c "/ntpoolmon --once -s b -i 'Tag*' | sed -n 2p | grep -q '^ Tag2 '"
+/ntpoolmon --json -i Tag1 > /tmp/json
+cat /tmp/json
+check "ntpoolmon --json shows Tag1 as tags does" \
+	has /tmp/json '"tag": "Tag1", "type": "Nonp", "allocs": 10, "frees": 4, "diff": 6, "bytes": 768, "per_alloc": 128'
+
+check "rmmod nttags" rmmod nttags
+cat $D/tags > /tmp/tags2
+check "tags after unload: Tag1 all freed" has /tmp/tags2 '^Tag1 Nonp +10 +10 +0 +0 +0 '
+check "tags after unload: Tag2 all freed" has /tmp/tags2 '^Tag2 Paged +3 +3 +0 +0 +0 '
+check "rmmod ntpool" rmmod ntpool
