@@ -9,6 +9,7 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <ntpool/ntpool.h>
+#include "client.h"
 #include "pool.h"
 #include "report.h"
 
@@ -140,6 +141,7 @@ static inline void *ntpool_test_alloc(struct ntpool_pool *pool, size_t size,
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = pool->kind,
 		.caller = NTPOOL_THIS_CALLER(),
+		.client = ntpool_client_id(NULL),
 	};
 
 	return ntpool_pool_alloc(pool, &req);

@@ -35,12 +35,12 @@ static void counts_after_known_sequence(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		ExFreePoolWithTag(p[i], tag);
 	st = read_tag(tag);
-	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_NONPAGED], 10ULL);
-	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], 4ULL);
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED], 10ULL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_NONPAGED], 4ULL);
 	/* 100 bytes: 7 units of data and one of header, 128 block bytes. */
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 6LL * 128);
-	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 0ULL);
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 6LL * 128);
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_PAGED], 0ULL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
 	KUNIT_EXPECT_TRUE(test, test_bit(ntpool_block_to_hdr(p[9])->pool_index,
 					 st.owners));
 	KUNIT_EXPECT_EQ(test, ntpool_tag_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
@@ -48,10 +48,10 @@ static void counts_after_known_sequence(struct kunit *test)
 	for (i = 4; i < ARRAY_SIZE(p); i++)
 		ExFreePoolWithTag(p[i], tag);
 	st = read_tag(tag);
-	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], 10ULL);
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_NONPAGED], 10ULL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 0LL);
 	/* Read while 6 blocks were live: the peak saw them. */
-	KUNIT_EXPECT_EQ(test, st.peak[NTPOOL_NONPAGED], 6LL * 128);
+	KUNIT_EXPECT_EQ(test, st.u.peak_bytes[NTPOOL_NONPAGED], 6LL * 128);
 }
 
 static void big_blocks_and_peak(struct kunit *test)
@@ -69,10 +69,10 @@ static void big_blocks_and_peak(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(p); i++)
 		ExFreePoolWithTag(p[i], tag);
 	st = read_tag(tag);
-	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 3ULL);
-	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], 3ULL);
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
-	KUNIT_EXPECT_EQ(test, st.peak[NTPOOL_PAGED],
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_PAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_PAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.u.peak_bytes[NTPOOL_PAGED],
 			3LL * (64 * 1024 + PAGE_SIZE));
 }
 
@@ -88,9 +88,9 @@ static void failures_counted(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX / 2,
 						tag));
 	st = read_tag(tag);
-	KUNIT_EXPECT_EQ(test, st.failed[NTPOOL_NONPAGED], 1ULL);
-	KUNIT_EXPECT_EQ(test, st.failed[NTPOOL_PAGED], 2ULL);
-	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], 0ULL);
+	KUNIT_EXPECT_EQ(test, st.u.failed[NTPOOL_NONPAGED], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.u.failed[NTPOOL_PAGED], 2ULL);
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_PAGED], 0ULL);
 }
 
 #define WORKERS		4
@@ -143,12 +143,12 @@ static void concurrent_updates(struct kunit *test)
 	for (i = 0; i < WORKERS; i++)
 		wait_for_completion(&w[i].done);
 	st = read_tag(('4tnC'));
-	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_NONPAGED] + st.allocs[NTPOOL_PAGED],
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED] + st.u.allocs[NTPOOL_PAGED],
 			(u64)WORKERS * WORKER_OPS);
-	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_NONPAGED], st.allocs[NTPOOL_NONPAGED]);
-	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], st.allocs[NTPOOL_PAGED]);
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 0LL);
-	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_NONPAGED], st.u.allocs[NTPOOL_NONPAGED]);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_PAGED], st.u.allocs[NTPOOL_PAGED]);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
 }
 
 struct match_case {

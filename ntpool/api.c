@@ -8,12 +8,13 @@
 
 #include <linux/ctype.h>
 #include <linux/string.h>
+#include "client.h"
+#include "faults.h"
 #include "pool.h"
 #include "report.h"
 #include "tags.h"
+#include "verifier.h"
 
-/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
-#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
 #define NTPOOL_TAG_BIG			0x20474942U	/* ' GIB' */
 
 #define POOL_FLAG_KIND_MASK \
@@ -33,44 +34,6 @@
 #define POOL_TYPE_MUST_SUCCEED		2
 #define POOL_TYPE_CACHE_ALIGNED		4
 
-static u32 plain_tag(u32 tag)
-{
-	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
-}
-
-/**
- * ntpool_pool_alloc() - allocate from one pool
- * @pool: the pool
- * @req: a checked request
- *
- * Return: the block or NULL.
- */
-void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
-{
-	struct ntpool_tag *row = ntpool_tag_get(plain_tag(req->tag),
-						ntpool_gfp(req));
-	size_t bytes;
-	void *p;
-
-	req->client = ntpool_client_id(req->caller.module);
-	req->tag_id = row->id;
-	if (req->size <= NTPOOL_MAX_SMALL &&
-	    !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
-		p = ntpool_small_alloc(pool, req);
-		bytes = p ? ntpool_block_to_hdr(p)->block_size * NTPOOL_BLOCK_SIZE : 0;
-		if (p && req->zero)
-			memset(p, 0, req->size);
-	} else {
-		p = ntpool_big_alloc(pool, req);
-		bytes = PAGE_ALIGN(req->size);
-	}
-	if (p)
-		ntpool_tag_count_alloc(row, pool->kind, bytes, req->client);
-	else
-		ntpool_tag_count_failure(row, pool->kind);
-	return p;
-}
-
 /* Linux has no SEH: a "raised" failure is reported, then NULL returned. */
 static void *fail(const struct ntpool_request *req)
 {
@@ -82,30 +45,80 @@ static void *fail(const struct ntpool_request *req)
 	return NULL;
 }
 
-/* Paged pool may only be used where sleeping is allowed (IRQL <= APC). */
-static bool context_allows(const struct ntpool_request *req)
+static bool verified(const struct ntpool_client *c)
 {
+	return READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE;
+}
+
+/* What NT refuses before looking for memory, reported as NT reports it. */
+static bool request_allowed(struct ntpool_client *c,
+			    const struct ntpool_request *req, u32 nt_type)
+{
+	const struct ntpool_caller *caller = &req->caller;
+
+	if (!READ_ONCE(c->loaded)) {
+		struct ntpool_usage_stats st;
+
+		ntpool_usage_read(&c->usage, &st);
+		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+				NTPOOL_C4_ALLOC_WHILE_UNLOADING,
+				st.bytes[NTPOOL_PAGED], st.bytes[NTPOOL_NONPAGED],
+				st.count[NTPOOL_PAGED] + st.count[NTPOOL_NONPAGED],
+				caller);
+		return false;
+	}
+	if (!req->size) {
+		if (verified(c))
+			ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+					NTPOOL_C4_ZERO_SIZE, ntpool_current_irql(),
+					nt_type, 0, caller);
+		else
+			ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ZERO_SIZE, 0,
+					nt_type, req->tag, caller);
+		return false;
+	}
+	/* Paged pool may only be used where sleeping is allowed. */
 	if (req->kind != NTPOOL_PAGED || ntpool_can_sleep())
 		return true;
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ALLOC_IRQL,
-			ntpool_current_irql(), req->kind, req->size,
-			&req->caller);
+	ntpool_bugcheck(verified(c) ? DRIVER_VERIFIER_DETECTED_VIOLATION :
+				      BAD_POOL_CALLER,
+			verified(c) ? NTPOOL_C4_PAGED_ALLOC_IRQL :
+				      NTPOOL_C2_ALLOC_IRQL,
+			ntpool_current_irql(), nt_type, req->size, caller);
 	return false;
 }
 
-static void *allocate_checked(struct ntpool_request *req, u32 nt_type)
+/*
+ * Every allocation goes through here once its arguments are parsed
+ * (@valid): the calling module's counters, the checks, low-resources
+ * simulation, then the pool.
+ */
+static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
+			      bool valid)
 {
+	struct ntpool_client *c;
 	void *p;
 
-	if (!req->size) {
-		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ZERO_SIZE, 0,
-				nt_type, req->tag, &req->caller);
-		return NULL;
+	req->client = ntpool_client_id(req->caller.module);
+	c = ntpool_client(req->client);
+	ntpool_client_count(c, NTPOOL_VC_ATTEMPTED);
+	if (req->tag == NTPOOL_TAG_NONE)
+		ntpool_client_count(c, NTPOOL_VC_NO_TAG);
+	if (!valid || !request_allowed(c, req, nt_type)) {
+		ntpool_client_count(c, NTPOOL_VC_FAILED);
+		return valid ? NULL : fail(req);
 	}
-	if (!context_allows(req))
-		return NULL;
+	if (ntpool_fault_injected(c, req)) {
+		ntpool_client_count(c, NTPOOL_VC_FAILED_DELIBERATELY);
+		return fail(req);
+	}
 	p = ntpool_pool_alloc(&ntpool_pools[req->kind], req);
-	return p ? p : fail(req);
+	if (!p) {
+		ntpool_client_count(c, NTPOOL_VC_FAILED);
+		return fail(req);
+	}
+	ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
+	return p;
 }
 
 static gfp_t priority_gfp(EX_POOL_PRIORITY priority)
@@ -161,16 +174,16 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 
 	req.caller.ip = _RET_IP_;
 
-	if (!parse_pool_flags(flags, &req) || !tag)
-		return fail(&req);
-	return allocate_checked(&req, req.kind);
+	bool valid = parse_pool_flags(flags, &req) && tag;
+
+	return allocate_checked(&req, req.kind, valid);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
 
 static bool legacy_tag_ok(u32 type, size_t size, u32 tag,
 			  const struct ntpool_caller *caller)
 {
-	u32 plain = plain_tag(tag);
+	u32 plain = ntpool_plain_tag(tag);
 	unsigned int i;
 
 	if (!plain) {
@@ -241,80 +254,28 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 
 	req.caller.ip = _RET_IP_;
 
-	if (!parse_pool_type(type, &req))
-		return fail(&req);
-	if (!legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &req.caller))
-		return NULL;
-	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST);
+	bool valid;
+
+	valid = parse_pool_type(type, &req) &&
+		legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &req.caller);
+	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST, valid);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate_legacy, NTPOOL_NS);
-
-static bool tag_matches(const struct ntpool_block *blk, void *p, u32 tag,
-			const struct ntpool_caller *caller)
-{
-	u32 stored = blk->big ? blk->big->tag : blk->hdr->pool_tag;
-
-	if (!tag || plain_tag(tag) == plain_tag(stored))
-		return true;
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, (unsigned long)p,
-			stored, tag, caller);
-	return false;
-}
 
 static bool free_context_allows(struct ntpool_pool *pool, void *p,
 				const struct ntpool_caller *caller)
 {
+	bool strict;
+
 	if (pool->kind != NTPOOL_PAGED || ntpool_can_sleep())
 		return true;
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_FREE_IRQL,
+	strict = verified(ntpool_client(ntpool_client_id(caller->module)));
+	ntpool_bugcheck(strict ? DRIVER_VERIFIER_DETECTED_VIOLATION :
+				 BAD_POOL_CALLER,
+			strict ? NTPOOL_C4_PAGED_FREE_IRQL : NTPOOL_C2_FREE_IRQL,
 			ntpool_current_irql(), pool->kind, (unsigned long)p,
 			caller);
 	return false;
-}
-
-/**
- * ntpool_pool_free() - free a block of one pool, after checking it
- * @pool: the pool
- * @p: the block
- * @tag: the tag it was allocated with, or 0 to skip the check
- * @caller: who frees it, for reports
- *
- * Anything wrong with the request is reported with its bugcheck code and
- * the block, if there is one, stays allocated.
- *
- * Return: true if the block was freed.
- */
-bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
-		      const struct ntpool_caller *caller)
-{
-	struct ntpool_page *release = NULL;
-	struct ntpool_block blk;
-	unsigned long flags;
-	size_t bytes;
-	u16 tag_id;
-
-	spin_lock_irqsave(&pool->lock, flags);
-	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
-	    !tag_matches(&blk, p, tag, caller)) {
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return false;
-	}
-	if (blk.big) {
-		tag_id = blk.big->tag_id;
-		bytes = ntpool_big_pages(blk.big) << PAGE_SHIFT;
-		ntpool_xa_forget_locked(pool, blk.big->va);
-	} else {
-		tag_id = blk.hdr->pool_tag_hash;
-		bytes = blk.hdr->block_size * NTPOOL_BLOCK_SIZE;
-		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
-	}
-	spin_unlock_irqrestore(&pool->lock, flags);
-	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), pool->kind, bytes);
-	if (blk.big)
-		ntpool_big_release(pool, blk.big);
-	if (release)
-		ntpool_page_release(pool, release);
-	return true;
 }
 
 /**

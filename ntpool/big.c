@@ -86,6 +86,22 @@ free_entry:
 }
 
 /**
+ * ntpool_big_entry() - the big-pool entry of a block just allocated
+ * @pool: its pool
+ * @va: the block
+ *
+ * Only for the allocating caller, which owns the block: nobody can free it
+ * yet, so the entry cannot go away under it.
+ *
+ * Return: the entry.
+ */
+struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va)
+{
+	return xa_untag_pointer(xa_load(&pool->pages,
+					ntpool_page_key(pool->kind, va)));
+}
+
+/**
  * ntpool_big_release() - give a big block's pages back and drop its entry
  * @pool: its pool, not locked
  * @big: the entry, already removed from the big-pool table

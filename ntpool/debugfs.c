@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "debugfs.h"
+#include "faults.h"
 #include "pooltag.h"
 
 static struct dentry *ntpool_dir;
@@ -97,6 +98,8 @@ void ntpool_debugfs_init(void)
 	debugfs_create_file("pooltag", 0600, ntpool_dir, NULL, &pooltag_fops);
 	ntpool_debugfs_tags(ntpool_dir);
 	ntpool_debugfs_pool(ntpool_dir);
+	ntpool_debugfs_verifier(ntpool_dir);
+	ntpool_faults_debugfs(ntpool_dir);
 }
 
 /**

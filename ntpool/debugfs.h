@@ -29,6 +29,9 @@ void ntpool_print_bigpool(struct seq_file *m);
 int ntpool_poolfind_parse(char *text, struct ntpool_tag_pattern *pat,
 			  enum ntpool_kind *kind);
 
+/* view_verifier.c */
+void ntpool_debugfs_verifier(struct dentry *dir);
+
 /* Reading a user buffer of at most @max bytes into a trimmed string. */
 char *ntpool_debugfs_input(const char __user *ubuf, size_t len, size_t max);
 

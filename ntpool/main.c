@@ -9,9 +9,13 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include "client.h"
 #include "debugfs.h"
+#include "faults.h"
+#include "hit_tag.h"
 #include "pool.h"
 #include "tags.h"
+#include "verifier.h"
 
 static int __init ntpool_init(void)
 {
@@ -22,14 +26,19 @@ static int __init ntpool_init(void)
 	err = ntpool_tags_init();
 	if (err)
 		return err;
-	err = ntpool_clients_init();
+	err = ntpool_verifier_init();
 	if (err)
 		goto tags;
+	err = ntpool_clients_init();
+	if (err)
+		goto verifier;
 	ntpool_debugfs_init();
 	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
 	return 0;
 
+verifier:
+	ntpool_verifier_exit();
 tags:
 	ntpool_tags_exit();
 	return err;
@@ -38,9 +47,12 @@ tags:
 static void __exit ntpool_exit(void)
 {
 	ntpool_debugfs_exit();
+	ntpool_hit_tag_exit();
+	ntpool_faults_exit();
 	ntpool_clients_exit();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
+	ntpool_verifier_exit();
 	ntpool_tags_exit();
 	pr_info("NT pool gone, every page returned\n");
 }

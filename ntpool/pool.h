@@ -147,6 +147,7 @@ unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr);
 void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
+struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va);
 size_t ntpool_big_pages(const struct ntpool_big *big);
 
 /* lookup.c: from a pointer to the block it names, with checks */
@@ -168,15 +169,11 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 			      struct ntpool_block *blk,
 			      const struct ntpool_caller *caller);
 
-/* api.c: allocation and free on one pool, behind the NT entry points */
+/* block.c: allocation and free on one pool, behind the NT entry points */
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
-
-/* client.c: the modules that call ntpool */
-u8 ntpool_client_id(struct module *mod);
-const char *ntpool_client_name(u8 id);
-int ntpool_clients_init(void);
-void ntpool_clients_exit(void);
+unsigned int ntpool_free_block(void *p);
+u32 ntpool_plain_tag(u32 tag);
 
 #endif /* _NTPOOL_POOL_H */

@@ -31,6 +31,7 @@
 #endif
 #include "pool.h"
 #include "report.h"
+#include "verifier.h"
 
 static int on_violation = NTPOOL_POLICY_WARN;
 static const char * const policy_names[] = {
@@ -39,7 +40,13 @@ static const char * const policy_names[] = {
 	[NTPOOL_POLICY_REPORT] = "report",
 };
 
-static int policy_set(const char *val, const struct kernel_param *kp)
+/**
+ * ntpool_policy_set() - choose what follows a report
+ * @val: "panic", "warn" or "report" (a trailing newline is allowed)
+ *
+ * Return: 0 or -EINVAL (unchanged).
+ */
+int ntpool_policy_set(const char *val)
 {
 	int i = sysfs_match_string(policy_names, val);
 
@@ -49,9 +56,24 @@ static int policy_set(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+/**
+ * ntpool_policy_name() - what follows a report now
+ *
+ * Return: "panic", "warn" or "report".
+ */
+const char *ntpool_policy_name(void)
+{
+	return policy_names[READ_ONCE(on_violation)];
+}
+
+static int policy_set(const char *val, const struct kernel_param *kp)
+{
+	return ntpool_policy_set(val);
+}
+
 static int policy_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", policy_names[READ_ONCE(on_violation)]);
+	return sysfs_emit(buf, "%s\n", ntpool_policy_name());
 }
 
 static const struct kernel_param_ops policy_ops = {
@@ -75,6 +97,8 @@ static const struct code_text codes[] = {
 	  "A kernel-mode exception was not handled (ntpool: the call returned NULL)." },
 	{ BAD_POOL_CALLER, "BAD_POOL_CALLER",
 	  "The current thread is making a bad pool request." },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION",
+	  "A device driver attempting to corrupt the system has been caught." },
 };
 
 struct arg_text {
@@ -130,6 +154,32 @@ static const struct arg_text args_text[] = {
 	{ BAD_POOL_HEADER, NTPOOL_19_SIZE_TOO_LARGE,
 	  { "The block size is too large", "The pool entry", "(reserved)",
 	    "The bad entry" } },
+	{ BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
+	  { "Data after the end of the block was overwritten",
+	    "The pool block being freed", "Bytes allocated",
+	    "The corrupted value found after the block" } },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, NTPOOL_C4_ZERO_SIZE,
+	  { "Caller is trying to allocate zero bytes", "Current IRQL",
+	    "Pool type", "Number of bytes" } },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, NTPOOL_C4_PAGED_ALLOC_IRQL,
+	  { "Caller is trying to allocate paged pool at an IRQL above APC_LEVEL",
+	    "Current IRQL", "Pool type", "Size of allocation" } },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, NTPOOL_C4_PAGED_FREE_IRQL,
+	  { "Caller is trying to free paged pool at an IRQL above APC_LEVEL",
+	    "Current IRQL", "Pool type", "Address of pool" } },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, NTPOOL_C4_ALLOC_WHILE_UNLOADING,
+	  { "A driver thread is allocating pool while the driver is unloading",
+	    "Paged bytes the driver has allocated",
+	    "Nonpaged bytes the driver has allocated",
+	    "Total allocations not freed" } },
+	{ DRIVER_VERIFIER_DETECTED_VIOLATION, NTPOOL_C4_UNLOAD_LEAK,
+	  { "A driver has forgotten to free its pool allocations prior to unloading.",
+	    "Name of the driver having the issue",
+	    "Verifier internal structure with driver information",
+	    "Total # of (paged+nonpaged) allocations that weren't freed.\n"
+	    "\tType !verifier 3 drivername.sys for info on the allocations\n"
+	    "\tthat were leaked that caused the bugcheck.\n"
+	    "\t(ntpool: cat /sys/kernel/debug/ntpool/verifier)" } },
 	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INSUFFICIENT_RESOURCES,
 	  { "The exception code that was not handled (STATUS_INSUFFICIENT_RESOURCES)",
 	    "The address where the exception was raised",
@@ -228,7 +278,10 @@ static bool ntpool_frame(unsigned long addr)
 }
 #endif
 
-static void print_stack(void)
+/**
+ * ntpool_print_stack() - the current stack, without ntpool's own frames
+ */
+void ntpool_print_stack(void)
 {
 	unsigned long entries[32];
 	unsigned int nr, first = 0;
@@ -241,7 +294,8 @@ static void print_stack(void)
 }
 
 static void print_report(const struct ntpool_bugcheck *bc,
-			 const struct ntpool_caller *caller)
+			 const struct ntpool_caller *caller,
+			 const struct ntpool_report_extra *extra)
 {
 	const struct code_text *ct = code_text(bc->code);
 	const struct arg_text *at = arg_text(bc->code, bc->args[0]);
@@ -255,41 +309,128 @@ static void print_report(const struct ntpool_bugcheck *bc,
 		pr_err("%s\n", ct->meaning);
 	pr_err("Arguments:\n");
 	for (i = 0; i < 4; i++)
-		pr_err("Arg%u: %016llx%s%s\n", i + 1, bc->args[i],
-		       at ? ", " : "", at ? at->text[i] : "");
+		pr_err("Arg%u: %016llx%s%s%s\n", i + 1, bc->args[i],
+		       at ? ", " : "", at ? at->text[i] : "",
+		       extra && extra->notes[i] ? extra->notes[i] : "");
+	if (extra && extra->print)
+		extra->print(extra->data);
 	if (caller)
 		pr_err("CALLER: %pS (module %s)\n", (void *)caller->ip,
 		       caller->module ? module_name(caller->module) : "vmlinux");
-	print_stack();
+	ntpool_print_stack();
+}
+
+/* How often each (code, Arg1) was reported, for the verifier view. */
+#define VIOLATION_KINDS	64
+
+static struct {
+	u32 code;
+	u64 arg1;
+	atomic_long_t count;
+} violations[VIOLATION_KINDS];
+static unsigned int nr_violations;
+static DEFINE_SPINLOCK(violations_lock);
+
+static void count_violation(u32 code, u64 arg1)
+{
+	unsigned long flags;
+	unsigned int i, n;
+
+	/* Pairs with the store below: entries below the count are set. */
+	n = smp_load_acquire(&nr_violations);
+	for (i = 0; i < n; i++)
+		if (violations[i].code == code && violations[i].arg1 == arg1)
+			goto found;
+	spin_lock_irqsave(&violations_lock, flags);
+	for (i = 0; i < nr_violations; i++)
+		if (violations[i].code == code && violations[i].arg1 == arg1)
+			break;
+	if (i == nr_violations && i < VIOLATION_KINDS) {
+		violations[i].code = code;
+		violations[i].arg1 = arg1;
+		/* Publish the entry only once it is set. */
+		smp_store_release(&nr_violations, i + 1);
+	}
+	spin_unlock_irqrestore(&violations_lock, flags);
+	if (i == VIOLATION_KINDS)
+		return;
+found:
+	atomic_long_inc(&violations[i].count);
 }
 
 /**
- * ntpool_bugcheck() - report a misuse the way NT would bugcheck
- * @code: bugcheck code (0x19, 0xC2, ...)
+ * ntpool_violations() - what was reported, and how often
+ * @codes: receives each code with its Arg1 (other arguments zero)
+ * @counts: receives how often each was reported
+ * @max: room in both arrays
+ *
+ * Return: the number of entries filled in.
+ */
+unsigned int ntpool_violations(struct ntpool_bugcheck *codes,
+			       unsigned long *counts, unsigned int max)
+{
+	/* Pairs with count_violation(): entries below the count are set. */
+	unsigned int i, n = min(smp_load_acquire(&nr_violations), max);
+
+	for (i = 0; i < n; i++) {
+		codes[i] = (struct ntpool_bugcheck) {
+			.code = violations[i].code,
+			.args = { violations[i].arg1 },
+		};
+		counts[i] = atomic_long_read(&violations[i].count);
+	}
+	return n;
+}
+
+/**
+ * ntpool_bugcheck_extra() - report a misuse, with more than the standard
+ *	text
+ * @code: bugcheck code (0x19, 0xC2, 0xC4, ...)
  * @arg1: Arg1, which for pool bugchecks selects the case
  * @arg2: Arg2
  * @arg3: Arg3
  * @arg4: Arg4
  * @caller: the client call that caused it, or NULL
+ * @extra: notes on the arguments and more lines, or NULL
  *
- * Prints the report and applies the on_violation policy; returns unless
- * the policy is panic.  The caller refuses the bad operation afterwards.
+ * Counts the report, prints it and applies the on_violation policy;
+ * returns unless the policy is panic.  The caller refuses the bad operation
+ * afterwards.
  */
-void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
-		     const struct ntpool_caller *caller)
+void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
+			   const struct ntpool_caller *caller,
+			   const struct ntpool_report_extra *extra)
 {
 	struct ntpool_bugcheck bc = {
 		.code = code, .args = { arg1, arg2, arg3, arg4 },
 	};
 	int policy;
 
+	count_violation(code, arg1);
 	if (kunit_caught(&bc))
 		return;
-	print_report(&bc, caller);
+	print_report(&bc, caller, extra);
 	policy = READ_ONCE(on_violation);
 	if (policy == NTPOOL_POLICY_PANIC)
 		panic("ntpool: bugcheck 0x%x (0x%llx, 0x%llx, 0x%llx, 0x%llx)\n",
 		      code, arg1, arg2, arg3, arg4);
 	WARN(policy == NTPOOL_POLICY_WARN, "ntpool: %s (%x)\n",
 	     ntpool_bugcheck_name(code), code);
+}
+
+/**
+ * ntpool_bugcheck() - report a misuse the way NT would bugcheck
+ * @code: bugcheck code (0x19, 0xC2, 0xC4, ...)
+ * @arg1: Arg1, which for pool bugchecks selects the case
+ * @arg2: Arg2
+ * @arg3: Arg3
+ * @arg4: Arg4
+ * @caller: the client call that caused it, or NULL
+ *
+ * As ntpool_bugcheck_extra() with nothing extra.
+ */
+void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
+		     const struct ntpool_caller *caller)
+{
+	ntpool_bugcheck_extra(code, arg1, arg2, arg3, arg4, caller, NULL);
 }

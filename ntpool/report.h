@@ -14,6 +14,7 @@
 #define BAD_POOL_HEADER				0x19
 #define KMODE_EXCEPTION_NOT_HANDLED		0x1E
 #define BAD_POOL_CALLER				0xC2
+#define DRIVER_VERIFIER_DETECTED_VIOLATION	0xC4
 
 /* BAD_POOL_CALLER (0xC2) Arg1 values */
 #define NTPOOL_C2_ZERO_SIZE			0x00
@@ -33,6 +34,7 @@
 #define NTPOOL_19_FIRST_NOT_ALIGNED		0x07
 #define NTPOOL_19_SIZE_ZERO			0x08
 #define NTPOOL_19_SIZE_TOO_LARGE		0x09
+#define NTPOOL_19_OVERRUN			0x21
 
 /* IRQL values ntpool reports for Linux contexts (see Documentation/). */
 #define PASSIVE_LEVEL	0
@@ -55,9 +57,29 @@ enum ntpool_policy {
 	NTPOOL_POLICY_REPORT,
 };
 
+/**
+ * struct ntpool_report_extra - what a report adds to the standard text
+ * @notes: appended to each argument's meaning, or NULL
+ * @print: prints more lines after the arguments, or NULL
+ * @data: passed to @print
+ */
+struct ntpool_report_extra {
+	const char *notes[4];
+	void (*print)(const void *data);
+	const void *data;
+};
+
 void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 		     const struct ntpool_caller *caller);
+void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
+			   const struct ntpool_caller *caller,
+			   const struct ntpool_report_extra *extra);
+unsigned int ntpool_violations(struct ntpool_bugcheck *codes,
+			       unsigned long *counts, unsigned int max);
 unsigned int ntpool_current_irql(void);
+void ntpool_print_stack(void);
+int ntpool_policy_set(const char *val);
+const char *ntpool_policy_name(void);
 const char *ntpool_bugcheck_name(u32 code);
 
 /* Name of the KUnit resource that collects reports instead of printing. */

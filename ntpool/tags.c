@@ -3,12 +3,7 @@
  * The tag table: one row per tag, created the first time the tag is seen
  * and kept until ntpool unloads, as NT's pool tracker table does.
  *
- * The allocation path only writes per-CPU counters: allocations, frees and
- * failures are per-CPU counts summed on read, and bytes are per-CPU deltas
- * folded into the row's shared total once they pass NTPOOL_TAG_BYTES_BATCH,
- * like percpu_counter.  Reading sums the deltas, so Bytes is exact; Peak
- * Bytes is the highest total seen when a delta was folded or a reader
- * summed, so it may miss a peak by up to NTPOOL_TAG_BYTES_BATCH per CPU.
+ * The allocation path only writes per-CPU counters (usage.c).
  *
  * Finding a row: an rhashtable keyed by tag, read under RCU without locks.
  * Rows also get a 16-bit id, kept in the PoolTagHash field of each block's
@@ -42,7 +37,7 @@ static atomic_t nr_rows = ATOMIC_INIT(0);
 
 static void free_row(struct ntpool_tag *t)
 {
-	free_percpu(t->cpu);
+	ntpool_usage_destroy(&t->usage);
 	kfree(t);
 }
 
@@ -53,8 +48,7 @@ static struct ntpool_tag *new_row(u32 tag, gfp_t gfp)
 	if (!t)
 		return NULL;
 	t->tag = tag;
-	t->cpu = alloc_percpu_gfp(struct ntpool_tag_cpu, gfp);
-	if (!t->cpu) {
+	if (ntpool_usage_init(&t->usage, gfp)) {
 		kfree(t);
 		return NULL;
 	}
@@ -129,30 +123,6 @@ struct ntpool_tag *ntpool_tag_by_id(u16 id)
 	return t ? t : &overflow_row;
 }
 
-static void raise_peak(struct ntpool_tag *t, enum ntpool_kind kind, s64 total)
-{
-	s64 peak = atomic64_read(&t->peak[kind]);
-
-	while (total > peak &&
-	       !atomic64_try_cmpxchg(&t->peak[kind], &peak, total))
-		;
-}
-
-static void add_bytes(struct ntpool_tag *t, enum ntpool_kind kind, s64 delta)
-{
-	s64 local = this_cpu_add_return(t->cpu->bytes[kind], delta);
-
-	if (abs(local) < NTPOOL_TAG_BYTES_BATCH)
-		return;
-	/*
-	 * Move what this CPU holds to the total.  An interrupt that adds in
-	 * between keeps its share here; a migration moves the subtraction to
-	 * another CPU; either way the sum of all parts stays exact.
-	 */
-	this_cpu_sub(t->cpu->bytes[kind], local);
-	raise_peak(t, kind, atomic64_add_return(local, &t->bytes[kind]));
-}
-
 /**
  * ntpool_tag_count_alloc() - count a successful allocation
  * @t: its tag's row
@@ -163,8 +133,7 @@ static void add_bytes(struct ntpool_tag *t, enum ntpool_kind kind, s64 delta)
 void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 			    size_t bytes, u8 client)
 {
-	this_cpu_inc(t->cpu->allocs[kind]);
-	add_bytes(t, kind, bytes);
+	ntpool_usage_alloc(&t->usage, kind, bytes);
 	/* Test first: the bitmap is written once per tag and module. */
 	if (!test_bit(client, t->owners))
 		set_bit(client, t->owners);
@@ -179,8 +148,7 @@ void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
 			   size_t bytes)
 {
-	this_cpu_inc(t->cpu->frees[kind]);
-	add_bytes(t, kind, -(s64)bytes);
+	ntpool_usage_free(&t->usage, kind, bytes);
 }
 
 /**
@@ -190,7 +158,7 @@ void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
  */
 void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind)
 {
-	this_cpu_inc(t->cpu->failed[kind]);
+	ntpool_usage_failure(&t->usage, kind);
 }
 
 /**
@@ -200,29 +168,11 @@ void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind)
  */
 void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st)
 {
-	unsigned int kind;
-	int cpu;
-
 	memset(st, 0, sizeof(*st));
 	st->tag = t->tag;
 	st->overflow = t == &overflow_row;
 	bitmap_copy(st->owners, t->owners, NTPOOL_MAX_CLIENTS);
-	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		st->bytes[kind] = atomic64_read(&t->bytes[kind]);
-	for_each_possible_cpu(cpu) {
-		const struct ntpool_tag_cpu *c = per_cpu_ptr(t->cpu, cpu);
-
-		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-			st->allocs[kind] += READ_ONCE(c->allocs[kind]);
-			st->frees[kind] += READ_ONCE(c->frees[kind]);
-			st->failed[kind] += READ_ONCE(c->failed[kind]);
-			st->bytes[kind] += READ_ONCE(c->bytes[kind]);
-		}
-	}
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		raise_peak(t, kind, st->bytes[kind]);
-		st->peak[kind] = atomic64_read(&t->peak[kind]);
-	}
+	ntpool_usage_read(&t->usage, &st->u);
 }
 
 static int cmp_stats(const void *a, const void *b)
@@ -274,12 +224,12 @@ int ntpool_tags_init(void)
 {
 	int err;
 
-	overflow_row.cpu = alloc_percpu(struct ntpool_tag_cpu);
-	if (!overflow_row.cpu)
-		return -ENOMEM;
+	err = ntpool_usage_init(&overflow_row.usage, GFP_KERNEL);
+	if (err)
+		return err;
 	err = rhashtable_init(&tag_table, &tag_params);
 	if (err)
-		free_percpu(overflow_row.cpu);
+		ntpool_usage_destroy(&overflow_row.usage);
 	return err;
 }
 
@@ -297,5 +247,5 @@ void ntpool_tags_exit(void)
 {
 	rhashtable_free_and_destroy(&tag_table, free_table_row, NULL);
 	xa_destroy(&tag_ids);
-	free_percpu(overflow_row.cpu);
+	ntpool_usage_destroy(&overflow_row.usage);
 }

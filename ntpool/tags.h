@@ -13,36 +13,19 @@
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include "pool.h"
+#include "client.h"
+#include "usage.h"
 
 /* Ids go into the header's 16-bit PoolTagHash; id 0 is the overflow row. */
 #define NTPOOL_TAG_OVERFLOW_ID	0
 #define NTPOOL_MAX_TAGS		U16_MAX
-/* Per-CPU byte deltas are folded into the shared total past this size. */
-#define NTPOOL_TAG_BYTES_BATCH	(32 * 1024)
-#define NTPOOL_MAX_CLIENTS	256
-
-/**
- * struct ntpool_tag_cpu - one CPU's counts for one tag, per pool
- * @allocs: successful allocations
- * @frees: frees
- * @failed: allocations that failed for want of memory
- * @bytes: bytes allocated minus bytes freed, not yet folded into the tag
- */
-struct ntpool_tag_cpu {
-	u64 allocs[NTPOOL_KINDS];
-	u64 frees[NTPOOL_KINDS];
-	u64 failed[NTPOOL_KINDS];
-	s64 bytes[NTPOOL_KINDS];
-};
 
 /**
  * struct ntpool_tag - one row of the tag table
  * @node: in the tag hash table
  * @tag: the tag (PROTECTED_POOL bit stripped)
  * @id: index in the id table, stored in headers' PoolTagHash
- * @cpu: per-CPU counters
- * @bytes: folded byte counts, per pool
- * @peak: highest byte count seen, per pool
+ * @usage: the counters
  * @owners: ids of the client modules that allocated with this tag
  *
  * Rows are never removed while ntpool is loaded, as on NT.
@@ -51,9 +34,7 @@ struct ntpool_tag {
 	struct rhash_head node;
 	u32 tag;
 	u16 id;
-	struct ntpool_tag_cpu __percpu *cpu;
-	atomic64_t bytes[NTPOOL_KINDS];
-	atomic64_t peak[NTPOOL_KINDS];
+	struct ntpool_usage usage;
 	DECLARE_BITMAP(owners, NTPOOL_MAX_CLIENTS);
 };
 
@@ -61,21 +42,13 @@ struct ntpool_tag {
  * struct ntpool_tag_stats - a tag's counters summed over all CPUs
  * @tag: the tag
  * @overflow: this is the overflow row
- * @allocs: allocations, per pool
- * @frees: frees, per pool
- * @failed: failed allocations, per pool
- * @bytes: bytes in use, per pool
- * @peak: peak bytes, per pool
+ * @u: the sums
  * @owners: client ids that used the tag
  */
 struct ntpool_tag_stats {
 	u32 tag;
 	bool overflow;
-	u64 allocs[NTPOOL_KINDS];
-	u64 frees[NTPOOL_KINDS];
-	u64 failed[NTPOOL_KINDS];
-	s64 bytes[NTPOOL_KINDS];
-	s64 peak[NTPOOL_KINDS];
+	struct ntpool_usage_stats u;
 	DECLARE_BITMAP(owners, NTPOOL_MAX_CLIENTS);
 };
 

@@ -71,15 +71,15 @@ void ntpool_print_tags(struct seq_file *m, const struct ntpool_tag_stats *rows,
 
 		row_tag(st, tag);
 		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-			s64 diff = st->allocs[kind] - st->frees[kind];
+			s64 diff = st->u.allocs[kind] - st->u.frees[kind];
 
-			if (!st->allocs[kind] && !st->failed[kind])
+			if (!st->u.allocs[kind] && !st->u.failed[kind])
 				continue;
 			seq_printf(m, "%-4s %-5s %12llu %12llu %12lld %12lld %10lld %12lld %8llu ",
-				   tag, kind_names[kind], st->allocs[kind],
-				   st->frees[kind], diff, st->bytes[kind],
-				   diff > 0 ? div64_s64(st->bytes[kind], diff) : 0,
-				   st->peak[kind], st->failed[kind]);
+				   tag, kind_names[kind], st->u.allocs[kind],
+				   st->u.frees[kind], diff, st->u.bytes[kind],
+				   diff > 0 ? div64_s64(st->u.bytes[kind], diff) : 0,
+				   st->u.peak_bytes[kind], st->u.failed[kind]);
 			print_owners(m, st);
 			print_description(m, st);
 			seq_putc(m, '\n');
@@ -121,19 +121,19 @@ void ntpool_print_poolused(struct seq_file *m,
 		   "Allocs", "Used");
 	for (i = 0; i < n; i++) {
 		const struct ntpool_tag_stats *st = &rows[i];
-		s64 np = st->allocs[NTPOOL_NONPAGED] - st->frees[NTPOOL_NONPAGED];
-		s64 pg = st->allocs[NTPOOL_PAGED] - st->frees[NTPOOL_PAGED];
+		s64 np = st->u.allocs[NTPOOL_NONPAGED] - st->u.frees[NTPOOL_NONPAGED];
+		s64 pg = st->u.allocs[NTPOOL_PAGED] - st->u.frees[NTPOOL_PAGED];
 
 		if (!np && !pg)
 			continue;
 		row_tag(st, tag);
 		seq_printf(m, " %-5s %12lld %12lld %12lld %12lld", tag, np,
-			   st->bytes[NTPOOL_NONPAGED], pg, st->bytes[NTPOOL_PAGED]);
+			   st->u.bytes[NTPOOL_NONPAGED], pg, st->u.bytes[NTPOOL_PAGED]);
 		print_poolused_description(m, st, tag);
 		total_allocs[NTPOOL_NONPAGED] += np;
 		total_allocs[NTPOOL_PAGED] += pg;
-		total_used[NTPOOL_NONPAGED] += st->bytes[NTPOOL_NONPAGED];
-		total_used[NTPOOL_PAGED] += st->bytes[NTPOOL_PAGED];
+		total_used[NTPOOL_NONPAGED] += st->u.bytes[NTPOOL_NONPAGED];
+		total_used[NTPOOL_PAGED] += st->u.bytes[NTPOOL_PAGED];
 	}
 	seq_printf(m, " %-5s %12lld %12lld %12lld %12lld\n", "TOTAL",
 		   total_allocs[NTPOOL_NONPAGED], total_used[NTPOOL_NONPAGED],

@@ -5,8 +5,8 @@
 say() { echo; echo "### $*"; }
 D=/sys/kernel/debug/ntpool
 
-say "insmod ntpool.ko on_violation=report; load tools/pooltag.txt"
-insmod /modules/ntpool.ko on_violation=report
+say "insmod ntpool.ko on_violation=report verify_drivers=ntsample; load tools/pooltag.txt"
+insmod /modules/ntpool.ko on_violation=report verify_drivers=ntsample
 cat /pooltag.txt > $D/pooltag
 sleep 0.2
 
@@ -38,6 +38,16 @@ cat $D/poolfind
 
 say "cat $D/bigpool"
 cat $D/bigpool
+
+say "echo abcd > $D/hit_tag; insmod ntsample.ko leak=1; rmmod ntsample    (PoolHitTag, then the Sample driver forgets to free: Driver Verifier's 0xC4/0x62)"
+echo abcd > $D/hit_tag
+insmod /modules/ntsample.ko leak=1
+rmmod ntsample
+echo 0 > $D/hit_tag
+sleep 0.2
+
+say "cat $D/verifier    (!verifier 3: the unloaded module and its leftover)"
+cat $D/verifier
 
 say "insmod ntmisuse.ko: the classic pool bugs, each reported as NT bugchecks them"
 insmod /modules/ntmisuse.ko

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "ntpool_verifier": Driver Verifier for ntpool clients: the
+ * counters, Pool Tracking, the leak check at unload and 0xC4/0x61, the
+ * 0xC4 variants of misuse, overrun detection, PoolHitTag and low-resources
+ * simulation.
+ */
+#include <kunit/test.h>
+#include <linux/fault-inject.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include "ntpool_kunit.h"
+#include "faults.h"
+#include "hit_tag.h"
+#include "verifier.h"
+
+static struct ntpool_client *self(void)
+{
+	return ntpool_client(ntpool_client_id(NULL));
+}
+
+static struct ntpool_verifier_stats counters(void)
+{
+	struct ntpool_verifier_stats st;
+
+	ntpool_client_verifier_read(self(), &st);
+	return st;
+}
+
+static u64 delta(const struct ntpool_verifier_stats *after,
+		 const struct ntpool_verifier_stats *before,
+		 enum ntpool_vcounter which)
+{
+	return after->count[which] - before->count[which];
+}
+
+static void verifier_exit(struct kunit *test)
+{
+	ntpool_verify_set("none");
+	ntpool_hit_tag_set("0");
+}
+
+static void counters_after_known_sequence(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_verifier_stats before = counters(), after;
+	struct ntpool_usage_stats u0, u1;
+	void *p[4];
+
+	ntpool_usage_read(&self()->usage, &u0);
+	p[0] = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'CfrV');
+	p[1] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 200, 'CfrV');
+	p[2] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, 'CfrV');
+	p[3] = ExAllocatePool(PagedPool, 50);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX, 'CfrV'));
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, 'CfrV'));
+	ntpool_usage_read(&self()->usage, &u1);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_ATTEMPTED), 6ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SUCCEEDED), 4ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 2ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_NO_TAG), 1ULL);
+	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED] - u0.count[NTPOOL_PAGED], 2LL);
+	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_NONPAGED] - u0.count[NTPOOL_NONPAGED], 2LL);
+	/* 100 and 50 bytes: 8 and 5 units; 200 bytes: 14 units; 3 pages. */
+	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_PAGED] - u0.bytes[NTPOOL_PAGED],
+			(s64)(128 + 80));
+	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_NONPAGED] - u0.bytes[NTPOOL_NONPAGED],
+			(s64)(224 + 3 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);	/* the zero-byte request */
+	ExFreePool(p[0]);
+	ExFreePool(p[1]);
+	ExFreePool(p[2]);
+	ExFreePool(p[3]);
+	ntpool_usage_read(&self()->usage, &u1);
+	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED], u0.count[NTPOOL_PAGED]);
+	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_NONPAGED], u0.bytes[NTPOOL_NONPAGED]);
+	KUNIT_EXPECT_GE(test, u1.peak_bytes[NTPOOL_NONPAGED], (s64)(3 * PAGE_SIZE));
+}
+
+static void verify_drivers_setting(struct kunit *test)
+{
+	static const char * const bad[] = { "x:half", "bad/name", "a b:", ":full",
+					    "" };
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, ntpool_verify_set("none"), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("vmlinux"), NTPOOL_VERIFY_NONE);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_set("ntsample, other:full"), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("ntsample"), NTPOOL_VERIFY_TRACK);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("other"), NTPOOL_VERIFY_FULL);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("vmlinux"), NTPOOL_VERIFY_NONE);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_verify_set(bad[i]), -EINVAL,
+				    "setting \"%s\"", bad[i]);
+		/* A refused setting changes nothing. */
+		KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("ntsample"),
+				NTPOOL_VERIFY_TRACK);
+	}
+	KUNIT_EXPECT_EQ(test, ntpool_verify_set("*"), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_verify_level_for("anything"), NTPOOL_VERIFY_TRACK);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(self()->verify), NTPOOL_VERIFY_TRACK);
+}
+
+static void pool_tracking(struct kunit *test)
+{
+	unsigned long caller = 0;
+	unsigned int frames = 99;
+	void *p, *q;
+
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'krTV');
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_TRUE(test, ntpool_verifier_caller(p, &caller, &frames));
+	KUNIT_EXPECT_TRUE(test, caller >= (unsigned long)pool_tracking &&
+			  caller < (unsigned long)pool_tracking + 0x1000);
+	KUNIT_EXPECT_EQ(test, frames, 0u);
+	ExFreePool(p);
+	KUNIT_EXPECT_FALSE(test, ntpool_verifier_caller(p, &caller, NULL));
+
+	/* :full records the allocation stack too. */
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux:full"), 0);
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 2 * PAGE_SIZE, 'krTV');
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_TRUE(test, ntpool_verifier_caller(q, &caller, &frames));
+	KUNIT_EXPECT_GT(test, frames, 0u);
+	ExFreePool(q);
+
+	/* Unverified, nothing is recorded. */
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("none"), 0);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'krTV');
+	KUNIT_EXPECT_FALSE(test, ntpool_verifier_caller(p, &caller, NULL));
+	ExFreePool(p);
+}
+
+static void verified_misuse_uses_c4(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, 'ciMV');
+	DEFINE_SPINLOCK(lock);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPool, 0, 'ciMV'));
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x00, PASSIVE_LEVEL, NonPagedPool, 0);
+	spin_lock(&lock);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, 'ciMV'));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x01, DISPATCH_LEVEL, PagedPool, 64);
+	ExFreePool(p);
+	ntpool_expect_report(test, log, 3, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x11, DISPATCH_LEVEL, PagedPool, (unsigned long)p);
+	spin_unlock(&lock);
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+}
+
+static void overrun_detected_on_free(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 20, 'nrvO');
+	u8 *big = ExAllocatePool2(POOL_FLAG_PAGED, 5000, 'nrvO');
+	u8 *exact = ExAllocatePool2(POOL_FLAG_PAGED, 48, 'nrvO');
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_ASSERT_NOT_NULL(test, exact);
+	p[20] = 0x5a;
+	ExFreePool(p);
+	ntpool_expect_report(test, log, 1, BAD_POOL_HEADER, 0x21,
+			     (unsigned long)p, 20, 0x5a);
+	/* The block is freed all the same: a second free is a double free. */
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x07ULL);
+	big[5000 + 100] = 1;
+	ExFreePool(big);
+	ntpool_expect_report(test, log, 3, BAD_POOL_HEADER, 0x21,
+			     (unsigned long)big, 5000, 1);
+	/* No slack, nothing to check; writing within the block is fine. */
+	exact[47] = 1;
+	ExFreePool(exact);
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+}
+
+/*
+ * A module that "unloads" without freeing.  Only its address is used (the
+ * KUnit kernel has no module support, where module_name() reads nothing).
+ */
+static u64 fake_module_storage[64];
+#define fake_module (*(struct module *)fake_module_storage)
+
+static const char leftover_counts[] =
+	"      Current Pool Allocations: ( 0x00000001 / 0x00000001 )\n";
+
+static void leak_check_at_unload(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_caller caller = { .module = &fake_module, .ip = _THIS_IP_ };
+	struct ntpool_client *c;
+	struct seq_file *m;
+	void *p[3];
+	u8 id;
+
+	p[0] = ntpool_allocate(POOL_FLAG_PAGED, 40, 'dcba', caller);
+	p[1] = ntpool_allocate(POOL_FLAG_NON_PAGED, 6000, 'dcba', caller);
+	p[2] = ntpool_allocate(POOL_FLAG_PAGED, 40, 'dcba', caller);
+	KUNIT_ASSERT_NOT_NULL(test, p[2]);
+	ntpool_free(p[2], 'dcba', caller);
+	id = ntpool_client_id(&fake_module);
+	c = ntpool_client(id);
+
+	ntpool_client_gone(&fake_module);
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x62, (unsigned long)c->name, (unsigned long)c, 2);
+	KUNIT_EXPECT_FALSE(test, c->loaded);
+
+	/* The leaked blocks stay allocated and listed under the module. */
+	KUNIT_EXPECT_FALSE(test, ntpool_hdr_is_free(ntpool_block_to_hdr(p[0])));
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = 64 * 1024;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	ntpool_print_verifier(m);
+	KUNIT_ASSERT_LT(test, m->count, m->size);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, " (Unloaded)\n"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, leftover_counts));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "0x00000028  abcd  (not tracked)"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "0x00001770  abcd  0x"));
+
+	/* A stray allocation from the module after it went away: 0x61. */
+	KUNIT_EXPECT_NULL(test, ntpool_allocate(POOL_FLAG_PAGED, 40, 'dcba', caller));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x61, 48 + 16, 8192, 2);
+
+	/* Released on request; then the module's entry can be reused. */
+	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(c->name), 2UL);
+	KUNIT_EXPECT_EQ(test, ntpool_client_outstanding(c), 0LL);
+	ntpool_client_coming(&fake_module);
+	KUNIT_EXPECT_EQ(test, ntpool_client_id(&fake_module), id);
+	KUNIT_EXPECT_TRUE(test, ntpool_client(id)->loaded);
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+}
+
+static void hit_tag(struct kunit *test)
+{
+	unsigned long hits = ntpool_hit_tag_hits();
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, ntpool_hit_tag_set("Hit1"), 0);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tiH');
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 2UL);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 10, '2tiH');
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 2UL);
+
+	KUNIT_ASSERT_EQ(test, ntpool_hit_tag_set("Hi* free"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10, '2tiH');
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 3UL);
+
+	KUNIT_ASSERT_EQ(test, ntpool_hit_tag_set("0x31746948 alloc"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10, '1tiH');
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 4UL);
+
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_set("Hit1 sideways"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_set("toolong"), -EINVAL);
+	KUNIT_ASSERT_EQ(test, ntpool_hit_tag_set("0"), 0);
+	KUNIT_EXPECT_FALSE(test, static_key_enabled(&ntpool_hit_tag_on));
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 10, '1tiH');
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 4UL);
+}
+
+#ifdef CONFIG_FAULT_INJECTION
+static void faults_exit(void *data)
+{
+	struct fault_attr *attr = ntpool_fault_attr();
+
+	attr->probability = 0;
+	ntpool_fault_tags_set("*");
+	ntpool_fault_modules_set("*");
+}
+
+static void low_resources_simulation(struct kunit *test)
+{
+	struct fault_attr *attr = ntpool_fault_attr();
+	struct ntpool_verifier_stats before = counters(), after;
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, faults_exit, NULL), 0);
+	attr->probability = 100;
+	attr->interval = 1;
+	atomic_set(&attr->times, -1);
+	attr->verbose = 0;
+	KUNIT_ASSERT_EQ(test, ntpool_fault_tags_set("Flt1 Fx*"), 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tlF'));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, 'yyxF'));
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 10, '2tlF');
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	ExFreePool(p);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED_DELIBERATELY), 2ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 0ULL);
+
+	/* Only the selected modules fail. */
+	KUNIT_ASSERT_EQ(test, ntpool_fault_modules_set("othermodule"), 0);
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tlF');
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	ExFreePool(p);
+	KUNIT_ASSERT_EQ(test, ntpool_fault_modules_set("vmlinux"), 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tlF'));
+	KUNIT_EXPECT_EQ(test, ntpool_fault_tags_set("bad\x01"), -EINVAL);
+}
+#else
+static void low_resources_simulation(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
+}
+#endif
+
+#define MAX_KINDS	64
+
+static void violations_counted(struct kunit *test)
+{
+	struct ntpool_bugcheck *codes;
+	unsigned long *counts, before = 0, after = 0;
+	unsigned int i, n;
+	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 10, 'tnoC');
+
+	codes = kunit_kcalloc(test, MAX_KINDS, sizeof(*codes), GFP_KERNEL);
+	counts = kunit_kcalloc(test, MAX_KINDS, sizeof(*counts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, codes);
+	KUNIT_ASSERT_NOT_NULL(test, counts);
+	ntpool_catch_reports(test);
+	n = ntpool_violations(codes, counts, MAX_KINDS);
+	for (i = 0; i < n; i++)
+		if (codes[i].code == BAD_POOL_CALLER && codes[i].args[0] == 0x0A)
+			before = counts[i];
+	ExFreePoolWithTag(p, 'gnrW');
+	ExFreePoolWithTag(p, 'gnrW');
+	n = ntpool_violations(codes, counts, MAX_KINDS);
+	for (i = 0; i < n; i++)
+		if (codes[i].code == BAD_POOL_CALLER && codes[i].args[0] == 0x0A)
+			after = counts[i];
+	KUNIT_EXPECT_EQ(test, after - before, 2UL);
+	ExFreePool(p);
+}
+
+static struct kunit_case ntpool_verifier_cases[] = {
+	KUNIT_CASE(counters_after_known_sequence),
+	KUNIT_CASE(verify_drivers_setting),
+	KUNIT_CASE(pool_tracking),
+	KUNIT_CASE(verified_misuse_uses_c4),
+	KUNIT_CASE(overrun_detected_on_free),
+	KUNIT_CASE(leak_check_at_unload),
+	KUNIT_CASE(hit_tag),
+	KUNIT_CASE(low_resources_simulation),
+	KUNIT_CASE(violations_counted),
+	{}
+};
+
+static struct kunit_suite ntpool_verifier_suite = {
+	.name = "ntpool_verifier",
+	.exit = verifier_exit,
+	.test_cases = ntpool_verifier_cases,
+};
+
+kunit_test_suite(ntpool_verifier_suite);
+
+MODULE_DESCRIPTION("KUnit tests for ntpool's Driver Verifier");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocating and freeing on one pool, with everything that goes with a
+ * block whichever API asked for it: tag and module accounting, the check
+ * pattern in the slack after the requested bytes, Pool Tracking, and the
+ * checks a free makes (the block is one of ours, allocated, with the right
+ * tag, its neighbours' headers agree, and nothing was written past its
+ * end).
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/string.h>
+#include "hit_tag.h"
+#include "pool.h"
+#include "report.h"
+#include "tags.h"
+#include "verifier.h"
+
+/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
+#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
+/* What the slack between the requested size and the block's end holds. */
+#define NTPOOL_SLACK_PATTERN		0xac
+
+/**
+ * ntpool_plain_tag() - a tag without the old PROTECTED_POOL bit
+ * @tag: the tag
+ *
+ * Return: the tag to compare and account.
+ */
+u32 ntpool_plain_tag(u32 tag)
+{
+	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
+}
+
+static size_t block_bytes(const struct ntpool_block *blk)
+{
+	if (blk->big)
+		return ntpool_big_pages(blk->big) << PAGE_SHIFT;
+	return blk->hdr->block_size * NTPOOL_BLOCK_SIZE;
+}
+
+/* Bytes the block holds beyond its header: where the slack ends. */
+static size_t block_room(const struct ntpool_block *blk)
+{
+	if (blk->big)
+		return block_bytes(blk);
+	return block_bytes(blk) - NTPOOL_BLOCK_SIZE;
+}
+
+static size_t block_requested(const struct ntpool_block *blk)
+{
+	return blk->big ? blk->big->size : ntpool_hdr_requested(blk->hdr);
+}
+
+static void account_alloc(struct ntpool_pool *pool, struct ntpool_tag *row,
+			  const struct ntpool_request *req, size_t bytes)
+{
+	struct ntpool_client *c = ntpool_client(req->client);
+
+	ntpool_tag_count_alloc(row, pool->kind, bytes, req->client);
+	ntpool_usage_alloc(&c->usage, pool->kind, bytes);
+}
+
+/**
+ * ntpool_pool_alloc() - allocate from one pool
+ * @pool: the pool
+ * @req: a checked request, with its client set
+ *
+ * Return: the block or NULL.
+ */
+void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
+{
+	struct ntpool_tag *row = ntpool_tag_get(ntpool_plain_tag(req->tag),
+						ntpool_gfp(req));
+	struct ntpool_block blk = {};
+	void *p;
+
+	req->tag_id = row->id;
+	if (req->size <= NTPOOL_MAX_SMALL &&
+	    !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
+		p = ntpool_small_alloc(pool, req);
+		blk.hdr = p ? ntpool_block_to_hdr(p) : NULL;
+	} else {
+		p = ntpool_big_alloc(pool, req);
+		blk.big = p ? ntpool_big_entry(pool, p) : NULL;
+	}
+	if (!p) {
+		ntpool_tag_count_failure(row, pool->kind);
+		ntpool_usage_failure(&ntpool_client(req->client)->usage, pool->kind);
+		return NULL;
+	}
+	if (req->zero)
+		memset(p, 0, req->size);
+	memset(p + req->size, NTPOOL_SLACK_PATTERN, block_room(&blk) - req->size);
+	account_alloc(pool, row, req, block_bytes(&blk));
+	if (READ_ONCE(ntpool_client(req->client)->verify))
+		ntpool_verifier_track(ntpool_client(req->client), req->client,
+				      p, req);
+	ntpool_hit_tag_check(req->tag, req->size, p, NTPOOL_HIT_ALLOC,
+			     &req->caller);
+	return p;
+}
+
+static bool tag_matches(const struct ntpool_block *blk, void *p, u32 tag,
+			const struct ntpool_caller *caller)
+{
+	u32 stored = blk->big ? blk->big->tag : blk->hdr->pool_tag;
+
+	if (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(stored))
+		return true;
+	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, (unsigned long)p,
+			stored, tag, caller);
+	return false;
+}
+
+/* Was anything written past the requested bytes?  Reported, not fatal. */
+static void check_slack(const struct ntpool_block *blk, void *p,
+			const struct ntpool_caller *caller)
+{
+	size_t requested = block_requested(blk);
+	u8 *bad = memchr_inv(p + requested, NTPOOL_SLACK_PATTERN,
+			     block_room(blk) - requested);
+
+	if (bad)
+		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
+				(unsigned long)p, requested, *bad, caller);
+}
+
+/**
+ * ntpool_pool_free() - free a block of one pool, after checking it
+ * @pool: the pool
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 to skip the check
+ * @caller: who frees it, for reports (may be NULL)
+ *
+ * Anything wrong with the request is reported with its bugcheck code and
+ * the block, if there is one, stays allocated.  A write past the end of the
+ * block is reported, and the block freed: its neighbours are intact.
+ *
+ * Return: true if the block was freed.
+ */
+bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
+		      const struct ntpool_caller *caller)
+{
+	struct ntpool_page *release = NULL;
+	struct ntpool_block blk;
+	unsigned long flags;
+	size_t bytes;
+	u16 tag_id;
+	u8 owner;
+	u32 hit;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
+	    !tag_matches(&blk, p, tag, caller)) {
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return false;
+	}
+	check_slack(&blk, p, caller);
+	bytes = block_bytes(&blk);
+	hit = blk.big ? blk.big->tag : blk.hdr->pool_tag;
+	if (blk.big) {
+		tag_id = blk.big->tag_id;
+		owner = blk.big->client;
+		ntpool_xa_forget_locked(pool, blk.big->va);
+	} else {
+		tag_id = blk.hdr->pool_tag_hash;
+		owner = blk.hdr->pool_index;
+		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), pool->kind, bytes);
+	ntpool_usage_free(&ntpool_client(owner)->usage, pool->kind, bytes);
+	ntpool_verifier_untrack(p);
+	ntpool_hit_tag_check(hit, bytes, p, NTPOOL_HIT_FREE, caller);
+	if (blk.big)
+		ntpool_big_release(pool, blk.big);
+	if (release)
+		ntpool_page_release(pool, release);
+	return true;
+}
+
+/**
+ * ntpool_free_block() - free a block found by a walk, with no tag check
+ * @p: the block
+ *
+ * Return: 1 if it was freed, 0 if not (the reason is reported).
+ */
+unsigned int ntpool_free_block(void *p)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+
+	return pool && ntpool_pool_free(pool, p, 0, NULL);
+}

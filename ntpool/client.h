@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The client modules that call ntpool, and what Driver Verifier keeps
+ * about each.
+ */
+#ifndef _NTPOOL_CLIENT_H
+#define _NTPOOL_CLIENT_H
+
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include "usage.h"
+
+#define NTPOOL_MAX_CLIENTS	256
+#define NTPOOL_UNKNOWN_CLIENT	0
+
+/* How closely a module's pool use is watched (verify_drivers). */
+enum ntpool_verify {
+	NTPOOL_VERIFY_NONE,	/* counters and the unload leak check only */
+	NTPOOL_VERIFY_TRACK,	/* Pool Tracking: every allocation's caller */
+	NTPOOL_VERIFY_FULL,	/* Pool Tracking with allocation stacks */
+};
+
+/* !verifier's counters for a module. */
+enum ntpool_vcounter {
+	NTPOOL_VC_ATTEMPTED,		/* Pool Allocations Attempted */
+	NTPOOL_VC_SUCCEEDED,		/* Pool Allocations Succeeded */
+	NTPOOL_VC_SPECIAL,		/* ... Succeeded SpecialPool */
+	NTPOOL_VC_NO_TAG,		/* ... With NO TAG */
+	NTPOOL_VC_FAILED,		/* Pool Allocations Failed */
+	NTPOOL_VC_FAILED_DELIBERATELY,	/* Resource Allocations Failed Deliberately */
+	NTPOOL_VC_UNTRACKED,		/* allocations Pool Tracking missed */
+	NTPOOL_VC_NR,
+};
+
+/**
+ * struct ntpool_verifier_cpu - one CPU's share of !verifier's counters
+ * @count: by enum ntpool_vcounter
+ */
+struct ntpool_verifier_cpu {
+	u64 count[NTPOOL_VC_NR];
+};
+
+/**
+ * struct ntpool_client - one client module
+ * @module: the module while it is loaded (NULL for the kernel itself)
+ * @name: its name, kept after it unloads
+ * @loaded: it has not gone away yet
+ * @verify: how closely it is watched
+ * @usage: its pool usage
+ * @vcpu: !verifier's counters
+ */
+struct ntpool_client {
+	struct module *module;
+	char name[MODULE_NAME_LEN];
+	bool loaded;
+	enum ntpool_verify verify;
+	struct ntpool_usage usage;
+	struct ntpool_verifier_cpu __percpu *vcpu;
+};
+
+/**
+ * struct ntpool_verifier_stats - !verifier's counters summed over CPUs
+ * @count: by enum ntpool_vcounter
+ */
+struct ntpool_verifier_stats {
+	u64 count[NTPOOL_VC_NR];
+};
+
+u8 ntpool_client_id(struct module *mod);
+struct ntpool_client *ntpool_client(u8 id);
+const char *ntpool_client_name(u8 id);
+unsigned int ntpool_clients_count(void);
+void ntpool_client_verifier_read(struct ntpool_client *c,
+				 struct ntpool_verifier_stats *st);
+s64 ntpool_client_outstanding(struct ntpool_client *c);
+void ntpool_client_gone(struct module *mod);
+void ntpool_client_coming(struct module *mod);
+int ntpool_clients_init(void);
+void ntpool_clients_exit(void);
+
+/* Count an event of a module's in !verifier's counters. */
+static inline void ntpool_client_count(struct ntpool_client *c,
+				       enum ntpool_vcounter which)
+{
+	this_cpu_inc(c->vcpu->count[which]);
+}
+
+#endif /* _NTPOOL_CLIENT_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pool usage counters: allocations, frees, failures, live blocks and live
+ * bytes with their peaks, per pool, for a tag or a client module.
+ */
+#ifndef _NTPOOL_USAGE_H
+#define _NTPOOL_USAGE_H
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+#include "pool.h"
+
+/* Per-CPU deltas are folded into the shared totals past these. */
+#define NTPOOL_USAGE_BYTES_BATCH	(32 * 1024)
+#define NTPOOL_USAGE_COUNT_BATCH	32
+
+/**
+ * struct ntpool_usage_cpu - one CPU's share, per pool
+ * @allocs: successful allocations
+ * @frees: frees
+ * @failed: allocations that failed
+ * @bytes: bytes allocated minus freed, not yet folded
+ * @count: blocks allocated minus freed, not yet folded
+ */
+struct ntpool_usage_cpu {
+	u64 allocs[NTPOOL_KINDS];
+	u64 frees[NTPOOL_KINDS];
+	u64 failed[NTPOOL_KINDS];
+	s64 bytes[NTPOOL_KINDS];
+	s64 count[NTPOOL_KINDS];
+};
+
+/**
+ * struct ntpool_usage - counters for a tag or a module
+ * @cpu: per-CPU shares
+ * @bytes: folded live bytes, per pool
+ * @peak_bytes: highest live bytes seen, per pool
+ * @count: folded live blocks, per pool
+ * @peak_count: highest live blocks seen, per pool
+ */
+struct ntpool_usage {
+	struct ntpool_usage_cpu __percpu *cpu;
+	atomic64_t bytes[NTPOOL_KINDS];
+	atomic64_t peak_bytes[NTPOOL_KINDS];
+	atomic64_t count[NTPOOL_KINDS];
+	atomic64_t peak_count[NTPOOL_KINDS];
+};
+
+/**
+ * struct ntpool_usage_stats - counters summed over all CPUs
+ * @allocs: allocations, per pool
+ * @frees: frees, per pool
+ * @failed: failed allocations, per pool
+ * @bytes: live bytes, per pool
+ * @peak_bytes: peak live bytes, per pool
+ * @count: live blocks, per pool
+ * @peak_count: peak live blocks, per pool
+ */
+struct ntpool_usage_stats {
+	u64 allocs[NTPOOL_KINDS];
+	u64 frees[NTPOOL_KINDS];
+	u64 failed[NTPOOL_KINDS];
+	s64 bytes[NTPOOL_KINDS];
+	s64 peak_bytes[NTPOOL_KINDS];
+	s64 count[NTPOOL_KINDS];
+	s64 peak_count[NTPOOL_KINDS];
+};
+
+int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp);
+void ntpool_usage_destroy(struct ntpool_usage *u);
+void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
+			size_t bytes);
+void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
+		       size_t bytes);
+void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
+void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
+
+#endif /* _NTPOOL_USAGE_H */

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driver Verifier for ntpool clients.
+ *
+ * Which modules are verified: verify_drivers (module parameter and debugfs
+ * file) holds module names, or "*", each optionally ":full"; "none" clears
+ * it.  A verified module gets Pool Tracking: each of its allocations is
+ * recorded (address, length, tag, caller; with ":full" also the allocation
+ * stack) in a table keyed by address, so that leaks and !verifier can name
+ * the call site.  Cost, per allocation of a verified module: one small
+ * kmalloc and a hash-table insert (and remove at free); with ":full" also a
+ * stack trace.  Unverified modules pay nothing beyond their counters.
+ *
+ * Every module, verified or not, gets the leak check when it unloads: if it
+ * left blocks allocated, bugcheck 0xC4/0x62 is reported with the leaked
+ * blocks, which stay allocated (something may still point at them) and
+ * stay listed under the unloaded module until "release" frees them.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/ctype.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include "report.h"
+#include "tags.h"
+#include "verifier.h"
+#include "walk.h"
+
+/* ---- which modules are verified ------------------------------------- */
+
+#define VERIFY_MAX_ENTRIES	32
+
+struct verify_entry {
+	char name[MODULE_NAME_LEN];
+	enum ntpool_verify level;
+};
+
+struct verify_list {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct verify_entry e[VERIFY_MAX_ENTRIES];
+};
+
+static struct verify_list __rcu *verify_list;
+static DEFINE_MUTEX(verify_lock);
+
+/**
+ * ntpool_verify_level_for() - how closely to watch a module
+ * @name: the module's name
+ *
+ * Return: the level verify_drivers gives it.  Any context.
+ */
+enum ntpool_verify ntpool_verify_level_for(const char *name)
+{
+	enum ntpool_verify level = NTPOOL_VERIFY_NONE;
+	struct verify_list *l;
+	unsigned int i;
+
+	rcu_read_lock();
+	l = rcu_dereference(verify_list);
+	for (i = 0; l && i < l->n; i++)
+		if (!strcmp(l->e[i].name, "*") || !strcmp(l->e[i].name, name))
+			level = max(level, l->e[i].level);
+	rcu_read_unlock();
+	return level;
+}
+
+static int parse_entry(char *word, struct verify_entry *e)
+{
+	char *level = strchr(word, ':');
+
+	e->level = NTPOOL_VERIFY_TRACK;
+	if (level) {
+		*level++ = '\0';
+		if (strcmp(level, "full"))
+			return -EINVAL;
+		e->level = NTPOOL_VERIFY_FULL;
+	}
+	if (!*word || strlen(word) >= sizeof(e->name))
+		return -EINVAL;
+	for (level = word; *level; level++)
+		if (!isalnum(*level) && *level != '_' && *level != '-' &&
+		    strcmp(word, "*"))
+			return -EINVAL;
+	strscpy(e->name, word, sizeof(e->name));
+	return 0;
+}
+
+static int parse_list(char *text, struct verify_list *l)
+{
+	char *word;
+
+	text = strim(text);
+	if (!strcmp(text, "none"))
+		return 0;
+	while ((word = strsep(&text, " \t\n,"))) {
+		if (!*word)
+			continue;
+		if (l->n == VERIFY_MAX_ENTRIES || parse_entry(word, &l->e[l->n]))
+			return -EINVAL;
+		l->n++;
+	}
+	return l->n ? 0 : -EINVAL;
+}
+
+/**
+ * ntpool_verify_set() - replace the verify_drivers setting
+ * @text: names or "*", each optionally ":full", separated by blanks or
+ *	commas; or "none"
+ *
+ * Return: 0, or -EINVAL (setting unchanged) if @text does not parse.
+ */
+int ntpool_verify_set(const char *text)
+{
+	struct verify_list *l = kzalloc(sizeof(*l), GFP_KERNEL), *old;
+	char *copy = kstrdup(text, GFP_KERNEL);
+	int err = -ENOMEM;
+
+	if (l && copy)
+		err = parse_list(copy, l);
+	kfree(copy);
+	if (err) {
+		kfree(l);
+		return err;
+	}
+	mutex_lock(&verify_lock);
+	old = rcu_replace_pointer(verify_list, l, lockdep_is_held(&verify_lock));
+	mutex_unlock(&verify_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+	ntpool_verify_update();
+	return 0;
+}
+
+/**
+ * ntpool_verify_show() - print the verify_drivers setting
+ * @m: where to
+ */
+void ntpool_verify_show(struct seq_file *m)
+{
+	struct verify_list *l;
+	unsigned int i;
+
+	rcu_read_lock();
+	l = rcu_dereference(verify_list);
+	for (i = 0; l && i < l->n; i++)
+		seq_printf(m, "%s%s%s", i ? " " : "", l->e[i].name,
+			   l->e[i].level == NTPOOL_VERIFY_FULL ? ":full" : "");
+	if (!l || !l->n)
+		seq_puts(m, "none");
+	rcu_read_unlock();
+	seq_putc(m, '\n');
+}
+
+static int verify_param_set(const char *val, const struct kernel_param *kp)
+{
+	return ntpool_verify_set(val);
+}
+
+static int verify_param_get(char *buf, const struct kernel_param *kp)
+{
+	struct verify_list *l;
+	int len = 0;
+	unsigned int i;
+
+	rcu_read_lock();
+	l = rcu_dereference(verify_list);
+	for (i = 0; l && i < l->n; i++)
+		len += sysfs_emit_at(buf, len, "%s%s%s", i ? " " : "",
+				     l->e[i].name,
+				     l->e[i].level == NTPOOL_VERIFY_FULL ? ":full" : "");
+	rcu_read_unlock();
+	return len + sysfs_emit_at(buf, len, "%s\n", len ? "" : "none");
+}
+
+static const struct kernel_param_ops verify_param_ops = {
+	.set = verify_param_set,
+	.get = verify_param_get,
+};
+module_param_cb(verify_drivers, &verify_param_ops, NULL, 0644);
+MODULE_PARM_DESC(verify_drivers,
+		 "Modules under Pool Tracking: names or *, each optionally :full (with stacks); none");
+
+/* ---- Pool Tracking -------------------------------------------------- */
+
+static const struct rhashtable_params track_params = {
+	.key_len = sizeof(unsigned long),
+	.key_offset = offsetof(struct ntpool_track, addr),
+	.head_offset = offsetof(struct ntpool_track, node),
+	.automatic_shrinking = true,
+};
+
+static struct rhashtable track_table;
+
+/**
+ * ntpool_verifier_track() - record an allocation of a verified module
+ * @c: the client
+ * @id: its id
+ * @p: the block
+ * @req: the request
+ *
+ * A record that cannot be made is counted as untracked.
+ */
+void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
+			   const struct ntpool_request *req)
+{
+	bool full = READ_ONCE(c->verify) == NTPOOL_VERIFY_FULL;
+	struct ntpool_track *t;
+
+	t = kmalloc(struct_size(t, frames, full ? NTPOOL_TRACK_FRAMES : 0),
+		    ntpool_gfp(req) & ~__GFP_ZERO);
+	if (!t)
+		goto untracked;
+	*t = (struct ntpool_track) {
+		.addr = (unsigned long)p, .size = req->size, .tag = req->tag,
+		.kind = req->kind, .client = id, .caller = req->caller.ip,
+	};
+	if (full)
+		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
+	if (!rhashtable_insert_fast(&track_table, &t->node, track_params))
+		return;
+	kfree(t);
+untracked:
+	ntpool_client_count(c, NTPOOL_VC_UNTRACKED);
+}
+
+/**
+ * ntpool_verifier_untrack() - forget a freed block, if it was tracked
+ * @p: the block
+ */
+void ntpool_verifier_untrack(void *p)
+{
+	unsigned long addr = (unsigned long)p;
+	struct ntpool_track *t;
+
+	rcu_read_lock();
+	t = rhashtable_lookup(&track_table, &addr, track_params);
+	if (t && !rhashtable_remove_fast(&track_table, &t->node, track_params))
+		kfree_rcu(t, rcu);
+	rcu_read_unlock();
+}
+
+/**
+ * ntpool_verifier_caller() - the call site Pool Tracking recorded
+ * @p: the block
+ * @caller: set to the call site when known
+ * @nr_frames: if not NULL, set to the number of stack frames recorded
+ *
+ * Return: true if @p is tracked.
+ */
+bool ntpool_verifier_caller(const void *p, unsigned long *caller,
+			    unsigned int *nr_frames)
+{
+	unsigned long addr = (unsigned long)p;
+	struct ntpool_track *t;
+	bool found;
+
+	rcu_read_lock();
+	t = rhashtable_lookup(&track_table, &addr, track_params);
+	found = t;
+	if (t) {
+		*caller = t->caller;
+		if (nr_frames)
+			*nr_frames = t->nr_frames;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+/* ---- the leak check at unload --------------------------------------- */
+
+/* Rows of the leak table printed to the console; verifier has them all. */
+#define LEAK_ROWS_SHOWN		32
+
+/**
+ * ntpool_format_allocation() - one row of !verifier's allocation table
+ * @buf: NTPOOL_ROW_TEXT bytes
+ * @addr: the block
+ * @size: bytes requested
+ * @tag: its tag
+ * @caller: the call site, or 0 if not known
+ */
+void ntpool_format_allocation(char *buf, const void *addr, size_t size,
+			      u32 tag, unsigned long caller)
+{
+	char text[NTPOOL_TAG_TEXT];
+
+	ntpool_tag_text(tag, text);
+	if (caller)
+		snprintf(buf, NTPOOL_ROW_TEXT, "0x%016lx  0x%08zx  %-4s  0x%016lx  %pS",
+			 (unsigned long)addr, size, text, caller, (void *)caller);
+	else
+		snprintf(buf, NTPOOL_ROW_TEXT, "0x%016lx  0x%08zx  %-4s  (not tracked)",
+			 (unsigned long)addr, size, text);
+}
+
+struct leak_walk {
+	u8 id;
+	unsigned long seen;
+	struct seq_file *m;	/* NULL: print to the console */
+};
+
+static bool print_leak_row(const struct ntpool_block_info *b, void *arg)
+{
+	struct leak_walk *w = arg;
+	unsigned long caller = b->caller;
+	char row[NTPOOL_ROW_TEXT];
+
+	if (b->client != w->id)
+		return true;
+	if (!caller)
+		ntpool_verifier_caller(b->addr, &caller, NULL);
+	if (w->m || w->seen < LEAK_ROWS_SHOWN) {
+		ntpool_format_allocation(row, b->addr, b->size, b->tag, caller);
+		if (w->m)
+			seq_printf(w->m, "      %s\n", row);
+		else
+			pr_err("  %s\n", row);
+	}
+	w->seen++;
+	return true;
+}
+
+static void print_table_head(struct seq_file *m)
+{
+	static const char * const head[] = {
+		"Address             Length      Tag   Caller",
+		"------------------  ----------  ----  ----------",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(head); i++) {
+		if (m)
+			seq_printf(m, "      %s\n", head[i]);
+		else
+			pr_err("  %s\n", head[i]);
+	}
+}
+
+/**
+ * ntpool_print_allocations() - a client's live blocks, as !verifier 3
+ * @m: where to
+ * @id: the client
+ */
+void ntpool_print_allocations(struct seq_file *m, u8 id)
+{
+	struct leak_walk w = { .id = id, .m = m };
+	unsigned int kind;
+
+	print_table_head(m);
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		ntpool_walk_blocks(kind, print_leak_row, &w);
+}
+
+static void print_leak_table(const void *data)
+{
+	struct leak_walk w = { .id = *(const u8 *)data };
+	unsigned int kind;
+
+	pr_err("Pool Allocations:\n");
+	print_table_head(NULL);
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		ntpool_walk_blocks(kind, print_leak_row, &w);
+	if (w.seen > LEAK_ROWS_SHOWN)
+		pr_err("  ... and %lu more: see /sys/kernel/debug/ntpool/verifier\n",
+		       w.seen - LEAK_ROWS_SHOWN);
+}
+
+/**
+ * ntpool_verifier_unload() - the leak check, when a module has gone away
+ * @c: the client, no longer loaded
+ * @id: its id
+ *
+ * Runs after the module's exit routine.  Reports 0xC4/0x62 if it left
+ * blocks allocated; they stay allocated and listed under the module.
+ */
+void ntpool_verifier_unload(struct ntpool_client *c, u8 id)
+{
+	s64 left = ntpool_client_outstanding(c);
+	char note[MODULE_NAME_LEN + 4];
+	struct ntpool_report_extra extra = {
+		.print = print_leak_table, .data = &id,
+	};
+
+	if (left <= 0)
+		return;
+	snprintf(note, sizeof(note), " (%s)", c->name);
+	extra.notes[1] = note;
+	ntpool_bugcheck_extra(DRIVER_VERIFIER_DETECTED_VIOLATION,
+			      NTPOOL_C4_UNLOAD_LEAK, (unsigned long)c->name,
+			      (unsigned long)c, left, NULL, &extra);
+}
+
+struct release_walk {
+	u8 id;
+	unsigned int n;
+	void *blocks[64];
+};
+
+static bool collect_block(const struct ntpool_block_info *b, void *arg)
+{
+	struct release_walk *w = arg;
+
+	if (b->client == w->id)
+		w->blocks[w->n++] = b->addr;
+	return w->n < ARRAY_SIZE(w->blocks);
+}
+
+/**
+ * ntpool_verifier_release() - free what an unloaded module left behind
+ * @name: the module's name
+ *
+ * Return: the number of blocks freed; 0 if no unloaded module of that
+ * name left any.
+ */
+unsigned long ntpool_verifier_release(const char *name)
+{
+	unsigned int id, kind, i, count = ntpool_clients_count();
+	struct release_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	unsigned long freed = 0;
+
+	if (!w)
+		return 0;
+	for (id = 1; id < count; id++) {
+		struct ntpool_client *c = ntpool_client(id);
+
+		if (READ_ONCE(c->loaded) || strcmp(c->name, name))
+			continue;
+		w->id = id;
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			unsigned long before;
+
+			/* Stop when a round frees nothing (corrupt blocks stay). */
+			do {
+				before = freed;
+				w->n = 0;
+				ntpool_walk_blocks(kind, collect_block, w);
+				for (i = 0; i < w->n; i++)
+					freed += ntpool_free_block(w->blocks[i]);
+			} while (w->n && freed > before);
+		}
+	}
+	kfree(w);
+	return freed;
+}
+
+/**
+ * ntpool_verifier_init() - set up Pool Tracking
+ *
+ * Return: 0 or a negative errno.
+ */
+int ntpool_verifier_init(void)
+{
+	return rhashtable_init(&track_table, &track_params);
+}
+
+static void free_track(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/**
+ * ntpool_verifier_exit() - drop every record and the setting
+ */
+void ntpool_verifier_exit(void)
+{
+	rhashtable_free_and_destroy(&track_table, free_track, NULL);
+	kfree(rcu_dereference_protected(verify_list, true));
+	RCU_INIT_POINTER(verify_list, NULL);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driver Verifier for ntpool clients: which modules are verified, Pool
+ * Tracking, and the leak check when a module unloads.
+ */
+#ifndef _NTPOOL_VERIFIER_H
+#define _NTPOOL_VERIFIER_H
+
+#include <linux/rhashtable-types.h>
+#include <linux/seq_file.h>
+#include "client.h"
+#include "pool.h"
+
+/* DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) Arg1 values */
+#define NTPOOL_C4_ZERO_SIZE		0x00
+#define NTPOOL_C4_PAGED_ALLOC_IRQL	0x01
+#define NTPOOL_C4_PAGED_FREE_IRQL	0x11
+#define NTPOOL_C4_ALLOC_WHILE_UNLOADING	0x61
+#define NTPOOL_C4_UNLOAD_LEAK		0x62
+
+/* Stack frames kept per allocation with full Pool Tracking. */
+#define NTPOOL_TRACK_FRAMES	8
+
+/**
+ * struct ntpool_track - Pool Tracking's record of one allocation
+ * @node: in the tracking table, keyed by @addr
+ * @addr: the caller's pointer
+ * @size: bytes requested
+ * @tag: the tag
+ * @kind: the pool
+ * @client: owner's id
+ * @caller: call site
+ * @rcu: for freeing after lookups are done
+ * @nr_frames: frames in @frames (full tracking only)
+ * @frames: the allocation stack
+ */
+struct ntpool_track {
+	struct rhash_head node;
+	struct rcu_head rcu;
+	unsigned long addr;
+	size_t size;
+	u32 tag;
+	u8 kind;
+	u8 client;
+	unsigned long caller;
+	unsigned int nr_frames;
+	unsigned long frames[];
+};
+
+enum ntpool_verify ntpool_verify_level_for(const char *name);
+void ntpool_verify_update(void);
+int ntpool_verify_set(const char *text);
+void ntpool_verify_show(struct seq_file *m);
+
+void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
+			   const struct ntpool_request *req);
+void ntpool_verifier_untrack(void *p);
+bool ntpool_verifier_caller(const void *p, unsigned long *caller,
+			    unsigned int *nr_frames);
+void ntpool_verifier_unload(struct ntpool_client *c, u8 id);
+unsigned long ntpool_verifier_release(const char *name);
+/* One line of a leaked-allocations table, for the console or debugfs. */
+#define NTPOOL_ROW_TEXT		160
+void ntpool_format_allocation(char *buf, const void *addr, size_t size,
+			      u32 tag, unsigned long caller);
+void ntpool_print_allocations(struct seq_file *m, u8 id);
+void ntpool_print_verifier(struct seq_file *m);
+int ntpool_verifier_init(void);
+void ntpool_verifier_exit(void);
+
+#endif /* _NTPOOL_VERIFIER_H */

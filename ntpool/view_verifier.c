@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs "verifier" (!verifier 3), and the verifier's controls:
+ * "verify_drivers", "on_violation" and "hit_tag".
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include "debugfs.h"
+#include "hit_tag.h"
+#include "report.h"
+#include "verifier.h"
+
+static void print_flags(struct seq_file *m)
+{
+	unsigned int id, n = ntpool_clients_count();
+	bool tracking = false;
+
+	for (id = 1; id < n; id++)
+		tracking |= READ_ONCE(ntpool_client(id)->verify) != NTPOOL_VERIFY_NONE;
+	seq_printf(m, "Verify Flags Level 0x%08x\n\n  STANDARD FLAGS:\n",
+		   tracking ? 0x8 : 0);
+	seq_puts(m, "    [ ] (0x00000001) Special pool\n");
+	seq_puts(m, "    [X] (0x00000002) Force IRQL checking\n");
+	seq_printf(m, "    [%c] (0x00000008) Pool tracking\n", tracking ? 'X' : ' ');
+	seq_puts(m, "  ADDITIONAL FLAGS:\n");
+	seq_printf(m, "    [%c] (0x00000004) Randomized low resources simulation\n",
+		   IS_ENABLED(CONFIG_FAULT_INJECTION) ? '?' : ' ');
+	seq_puts(m, "    [X] (0x00000010) Leak check at every module unload (ntpool)\n\n");
+}
+
+static void add_stats(struct ntpool_verifier_stats *sum,
+		      const struct ntpool_verifier_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTPOOL_VC_NR; i++)
+		sum->count[i] += st->count[i];
+}
+
+static const char * const vc_names[NTPOOL_VC_NR] = {
+	[NTPOOL_VC_ATTEMPTED] = "Pool Allocations Attempted",
+	[NTPOOL_VC_SUCCEEDED] = "Pool Allocations Succeeded",
+	[NTPOOL_VC_SPECIAL] = "Pool Allocations Succeeded SpecialPool",
+	[NTPOOL_VC_NO_TAG] = "Pool Allocations With NO TAG",
+	[NTPOOL_VC_FAILED] = "Pool Allocations Failed",
+	[NTPOOL_VC_FAILED_DELIBERATELY] = "Resource Allocations Failed Deliberately",
+	[NTPOOL_VC_UNTRACKED] = "Pool Allocations Not Tracked",
+};
+
+static void print_summary(struct seq_file *m)
+{
+	struct ntpool_verifier_stats sum = {}, st;
+	struct ntpool_usage_stats u, total = {};
+	unsigned int i, id, kind, n = ntpool_clients_count();
+
+	for (id = 0; id < n; id++) {
+		ntpool_client_verifier_read(ntpool_client(id), &st);
+		add_stats(&sum, &st);
+		ntpool_usage_read(&ntpool_client(id)->usage, &u);
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			total.count[kind] += u.count[kind];
+			total.bytes[kind] += u.bytes[kind];
+			total.peak_count[kind] += u.peak_count[kind];
+			total.peak_bytes[kind] += u.peak_bytes[kind];
+		}
+	}
+	seq_puts(m, "Summary of All Verifier Statistics\n\n");
+	seq_puts(m, "  RaiseIrqls                             0x0\n");
+	seq_puts(m, "  AcquireSpinLocks                       0x0\n");
+	seq_puts(m, "  Synch Executions                       0x0\n");
+	seq_puts(m, "  Trims                                  0x0\n\n");
+	for (i = 0; i < NTPOOL_VC_NR; i++)
+		seq_printf(m, "  %-40s 0x%llx\n", vc_names[i], sum.count[i]);
+	seq_putc(m, '\n');
+	seq_printf(m, "  Current paged pool allocations 0x%llx for %08llX bytes\n",
+		   total.count[NTPOOL_PAGED], total.bytes[NTPOOL_PAGED]);
+	seq_printf(m, "  Peak paged pool allocations 0x%llx for %08llX bytes\n",
+		   total.peak_count[NTPOOL_PAGED], total.peak_bytes[NTPOOL_PAGED]);
+	seq_printf(m, "  Current nonpaged pool allocations 0x%llx for %08llX bytes\n",
+		   total.count[NTPOOL_NONPAGED], total.bytes[NTPOOL_NONPAGED]);
+	seq_printf(m, "  Peak nonpaged pool allocations 0x%llx for %08llX bytes\n\n",
+		   total.peak_count[NTPOOL_NONPAGED], total.peak_bytes[NTPOOL_NONPAGED]);
+}
+
+static const char * const verify_names[] = {
+	[NTPOOL_VERIFY_NONE] = "none (leak check at unload only)",
+	[NTPOOL_VERIFY_TRACK] = "Pool Tracking",
+	[NTPOOL_VERIFY_FULL] = "Pool Tracking with allocation stacks",
+};
+
+static void print_client(struct seq_file *m, u8 id)
+{
+	struct ntpool_client *c = ntpool_client(id);
+	struct ntpool_verifier_stats st;
+	struct ntpool_usage_stats u;
+	unsigned int i;
+
+	ntpool_usage_read(&c->usage, &u);
+	ntpool_client_verifier_read(c, &st);
+	seq_printf(m, "MODULE: 0x%016lx %s (%s)\n", (unsigned long)c, c->name,
+		   READ_ONCE(c->loaded) ? "Loaded" : "Unloaded");
+	seq_printf(m, "    Verification: %s\n",
+		   verify_names[READ_ONCE(c->verify)]);
+	for (i = 0; i < NTPOOL_VC_NR; i++)
+		seq_printf(m, "    %-40s 0x%llx\n", vc_names[i], st.count[i]);
+	seq_puts(m, "    Pool Allocation Statistics: ( NonPagedPool / PagedPool )\n\n");
+	seq_printf(m, "      Current Pool Allocations: ( 0x%08llx / 0x%08llx )\n",
+		   u.count[NTPOOL_NONPAGED], u.count[NTPOOL_PAGED]);
+	seq_printf(m, "      Current Pool Bytes:       ( 0x%08llx / 0x%08llx )\n",
+		   u.bytes[NTPOOL_NONPAGED], u.bytes[NTPOOL_PAGED]);
+	seq_printf(m, "      Peak Pool Allocations:    ( 0x%08llx / 0x%08llx )\n",
+		   u.peak_count[NTPOOL_NONPAGED], u.peak_count[NTPOOL_PAGED]);
+	seq_printf(m, "      Peak Pool Bytes:          ( 0x%08llx / 0x%08llx )\n",
+		   u.peak_bytes[NTPOOL_NONPAGED], u.peak_bytes[NTPOOL_PAGED]);
+	seq_puts(m, "      Contiguous Memory Bytes:       0x00000000\n");
+	seq_puts(m, "      Peak Contiguous Memory Bytes:  0x00000000\n\n");
+	if (u.count[NTPOOL_NONPAGED] + u.count[NTPOOL_PAGED] <= 0)
+		return;
+	seq_puts(m, "    Pool Allocations:\n\n");
+	ntpool_print_allocations(m, id);
+	seq_putc(m, '\n');
+}
+
+static void print_violations(struct seq_file *m)
+{
+	struct ntpool_bugcheck codes[16];
+	unsigned long counts[16];
+	unsigned int i, n = ntpool_violations(codes, counts, ARRAY_SIZE(codes));
+
+	seq_puts(m, "Violations reported\n-------------------\n\n");
+	for (i = 0; i < n; i++)
+		seq_printf(m, "  %s (%x) Arg1 0x%llx: %lu\n",
+			   ntpool_bugcheck_name(codes[i].code), codes[i].code,
+			   codes[i].args[0], counts[i]);
+	if (!n)
+		seq_puts(m, "  none\n");
+}
+
+/**
+ * ntpool_print_verifier() - !verifier 3 for every client module
+ * @m: where to
+ *
+ * Modules that are loaded, and unloaded ones that left blocks behind.
+ */
+void ntpool_print_verifier(struct seq_file *m)
+{
+	unsigned int id, n = ntpool_clients_count();
+
+	print_flags(m);
+	print_summary(m);
+	seq_puts(m, "Driver Verification List\n------------------------\n\n");
+	for (id = 1; id < n; id++) {
+		struct ntpool_client *c = ntpool_client(id);
+
+		if (READ_ONCE(c->loaded) || ntpool_client_outstanding(c) > 0)
+			print_client(m, id);
+	}
+	print_violations(m);
+}
+
+static int verifier_show(struct seq_file *m, void *v)
+{
+	ntpool_print_verifier(m);
+	return 0;
+}
+
+static int verifier_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, verifier_show, NULL);
+}
+
+/* "release <module>": free what an unloaded module left behind. */
+static ssize_t verifier_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	char *buf = ntpool_debugfs_input(ubuf, len, 16 + MODULE_NAME_LEN);
+	char *name;
+	unsigned long freed;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	name = buf;
+	if (strncmp(name, "release ", 8)) {
+		kfree(buf);
+		return -EINVAL;
+	}
+	name = skip_spaces(name + 8);
+	freed = ntpool_verifier_release(name);
+	kfree(buf);
+	if (!freed)
+		return -EINVAL;
+	pr_info("released %lu blocks left by %s\n", freed, name);
+	return len;
+}
+
+static const struct file_operations verifier_fops = {
+	.owner = THIS_MODULE,
+	.open = verifier_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = verifier_write,
+};
+
+/* A control file: a show function and a setter taking the trimmed text. */
+struct control {
+	void (*show)(struct seq_file *m);
+	int (*set)(const char *text);
+};
+
+static int control_show(struct seq_file *m, void *v)
+{
+	const struct control *ctl = m->private;
+
+	ctl->show(m);
+	return 0;
+}
+
+static int control_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, control_show, inode->i_private);
+}
+
+static ssize_t control_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	const struct control *ctl = ((struct seq_file *)file->private_data)->private;
+	char *buf = ntpool_debugfs_input(ubuf, len, 1024);
+	int err;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	err = ctl->set(buf);
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations control_fops = {
+	.owner = THIS_MODULE,
+	.open = control_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = control_write,
+};
+
+static void policy_show(struct seq_file *m)
+{
+	seq_printf(m, "%s\n", ntpool_policy_name());
+}
+
+static const struct control controls[] = {
+	{ ntpool_verify_show, ntpool_verify_set },
+	{ policy_show, ntpool_policy_set },
+	{ ntpool_hit_tag_show, ntpool_hit_tag_set },
+};
+
+/**
+ * ntpool_debugfs_verifier() - create the verifier's files
+ * @dir: ntpool's debugfs directory
+ */
+void ntpool_debugfs_verifier(struct dentry *dir)
+{
+	debugfs_create_file("verifier", 0600, dir, NULL, &verifier_fops);
+	debugfs_create_file("verify_drivers", 0600, dir, (void *)&controls[0],
+			    &control_fops);
+	debugfs_create_file("on_violation", 0600, dir, (void *)&controls[1],
+			    &control_fops);
+	debugfs_create_file("hit_tag", 0600, dir, (void *)&controls[2],
+			    &control_fops);
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM: Driver Verifier on the Sample driver: a clean
+# unload, a leak (0xC4/0x62), verifier's figures, release, PoolHitTag.
+
+check() {
+	desc=$1
+	shift
+	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
+}
+D=/sys/kernel/debug/ntpool
+has() { grep -qE "$2" "$1"; }
+lacks() { test -s "$1" && ! grep -qE "$2" "$1"; }
+
+check "insmod ntpool on_violation=report verify_drivers=ntsample" \
+	insmod /modules/ntpool.ko on_violation=report verify_drivers=ntsample
+check "verify_drivers shows the module parameter" has $D/verify_drivers '^ntsample$'
+check "on_violation shows report" has $D/on_violation '^report$'
+check "on_violation refuses what does not parse" sh -c "! echo sometimes > $D/on_violation 2>/dev/null"
+check "verify_drivers refuses what does not parse" sh -c "! echo 'a:half' > $D/verify_drivers 2>/dev/null"
+
+echo "=== clean load and unload"
+check "insmod ntsample" insmod /modules/ntsample.ko
+cat $D/verifier > /tmp/v1
+cat /tmp/v1
+check "verifier lists ntsample, loaded, under Pool Tracking" \
+	sh -c "grep -qE '^MODULE: 0x[0-9a-f]{16} ntsample \(Loaded\)$' /tmp/v1 && grep -q '^    Verification: Pool Tracking$' /tmp/v1"
+check "verifier: one paged allocation now" has /tmp/v1 '^      Current Pool Allocations: \( 0x00000000 / 0x00000001 \)$'
+check "verifier: its row names tag abcd and the caller DriverEntry" \
+	has /tmp/v1 '^      0x[0-9a-f]{16}  0x0000003b  abcd  0x[0-9a-f]{16}  DriverEntry\+0x'
+check "rmmod ntsample" rmmod ntsample
+dmesg > /tmp/d1
+check "no leak reported for a clean unload" lacks /tmp/d1 'DRIVER_VERIFIER_DETECTED_VIOLATION'
+
+echo "=== leaking unload"
+check "insmod ntsample leak=1" insmod /modules/ntsample.ko leak=1
+check "rmmod ntsample (leaking)" rmmod ntsample
+dmesg > /tmp/d2
+check "console: DRIVER_VERIFIER_DETECTED_VIOLATION (c4)" has /tmp/d2 'ntpool: DRIVER_VERIFIER_DETECTED_VIOLATION \(c4\)$'
+check "console: Arg1 62, the leak at unload" has /tmp/d2 'ntpool: Arg1: 0000000000000062, A driver has forgotten to free its pool allocations prior to unloading\.$'
+check "console: Arg2 names the module" has /tmp/d2 'ntpool: Arg2: [0-9a-f]{16}, Name of the driver having the issue \(ntsample\)$'
+check "console: Arg4 is 1 allocation" has /tmp/d2 'ntpool: Arg4: 0000000000000001, Total # of \(paged\+nonpaged\) allocations'
+check "console: the leaked row, tag abcd, with its caller" \
+	has /tmp/d2 '  0x[0-9a-f]{16}  0x0000003b  abcd  0x[0-9a-f]{16}  DriverEntry\+0x'
+cat $D/verifier > /tmp/v2
+check "verifier: ntsample stays listed, unloaded, with its leftover" \
+	sh -c "grep -qE '^MODULE: 0x[0-9a-f]{16} ntsample \(Unloaded\)$' /tmp/v2 && grep -qE '^      Current Pool Allocations: \( 0x00000000 / 0x00000001 \)$' /tmp/v2"
+check "verifier: peak figures" has /tmp/v2 '^      Peak Pool Allocations:    \( 0x00000000 / 0x00000001 \)$'
+check "verifier: the leak is counted among violations" has /tmp/v2 'DRIVER_VERIFIER_DETECTED_VIOLATION \(c4\) Arg1 0x62: 1$'
+check "tags: abcd still in use, owner ntsample" has $D/tags '^abcd Paged +2 +1 +1 +80 +80 .* ntsample'
+check "release refuses a module that left nothing" sh -c "! echo 'release ntwriter' > $D/verifier 2>/dev/null"
+check "release ntsample frees the leftover" sh -c "echo 'release ntsample' > $D/verifier"
+check "tags: abcd all freed after release" has $D/tags '^abcd Paged +2 +2 +0 +0 '
+cat $D/verifier > /tmp/v3
+cat /tmp/v3
+check "verifier: ntsample no longer listed" lacks /tmp/v3 ntsample
+
+echo "=== PoolHitTag"
+check "hit_tag refuses what does not parse" sh -c "! echo 'abcd sideways' > $D/hit_tag 2>/dev/null"
+check "hit_tag abcd" sh -c "echo abcd > $D/hit_tag"
+check "insmod ntsample" insmod /modules/ntsample.ko
+check "rmmod ntsample" rmmod ntsample
+dmesg > /tmp/d3
+check "console: a break on the allocation" has /tmp/d3 'ntpool: PoolHitTag abcd: allocation of 59 bytes at [0-9a-f]+ by DriverEntry\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\] \(module ntsample\)$'
+check "console: a break on the free" has /tmp/d3 'ntpool: PoolHitTag abcd: free of 80 bytes at [0-9a-f]+ by DriverUnload\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\] \(module ntsample\)$'
+check "console: the break instruction line, twice" \
+	sh -c "test \$(grep -c 'Break instruction exception - code 80000003 (first chance)' /tmp/d3) -eq 2"
+check "hit_tag counts the hits" has $D/hit_tag '^abcd both hits=2$'
+check "hit_tag 0 turns it off" sh -c "echo 0 > $D/hit_tag && grep -q '^0 hits=2$' $D/hit_tag"
+
+check "rmmod ntpool" rmmod ntpool
