@@ -313,7 +313,7 @@ static void every_routine(struct kunit *test)
 	p[6] = ExAllocatePoolQuotaZero(NonPagedPool, 70, TEST_TAG);
 	p[7] = ExAllocatePoolQuotaUninitialized(PagedPool, 80, TEST_TAG);
 	p[8] = ExAllocatePoolPriorityZero(PagedPool, 90, TEST_TAG,
-					  NormalPoolPrioritySpecialPoolOverrun);
+					  NormalPoolPriority);
 	p[9] = ExAllocatePoolPriorityUninitialized(NonPagedPool, 100, TEST_TAG,
 						   HighPoolPriority);
 	for (i = 0; i < ARRAY_SIZE(p); i++) {

@@ -12,6 +12,7 @@
 #include "ntpool_kunit.h"
 #include "faults.h"
 #include "hit_tag.h"
+#include "special.h"
 #include "verifier.h"
 
 static struct ntpool_client *self(void)
@@ -38,6 +39,7 @@ static void verifier_exit(struct kunit *test)
 {
 	ntpool_verify_set("none");
 	ntpool_hit_tag_set("0");
+	ntpool_special_set("none");
 }
 
 static void counters_after_known_sequence(struct kunit *test)
@@ -324,6 +326,111 @@ static void low_resources_simulation(struct kunit *test)
 
 #define MAX_KINDS	64
 
+static void special_pool_placement(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_verifier_stats before = counters(), after;
+	u8 *end = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 100,
+				  'cpSV');
+	u8 *start = ExAllocatePoolWithTagPriority(PagedPool, 100, 'cpSV',
+						  NormalPoolPrioritySpecialPoolUnderrun);
+	u8 *np = ExAllocatePoolWithTagPriority(NonPagedPool, 64, 'cpSV',
+					       HighPoolPrioritySpecialPoolOverrun);
+	u8 *normal = ExAllocatePoolWithTagPriority(NonPagedPool, 64, 'cpSV',
+						   HighPoolPriority);
+
+	KUNIT_ASSERT_NOT_NULL(test, end);
+	KUNIT_ASSERT_NOT_NULL(test, start);
+	KUNIT_ASSERT_NOT_NULL(test, np);
+	KUNIT_ASSERT_NOT_NULL(test, normal);
+	/* Verify End: the block ends where its page ends (16-byte aligned). */
+	KUNIT_EXPECT_EQ(test, offset_in_page(end) + 112, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(end));
+	/* Verify Start: the block starts its page. */
+	KUNIT_EXPECT_EQ(test, offset_in_page(start), 0UL);
+	/* Non-paged special pool is vmalloc memory too; plain is not. */
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(np));
+	KUNIT_EXPECT_EQ(test, offset_in_page(np) + 64, PAGE_SIZE);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(normal));
+	KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(end, NULL), PAGE_SIZE);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SPECIAL), 3ULL);
+	memset(end, 1, 100);
+	memset(start, 1, 100);
+	ExFreePool(end);
+	ExFreePool(start);
+	ExFreePool(np);
+	ExFreePool(normal);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void special_pool_checks(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 *a = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 20, 'cpSV');
+	u8 *b = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 20, 'cpSV');
+	u8 *c = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_SPECIAL_POOL, 20, 'cpSV');
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	/* 20 bytes at the end of the page leave 12 bytes of pattern. */
+	a[20] = 0;
+	ExFreePool(a);
+	ntpool_expect_report(test, log, 1, SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+			     (unsigned long)a, (unsigned long)(a + 20), 0, 0x24);
+	b[-1] = 0;
+	ExFreePool(b);
+	ntpool_expect_report(test, log, 2, SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+			     (unsigned long)b, (unsigned long)(b - 1), 0, 0x23);
+	ExFreePool(c + 8);
+	ntpool_expect_report(test, log, 3, SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+			     (unsigned long)(c + 8), 20, 24, 0x21);
+	ExFreePool(c);
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+}
+
+static void special_pool_selection(struct kunit *test)
+{
+	static const char * const bad[] = { "0x18", "0x10", "Spc1 sideways",
+					    "toolongtag" };
+	DEFINE_SPINLOCK(lock);
+	unsigned int i;
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, ntpool_special_set("Spc1"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 50, '1cpS');
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	ExFreePool(p);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 50, '2cpS');
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	ExFreePool(p);
+	/* Where sleeping is not allowed, special pool falls back. */
+	spin_lock(&lock);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 50, '1cpS');
+	spin_unlock(&lock);
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	ExFreePool(p);
+
+	/* A size class, as gflags: 0x80 is 97..112 bytes. */
+	KUNIT_ASSERT_EQ(test, ntpool_special_set("0x80 start"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, '2cpS');
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_EQ(test, offset_in_page(p), 0UL);
+	ExFreePool(p);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 96, '2cpS');
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	ExFreePool(p);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_special_set(bad[i]), -EINVAL,
+				    "setting \"%s\"", bad[i]);
+	/* Only requests below a page. */
+	KUNIT_ASSERT_EQ(test, ntpool_special_set("*"), 0);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, PAGE_SIZE, '2cpS');
+	KUNIT_EXPECT_FALSE(test, is_vmalloc_addr(p));
+	ExFreePool(p);
+	KUNIT_ASSERT_EQ(test, ntpool_special_set("none"), 0);
+	KUNIT_EXPECT_FALSE(test, ntpool_special_enabled());
+}
+
 static void violations_counted(struct kunit *test)
 {
 	struct ntpool_bugcheck *codes;
@@ -359,6 +466,9 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(leak_check_at_unload),
 	KUNIT_CASE(hit_tag),
 	KUNIT_CASE(low_resources_simulation),
+	KUNIT_CASE(special_pool_placement),
+	KUNIT_CASE(special_pool_checks),
+	KUNIT_CASE(special_pool_selection),
 	KUNIT_CASE(violations_counted),
 	{}
 };

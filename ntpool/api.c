@@ -12,6 +12,7 @@
 #include "faults.h"
 #include "pool.h"
 #include "report.h"
+#include "special.h"
 #include "tags.h"
 #include "verifier.h"
 
@@ -134,6 +135,14 @@ static gfp_t priority_gfp(EX_POOL_PRIORITY priority)
 	}
 }
 
+/* The SpecialPool priorities choose special pool and where on the page. */
+static u8 priority_special(EX_POOL_PRIORITY priority)
+{
+	if (!(priority & LowPoolPrioritySpecialPoolOverrun))
+		return NTPOOL_SPECIAL_NONE;
+	return priority & 1 ? NTPOOL_SPECIAL_START : NTPOOL_SPECIAL_END;
+}
+
 static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 {
 	POOL_FLAGS required = flags & POOL_FLAG_REQUIRED_MASK;
@@ -146,6 +155,8 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 		return false;
 	req->kind = kind == POOL_FLAG_PAGED ? NTPOOL_PAGED : NTPOOL_NONPAGED;
 	req->zero = !(flags & POOL_FLAG_UNINITIALIZED);
+	if (flags & POOL_FLAG_SPECIAL_POOL)
+		req->special = NTPOOL_SPECIAL_END;
 	req->cache_aligned = flags & POOL_FLAG_CACHE_ALIGNED;
 	return true;
 }
@@ -250,6 +261,7 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .caller = caller,
 		.gfp = priority_gfp(priority),
+		.special = priority_special(priority),
 	};
 
 	req.caller.ip = _RET_IP_;
@@ -267,7 +279,8 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 {
 	bool strict;
 
-	if (pool->kind != NTPOOL_PAGED || ntpool_can_sleep())
+	if (pool->kind != NTPOOL_PAGED || ntpool_can_sleep() ||
+	    ntpool_block_kind(pool, p) != NTPOOL_PAGED)
 		return true;
 	strict = verified(ntpool_client(ntpool_client_id(caller->module)));
 	ntpool_bugcheck(strict ? DRIVER_VERIFIER_DETECTED_VIOLATION :

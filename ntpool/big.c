@@ -7,10 +7,13 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/gfp.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "pool.h"
+#include "special.h"
 
 /**
  * ntpool_big_pages() - pages a big block occupies
@@ -20,7 +23,7 @@
  */
 size_t ntpool_big_pages(const struct ntpool_big *big)
 {
-	return DIV_ROUND_UP(big->size, PAGE_SIZE);
+	return big->special ? 1 : DIV_ROUND_UP(big->size, PAGE_SIZE);
 }
 
 static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
@@ -35,12 +38,49 @@ static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
 	return alloc_pages_exact(pages << PAGE_SHIFT, gfp);
 }
 
-static void big_memory_free(enum ntpool_kind kind, void *va, size_t pages)
+/*
+ * Special-pool pages of non-paged requests are vmalloc memory that may be
+ * freed where vfree() must not sleep: those wait, linked through their own
+ * memory, for a work item.
+ */
+static LLIST_HEAD(deferred_pages);
+
+static void free_deferred_pages(struct work_struct *work)
 {
-	if (kind == NTPOOL_PAGED)
-		vfree(va);
-	else
-		free_pages_exact(va, pages << PAGE_SHIFT);
+	struct llist_node *node, *next;
+
+	llist_for_each_safe(node, next, llist_del_all(&deferred_pages))
+		vfree(node);
+	vm_unmap_aliases();
+}
+
+static DECLARE_WORK(deferred_work, free_deferred_pages);
+
+/**
+ * ntpool_big_flush() - free the pages waiting for the work item
+ */
+void ntpool_big_flush(void)
+{
+	flush_work(&deferred_work);
+}
+
+static void big_memory_free(const struct ntpool_big *big, size_t pages)
+{
+	if (big->special && !ntpool_can_sleep()) {
+		if (llist_add(big->va, &deferred_pages))
+			schedule_work(&deferred_work);
+	} else if (big->special) {
+		vfree(big->va);
+		/*
+		 * vfree() unmaps at once but flushes TLBs lazily: flush now,
+		 * so that a use after free faults even on this CPU.
+		 */
+		vm_unmap_aliases();
+	} else if (big->kind == NTPOOL_PAGED) {
+		vfree(big->va);
+	} else {
+		free_pages_exact(big->va, pages << PAGE_SHIFT);
+	}
 }
 
 /**
@@ -72,6 +112,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 				   gfp | (req->zero ? __GFP_ZERO : 0));
 	if (!big->va)
 		goto free_entry;
+	big->block = big->va;
 	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pool->kind, big->va),
 			     xa_tag_pointer(big, NTPOOL_XA_BIG), gfp))
 		goto free_memory;
@@ -79,7 +120,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 	return big->va;
 
 free_memory:
-	big_memory_free(pool->kind, big->va, pages);
+	big_memory_free(big, pages);
 free_entry:
 	kfree(big);
 	return NULL;
@@ -111,6 +152,6 @@ void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big)
 	size_t pages = ntpool_big_pages(big);
 
 	atomic_long_sub(pages, &pool->nr_big_pages);
-	big_memory_free(pool->kind, big->va, pages);
+	big_memory_free(big, pages);
 	kfree(big);
 }

@@ -13,6 +13,7 @@
 #include "hit_tag.h"
 #include "pool.h"
 #include "report.h"
+#include "special.h"
 #include "tags.h"
 #include "verifier.h"
 
@@ -52,13 +53,26 @@ static size_t block_requested(const struct ntpool_block *blk)
 	return blk->big ? blk->big->size : ntpool_hdr_requested(blk->hdr);
 }
 
-static void account_alloc(struct ntpool_pool *pool, struct ntpool_tag *row,
+static void account_alloc(struct ntpool_tag *row,
 			  const struct ntpool_request *req, size_t bytes)
 {
 	struct ntpool_client *c = ntpool_client(req->client);
 
-	ntpool_tag_count_alloc(row, pool->kind, bytes, req->client);
-	ntpool_usage_alloc(&c->usage, pool->kind, bytes);
+	ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
+	ntpool_usage_alloc(&c->usage, req->kind, bytes);
+}
+
+/* Special pool, if the request wants it and it can be had. */
+static void *special_alloc(struct ntpool_request *req, struct ntpool_block *blk)
+{
+	unsigned int where = ntpool_special_wanted(req);
+	void *p = where ? ntpool_special_alloc(req, where) : NULL;
+
+	if (!p)
+		return NULL;
+	blk->big = ntpool_big_entry(&ntpool_pools[NTPOOL_PAGED], p);
+	ntpool_client_count(ntpool_client(req->client), NTPOOL_VC_SPECIAL);
+	return p;
 }
 
 /**
@@ -76,8 +90,11 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	void *p;
 
 	req->tag_id = row->id;
-	if (req->size <= NTPOOL_MAX_SMALL &&
-	    !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
+	p = special_alloc(req, &blk);
+	if (p) {
+		/* The rest of a special-pool page holds its own pattern. */
+	} else if (req->size <= NTPOOL_MAX_SMALL &&
+		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
 		p = ntpool_small_alloc(pool, req);
 		blk.hdr = p ? ntpool_block_to_hdr(p) : NULL;
 	} else {
@@ -85,14 +102,16 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		blk.big = p ? ntpool_big_entry(pool, p) : NULL;
 	}
 	if (!p) {
-		ntpool_tag_count_failure(row, pool->kind);
-		ntpool_usage_failure(&ntpool_client(req->client)->usage, pool->kind);
+		ntpool_tag_count_failure(row, req->kind);
+		ntpool_usage_failure(&ntpool_client(req->client)->usage, req->kind);
 		return NULL;
 	}
 	if (req->zero)
 		memset(p, 0, req->size);
-	memset(p + req->size, NTPOOL_SLACK_PATTERN, block_room(&blk) - req->size);
-	account_alloc(pool, row, req, block_bytes(&blk));
+	if (!blk.big || !blk.big->special)
+		memset(p + req->size, NTPOOL_SLACK_PATTERN,
+		       block_room(&blk) - req->size);
+	account_alloc(row, req, block_bytes(&blk));
 	if (READ_ONCE(ntpool_client(req->client)->verify))
 		ntpool_verifier_track(ntpool_client(req->client), req->client,
 				      p, req);
@@ -143,6 +162,7 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller)
 {
 	struct ntpool_page *release = NULL;
+	enum ntpool_kind kind;
 	struct ntpool_block blk;
 	unsigned long flags;
 	size_t bytes;
@@ -156,21 +176,27 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return false;
 	}
-	check_slack(&blk, p, caller);
+	if (blk.big && blk.big->special)
+		ntpool_special_check(blk.big, p, caller);
+	else
+		check_slack(&blk, p, caller);
 	bytes = block_bytes(&blk);
 	hit = blk.big ? blk.big->tag : blk.hdr->pool_tag;
+	kind = blk.big ? blk.big->kind : pool->kind;
 	if (blk.big) {
 		tag_id = blk.big->tag_id;
 		owner = blk.big->client;
 		ntpool_xa_forget_locked(pool, blk.big->va);
+		if (blk.big->special)
+			ntpool_special_freed(blk.big);
 	} else {
 		tag_id = blk.hdr->pool_tag_hash;
 		owner = blk.hdr->pool_index;
 		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
-	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), pool->kind, bytes);
-	ntpool_usage_free(&ntpool_client(owner)->usage, pool->kind, bytes);
+	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), kind, bytes);
+	ntpool_usage_free(&ntpool_client(owner)->usage, kind, bytes);
 	ntpool_verifier_untrack(p);
 	ntpool_hit_tag_check(hit, bytes, p, NTPOOL_HIT_FREE, caller);
 	if (blk.big)
@@ -178,6 +204,30 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 	if (release)
 		ntpool_page_release(pool, release);
 	return true;
+}
+
+/**
+ * ntpool_block_kind() - the pool kind a block was asked for
+ * @pool: the pool whose memory holds it
+ * @p: the block
+ *
+ * Differs from @pool's kind only for special-pool blocks of non-paged
+ * requests, which are vmalloc memory.
+ *
+ * Return: the kind.
+ */
+enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p)
+{
+	enum ntpool_kind kind = pool->kind;
+	unsigned long flags;
+	void *entry;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
+	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_BIG)
+		kind = ((struct ntpool_big *)xa_untag_pointer(entry))->kind;
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return kind;
 }
 
 /**

@@ -12,6 +12,7 @@
 
 #include "pool.h"
 #include "report.h"
+#include "special.h"
 
 static bool bad_address(void *p, const struct ntpool_caller *caller)
 {
@@ -142,7 +143,14 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 	if (xa_pointer_tag(entry) == NTPOOL_XA_SMALL)
 		return find_small(xa_untag_pointer(entry), p, blk, caller);
 	big = xa_untag_pointer(entry);
-	if (big->va != p)
+	if (big->block != p && big->special) {
+		ntpool_bugcheck(SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+				(unsigned long)p, big->size,
+				(unsigned long)(big->va + PAGE_SIZE) - (unsigned long)p,
+				NTPOOL_C1_BAD_ADDRESS, caller);
+		return false;
+	}
+	if (big->block != p)
 		return bad_address(p, caller);
 	blk->big = big;
 	return true;

@@ -14,6 +14,7 @@
 #include "faults.h"
 #include "hit_tag.h"
 #include "pool.h"
+#include "special.h"
 #include "tags.h"
 #include "verifier.h"
 
@@ -32,11 +33,16 @@ static int __init ntpool_init(void)
 	err = ntpool_clients_init();
 	if (err)
 		goto verifier;
+	err = ntpool_special_init();
+	if (err)
+		goto clients;
 	ntpool_debugfs_init();
 	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
 	return 0;
 
+clients:
+	ntpool_clients_exit();
 verifier:
 	ntpool_verifier_exit();
 tags:
@@ -49,7 +55,9 @@ static void __exit ntpool_exit(void)
 	ntpool_debugfs_exit();
 	ntpool_hit_tag_exit();
 	ntpool_faults_exit();
+	ntpool_special_exit();
 	ntpool_clients_exit();
+	ntpool_big_flush();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	ntpool_verifier_exit();

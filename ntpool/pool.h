@@ -42,6 +42,7 @@ enum ntpool_kind {
  * @zero: zero the block
  * @cache_aligned: align the block to a cache line
  * @raise: report a failure (NT would raise an exception)
+ * @special: special pool asked for: NTPOOL_SPECIAL_END or _START, or 0
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
  * @tag_id: id of the tag's row in the tag table (see tags.c)
@@ -54,6 +55,7 @@ struct ntpool_request {
 	bool zero;
 	bool cache_aligned;
 	bool raise;
+	u8 special;
 	gfp_t gfp;
 	u8 client;
 	u16 tag_id;
@@ -74,21 +76,26 @@ struct ntpool_page {
 
 /**
  * struct ntpool_big - one entry of the big-pool table
- * @va: address of the block (page aligned)
+ * @va: address of the block's first page
+ * @block: what the caller got: @va, or for special pool where on the page
+ *	the block was placed
  * @size: bytes requested
  * @tag: pool tag
  * @kind: pool it came from
  * @client: id of the owning client module
  * @tag_id: id of the tag's row in the tag table
+ * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
  * @caller: call site that allocated it
  */
 struct ntpool_big {
 	void *va;
+	void *block;
 	size_t size;
 	u32 tag;
 	u8 kind;
 	u8 client;
 	u16 tag_id;
+	u8 special;
 	unsigned long caller;
 };
 
@@ -148,6 +155,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
 struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va);
+void ntpool_big_flush(void);
 size_t ntpool_big_pages(const struct ntpool_big *big);
 
 /* lookup.c: from a pointer to the block it names, with checks */
@@ -174,6 +182,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
 unsigned int ntpool_free_block(void *p);
+enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 u32 ntpool_plain_tag(u32 tag);
 
 #endif /* _NTPOOL_POOL_H */

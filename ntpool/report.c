@@ -31,6 +31,7 @@
 #endif
 #include "pool.h"
 #include "report.h"
+#include "special.h"
 #include "verifier.h"
 
 static int on_violation = NTPOOL_POLICY_WARN;
@@ -97,13 +98,17 @@ static const struct code_text codes[] = {
 	  "A kernel-mode exception was not handled (ntpool: the call returned NULL)." },
 	{ BAD_POOL_CALLER, "BAD_POOL_CALLER",
 	  "The current thread is making a bad pool request." },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+	  "SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION",
+	  "Special pool detected memory corruption." },
 	{ DRIVER_VERIFIER_DETECTED_VIOLATION, "DRIVER_VERIFIER_DETECTED_VIOLATION",
 	  "A device driver attempting to corrupt the system has been caught." },
 };
 
+/* The case of most codes is Arg1; of 0xC1 it is Arg4. */
 struct arg_text {
 	u32 code;
-	u64 arg1;
+	u64 which;
 	const char *text[4];
 };
 
@@ -154,6 +159,16 @@ static const struct arg_text args_text[] = {
 	{ BAD_POOL_HEADER, NTPOOL_19_SIZE_TOO_LARGE,
 	  { "The block size is too large", "The pool entry", "(reserved)",
 	    "The bad entry" } },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_BAD_ADDRESS,
+	  { "Address being freed", "Bytes requested",
+	    "Bytes calculated (handed to the caller)",
+	    "Freeing a special pool address that was not handed out" } },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_NEARBY_CORRUPT,
+	  { "Address being freed", "Address where bits are corrupted",
+	    "(reserved)", "Bytes near the allocation, in its page, were corrupted" } },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_AFTER_END,
+	  { "Address being freed", "Address where bits are corrupted",
+	    "(reserved)", "Bytes after the end of the allocation were overwritten" } },
 	{ BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
 	  { "Data after the end of the block was overwritten",
 	    "The pool block being freed", "Bytes allocated",
@@ -213,12 +228,14 @@ static const struct code_text *code_text(u32 code)
 	return NULL;
 }
 
-static const struct arg_text *arg_text(u32 code, u64 arg1)
+static const struct arg_text *arg_text(const struct ntpool_bugcheck *bc)
 {
+	u64 which = bc->code == SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION ?
+		    bc->args[3] : bc->args[0];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(args_text); i++)
-		if (args_text[i].code == code && args_text[i].arg1 == arg1)
+		if (args_text[i].code == bc->code && args_text[i].which == which)
 			return &args_text[i];
 	return NULL;
 }
@@ -298,7 +315,7 @@ static void print_report(const struct ntpool_bugcheck *bc,
 			 const struct ntpool_report_extra *extra)
 {
 	const struct code_text *ct = code_text(bc->code);
-	const struct arg_text *at = arg_text(bc->code, bc->args[0]);
+	const struct arg_text *at = arg_text(bc);
 	unsigned int i;
 
 	pr_err("*** Fatal System Error: 0x%08x\n", bc->code);

@@ -89,9 +89,14 @@ static void print_big(struct seq_file *m, const struct ntpool_big *big,
 	char tag[NTPOOL_TAG_TEXT];
 
 	ntpool_tag_text(big->tag, tag);
-	seq_printf(m, "%c%016lx : large page allocation, tag is %s, size is 0x%zx bytes\n",
-		   star ? '*' : ' ', (unsigned long)big->va, tag,
-		   ntpool_big_pages(big) << PAGE_SHIFT);
+	if (big->special)
+		seq_printf(m, "%c%016lx : special pool allocation, tag is %s, size is 0x%zx bytes\n",
+			   star ? '*' : ' ', (unsigned long)big->block, tag,
+			   big->size);
+	else
+		seq_printf(m, "%c%016lx : large page allocation, tag is %s, size is 0x%zx bytes\n",
+			   star ? '*' : ' ', (unsigned long)big->va, tag,
+			   ntpool_big_pages(big) << PAGE_SHIFT);
 }
 
 /* Find the big block holding @addr, one entry at a time under the lock. */
@@ -262,9 +267,9 @@ void ntpool_print_bigpool(struct seq_file *m)
 			if (xa_load(&pool->pages, key) == entry) {
 				ntpool_tag_text(big->tag, tag);
 				seq_printf(m, "%016lx %12zu %6zu %-4s %-5s %-16s %pS\n",
-					   (unsigned long)big->va, big->size,
+					   (unsigned long)big->block, big->size,
 					   ntpool_big_pages(big), tag,
-					   kind == NTPOOL_PAGED ? "Paged" : "Nonp",
+					   big->kind == NTPOOL_PAGED ? "Paged" : "Nonp",
 					   ntpool_client_name(big->client),
 					   (void *)big->caller);
 			}

@@ -10,6 +10,7 @@
 #include "debugfs.h"
 #include "hit_tag.h"
 #include "report.h"
+#include "special.h"
 #include "verifier.h"
 
 static void print_flags(struct seq_file *m)
@@ -21,7 +22,8 @@ static void print_flags(struct seq_file *m)
 		tracking |= READ_ONCE(ntpool_client(id)->verify) != NTPOOL_VERIFY_NONE;
 	seq_printf(m, "Verify Flags Level 0x%08x\n\n  STANDARD FLAGS:\n",
 		   tracking ? 0x8 : 0);
-	seq_puts(m, "    [ ] (0x00000001) Special pool\n");
+	seq_printf(m, "    [%c] (0x00000001) Special pool\n",
+		   ntpool_special_enabled() ? 'X' : ' ');
 	seq_puts(m, "    [X] (0x00000002) Force IRQL checking\n");
 	seq_printf(m, "    [%c] (0x00000008) Pool tracking\n", tracking ? 'X' : ' ');
 	seq_puts(m, "  ADDITIONAL FLAGS:\n");
@@ -255,6 +257,7 @@ static const struct control controls[] = {
 	{ ntpool_verify_show, ntpool_verify_set },
 	{ policy_show, ntpool_policy_set },
 	{ ntpool_hit_tag_show, ntpool_hit_tag_set },
+	{ ntpool_special_show, ntpool_special_set },
 };
 
 /**
@@ -269,5 +272,7 @@ void ntpool_debugfs_verifier(struct dentry *dir)
 	debugfs_create_file("on_violation", 0600, dir, (void *)&controls[1],
 			    &control_fops);
 	debugfs_create_file("hit_tag", 0600, dir, (void *)&controls[2],
+			    &control_fops);
+	debugfs_create_file("special_pool", 0600, dir, (void *)&controls[3],
 			    &control_fops);
 }

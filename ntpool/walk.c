@@ -23,8 +23,8 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 		spin_lock_irqsave(&pool->lock, flags);
 		if (xa_load(&pool->pages, key) == entry) {
 			struct ntpool_block_info b = {
-				.addr = big->va, .size = big->size,
-				.tag = big->tag, .kind = pool->kind,
+				.addr = big->block, .size = big->size,
+				.tag = big->tag, .kind = big->kind,
 				.client = big->client, .caller = big->caller,
 			};
 

@@ -234,6 +234,22 @@ struct ntpool_caller {
 #define NTPOOL_THIS_CALLER() \
 	((struct ntpool_caller){ .module = THIS_MODULE })
 
+/*
+ * ntpool takes the call site from its return address; a tail call into it
+ * would make that the client's caller.  The wrappers call, then return.
+ */
+#define NTPOOL_CALL(call)		\
+	({				\
+		typeof(call) __ret = (call);	\
+		barrier();		\
+		__ret;			\
+	})
+#define NTPOOL_CALL_VOID(call)		\
+	do {				\
+		call;			\
+		barrier();		\
+	} while (0)
+
 PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		      struct ntpool_caller caller);
 PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
@@ -280,7 +296,8 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 static __always_inline PVOID
 ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	return ntpool_allocate(Flags, NumberOfBytes, Tag, NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate(Flags, NumberOfBytes, Tag,
+					   NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -299,8 +316,8 @@ static __always_inline PVOID
 ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 			      ULONG Tag, EX_POOL_PRIORITY Priority)
 {
-	return ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag, Priority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
+						  Priority, NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -314,8 +331,9 @@ ExAllocatePoolWithTagPriority(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 static __always_inline PVOID
 ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	return ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
-				      NormalPoolPriority, NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -328,8 +346,10 @@ ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 static __always_inline PVOID
 ExAllocatePool(POOL_TYPE PoolType, SIZE_T NumberOfBytes)
 {
-	return ntpool_allocate_legacy(PoolType, NumberOfBytes, NTPOOL_TAG_NONE,
-				      NormalPoolPriority, NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy(PoolType, NumberOfBytes,
+						  NTPOOL_TAG_NONE,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -347,9 +367,10 @@ static __always_inline PVOID
 ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 			   ULONG Tag)
 {
-	return ntpool_allocate_legacy((POOL_TYPE)(PoolType | NTPOOL_QUOTA_REQUEST),
-				      NumberOfBytes, Tag, NormalPoolPriority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy((POOL_TYPE)(PoolType | NTPOOL_QUOTA_REQUEST),
+						  NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -363,9 +384,10 @@ ExAllocatePoolWithQuotaTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 static __always_inline PVOID
 ExAllocatePoolZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	return ntpool_allocate_legacy((POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION),
-				      NumberOfBytes, Tag, NormalPoolPriority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy((POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION),
+						  NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -380,8 +402,9 @@ static __always_inline PVOID
 ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 			    ULONG Tag)
 {
-	return ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
-				      NormalPoolPriority, NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -395,10 +418,12 @@ ExAllocatePoolUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 static __always_inline PVOID
 ExAllocatePoolQuotaZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 {
-	return ntpool_allocate_legacy((POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION |
-						  NTPOOL_QUOTA_REQUEST),
-				      NumberOfBytes, Tag, NormalPoolPriority,
-				      NTPOOL_THIS_CALLER());
+	POOL_TYPE Type = (POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION |
+				     NTPOOL_QUOTA_REQUEST);
+
+	return NTPOOL_CALL(ntpool_allocate_legacy(Type, NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -413,9 +438,10 @@ static __always_inline PVOID
 ExAllocatePoolQuotaUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 				 ULONG Tag)
 {
-	return ntpool_allocate_legacy((POOL_TYPE)(PoolType | NTPOOL_QUOTA_REQUEST),
-				      NumberOfBytes, Tag, NormalPoolPriority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy((POOL_TYPE)(PoolType | NTPOOL_QUOTA_REQUEST),
+						  NumberOfBytes, Tag,
+						  NormalPoolPriority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -431,9 +457,9 @@ static __always_inline PVOID
 ExAllocatePoolPriorityZero(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 			   ULONG Tag, EX_POOL_PRIORITY Priority)
 {
-	return ntpool_allocate_legacy((POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION),
-				      NumberOfBytes, Tag, Priority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy((POOL_TYPE)(PoolType | POOL_ZERO_ALLOCATION),
+						  NumberOfBytes, Tag, Priority,
+						  NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -449,8 +475,8 @@ static __always_inline PVOID
 ExAllocatePoolPriorityUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
 				    ULONG Tag, EX_POOL_PRIORITY Priority)
 {
-	return ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag, Priority,
-				      NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_allocate_legacy(PoolType, NumberOfBytes, Tag,
+						  Priority, NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -463,7 +489,7 @@ ExAllocatePoolPriorityUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
  */
 static __always_inline VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
-	ntpool_free(P, Tag, NTPOOL_THIS_CALLER());
+	NTPOOL_CALL_VOID(ntpool_free(P, Tag, NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -472,7 +498,7 @@ static __always_inline VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
  */
 static __always_inline VOID ExFreePool(PVOID P)
 {
-	ntpool_free(P, 0, NTPOOL_THIS_CALLER());
+	NTPOOL_CALL_VOID(ntpool_free(P, 0, NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -486,8 +512,8 @@ static __always_inline VOID ExFreePool(PVOID P)
 static __always_inline SIZE_T ExQueryPoolBlockSize(PVOID PoolBlock,
 						   PBOOLEAN QuotaCharged)
 {
-	return ntpool_query_block_size(PoolBlock, QuotaCharged,
-				       NTPOOL_THIS_CALLER());
+	return NTPOOL_CALL(ntpool_query_block_size(PoolBlock, QuotaCharged,
+						   NTPOOL_THIS_CALLER()));
 }
 
 #endif /* _NTPOOL_NTPOOL_H */

@@ -37,7 +37,7 @@ run kunit "$t/kunit.sh"
 run lint "$t/lint.sh"
 run ntpoolmon "$t/ntpoolmon-test.sh"
 for series in 6.12 6.1; do
-	for steps in core tags verifier; do
+	for steps in core tags verifier special; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
 done
