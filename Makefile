@@ -7,6 +7,7 @@
 #   make demo           the main job: build, boot Debian's kernel in QEMU,
 #                       load ntpool and a client, show what happens
 #   make check          install what is needed and run every test
+#   make bench          the benchmark (UML and the VM)
 #
 # KDIR defaults to the running kernel's build tree.  On Debian, install
 # linux-headers-$(uname -r) or pass e.g.
@@ -16,7 +17,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 NTPOOL_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KBUILD_FLAGS := -C $(KDIR) M=$(NTPOOL_DIR) CONFIG_NTPOOL=m
 
-.PHONY: all modules samples tools clean check demo kunit vmtest lint help \
+.PHONY: all modules samples tools clean check demo kunit vmtest lint bench help \
 	check-kdir
 
 all: modules samples
@@ -61,5 +62,9 @@ vmtest:
 lint:
 	$(NTPOOL_DIR)/tools/test/lint.sh
 
+# The benchmark: UML and the QEMU VM; see Documentation/performance.rst.
+bench:
+	$(NTPOOL_DIR)/tools/bench/bench.sh
+
 help:
-	@sed -n '3,15p' $(NTPOOL_DIR)/Makefile
+	@sed -n '3,16p' $(NTPOOL_DIR)/Makefile

@@ -274,6 +274,45 @@ static void global_pools_walk(struct kunit *test)
 		ExFreePoolWithTag(p[i], TEST_TAG);
 }
 
+/* Freed small blocks wait on a per-CPU cache for the next request. */
+static void per_cpu_cache(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *np = &ntpool_pools[NTPOOL_NONPAGED];
+	struct ntpool_header *hdr;
+	long pages;
+	u32 ulong1;
+	void *p, *q;
+
+	/* The same CPU's cache for the whole case. */
+	migrate_disable();
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	hdr = ntpool_block_to_hdr(p);
+	pages = atomic_long_read(&np->nr_small_pages);
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, hdr->pool_type, NonPagedPool + 1 + NTPOOL_HDR_TYPE_CACHED);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&np->nr_small_pages), pages);
+	ulong1 = hdr->ulong1;
+	/* A second free of a cached block is a double free. */
+	ExFreePoolWithTag(p, TEST_TAG);
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x07, 0, ulong1,
+			     (unsigned long)p);
+	/* The next request of that size gets it back, allocated again. */
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 60, 'xxxX');
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	KUNIT_EXPECT_EQ(test, hdr->pool_type, NonPagedPool + 1);
+	KUNIT_EXPECT_EQ(test, hdr->pool_tag, (u32)'xxxX');
+	KUNIT_EXPECT_EQ(test, ntpool_hdr_requested(hdr), (size_t)60);
+	/* Another size or pool does not. */
+	p = ExAllocatePool2(POOL_FLAG_PAGED, 60, TEST_TAG);
+	KUNIT_EXPECT_PTR_NE(test, q, p);
+	ExFreePool(p);
+	ExFreePool(q);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+}
+
 static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(header_layout),
 	KUNIT_CASE(carve_and_coalesce),
@@ -282,6 +321,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(stress_nonpaged),
 	KUNIT_CASE(stress_paged),
 	KUNIT_CASE(global_pools_walk),
+	KUNIT_CASE(per_cpu_cache),
 	{}
 };
 

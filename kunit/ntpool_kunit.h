@@ -71,7 +71,8 @@ static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool
 	while (unit < NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 		bool is_free = ntpool_hdr_is_free(hdr);
-		u8 type = hdr->pool_type & ~NTPOOL_HDR_TYPE_CACHE_ALIGNED;
+		u8 type = hdr->pool_type & ~(NTPOOL_HDR_TYPE_CACHE_ALIGNED |
+					     NTPOOL_HDR_TYPE_CACHED);
 
 		KUNIT_ASSERT_NE(test, hdr->block_size, 0);
 		KUNIT_EXPECT_EQ(test, hdr->previous_size, prev_units);

@@ -11,6 +11,7 @@
 
 #include <linux/string.h>
 #include "hit_tag.h"
+#include "pcp.h"
 #include "pool.h"
 #include "report.h"
 #include "special.h"
@@ -19,8 +20,6 @@
 
 /* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
 #define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
-/* What the slack between the requested size and the block's end holds. */
-#define NTPOOL_SLACK_PATTERN		0xac
 
 /**
  * ntpool_plain_tag() - a tag without the old PROTECTED_POOL bit
@@ -56,10 +55,7 @@ static size_t block_requested(const struct ntpool_block *blk)
 static void account_alloc(struct ntpool_tag *row,
 			  const struct ntpool_request *req, size_t bytes)
 {
-	struct ntpool_client *c = ntpool_client(req->client);
-
 	ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
-	ntpool_usage_alloc(&c->usage, req->kind, bytes);
 }
 
 /* Special pool, if the request wants it and it can be had. */
@@ -95,7 +91,9 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		/* The rest of a special-pool page holds its own pattern. */
 	} else if (req->size <= NTPOOL_MAX_SMALL &&
 		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
-		p = ntpool_small_alloc(pool, req);
+		p = ntpool_pcp_alloc(pool, req);
+		if (!p)
+			p = ntpool_small_alloc(pool, req);
 		blk.hdr = p ? ntpool_block_to_hdr(p) : NULL;
 	} else {
 		p = ntpool_big_alloc(pool, req);
@@ -145,6 +143,15 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 				(unsigned long)p, requested, *bad, caller);
 }
 
+static void account_free(const struct ntpool_freed *f, void *p,
+			 const struct ntpool_caller *caller)
+{
+	ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind, f->bytes,
+			      f->owner);
+	ntpool_verifier_untrack(p);
+	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
+}
+
 /**
  * ntpool_pool_free() - free a block of one pool, after checking it
  * @pool: the pool
@@ -162,14 +169,14 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller)
 {
 	struct ntpool_page *release = NULL;
-	enum ntpool_kind kind;
+	struct ntpool_freed freed;
 	struct ntpool_block blk;
 	unsigned long flags;
-	size_t bytes;
-	u16 tag_id;
-	u8 owner;
-	u32 hit;
 
+	if (ntpool_pcp_free(pool, p, tag, &freed)) {
+		account_free(&freed, p, caller);
+		return true;
+	}
 	spin_lock_irqsave(&pool->lock, flags);
 	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
 	    !tag_matches(&blk, p, tag, caller)) {
@@ -180,25 +187,22 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		ntpool_special_check(blk.big, p, caller);
 	else
 		check_slack(&blk, p, caller);
-	bytes = block_bytes(&blk);
-	hit = blk.big ? blk.big->tag : blk.hdr->pool_tag;
-	kind = blk.big ? blk.big->kind : pool->kind;
+	freed = (struct ntpool_freed) {
+		.bytes = block_bytes(&blk),
+		.tag = blk.big ? blk.big->tag : blk.hdr->pool_tag,
+		.kind = blk.big ? blk.big->kind : pool->kind,
+		.tag_id = blk.big ? blk.big->tag_id : blk.hdr->pool_tag_hash,
+		.owner = blk.big ? blk.big->client : blk.hdr->pool_index,
+	};
 	if (blk.big) {
-		tag_id = blk.big->tag_id;
-		owner = blk.big->client;
 		ntpool_xa_forget_locked(pool, blk.big->va);
 		if (blk.big->special)
 			ntpool_special_freed(blk.big);
 	} else {
-		tag_id = blk.hdr->pool_tag_hash;
-		owner = blk.hdr->pool_index;
 		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
-	ntpool_tag_count_free(ntpool_tag_by_id(tag_id), kind, bytes);
-	ntpool_usage_free(&ntpool_client(owner)->usage, kind, bytes);
-	ntpool_verifier_untrack(p);
-	ntpool_hit_tag_check(hit, bytes, p, NTPOOL_HIT_FREE, caller);
+	account_free(&freed, p, caller);
 	if (blk.big)
 		ntpool_big_release(pool, blk.big);
 	if (release)

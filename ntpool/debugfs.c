@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include "bench.h"
 #include "debugfs.h"
 #include "faults.h"
 #include "pooltag.h"
@@ -100,6 +101,7 @@ void ntpool_debugfs_init(void)
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
 	ntpool_faults_debugfs(ntpool_dir);
+	ntpool_bench_debugfs(ntpool_dir);
 }
 
 /**

@@ -45,7 +45,7 @@ static bool not_a_block(struct ntpool_page *pg, unsigned int unit, void *p,
 	if (start >= unit)
 		return bad_address(p, caller);
 	hdr = ntpool_hdr_at(pg, start);
-	if (ntpool_hdr_is_free(hdr))
+	if (ntpool_hdr_is_freed(hdr))
 		return already_free(hdr, p, caller);
 	return bad_address(p, caller);
 }
@@ -108,7 +108,7 @@ static bool find_small(struct ntpool_page *pg, void *p,
 	if (!test_bit(unit, pg->block_starts))
 		return not_a_block(pg, unit, p, caller);
 	hdr = ntpool_hdr_at(pg, unit);
-	if (ntpool_hdr_is_free(hdr))
+	if (ntpool_hdr_is_freed(hdr))
 		return already_free(hdr, p, caller);
 	if (!header_consistent(pg, hdr, caller))
 		return false;

@@ -13,6 +13,7 @@
 #include "debugfs.h"
 #include "faults.h"
 #include "hit_tag.h"
+#include "pcp.h"
 #include "pool.h"
 #include "special.h"
 #include "tags.h"
@@ -24,9 +25,10 @@ static int __init ntpool_init(void)
 
 	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED);
 	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED);
+	ntpool_pcp_init();
 	err = ntpool_tags_init();
 	if (err)
-		return err;
+		goto pcp;
 	err = ntpool_verifier_init();
 	if (err)
 		goto tags;
@@ -47,6 +49,8 @@ verifier:
 	ntpool_verifier_exit();
 tags:
 	ntpool_tags_exit();
+pcp:
+	ntpool_pcp_exit();
 	return err;
 }
 
@@ -58,6 +62,7 @@ static void __exit ntpool_exit(void)
 	ntpool_special_exit();
 	ntpool_clients_exit();
 	ntpool_big_flush();
+	ntpool_pcp_exit();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	ntpool_verifier_exit();

@@ -10,7 +10,8 @@
  *  BlockSize     size of this block in 16-byte units, header included.
  *  PoolType      0 for a free block; for an allocated one the pool type + 1,
  *                where the pool type is NonPagedPool (0) or PagedPool (1),
- *                plus 4 when the block was requested cache aligned.
+ *                plus 4 when the block was requested cache aligned; 0x80
+ *                added while a freed block waits on a per-CPU cache.
  *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
  *                of the block that was freed last, as NT's !pool shows.
  *  ProcessBilled 8 bytes, no process is billed (quota charging does not use
@@ -46,6 +47,10 @@
 	(PAGE_SIZE - L1_CACHE_BYTES)
 
 #define NTPOOL_HDR_TYPE_CACHE_ALIGNED	4
+/* PoolType bit of a freed block kept on a per-CPU cache (pcp.c). */
+#define NTPOOL_HDR_TYPE_CACHED		0x80
+/* What the slack between the requested size and the block's end holds. */
+#define NTPOOL_SLACK_PATTERN		0xac
 
 struct ntpool_header {
 	union {
@@ -78,6 +83,12 @@ static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
 static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
 {
 	return hdr->pool_type == 0;
+}
+
+/* Free, or freed onto a per-CPU cache: not the client's any more. */
+static inline bool ntpool_hdr_is_freed(const struct ntpool_header *hdr)
+{
+	return hdr->pool_type == 0 || (hdr->pool_type & NTPOOL_HDR_TYPE_CACHED);
 }
 
 static inline void *ntpool_hdr_to_block(struct ntpool_header *hdr)

@@ -5,10 +5,11 @@
  *
  * The allocation path only writes per-CPU counters (usage.c).
  *
- * Finding a row: an rhashtable keyed by tag, read under RCU without locks.
- * Rows also get a 16-bit id, kept in the PoolTagHash field of each block's
- * header (and in big-pool entries), so that a free finds its row without a
- * lookup.  Creating a row takes rows_lock.  When a row cannot be created
+ * Finding a row: an rhashtable keyed by tag, read under RCU without locks,
+ * and a per-CPU pointer to the row used last.  Rows also get a 16-bit id,
+ * kept in the PoolTagHash field of each block's header (and in big-pool
+ * entries), so that a free finds its row in a two-level table indexed by
+ * id, without a search.  Creating a row takes rows_lock.  When a row cannot be created
  * (no memory in atomic context, or 65535 tags) the allocation is counted in
  * the overflow row, which `tags` shows; no tag is dropped silently.
  */
@@ -19,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
-#include <linux/xarray.h>
 #include "tags.h"
 
 static const struct rhashtable_params tag_params = {
@@ -30,10 +30,15 @@ static const struct rhashtable_params tag_params = {
 };
 
 static struct rhashtable tag_table;
-static DEFINE_XARRAY_FLAGS(tag_ids, XA_FLAGS_ALLOC | XA_FLAGS_LOCK_IRQ);
+/* Rows by id: 256 chunks of 256 pointers, a chunk allocated when needed. */
+#define ID_CHUNK_SHIFT	8
+#define ID_CHUNK	BIT(ID_CHUNK_SHIFT)
+static struct ntpool_tag **rows_by_id[(NTPOOL_MAX_TAGS >> ID_CHUNK_SHIFT) + 1];
+static unsigned int next_id = 1;
 static DEFINE_SPINLOCK(rows_lock);
 static struct ntpool_tag overflow_row;
 static atomic_t nr_rows = ATOMIC_INIT(0);
+static DEFINE_PER_CPU(struct ntpool_tag *, last_row);
 
 static void free_row(struct ntpool_tag *t)
 {
@@ -55,30 +60,47 @@ static struct ntpool_tag *new_row(u32 tag, gfp_t gfp)
 	return t;
 }
 
+/* Give a new row the next id; rows_lock held. */
+static bool add_id(struct ntpool_tag *t)
+{
+	unsigned int id = next_id;
+	struct ntpool_tag **chunk;
+
+	if (id > NTPOOL_MAX_TAGS)
+		return false;
+	chunk = rows_by_id[id >> ID_CHUNK_SHIFT];
+	if (!chunk) {
+		chunk = kcalloc(ID_CHUNK, sizeof(*chunk), GFP_ATOMIC | __GFP_NOWARN);
+		if (!chunk)
+			return false;
+		/* Readers find the chunk only once it is zeroed. */
+		smp_store_release(&rows_by_id[id >> ID_CHUNK_SHIFT], chunk);
+	}
+	t->id = id;
+	/* Readers find the row only once it is complete. */
+	smp_store_release(&chunk[id & (ID_CHUNK - 1)], t);
+	/* Pairs with ntpool_tags_snapshot(): ids below next_id are set. */
+	smp_store_release(&next_id, id + 1);
+	return true;
+}
+
 /* Publish a new row under rows_lock; returns the row that won. */
 static struct ntpool_tag *insert_row(struct ntpool_tag *t)
 {
 	struct ntpool_tag *old;
 	unsigned long flags;
-	u32 id;
 
 	spin_lock_irqsave(&rows_lock, flags);
 	old = rhashtable_lookup_fast(&tag_table, &t->tag, tag_params);
 	if (old)
 		goto out;
 	old = &overflow_row;
-	xa_lock(&tag_ids);
-	if (__xa_alloc(&tag_ids, &id, t, XA_LIMIT(1, NTPOOL_MAX_TAGS),
-		       GFP_ATOMIC | __GFP_NOWARN)) {
-		xa_unlock(&tag_ids);
+	if (!add_id(t))
 		goto out;
-	}
-	xa_unlock(&tag_ids);
-	t->id = id;
 	if (rhashtable_insert_fast(&tag_table, &t->node, tag_params)) {
-		xa_lock(&tag_ids);
-		__xa_erase(&tag_ids, id);
-		xa_unlock(&tag_ids);
+		/* The id stays used, and names the overflow row. */
+		WRITE_ONCE(rows_by_id[t->id >> ID_CHUNK_SHIFT][t->id & (ID_CHUNK - 1)],
+			   NULL);
 		goto out;
 	}
 	atomic_inc(&nr_rows);
@@ -99,13 +121,18 @@ out:
  */
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
 {
-	struct ntpool_tag *t;
+	/* Rows stay while ntpool is loaded: the last one used is kept. */
+	struct ntpool_tag *t = this_cpu_read(last_row);
 
+	if (likely(t && t->tag == tag))
+		return t;
 	rcu_read_lock();
 	t = rhashtable_lookup(&tag_table, &tag, tag_params);
 	rcu_read_unlock();
-	if (likely(t))
+	if (likely(t)) {
+		this_cpu_write(last_row, t);
 		return t;
+	}
 	t = new_row(tag, gfp & ~__GFP_ZERO);
 	return t ? insert_row(t) : &overflow_row;
 }
@@ -118,13 +145,19 @@ struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
  */
 struct ntpool_tag *ntpool_tag_by_id(u16 id)
 {
-	struct ntpool_tag *t = id ? xa_load(&tag_ids, id) : NULL;
+	struct ntpool_tag **chunk, *t = NULL;
 
+	/* Pairs with add_id(): a chunk or row found is complete. */
+	chunk = smp_load_acquire(&rows_by_id[id >> ID_CHUNK_SHIFT]);
+	if (chunk)
+		/* Pairs with add_id(), as above. */
+		t = smp_load_acquire(&chunk[id & (ID_CHUNK - 1)]);
 	return t ? t : &overflow_row;
 }
 
 /**
- * ntpool_tag_count_alloc() - count a successful allocation
+ * ntpool_tag_count_alloc() - count a successful allocation, for the tag and
+ *	for the module
  * @t: its tag's row
  * @kind: its pool
  * @bytes: block bytes, header included (whole pages for big blocks)
@@ -133,22 +166,23 @@ struct ntpool_tag *ntpool_tag_by_id(u16 id)
 void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 			    size_t bytes, u8 client)
 {
-	ntpool_usage_alloc(&t->usage, kind, bytes);
+	ntpool_usage_alloc(&t->usage, &ntpool_client(client)->usage, kind, bytes);
 	/* Test first: the bitmap is written once per tag and module. */
 	if (!test_bit(client, t->owners))
 		set_bit(client, t->owners);
 }
 
 /**
- * ntpool_tag_count_free() - count a free
+ * ntpool_tag_count_free() - count a free, for the tag and for the module
  * @t: its tag's row
  * @kind: its pool
  * @bytes: block bytes, as counted at allocation
+ * @owner: id of the module that allocated it
  */
 void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
-			   size_t bytes)
+			   size_t bytes, u8 owner)
 {
-	ntpool_usage_free(&t->usage, kind, bytes);
+	ntpool_usage_free(&t->usage, &ntpool_client(owner)->usage, kind, bytes);
 }
 
 /**
@@ -197,17 +231,18 @@ struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count)
 {
 	/* Room for rows created while the snapshot is taken, and overflow. */
 	size_t n = 0, room = atomic_read(&nr_rows) + 64;
+	/* Pairs with add_id(): ids below next_id are set. */
+	unsigned int id, ids = smp_load_acquire(&next_id);
 	struct ntpool_tag_stats *rows;
 	struct ntpool_tag *t;
-	unsigned long id;
 
 	rows = kvmalloc_array(room, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return NULL;
-	xa_for_each(&tag_ids, id, t) {
-		if (n + 1 >= room)
-			break;
-		ntpool_tag_read(t, &rows[n++]);
+	for (id = 1; id < ids && n + 1 < room; id++) {
+		t = ntpool_tag_by_id(id);
+		if (t != &overflow_row)
+			ntpool_tag_read(t, &rows[n++]);
 	}
 	ntpool_tag_read(&overflow_row, &rows[n++]);
 	sort(rows, n, sizeof(*rows), cmp_stats, NULL);
@@ -245,7 +280,16 @@ static void free_table_row(void *ptr, void *arg)
  */
 void ntpool_tags_exit(void)
 {
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(last_row, cpu) = NULL;
 	rhashtable_free_and_destroy(&tag_table, free_table_row, NULL);
-	xa_destroy(&tag_ids);
+	for (i = 0; i < ARRAY_SIZE(rows_by_id); i++) {
+		kfree(rows_by_id[i]);
+		rows_by_id[i] = NULL;
+	}
+	next_id = 1;
 	ntpool_usage_destroy(&overflow_row.usage);
 }

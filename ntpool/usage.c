@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Pool usage counters that scale: the allocation path only writes per-CPU
- * data.  Allocations, frees and failures are per-CPU counts summed on
- * read.  Live bytes and live blocks are per-CPU deltas folded into a shared
+ * data, with interrupts off for the few instructions it takes.
+ * Allocations, frees and failures are per-CPU counts summed on read.
+ * Live bytes and live blocks are per-CPU deltas folded into a shared
  * total once they pass a batch, as percpu_counter does; reading sums the
  * deltas, so the live figures are exact.  A peak is the highest total seen
  * when a delta was folded or a reader summed, so it can miss a short peak
  * by up to one batch per CPU.
  */
+#include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "usage.h"
@@ -45,51 +47,71 @@ static void raise_peak(atomic64_t *peak, s64 total)
 
 /*
  * Add to this CPU's share of a total, and move the share to the total once
- * it passes @batch.  An interrupt that adds in between keeps its share here
- * and a migration moves the subtraction to another CPU: either way the sum
- * of all parts stays exact.
+ * it passes @batch.  Called with interrupts off, so that one allocation's
+ * counters are updated in one go (cheap where per-CPU operations are not
+ * single instructions).
  */
-static void fold_delta(s64 __percpu *share, atomic64_t *total, atomic64_t *peak,
+static void fold_delta(s64 *share, atomic64_t *total, atomic64_t *peak,
 		       s64 delta, s64 batch)
 {
-	s64 local = this_cpu_add_return(*share, delta);
-
-	if (abs(local) < batch)
+	*share += delta;
+	if (abs(*share) < batch)
 		return;
-	this_cpu_sub(*share, local);
-	raise_peak(peak, atomic64_add_return(local, total));
+	raise_peak(peak, atomic64_add_return(*share, total));
+	*share = 0;
+}
+
+static void count_locked(struct ntpool_usage *u, enum ntpool_kind kind,
+			 s64 bytes, s64 blocks)
+{
+	struct ntpool_usage_cpu *c = this_cpu_ptr(u->cpu);
+
+	if (blocks > 0)
+		c->allocs[kind]++;
+	else
+		c->frees[kind]++;
+	fold_delta(&c->bytes[kind], &u->bytes[kind], &u->peak_bytes[kind],
+		   bytes, NTPOOL_USAGE_BYTES_BATCH);
+	fold_delta(&c->count[kind], &u->count[kind], &u->peak_count[kind],
+		   blocks, NTPOOL_USAGE_COUNT_BATCH);
 }
 
 /**
  * ntpool_usage_alloc() - count a successful allocation
  * @u: the counters
+ * @u2: a second set of counters (the owning module's), or NULL
  * @kind: its pool
  * @bytes: block bytes, header included (whole pages for big blocks)
  */
-void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
-			size_t bytes)
+void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
+			enum ntpool_kind kind, size_t bytes)
 {
-	this_cpu_inc(u->cpu->allocs[kind]);
-	fold_delta(&u->cpu->bytes[kind], &u->bytes[kind], &u->peak_bytes[kind],
-		   bytes, NTPOOL_USAGE_BYTES_BATCH);
-	fold_delta(&u->cpu->count[kind], &u->count[kind], &u->peak_count[kind],
-		   1, NTPOOL_USAGE_COUNT_BATCH);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	count_locked(u, kind, bytes, 1);
+	if (u2)
+		count_locked(u2, kind, bytes, 1);
+	local_irq_restore(flags);
 }
 
 /**
  * ntpool_usage_free() - count a free
  * @u: the counters
+ * @u2: a second set of counters (the owning module's), or NULL
  * @kind: its pool
  * @bytes: block bytes, as counted at allocation
  */
-void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
-		       size_t bytes)
+void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
+		       enum ntpool_kind kind, size_t bytes)
 {
-	this_cpu_inc(u->cpu->frees[kind]);
-	fold_delta(&u->cpu->bytes[kind], &u->bytes[kind], &u->peak_bytes[kind],
-		   -(s64)bytes, NTPOOL_USAGE_BYTES_BATCH);
-	fold_delta(&u->cpu->count[kind], &u->count[kind], &u->peak_count[kind],
-		   -1, NTPOOL_USAGE_COUNT_BATCH);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	count_locked(u, kind, -(s64)bytes, -1);
+	if (u2)
+		count_locked(u2, kind, -(s64)bytes, -1);
+	local_irq_restore(flags);
 }
 
 /**

@@ -70,10 +70,10 @@ struct ntpool_usage_stats {
 
 int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp);
 void ntpool_usage_destroy(struct ntpool_usage *u);
-void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
-			size_t bytes);
-void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
-		       size_t bytes);
+void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
+			enum ntpool_kind kind, size_t bytes);
+void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
+		       enum ntpool_kind kind, size_t bytes);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
 

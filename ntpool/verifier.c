@@ -46,6 +46,7 @@ struct verify_list {
 };
 
 static struct verify_list __rcu *verify_list;
+static DEFINE_STATIC_KEY_FALSE(tracking_used);
 static DEFINE_MUTEX(verify_lock);
 
 /**
@@ -129,6 +130,9 @@ int ntpool_verify_set(const char *text)
 	}
 	mutex_lock(&verify_lock);
 	old = rcu_replace_pointer(verify_list, l, lockdep_is_held(&verify_lock));
+	/* Once on, for good: records may outlive the setting. */
+	if (l->n)
+		static_branch_enable(&tracking_used);
 	mutex_unlock(&verify_lock);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -236,6 +240,10 @@ void ntpool_verifier_untrack(void *p)
 {
 	unsigned long addr = (unsigned long)p;
 	struct ntpool_track *t;
+
+	/* Nothing was ever tracked: no lookup on the free path. */
+	if (!static_branch_unlikely(&tracking_used))
+		return;
 
 	rcu_read_lock();
 	t = rhashtable_lookup(&track_table, &addr, track_params);

@@ -33,7 +33,7 @@ static void print_block(struct seq_file *m, const struct ntpool_header *hdr,
 			bool star)
 {
 	char tag[NTPOOL_TAG_TEXT];
-	bool is_free = ntpool_hdr_is_free(hdr);
+	bool is_free = ntpool_hdr_is_freed(hdr);
 
 	ntpool_tag_text(hdr->pool_tag, tag);
 	seq_printf(m, "%c%016lx size: %4x previous size: %4x  %s %c%s\n",
@@ -78,7 +78,7 @@ static void walk_page_locked(struct seq_file *m, struct ntpool_page *pg,
 		print_block(m, hdr, star);
 		if (star && describe)
 			print_pooltag_line(m, hdr->pool_tag, hdr->pool_index,
-					   ntpool_hdr_is_free(hdr));
+					   ntpool_hdr_is_freed(hdr));
 		unit += hdr->block_size;
 	}
 }
@@ -194,7 +194,7 @@ static void find_in_page_locked(struct seq_file *m, struct ntpool_page *pg,
 	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 
-		if (!ntpool_hdr_is_free(hdr) &&
+		if (!ntpool_hdr_is_freed(hdr) &&
 		    ntpool_tag_pattern_match(pat, hdr->pool_tag))
 			print_block(m, hdr, false);
 	}

@@ -51,7 +51,7 @@ static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			.client = hdr->pool_index,
 		};
 
-		if (!ntpool_hdr_is_free(hdr) && !fn(&b, arg))
+		if (!ntpool_hdr_is_freed(hdr) && !fn(&b, arg))
 			return false;
 	}
 	return true;

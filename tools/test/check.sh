@@ -36,6 +36,8 @@ t="$NTPOOL_DIR/tools/test"
 run kunit "$t/kunit.sh"
 run lint "$t/lint.sh"
 run ntpoolmon "$t/ntpoolmon-test.sh"
+run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
+	"$t/vmtest.sh" 6.12 bench.sh
 for series in 6.12 6.1; do
 	for steps in core tags verifier special; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"

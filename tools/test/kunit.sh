@@ -13,7 +13,8 @@
 need_pkgs $PKGS_BUILD $PKGS_KUNIT
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 src="$NTPOOL_CACHE/linux-source-$ver"
-build="$NTPOOL_CACHE/uml-build-$ver"
+build=${NTPOOL_KUNIT_BUILD:-$NTPOOL_CACHE/uml-build-$ver}
+kunitconfig=${NTPOOL_KUNITCONFIG:-$NTPOOL_DIR/kunit/.kunitconfig}
 
 if [ ! -f "$src/.ntpool-ready" ]; then
 	log "extracting linux-source $ver into $src (once)"
@@ -36,11 +37,15 @@ mkdir -p "$src/drivers/ntpool"
 	\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig -o \
 	   -name .kunitconfig \) -print | cpio -pdm --quiet "$src/drivers/ntpool")
 
-out="$NTPOOL_OUT/kunit.log"
+# kunit.py shows the kernel's log lines too when asked (the benchmark).
+raw=
+[ -z "${NTPOOL_KUNITCONFIG:-}" ] || raw=--raw_output=all
+
+out="$NTPOOL_OUT/kunit${NTPOOL_KUNITCONFIG:+-bench}.log"
 set +e
 python3 "$src/tools/testing/kunit/kunit.py" run \
-	--kunitconfig="$NTPOOL_DIR/kunit/.kunitconfig" \
-	--build_dir="$build" --jobs="$(nproc)" --timeout=600 2>&1 | tee "$out"
+	--kunitconfig="$kunitconfig" \
+	--build_dir="$build" --jobs="$(nproc)" --timeout=600 $raw 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 

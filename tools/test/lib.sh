@@ -57,12 +57,15 @@ vmlinuz_for() { echo "/boot/vmlinuz-$1"; }
 # Build ntpool and the samples for one kernel release, out of the tree, in
 # a copy of the sources so that builds for several kernels do not collide.
 # Prints the directory holding ntpool.ko and the samples' .ko files.
+# NTPOOL_BENCH=y in the environment builds ntpool with its benchmark, in a
+# directory of its own.
 build_for() {
-	local krel=$1 dir="$NTPOOL_OUT/build-$1"
+	local krel=$1 dir="$NTPOOL_OUT/build-$1${NTPOOL_BENCH:+-bench}"
 	mkdir -p "$dir"
 	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
 		(cd "$dir" && tar -xf -)
-	make -s -C "$dir" KDIR="$(kdir_for "$krel")" all >&2 ||
+	make -s -C "$dir" KDIR="$(kdir_for "$krel")" \
+		${NTPOOL_BENCH:+NTPOOL_BENCH=y} all >&2 ||
 		die "build against $krel failed"
 	echo "$dir"
 }

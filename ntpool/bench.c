@@ -1,0 +1,610 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The benchmark behind "make bench": ntpool against the kernel's own
+ * allocators, measured in the same run.  Built into ntpool only with
+ * NTPOOL_BENCH; started by writing "run" or "smoke" to debugfs "bench"
+ * (the VM) or by the ntpool_bench KUnit suite (UML).
+ *
+ * Each case is timed over a batch of operations, five times or more; the
+ * median, in nanoseconds per operation, is reported with the baseline's
+ * median from the same run and their ratio.  Lines start "ntpool-bench:"
+ * for people, "ntpool-bench: csv:" for scripts.
+ */
+#define pr_fmt(fmt) "ntpool-bench: " fmt
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
+#include "bench.h"
+#include "client.h"
+#include "debugfs.h"
+#include "hit_tag.h"
+#include "report.h"
+#include "tags.h"
+#include "verifier.h"
+
+#define BENCH_TAG	0x68636e42U	/* 'hcnB', shown as "Bnch" */
+#define REPS		5
+
+struct bench {
+	bool smoke;
+	unsigned int pairs;	/* alloc+free pairs per timed batch */
+	unsigned int mixed_ops;
+	unsigned int mixed_live;
+	unsigned int leak_blocks;
+	unsigned int tags;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Picoseconds per operation: a batch's nanoseconds * 1000 / operations. */
+typedef u64 (*batch_fn)(void *arg, unsigned int ops);
+
+static u64 median_ps(batch_fn fn, void *arg, unsigned int ops)
+{
+	u64 runs[REPS];
+	unsigned int i;
+
+	fn(arg, ops / 4 + 1);	/* warm caches and pools */
+	for (i = 0; i < REPS; i++) {
+		u64 ns = fn(arg, ops);
+
+		if (ns == U64_MAX)
+			return 0;
+		runs[i] = div_u64(ns * 1000, ops);
+	}
+	sort(runs, REPS, sizeof(runs[0]), cmp_u64, NULL);
+	return runs[REPS / 2];
+}
+
+static void report(const char *group, const char *what, u64 ps,
+		   const char *base, u64 base_ps)
+{
+	u64 ratio = base_ps ? div64_u64(ps * 100, base_ps) : 0;
+
+	pr_info("%-10s %-28s %8llu.%llu ns  vs %-14s %8llu.%llu ns  ratio %llu.%02llu\n",
+		group, what, ps / 1000, ps % 1000 / 100, base, base_ps / 1000,
+		base_ps % 1000 / 100, ratio / 100, ratio % 100);
+	pr_info("csv: %s,%s,%llu.%03llu,%s,%llu.%03llu,%llu.%02llu\n",
+		group, what, ps / 1000, ps % 1000, base, base_ps / 1000,
+		base_ps % 1000, ratio / 100, ratio % 100);
+}
+
+/* ---- alloc+free pairs ----------------------------------------------- */
+
+struct pair {
+	POOL_FLAGS flags;
+	size_t size;
+};
+
+static u64 ntpool_pairs(void *arg, unsigned int n)
+{
+	const struct pair *pr = arg;
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void *p = ExAllocatePool2(pr->flags | POOL_FLAG_UNINITIALIZED,
+					  pr->size, BENCH_TAG);
+
+		if (!p)
+			return U64_MAX;
+		OPTIMIZER_HIDE_VAR(p);
+		ExFreePoolWithTag(p, BENCH_TAG);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 kmalloc_pairs(void *arg, unsigned int n)
+{
+	const struct pair *pr = arg;
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void *p = kmalloc(pr->size, GFP_KERNEL);
+
+		if (!p)
+			return U64_MAX;
+		OPTIMIZER_HIDE_VAR(p);
+		kfree(p);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 vmalloc_pairs(void *arg, unsigned int n)
+{
+	const struct pair *pr = arg;
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void *p = vmalloc(pr->size);
+
+		if (!p)
+			return U64_MAX;
+		OPTIMIZER_HIDE_VAR(p);
+		vfree(p);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static u64 page_pairs(void *arg, unsigned int n)
+{
+	const struct pair *pr = arg;
+	unsigned int i, order = get_order(pr->size);
+	u64 t0 = ktime_get_ns();
+
+	for (i = 0; i < n; i++) {
+		struct page *p = alloc_pages(GFP_KERNEL, order);
+
+		if (!p)
+			return U64_MAX;
+		OPTIMIZER_HIDE_VAR(p);
+		__free_pages(p, order);
+	}
+	return ktime_get_ns() - t0;
+}
+
+static void bench_pairs(const struct bench *b)
+{
+	static const size_t sizes[] = { 16, 64, 256, 1024, 4000, 8192, 65536 };
+	unsigned int i;
+	char what[32];
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct pair np = { POOL_FLAG_NON_PAGED, sizes[i] };
+		struct pair pg = { POOL_FLAG_PAGED, sizes[i] };
+		unsigned int n = sizes[i] > 4096 ? b->pairs / 8 : b->pairs;
+		u64 km = median_ps(kmalloc_pairs, &np, n);
+		u64 ntp = median_ps(ntpool_pairs, &pg, n);
+
+		snprintf(what, sizeof(what), "nonpaged %zu", sizes[i]);
+		report("pair", what, median_ps(ntpool_pairs, &np, n), "kmalloc", km);
+		snprintf(what, sizeof(what), "paged %zu", sizes[i]);
+		report("pair", what, ntp, "kmalloc", km);
+		report("pair", what, ntp, "vmalloc",
+		       median_ps(vmalloc_pairs, &pg, n / 8 + 1));
+		if (sizes[i] > NTPOOL_MAX_SMALL) {
+			snprintf(what, sizeof(what), "nonpaged %zu", sizes[i]);
+			report("pair", what, median_ps(ntpool_pairs, &np, n),
+			       "alloc_pages", median_ps(page_pairs, &np, n));
+		}
+		cond_resched();
+	}
+}
+
+/* ---- a mixed workload ------------------------------------------------ */
+
+enum free_order { FREE_LIFO, FREE_FIFO, FREE_RANDOM };
+
+struct mixed {
+	const struct bench *b;
+	enum free_order order;
+	bool use_kmalloc;
+	size_t *sizes;		/* log-uniform 16..4064, one per operation */
+	void **live;
+};
+
+static void *mixed_alloc(const struct mixed *mx, size_t size)
+{
+	if (mx->use_kmalloc)
+		return kmalloc(size, GFP_KERNEL);
+	return ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+			       size, BENCH_TAG);
+}
+
+static void mixed_free(const struct mixed *mx, void *p)
+{
+	if (mx->use_kmalloc)
+		kfree(p);
+	else
+		ExFreePoolWithTag(p, BENCH_TAG);
+}
+
+/* Free one live block of the ring [head, head + n): newest, oldest or any. */
+static void free_one(struct mixed *mx, unsigned int *head, unsigned int *n,
+		     struct rnd_state *rnd)
+{
+	unsigned int live = mx->b->mixed_live, v;
+
+	switch (mx->order) {
+	case FREE_LIFO:
+		v = (*head + *n - 1) % live;
+		break;
+	case FREE_FIFO:
+		v = *head;
+		break;
+	default:
+		v = (*head + prandom_u32_state(rnd) % *n) % live;
+		break;
+	}
+	mixed_free(mx, mx->live[v]);
+	if (mx->order != FREE_LIFO) {
+		/* The oldest fills the hole; the ring stays dense. */
+		mx->live[v] = mx->live[*head];
+		*head = (*head + 1) % live;
+	}
+	(*n)--;
+}
+
+/* Allocate to half the live set, then alternate; free what is left. */
+static u64 mixed_batch(void *arg, unsigned int ops)
+{
+	struct mixed *mx = arg;
+	unsigned int live = mx->b->mixed_live, head = 0, n = 0, i;
+	struct rnd_state rnd;
+	u64 t0;
+
+	prandom_seed_state(&rnd, 42);
+	t0 = ktime_get_ns();
+	for (i = 0; i < ops; i++) {
+		if (n < live && (n < live / 2 || i % 2)) {
+			void *p = mixed_alloc(mx, mx->sizes[i]);
+
+			if (!p)
+				return U64_MAX;
+			mx->live[(head + n++) % live] = p;
+		} else {
+			free_one(mx, &head, &n, &rnd);
+		}
+	}
+	while (n)
+		free_one(mx, &head, &n, &rnd);
+	return ktime_get_ns() - t0;
+}
+
+static size_t *log_uniform_sizes(unsigned int n)
+{
+	size_t *sizes = vmalloc(array_size(n, sizeof(*sizes)));
+	struct rnd_state rnd;
+	unsigned int i;
+
+	if (!sizes)
+		return NULL;
+	prandom_seed_state(&rnd, 7);
+	for (i = 0; i < n; i++) {
+		/* 2^(4 + 8u) for u uniform in [0, 1): 16 .. 4096. */
+		u32 r = prandom_u32_state(&rnd) % (8 * 256);
+		size_t s = (16UL << (r / 256)) + ((16UL << (r / 256)) * (r % 256) / 256);
+
+		sizes[i] = clamp_t(size_t, s, 16, NTPOOL_MAX_SMALL);
+	}
+	return sizes;
+}
+
+static void bench_mixed(const struct bench *b)
+{
+	static const char * const orders[] = { "LIFO", "FIFO", "random" };
+	struct mixed mx = { .b = b };
+	unsigned int o;
+	char what[32];
+
+	mx.sizes = log_uniform_sizes(b->mixed_ops);
+	mx.live = vmalloc(array_size(b->mixed_live, sizeof(void *)));
+	if (!mx.sizes || !mx.live)
+		goto out;
+	for (o = FREE_LIFO; o <= FREE_RANDOM; o++) {
+		u64 nt, km;
+
+		mx.order = o;
+		mx.use_kmalloc = true;
+		km = median_ps(mixed_batch, &mx, b->mixed_ops);
+		mx.use_kmalloc = false;
+		nt = median_ps(mixed_batch, &mx, b->mixed_ops);
+		snprintf(what, sizeof(what), "%u ops %s", b->mixed_ops, orders[o]);
+		report("mixed", what, nt, "kmalloc", km);
+	}
+out:
+	vfree(mx.sizes);
+	vfree(mx.live);
+}
+
+/* ---- memory for a live set ------------------------------------------- */
+
+static long slab_pages(void)
+{
+	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+}
+
+static long ntpool_pages(void)
+{
+	struct ntpool_pool *np = &ntpool_pools[NTPOOL_NONPAGED];
+
+	return atomic_long_read(&np->nr_small_pages) +
+	       atomic_long_read(&np->nr_big_pages);
+}
+
+static void bench_memory(const struct bench *b)
+{
+	unsigned int i, n = b->mixed_live;
+	size_t *sizes = log_uniform_sizes(n);
+	void **live = vmalloc(array_size(n, sizeof(void *)));
+	long before, km_pages, nt_pages;
+	u64 ratio;
+
+	if (!sizes || !live)
+		goto out;
+	before = slab_pages();
+	for (i = 0; i < n; i++)
+		live[i] = kmalloc(sizes[i], GFP_KERNEL);
+	km_pages = slab_pages() - before;
+	for (i = 0; i < n; i++)
+		kfree(live[i]);
+	before = ntpool_pages();
+	for (i = 0; i < n; i++)
+		live[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED |
+					  POOL_FLAG_UNINITIALIZED, sizes[i],
+					  BENCH_TAG);
+	nt_pages = ntpool_pages() - before;
+	for (i = 0; i < n; i++)
+		if (live[i])
+			ExFreePoolWithTag(live[i], BENCH_TAG);
+	ratio = km_pages > 0 ? div64_u64(nt_pages * 100, km_pages) : 0;
+	pr_info("%-10s %-28s %8ld pages  vs %-14s %8ld pages  ratio %llu.%02llu\n",
+		"memory", "live set", nt_pages, "kmalloc slabs", km_pages,
+		ratio / 100, ratio % 100);
+	pr_info("csv: memory,live set %u blocks,%ld,kmalloc slabs,%ld,%llu.%02llu\n",
+		n, nt_pages, km_pages, ratio / 100, ratio % 100);
+out:
+	vfree(sizes);
+	vfree(live);
+}
+
+/* ---- scaling over CPUs ------------------------------------------------ */
+
+struct worker {
+	struct completion *go;
+	struct completion done;
+	unsigned int pairs;
+};
+
+static int pair_worker(void *data)
+{
+	struct worker *w = data;
+	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
+
+	wait_for_completion(w->go);
+	ntpool_pairs(&np, w->pairs);
+	complete(&w->done);
+	return 0;
+}
+
+/* Pairs per second with @cpus workers, each bound to its own CPU. */
+static u64 throughput(unsigned int cpus, unsigned int pairs)
+{
+	struct worker w[2];
+	DECLARE_COMPLETION_ONSTACK(go);
+	unsigned int i;
+	u64 t0, ns;
+
+	for (i = 0; i < cpus; i++) {
+		struct task_struct *t;
+
+		w[i] = (struct worker) { .go = &go, .pairs = pairs };
+		init_completion(&w[i].done);
+		t = kthread_create(pair_worker, &w[i], "ntpool_bench/%u", i);
+		if (IS_ERR(t))
+			return 0;
+		kthread_bind(t, i);
+		wake_up_process(t);
+	}
+	t0 = ktime_get_ns();
+	complete_all(&go);
+	for (i = 0; i < cpus; i++)
+		wait_for_completion(&w[i].done);
+	ns = ktime_get_ns() - t0;
+	return ns ? div64_u64((u64)cpus * pairs * NSEC_PER_SEC, ns) : 0;
+}
+
+static void bench_scaling(const struct bench *b)
+{
+	u64 one, two, ratio;
+
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		pr_info("%-10s %-28s n/a (one CPU)\n", "scaling", "nonpaged 64, 2 CPUs");
+		return;
+	}
+	one = throughput(1, b->pairs * 4);
+	two = throughput(2, b->pairs * 4);
+	ratio = one ? div64_u64(two * 100, one) : 0;
+	pr_info("%-10s %-28s %8llu pairs/s  vs %-14s %8llu pairs/s  ratio %llu.%02llu\n",
+		"scaling", "nonpaged 64, 2 CPUs", two, "1 CPU", one,
+		ratio / 100, ratio % 100);
+	pr_info("csv: scaling,nonpaged 64 2 CPUs,%llu,1 CPU,%llu,%llu.%02llu\n",
+		two, one, ratio / 100, ratio % 100);
+}
+
+/* ---- what the bookkeeping costs --------------------------------------- */
+
+static void bench_bookkeeping(const struct bench *b)
+{
+	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
+	const char *self = ntpool_client_name(ntpool_client_id(THIS_MODULE));
+	char setting[MODULE_NAME_LEN + 8];
+	u64 plain;
+
+	plain = median_ps(ntpool_pairs, &np, b->pairs);
+	report("verifier", "nonpaged 64, defaults", plain, "defaults", plain);
+	snprintf(setting, sizeof(setting), "%s", self);
+	ntpool_verify_set(setting);
+	report("verifier", "nonpaged 64, Pool Tracking",
+	       median_ps(ntpool_pairs, &np, b->pairs), "defaults", plain);
+	snprintf(setting, sizeof(setting), "%s:full", self);
+	ntpool_verify_set(setting);
+	report("verifier", "nonpaged 64, tracking+stacks",
+	       median_ps(ntpool_pairs, &np, b->pairs), "defaults", plain);
+	ntpool_verify_set("none");
+	ntpool_hit_tag_set("Zzzz");
+	report("verifier", "nonpaged 64, hit_tag set",
+	       median_ps(ntpool_pairs, &np, b->pairs), "defaults", plain);
+	ntpool_hit_tag_set("0");
+}
+
+/* ---- the leak check at unload ---------------------------------------- */
+
+/* A client that unloads with its blocks: only its address is used. */
+static u64 fake_module_storage[64];
+#define fake_module ((struct module *)fake_module_storage)
+
+static void bench_leak_check(const struct bench *b)
+{
+	struct ntpool_caller caller = { .module = fake_module };
+	const char *policy = ntpool_policy_name();
+	unsigned int i, n = 0;
+	u64 t0, ns;
+
+	for (i = 0; i < b->leak_blocks; i++)
+		n += !!ntpool_allocate(POOL_FLAG_NON_PAGED, 64, BENCH_TAG, caller);
+	/* The report is printed, but nothing taints or stops the run. */
+	ntpool_policy_set("report");
+	t0 = ktime_get_ns();
+	ntpool_client_gone(fake_module);
+	ns = ktime_get_ns() - t0;
+	ntpool_policy_set(policy);
+	ntpool_verifier_release(ntpool_client(ntpool_client_id(fake_module))->name);
+	ntpool_client_coming(fake_module);
+	pr_info("%-10s %-28s %8llu.%llu ms\n", "leakcheck", "live blocks at unload",
+		ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / 100000);
+	pr_info("csv: leakcheck,%u live blocks,%llu.%03llu ms,,,\n",
+		n, ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / 1000);
+}
+
+/* ---- reading tags while allocating ------------------------------------ */
+
+static bool reader_stop;
+
+static int tags_reader(void *data)
+{
+	struct seq_file m = { .size = 2 * 1024 * 1024 };
+	struct ntpool_tag_stats *rows;
+	size_t n;
+
+	m.buf = kvmalloc(m.size, GFP_KERNEL);
+	while (m.buf && !READ_ONCE(reader_stop)) {
+		rows = ntpool_tags_snapshot(&n);
+		if (rows) {
+			m.count = 0;
+			ntpool_print_tags(&m, rows, n);
+			kvfree(rows);
+		}
+		cond_resched();
+	}
+	kvfree(m.buf);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+static void bench_tags_read(const struct bench *b)
+{
+	void **live = vmalloc(array_size(b->tags, sizeof(void *)));
+	struct task_struct *t;
+	unsigned int i;
+	u64 alone, read;
+
+	if (!live)
+		return;
+	for (i = 0; i < b->tags; i++)
+		live[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 16,
+					  'T' | (('a' + i % 26) << 8) |
+					  (('a' + i / 26 % 26) << 16) |
+					  (('a' + i / 676 % 26) << 24));
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		pr_info("%-10s %-28s n/a (one CPU)\n", "tags", "read while allocating");
+		goto out;
+	}
+	alone = throughput(1, b->pairs * 4);
+	WRITE_ONCE(reader_stop, false);
+	t = kthread_create(tags_reader, NULL, "ntpool_bench_tags");
+	if (IS_ERR(t))
+		goto out;
+	kthread_bind(t, 1);
+	wake_up_process(t);
+	msleep(20);
+	read = throughput(1, b->pairs * 4);
+	WRITE_ONCE(reader_stop, true);
+	kthread_stop(t);
+	report("tags", "pairs/s, tags read on CPU 1",
+	       div64_u64(NSEC_PER_SEC * 1000, read ? read : 1), "not read",
+	       div64_u64(NSEC_PER_SEC * 1000, alone ? alone : 1));
+out:
+	for (i = 0; i < b->tags; i++)
+		if (live[i])
+			ExFreePool(live[i]);
+	vfree(live);
+}
+
+/**
+ * ntpool_bench_run() - run every case and print the table
+ * @smoke: a short run, for make check
+ *
+ * Return: 0.
+ */
+int ntpool_bench_run(bool smoke)
+{
+	struct bench b = {
+		.smoke = smoke,
+		.pairs = smoke ? 2000 : 100000,
+		.mixed_ops = smoke ? 20000 : 1000000,
+		.mixed_live = smoke ? 2000 : 100000,
+		.leak_blocks = smoke ? 2000 : 100000,
+		.tags = smoke ? 500 : 10000,
+	};
+
+	pr_info("%s run on %u CPU(s); ns per operation, medians of %d\n",
+		smoke ? "smoke" : "full", num_online_cpus(), REPS);
+	bench_pairs(&b);
+	pr_info("%-10s %-28s n/a (lookaside lists are not implemented yet)\n",
+		"lookaside", "vs kmem_cache");
+	bench_mixed(&b);
+	bench_memory(&b);
+	bench_scaling(&b);
+	bench_bookkeeping(&b);
+	bench_leak_check(&b);
+	bench_tags_read(&b);
+	pr_info("done\n");
+	return 0;
+}
+
+static ssize_t bench_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	char *buf = ntpool_debugfs_input(ubuf, len, 16);
+	int err = -EINVAL;
+
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (!strcmp(buf, "run") || !strcmp(buf, "smoke"))
+		err = ntpool_bench_run(!strcmp(buf, "smoke"));
+	kfree(buf);
+	return err ? err : len;
+}
+
+static const struct file_operations bench_fops = {
+	.owner = THIS_MODULE,
+	.write = bench_write,
+};
+
+/**
+ * ntpool_bench_debugfs() - create "bench": write "run" or "smoke"
+ * @dir: ntpool's debugfs directory
+ */
+void ntpool_bench_debugfs(struct dentry *dir)
+{
+	debugfs_create_file("bench", 0200, dir, NULL, &bench_fops);
+}
+

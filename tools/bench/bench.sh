@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: ntpool against the kernel's allocators, in UML (native speed,
+# one CPU) and in the QEMU VM with Debian's 6.12 kernel (two CPUs, TCG).
+# Prints both tables and writes .out/bench-uml.csv and .out/bench-vm.csv.
+#
+
+. "$(dirname "$0")/../test/lib.sh"
+
+need_pkgs $PKGS_BUILD $PKGS_KUNIT $PKGS_KERNELS $PKGS_VM
+
+# UML: the ntpool_bench KUnit suite, in a kernel without debugging options.
+ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+uml_log="$NTPOOL_OUT/bench-uml.log"
+NTPOOL_KUNITCONFIG="$NTPOOL_DIR/tools/bench/.kunitconfig" \
+NTPOOL_KUNIT_BUILD="$NTPOOL_CACHE/uml-bench-$ver" \
+	"$NTPOOL_DIR/tools/test/kunit.sh" > "$uml_log" 2>&1 || true
+echo "== UML (one CPU, native speed)"
+grep -a "ntpool-bench: " "$uml_log" | grep -av "ntpool-bench: csv: " |
+	sed 's/^.*ntpool-bench: //'
+grep -a "ntpool-bench: csv: " "$uml_log" | sed 's/^.*ntpool-bench: csv: //' \
+	> "$NTPOOL_OUT/bench-uml.csv"
+
+# VM: two CPUs, the stock kernel.  TCG emulation is slow, so the VM runs
+# the short (smoke) sizes; its ratios are what it is for.
+NTPOOL_BENCH=y NTPOOL_VM_CMDLINE="ntpool_bench=smoke" \
+	"$NTPOOL_DIR/tools/test/vmtest.sh" 6.12 bench.sh > "$NTPOOL_OUT/bench-vm.log" 2>&1 || true
+krel=$(kernel_release 6.12)
+console="$NTPOOL_OUT/console-$krel-bench.log"
+echo "== QEMU VM, $krel (two CPUs, TCG: ratios, not absolute times)"
+tr -d '\r' < "$console" | grep -a "ntpool-bench: " | grep -av "ntpool-bench: csv: " |
+	sed 's/^.*ntpool-bench: //'
+tr -d '\r' < "$console" | grep -a "ntpool-bench: csv: " |
+	sed 's/^.*ntpool-bench: csv: //' > "$NTPOOL_OUT/bench-vm.csv"
+echo "CSV: $NTPOOL_OUT/bench-uml.csv $NTPOOL_OUT/bench-vm.csv"
+test -s "$NTPOOL_OUT/bench-uml.csv" && test -s "$NTPOOL_OUT/bench-vm.csv"
