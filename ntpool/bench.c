@@ -580,23 +580,20 @@ int ntpool_bench_run(bool smoke)
 	return 0;
 }
 
-static ssize_t bench_write(struct file *file, const char __user *ubuf,
-			   size_t len, loff_t *ppos)
+static void bench_show(struct seq_file *m)
 {
-	char *buf = ntpool_debugfs_input(ubuf, len, 16);
-	int err = -EINVAL;
-
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	if (!strcmp(buf, "run") || !strcmp(buf, "smoke"))
-		err = ntpool_bench_run(!strcmp(buf, "smoke"));
-	kfree(buf);
-	return err ? err : len;
+	seq_puts(m, "Write run or smoke; the table goes to the kernel log\n");
 }
 
-static const struct file_operations bench_fops = {
-	.owner = THIS_MODULE,
-	.write = bench_write,
+static int bench_set(const char *text)
+{
+	if (strcmp(text, "run") && strcmp(text, "smoke"))
+		return -EINVAL;
+	return ntpool_bench_run(!strcmp(text, "smoke"));
+}
+
+static const struct ntpool_control bench_control = {
+	.show = bench_show, .set = bench_set, .max = 16,
 };
 
 /**
@@ -605,6 +602,5 @@ static const struct file_operations bench_fops = {
  */
 void ntpool_bench_debugfs(struct dentry *dir)
 {
-	debugfs_create_file("bench", 0200, dir, NULL, &bench_fops);
+	ntpool_debugfs_control("bench", 0600, dir, &bench_control);
 }
-

@@ -18,16 +18,8 @@
 
 static struct dentry *ntpool_dir;
 
-/**
- * ntpool_debugfs_input() - copy a write to a debugfs file, trimmed
- * @ubuf: the user buffer
- * @len: its length
- * @max: the most a well-formed input can take
- *
- * Return: a kmalloc()ed NUL-terminated string, or an ERR_PTR: -EINVAL when
- * the input is empty or longer than @max.
- */
-char *ntpool_debugfs_input(const char __user *ubuf, size_t len, size_t max)
+/* Copy a write, NUL-terminated and trimmed; -EINVAL if empty or too long. */
+static char *read_input(const char __user *ubuf, size_t len, size_t max)
 {
 	char *buf, *trimmed;
 
@@ -45,47 +37,69 @@ char *ntpool_debugfs_input(const char __user *ubuf, size_t len, size_t max)
 	return buf;
 }
 
-static int pooltag_show(struct seq_file *m, void *v)
+static int control_show(struct seq_file *m, void *v)
 {
-	ntpool_pooltag_show(m);
+	const struct ntpool_control *ctl = m->private;
+
+	ctl->show(m);
 	return 0;
 }
 
-static int pooltag_open(struct inode *inode, struct file *file)
+static int control_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, pooltag_show, NULL);
+	return single_open(file, control_show, inode->i_private);
 }
 
-/* A whole pooltag.txt must arrive in one write; 1 MiB is plenty. */
-#define POOLTAG_WRITE_MAX	(1024 * 1024)
-
-static ssize_t pooltag_write(struct file *file, const char __user *ubuf,
+static ssize_t control_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
-	LIST_HEAD(parsed);
-	char *buf;
+	const struct ntpool_control *ctl =
+		((struct seq_file *)file->private_data)->private;
+	char *buf = read_input(ubuf, len, ctl->max);
 	int err;
 
-	if (!len || len > POOLTAG_WRITE_MAX)
-		return -EINVAL;
-	buf = memdup_user(ubuf, len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	err = ntpool_pooltag_parse(buf, len, &parsed);
+	err = ctl->set(buf);
 	kfree(buf);
-	if (err)
-		return err;
-	ntpool_pooltag_add(&parsed);
-	return len;
+	return err ? err : len;
 }
 
-static const struct file_operations pooltag_fops = {
+static const struct file_operations control_fops = {
 	.owner = THIS_MODULE,
-	.open = pooltag_open,
+	.open = control_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = single_release,
-	.write = pooltag_write,
+	.write = control_write,
+};
+
+/**
+ * ntpool_debugfs_control() - create a file that shows and takes input
+ * @name: the file's name
+ * @mode: 0600 for root only
+ * @dir: ntpool's debugfs directory
+ * @ctl: what reading and writing do; must outlive the file
+ */
+void ntpool_debugfs_control(const char *name, umode_t mode,
+			    struct dentry *dir, const struct ntpool_control *ctl)
+{
+	debugfs_create_file(name, mode, dir, (void *)ctl, &control_fops);
+}
+
+static int pooltag_set(const char *text)
+{
+	LIST_HEAD(parsed);
+	int err = ntpool_pooltag_parse(text, strlen(text), &parsed);
+
+	if (!err)
+		ntpool_pooltag_add(&parsed);
+	return err;
+}
+
+/* A whole pooltag.txt must arrive in one write; 1 MiB is plenty. */
+static const struct ntpool_control pooltag_control = {
+	.show = ntpool_pooltag_show, .set = pooltag_set, .max = 1024 * 1024,
 };
 
 /**
@@ -96,7 +110,7 @@ static const struct file_operations pooltag_fops = {
 void ntpool_debugfs_init(void)
 {
 	ntpool_dir = debugfs_create_dir("ntpool", NULL);
-	debugfs_create_file("pooltag", 0600, ntpool_dir, NULL, &pooltag_fops);
+	ntpool_debugfs_control("pooltag", 0600, ntpool_dir, &pooltag_control);
 	ntpool_debugfs_tags(ntpool_dir);
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);

@@ -26,13 +26,27 @@ void ntpool_print_poolfind(struct seq_file *m,
 			   const struct ntpool_tag_pattern *pat,
 			   enum ntpool_kind kind);
 void ntpool_print_bigpool(struct seq_file *m);
-int ntpool_poolfind_parse(char *text, struct ntpool_tag_pattern *pat,
+int ntpool_poolfind_parse(const char *text, struct ntpool_tag_pattern *pat,
 			  enum ntpool_kind *kind);
 
 /* view_verifier.c */
 void ntpool_debugfs_verifier(struct dentry *dir);
 
-/* Reading a user buffer of at most @max bytes into a trimmed string. */
-char *ntpool_debugfs_input(const char __user *ubuf, size_t len, size_t max);
+/**
+ * struct ntpool_control - a debugfs file that shows something and takes
+ *	input
+ * @show: prints the file's contents
+ * @set: takes the trimmed text of a write; returns 0, or a negative errno
+ *	(-EINVAL for what does not parse) having changed nothing
+ * @max: the longest write accepted
+ */
+struct ntpool_control {
+	void (*show)(struct seq_file *m);
+	int (*set)(const char *text);
+	size_t max;
+};
+
+void ntpool_debugfs_control(const char *name, umode_t mode,
+			    struct dentry *dir, const struct ntpool_control *ctl);
 
 #endif /* _NTPOOL_DEBUGFS_H */

@@ -145,56 +145,38 @@ int ntpool_fault_modules_set(const char *text)
 	return set_selection(text, false);
 }
 
-static int show_selection(struct seq_file *m, void *v)
+static void show_selection(struct seq_file *m, bool tags)
 {
-	bool tags = m->private;
 	struct fault_select *s;
-	char text[NTPOOL_TAG_TEXT];
 	unsigned int i, n;
 
 	rcu_read_lock();
 	s = rcu_dereference(select);
 	n = s ? (tags ? s->nr_tags : s->nr_modules) : 0;
 	for (i = 0; i < n; i++) {
-		if (tags && s->tags[i].by_value) {
-			snprintf(text, sizeof(text), "0x%08x", s->tags[i].value);
-			seq_printf(m, "%s%s", i ? " " : "", text);
-		} else {
+		if (tags && s->tags[i].by_value)
+			seq_printf(m, "%s0x%08x", i ? " " : "", s->tags[i].value);
+		else
 			seq_printf(m, "%s%s", i ? " " : "",
 				   tags ? s->tags[i].glob : s->modules[i]);
-		}
 	}
 	rcu_read_unlock();
 	seq_puts(m, n ? "\n" : "*\n");
-	return 0;
 }
 
-static int selection_open(struct inode *inode, struct file *file)
+static void show_tags(struct seq_file *m)
 {
-	return single_open(file, show_selection, inode->i_private);
+	show_selection(m, true);
 }
 
-static ssize_t selection_write(struct file *file, const char __user *ubuf,
-			       size_t len, loff_t *ppos)
+static void show_modules(struct seq_file *m)
 {
-	bool tags = ((struct seq_file *)file->private_data)->private;
-	char *buf = ntpool_debugfs_input(ubuf, len, 512);
-	int err;
-
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	err = set_selection(buf, tags);
-	kfree(buf);
-	return err ? err : len;
+	show_selection(m, false);
 }
 
-static const struct file_operations selection_fops = {
-	.owner = THIS_MODULE,
-	.open = selection_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = selection_write,
+static const struct ntpool_control selection_controls[] = {
+	{ show_tags, ntpool_fault_tags_set, 512 },
+	{ show_modules, ntpool_fault_modules_set, 512 },
 };
 
 /**
@@ -219,8 +201,8 @@ void ntpool_faults_debugfs(struct dentry *dir)
 	fi = fault_create_debugfs_attr("fault_injection", dir, &fault_attr);
 	if (IS_ERR(fi))
 		return;
-	debugfs_create_file("tags", 0600, fi, (void *)1UL, &selection_fops);
-	debugfs_create_file("modules", 0600, fi, NULL, &selection_fops);
+	ntpool_debugfs_control("tags", 0600, fi, &selection_controls[0]);
+	ntpool_debugfs_control("modules", 0600, fi, &selection_controls[1]);
 	debugfs_create_u32("delay_secs", 0600, fi, &delay_secs);
 }
 

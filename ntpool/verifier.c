@@ -361,7 +361,7 @@ void ntpool_print_allocations(struct seq_file *m, u8 id)
 
 	print_table_head(m);
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		ntpool_walk_blocks(kind, print_leak_row, &w);
+		ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, print_leak_row, &w);
 }
 
 static void print_leak_table(const void *data)
@@ -372,7 +372,7 @@ static void print_leak_table(const void *data)
 	pr_err("Pool Allocations:\n");
 	print_table_head(NULL);
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		ntpool_walk_blocks(kind, print_leak_row, &w);
+		ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, print_leak_row, &w);
 	if (w.seen > LEAK_ROWS_SHOWN)
 		pr_err("  ... and %lu more: see /sys/kernel/debug/ntpool/verifier\n",
 		       w.seen - LEAK_ROWS_SHOWN);
@@ -446,7 +446,7 @@ unsigned long ntpool_verifier_release(const char *name)
 			do {
 				before = freed;
 				w->n = 0;
-				ntpool_walk_blocks(kind, collect_block, w);
+				ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, collect_block, w);
 				for (i = 0; i < w->n; i++)
 					freed += ntpool_free_block(w->blocks[i]);
 			} while (w->n && freed > before);

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include "debugfs.h"
 #include "pooltag.h"
+#include "walk.h"
 
 /* What was last written to "pool" and "poolfind". */
 static DEFINE_MUTEX(query_lock);
@@ -167,54 +168,22 @@ not_owned:
 	seq_printf(m, "%016lx is not in a pool page ntpool owns\n", addr);
 }
 
-static void find_in_big_table(struct seq_file *m, struct ntpool_pool *pool,
-			      const struct ntpool_tag_pattern *pat)
+struct find_walk {
+	struct seq_file *m;
+	const struct ntpool_tag_pattern *pat;
+};
+
+static bool print_found(const struct ntpool_block_info *b, void *arg)
 {
-	unsigned long key, flags;
-	void *entry;
+	struct find_walk *w = arg;
 
-	xa_for_each(&pool->pages, key, entry) {
-		struct ntpool_big *big = xa_untag_pointer(entry);
-
-		if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
-			continue;
-		spin_lock_irqsave(&pool->lock, flags);
-		if (xa_load(&pool->pages, key) == entry &&
-		    ntpool_tag_pattern_match(pat, big->tag))
-			print_big(m, big, false);
-		spin_unlock_irqrestore(&pool->lock, flags);
-	}
-}
-
-static void find_in_page_locked(struct seq_file *m, struct ntpool_page *pg,
-				const struct ntpool_tag_pattern *pat)
-{
-	unsigned int unit;
-
-	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
-		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
-
-		if (!ntpool_hdr_is_freed(hdr) &&
-		    ntpool_tag_pattern_match(pat, hdr->pool_tag))
-			print_block(m, hdr, false);
-	}
-}
-
-static void find_in_pages(struct seq_file *m, struct ntpool_pool *pool,
-			  const struct ntpool_tag_pattern *pat)
-{
-	unsigned long key, flags;
-	void *entry;
-
-	xa_for_each(&pool->pages, key, entry) {
-		if (xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
-			continue;
-		spin_lock_irqsave(&pool->lock, flags);
-		if (xa_load(&pool->pages, key) == entry)
-			find_in_page_locked(m, xa_untag_pointer(entry), pat);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		cond_resched();
-	}
+	if (!ntpool_tag_pattern_match(w->pat, b->tag))
+		return true;
+	if (b->big)
+		print_big(w->m, b->big, false);
+	else
+		print_block(w->m, b->hdr, false);
+	return true;
 }
 
 /**
@@ -229,7 +198,7 @@ void ntpool_print_poolfind(struct seq_file *m,
 			   const struct ntpool_tag_pattern *pat,
 			   enum ntpool_kind kind)
 {
-	struct ntpool_pool *pool = &ntpool_pools[kind];
+	struct find_walk w = { .m = m, .pat = pat };
 	char what[NTPOOL_TAG_GLOB + 12];
 
 	if (pat->by_value)
@@ -237,9 +206,21 @@ void ntpool_print_poolfind(struct seq_file *m,
 	else
 		strscpy(what, pat->glob, sizeof(what));
 	seq_printf(m, "Scanning large pool allocation table for Tag: %s\n", what);
-	find_in_big_table(m, pool, pat);
+	ntpool_walk_blocks(kind, NTPOOL_WALK_BIG, print_found, &w);
 	seq_printf(m, "Searching %s for Tag: %s\n", region_names[kind], what);
-	find_in_pages(m, pool, pat);
+	ntpool_walk_blocks(kind, NTPOOL_WALK_SMALL, print_found, &w);
+}
+
+static bool print_big_row(const struct ntpool_block_info *b, void *arg)
+{
+	char tag[NTPOOL_TAG_TEXT];
+
+	ntpool_tag_text(b->tag, tag);
+	seq_printf(arg, "%016lx %12zu %6zu %-4s %-5s %-16s %pS\n",
+		   (unsigned long)b->addr, b->size, ntpool_big_pages(b->big), tag,
+		   b->kind == NTPOOL_PAGED ? "Paged" : "Nonp",
+		   ntpool_client_name(b->client), (void *)b->caller);
+	return true;
 }
 
 /**
@@ -248,37 +229,15 @@ void ntpool_print_poolfind(struct seq_file *m,
  */
 void ntpool_print_bigpool(struct seq_file *m)
 {
-	unsigned long key, flags;
 	unsigned int kind;
-	void *entry;
 
 	seq_printf(m, "%-16s %12s %6s %-4s %-5s %-16s %s\n", "Address", "Size",
 		   "Pages", "Tag", "Type", "Owner", "Caller");
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		struct ntpool_pool *pool = &ntpool_pools[kind];
-
-		xa_for_each(&pool->pages, key, entry) {
-			struct ntpool_big *big = xa_untag_pointer(entry);
-			char tag[NTPOOL_TAG_TEXT];
-
-			if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
-				continue;
-			spin_lock_irqsave(&pool->lock, flags);
-			if (xa_load(&pool->pages, key) == entry) {
-				ntpool_tag_text(big->tag, tag);
-				seq_printf(m, "%016lx %12zu %6zu %-4s %-5s %-16s %pS\n",
-					   (unsigned long)big->block, big->size,
-					   ntpool_big_pages(big), tag,
-					   big->kind == NTPOOL_PAGED ? "Paged" : "Nonp",
-					   ntpool_client_name(big->client),
-					   (void *)big->caller);
-			}
-			spin_unlock_irqrestore(&pool->lock, flags);
-		}
-	}
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		ntpool_walk_blocks(kind, NTPOOL_WALK_BIG, print_big_row, m);
 }
 
-static int pool_show(struct seq_file *m, void *v)
+static void pool_show(struct seq_file *m)
 {
 	unsigned long addr;
 	bool set;
@@ -291,44 +250,26 @@ static int pool_show(struct seq_file *m, void *v)
 		seq_puts(m, "Write an address (hex) to this file, then read it\n");
 	else
 		ntpool_print_pool(m, addr);
-	return 0;
 }
 
-static int pool_open(struct inode *inode, struct file *file)
+static int pool_set(const char *text)
 {
-	return single_open(file, pool_show, NULL);
-}
-
-static ssize_t pool_write(struct file *file, const char __user *ubuf,
-			  size_t len, loff_t *ppos)
-{
-	char *buf = ntpool_debugfs_input(ubuf, len, 32);
 	unsigned long addr;
-	int err;
 
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	err = kstrtoul(buf, 16, &addr);
-	kfree(buf);
-	if (err)
+	if (kstrtoul(text, 16, &addr))
 		return -EINVAL;
 	mutex_lock(&query_lock);
 	pool_query = addr;
 	pool_query_set = true;
 	mutex_unlock(&query_lock);
-	return len;
+	return 0;
 }
 
-static const struct file_operations pool_fops = {
-	.owner = THIS_MODULE,
-	.open = pool_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = pool_write,
+static const struct ntpool_control pool_control = {
+	.show = pool_show, .set = pool_set, .max = 32,
 };
 
-static int poolfind_show(struct seq_file *m, void *v)
+static void poolfind_show(struct seq_file *m)
 {
 	struct ntpool_tag_pattern pat;
 	enum ntpool_kind kind;
@@ -343,12 +284,6 @@ static int poolfind_show(struct seq_file *m, void *v)
 		seq_puts(m, "Write a tag pattern and optionally a pool type (0 nonpaged, 1 paged), then read\n");
 	else
 		ntpool_print_poolfind(m, &pat, kind);
-	return 0;
-}
-
-static int poolfind_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, poolfind_show, NULL);
 }
 
 /**
@@ -359,52 +294,41 @@ static int poolfind_open(struct inode *inode, struct file *file)
  *
  * Return: 0 or -EINVAL.
  */
-int ntpool_poolfind_parse(char *text, struct ntpool_tag_pattern *pat,
+int ntpool_poolfind_parse(const char *text, struct ntpool_tag_pattern *pat,
 			  enum ntpool_kind *kind)
 {
-	char *tag = strsep(&text, " \t");
 	unsigned int type = NTPOOL_NONPAGED;
+	char tag[NTPOOL_TAG_GLOB];
+	size_t len = strcspn(text, " \t");
+	const char *rest = skip_spaces(text + len);
 
-	if (text) {
-		text = skip_spaces(text);
-		if (kstrtouint(text, 0, &type) || type >= NTPOOL_KINDS)
-			return -EINVAL;
-	}
-	if (ntpool_tag_pattern_parse(pat, tag))
+	if (len >= sizeof(tag))
+		return -EINVAL;
+	strscpy(tag, text, len + 1);
+	if ((*rest && kstrtouint(rest, 0, &type)) || type >= NTPOOL_KINDS ||
+	    ntpool_tag_pattern_parse(pat, tag))
 		return -EINVAL;
 	*kind = type;
 	return 0;
 }
 
-static ssize_t poolfind_write(struct file *file, const char __user *ubuf,
-			      size_t len, loff_t *ppos)
+static int poolfind_set(const char *text)
 {
-	char *buf = ntpool_debugfs_input(ubuf, len, 64);
 	struct ntpool_tag_pattern pat;
 	enum ntpool_kind kind;
-	int err;
 
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	err = ntpool_poolfind_parse(buf, &pat, &kind);
-	kfree(buf);
-	if (err)
-		return err;
+	if (ntpool_poolfind_parse(text, &pat, &kind))
+		return -EINVAL;
 	mutex_lock(&query_lock);
 	find_pattern = pat;
 	find_kind = kind;
 	find_set = true;
 	mutex_unlock(&query_lock);
-	return len;
+	return 0;
 }
 
-static const struct file_operations poolfind_fops = {
-	.owner = THIS_MODULE,
-	.open = poolfind_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = poolfind_write,
+static const struct ntpool_control poolfind_control = {
+	.show = poolfind_show, .set = poolfind_set, .max = 64,
 };
 
 static int bigpool_show(struct seq_file *m, void *v)
@@ -420,7 +344,7 @@ DEFINE_SHOW_ATTRIBUTE(bigpool);
  */
 void ntpool_debugfs_pool(struct dentry *dir)
 {
-	debugfs_create_file("pool", 0600, dir, NULL, &pool_fops);
-	debugfs_create_file("poolfind", 0600, dir, NULL, &poolfind_fops);
+	ntpool_debugfs_control("pool", 0600, dir, &pool_control);
+	ntpool_debugfs_control("poolfind", 0600, dir, &poolfind_control);
 	debugfs_create_file("bigpool", 0400, dir, NULL, &bigpool_fops);
 }

@@ -162,102 +162,36 @@ void ntpool_print_verifier(struct seq_file *m)
 	print_violations(m);
 }
 
-static int verifier_show(struct seq_file *m, void *v)
-{
-	ntpool_print_verifier(m);
-	return 0;
-}
-
-static int verifier_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, verifier_show, NULL);
-}
-
 /* "release <module>": free what an unloaded module left behind. */
-static ssize_t verifier_write(struct file *file, const char __user *ubuf,
-			      size_t len, loff_t *ppos)
+static int verifier_set(const char *text)
 {
-	char *buf = ntpool_debugfs_input(ubuf, len, 16 + MODULE_NAME_LEN);
-	char *name;
 	unsigned long freed;
 
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	name = buf;
-	if (strncmp(name, "release ", 8)) {
-		kfree(buf);
+	if (strncmp(text, "release ", 8))
 		return -EINVAL;
-	}
-	name = skip_spaces(name + 8);
-	freed = ntpool_verifier_release(name);
-	kfree(buf);
+	text = skip_spaces(text + 8);
+	freed = ntpool_verifier_release(text);
 	if (!freed)
 		return -EINVAL;
-	pr_info("released %lu blocks left by %s\n", freed, name);
-	return len;
-}
-
-static const struct file_operations verifier_fops = {
-	.owner = THIS_MODULE,
-	.open = verifier_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = verifier_write,
-};
-
-/* A control file: a show function and a setter taking the trimmed text. */
-struct control {
-	void (*show)(struct seq_file *m);
-	int (*set)(const char *text);
-};
-
-static int control_show(struct seq_file *m, void *v)
-{
-	const struct control *ctl = m->private;
-
-	ctl->show(m);
+	pr_info("released %lu blocks left by %s\n", freed, text);
 	return 0;
 }
-
-static int control_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, control_show, inode->i_private);
-}
-
-static ssize_t control_write(struct file *file, const char __user *ubuf,
-			     size_t len, loff_t *ppos)
-{
-	const struct control *ctl = ((struct seq_file *)file->private_data)->private;
-	char *buf = ntpool_debugfs_input(ubuf, len, 1024);
-	int err;
-
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	err = ctl->set(buf);
-	kfree(buf);
-	return err ? err : len;
-}
-
-static const struct file_operations control_fops = {
-	.owner = THIS_MODULE,
-	.open = control_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = control_write,
-};
 
 static void policy_show(struct seq_file *m)
 {
 	seq_printf(m, "%s\n", ntpool_policy_name());
 }
 
-static const struct control controls[] = {
-	{ ntpool_verify_show, ntpool_verify_set },
-	{ policy_show, ntpool_policy_set },
-	{ ntpool_hit_tag_show, ntpool_hit_tag_set },
-	{ ntpool_special_show, ntpool_special_set },
+static const struct ntpool_control controls[] = {
+	{ ntpool_print_verifier, verifier_set, 16 + MODULE_NAME_LEN },
+	{ ntpool_verify_show, ntpool_verify_set, 1024 },
+	{ policy_show, ntpool_policy_set, 16 },
+	{ ntpool_hit_tag_show, ntpool_hit_tag_set, 64 },
+	{ ntpool_special_show, ntpool_special_set, 64 },
+};
+
+static const char * const control_names[] = {
+	"verifier", "verify_drivers", "on_violation", "hit_tag", "special_pool",
 };
 
 /**
@@ -266,13 +200,8 @@ static const struct control controls[] = {
  */
 void ntpool_debugfs_verifier(struct dentry *dir)
 {
-	debugfs_create_file("verifier", 0600, dir, NULL, &verifier_fops);
-	debugfs_create_file("verify_drivers", 0600, dir, (void *)&controls[0],
-			    &control_fops);
-	debugfs_create_file("on_violation", 0600, dir, (void *)&controls[1],
-			    &control_fops);
-	debugfs_create_file("hit_tag", 0600, dir, (void *)&controls[2],
-			    &control_fops);
-	debugfs_create_file("special_pool", 0600, dir, (void *)&controls[3],
-			    &control_fops);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(controls); i++)
+		ntpool_debugfs_control(control_names[i], 0600, dir, &controls[i]);
 }

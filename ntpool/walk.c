@@ -26,6 +26,7 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 				.addr = big->block, .size = big->size,
 				.tag = big->tag, .kind = big->kind,
 				.client = big->client, .caller = big->caller,
+				.big = big,
 			};
 
 			more = fn(&b, arg);
@@ -48,7 +49,7 @@ static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			.addr = ntpool_hdr_to_block(hdr),
 			.size = ntpool_hdr_requested(hdr),
 			.tag = hdr->pool_tag, .kind = pool->kind,
-			.client = hdr->pool_index,
+			.client = hdr->pool_index, .hdr = hdr,
 		};
 
 		if (!ntpool_hdr_is_freed(hdr) && !fn(&b, arg))
@@ -81,16 +82,20 @@ static bool walk_small(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 /**
  * ntpool_walk_blocks() - call @fn for every allocated block of a pool
  * @kind: the pool
+ * @what: NTPOOL_WALK_BIG, NTPOOL_WALK_SMALL or both: big blocks come first
  * @fn: called with the pool lock held; returns false to stop the walk
  * @arg: passed to @fn
  *
  * May sleep between pages.  Blocks allocated or freed during the walk may
  * or may not be seen.
  */
-void ntpool_walk_blocks(enum ntpool_kind kind, ntpool_block_fn fn, void *arg)
+void ntpool_walk_blocks(enum ntpool_kind kind, unsigned int what,
+			ntpool_block_fn fn, void *arg)
 {
 	struct ntpool_pool *pool = &ntpool_pools[kind];
 
-	if (walk_big(pool, fn, arg))
+	if ((what & NTPOOL_WALK_BIG) && !walk_big(pool, fn, arg))
+		return;
+	if (what & NTPOOL_WALK_SMALL)
 		walk_small(pool, fn, arg);
 }

@@ -15,6 +15,8 @@
  * @kind: its pool
  * @client: id of its owner
  * @caller: call site that allocated it, if known (big blocks), else 0
+ * @hdr: its header (small blocks), else NULL
+ * @big: its big-pool entry (big blocks), else NULL
  */
 struct ntpool_block_info {
 	void *addr;
@@ -23,11 +25,19 @@ struct ntpool_block_info {
 	enum ntpool_kind kind;
 	u8 client;
 	unsigned long caller;
+	struct ntpool_header *hdr;
+	struct ntpool_big *big;
 };
+
+/* What a walk visits. */
+#define NTPOOL_WALK_BIG		1
+#define NTPOOL_WALK_SMALL	2
+#define NTPOOL_WALK_ALL		(NTPOOL_WALK_BIG | NTPOOL_WALK_SMALL)
 
 /* Called with the pool lock held: must not sleep or call into the pool. */
 typedef bool (*ntpool_block_fn)(const struct ntpool_block_info *b, void *arg);
 
-void ntpool_walk_blocks(enum ntpool_kind kind, ntpool_block_fn fn, void *arg);
+void ntpool_walk_blocks(enum ntpool_kind kind, unsigned int what,
+			ntpool_block_fn fn, void *arg);
 
 #endif /* _NTPOOL_WALK_H */

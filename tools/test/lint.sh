@@ -23,7 +23,7 @@ build_log() {
 	mkdir -p "$dir"
 	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
 		(cd "$dir" && tar -xf -)
-	make -C "$(kdir_for "$krel")" M="$dir" CONFIG_NTPOOL=m $flags modules 2>&1 &&
+	make -C "$(kdir_for "$krel")" M="$dir" CONFIG_NTPOOL=m NTPOOL_BENCH=y $flags modules 2>&1 &&
 	make -C "$(kdir_for "$krel")" M="$dir/tools/samples" $flags modules 2>&1
 }
 

@@ -27,6 +27,7 @@ mkdir -p "$root"/{bin,proc,sys,dev,modules}
 cp /bin/busybox "$root/bin/busybox"
 cp "$NTPOOL_DIR/tools/test/vm/init" "$root/init"
 cp "$NTPOOL_DIR/tools/test/vm/$steps" "$root/steps.sh"
+cp "$NTPOOL_DIR/tools/test/vm/lib.sh" "$root/lib.sh"
 chmod +x "$root/init"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
 cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"

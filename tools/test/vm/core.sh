@@ -2,15 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM (busybox): load ntpool and the sample client,
 # unload both.  Prints "ok - ..." / "not ok - ..." lines the host counts.
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
-}
-
-in_modules() { grep -q "^$1 " /proc/modules; }
-used_by() { grep "^$1 " /proc/modules | grep -q "$2"; }
+. /lib.sh
 
 check "insmod ntpool" insmod /modules/ntpool.ko
 check "ntpool is loaded" in_modules ntpool

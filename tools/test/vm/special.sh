@@ -4,13 +4,7 @@
 # Runs inside the test VM: special pool.  A clean use, then an overrun, an
 # underrun and a use after free, each from a thread of its own that the
 # fault kills; the console must name the NT bugcheck of each fault.
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
-}
-D=/sys/kernel/debug/ntpool
+. /lib.sh
 
 check "insmod ntpool on_violation=report" insmod /modules/ntpool.ko on_violation=report
 check "special_pool refuses what does not parse" sh -c "! echo '0x18' > $D/special_pool 2>/dev/null"

@@ -2,16 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM: the nttags client's known allocations, read back
 # through every debugfs view and through ntpoolmon.
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
-}
-D=/sys/kernel/debug/ntpool
-has() { grep -qE "$2" "$1"; }
-lacks() { test -s "$1" && ! grep -qE "$2" "$1"; }
-count() { test "$(grep -cE "$2" "$1")" -eq "$3"; }
+. /lib.sh
 
 check "insmod ntpool" insmod /modules/ntpool.ko
 check "debugfs files are root only" \

@@ -2,15 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM: Driver Verifier on the Sample driver: a clean
 # unload, a leak (0xC4/0x62), verifier's figures, release, PoolHitTag.
-
-check() {
-	desc=$1
-	shift
-	if "$@"; then echo "ok - $desc"; else echo "not ok - $desc"; fi
-}
-D=/sys/kernel/debug/ntpool
-has() { grep -qE "$2" "$1"; }
-lacks() { test -s "$1" && ! grep -qE "$2" "$1"; }
+. /lib.sh
 
 check "insmod ntpool on_violation=report verify_drivers=ntsample" \
 	insmod /modules/ntpool.ko on_violation=report verify_drivers=ntsample
