@@ -439,6 +439,11 @@ static void bench_bookkeeping(const struct bench *b)
 
 	plain = median_ps(ntpool_pairs, &np, b->pairs);
 	report("verifier", "nonpaged 64, defaults", plain, "defaults", plain);
+	/* Nothing of the benchmark's is live while accounting is off. */
+	static_branch_enable(&ntpool_bench_no_accounting);
+	report("verifier", "nonpaged 64, no accounting",
+	       median_ps(ntpool_pairs, &np, b->pairs), "defaults", plain);
+	static_branch_disable(&ntpool_bench_no_accounting);
 	snprintf(setting, sizeof(setting), "%s", self);
 	ntpool_verify_set(setting);
 	report("verifier", "nonpaged 64, Pool Tracking",

@@ -8,6 +8,9 @@
 #include <linux/debugfs.h>
 
 #ifdef NTPOOL_BENCH
+#include <linux/jump_label.h>
+
+DECLARE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
 int ntpool_bench_run(bool smoke);
 void ntpool_bench_debugfs(struct dentry *dir);
 #else

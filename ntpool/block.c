@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/string.h>
+#include "bench.h"
 #include "hit_tag.h"
 #include "pcp.h"
 #include "pool.h"
@@ -52,10 +53,19 @@ static size_t block_requested(const struct ntpool_block *blk)
 	return blk->big ? blk->big->size : ntpool_hdr_requested(blk->hdr);
 }
 
+#ifdef NTPOOL_BENCH
+/* Only the benchmark turns accounting off, to measure what it costs. */
+DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
+#define accounting_on() (!static_branch_unlikely(&ntpool_bench_no_accounting))
+#else
+#define accounting_on() true
+#endif
+
 static void account_alloc(struct ntpool_tag *row,
 			  const struct ntpool_request *req, size_t bytes)
 {
-	ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
+	if (accounting_on())
+		ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
 }
 
 /* Special pool, if the request wants it and it can be had. */
@@ -146,8 +156,9 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 static void account_free(const struct ntpool_freed *f, void *p,
 			 const struct ntpool_caller *caller)
 {
-	ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind, f->bytes,
-			      f->owner);
+	if (accounting_on())
+		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
+				      f->bytes, f->owner);
 	ntpool_verifier_untrack(p);
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
