@@ -300,7 +300,7 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
  * Anything wrong with the request is reported with its bugcheck code and
  * the block, if there is one, stays allocated.
  */
-VOID ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
+void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 

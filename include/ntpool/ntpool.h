@@ -255,7 +255,7 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 			     EX_POOL_PRIORITY priority,
 			     struct ntpool_caller caller);
-VOID ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller);
+void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller);
 SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 			       struct ntpool_caller caller);
 
@@ -487,7 +487,7 @@ ExAllocatePoolPriorityUninitialized(POOL_TYPE PoolType, SIZE_T NumberOfBytes,
  * A tag that does not match the block's is reported as bugcheck 0xC2/0x0A
  * and the block is left allocated.
  */
-static __always_inline VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
+static __always_inline void ExFreePoolWithTag(PVOID P, ULONG Tag)
 {
 	NTPOOL_CALL_VOID(ntpool_free(P, Tag, NTPOOL_THIS_CALLER()));
 }
@@ -496,7 +496,7 @@ static __always_inline VOID ExFreePoolWithTag(PVOID P, ULONG Tag)
  * ExFreePool() - free a pool block without checking its tag
  * @P: block returned by one of the allocation routines
  */
-static __always_inline VOID ExFreePool(PVOID P)
+static __always_inline void ExFreePool(PVOID P)
 {
 	NTPOOL_CALL_VOID(ntpool_free(P, 0, NTPOOL_THIS_CALLER()));
 }

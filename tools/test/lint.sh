@@ -73,5 +73,14 @@ else
 	head -40 "$logf" >&2
 fi
 
+logf="$NTPOOL_OUT/lint-kernel-doc.log"
+if (cd "$NTPOOL_DIR" && perl "$src/scripts/kernel-doc" -none -Wall \
+	include/ntpool/*.h ntpool/*.[ch]) > "$logf" 2>&1 && ! grep -q . "$logf"; then
+	result ok "kernel-doc -Wall finds nothing to warn about"
+else
+	result "not ok" "kernel-doc -Wall finds nothing to warn about"
+	head -20 "$logf" >&2
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
