@@ -54,10 +54,20 @@ boot() {
 	# Kernel messages can interleave with the marker: look for its start.
 	grep -aq "NTPOOL-VM: boot" "$console"
 }
-if [ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] && boot kvm 20; then
-	accel=kvm
-else
-	accel=tcg
+# The probe's answer is kept in the cache, so that a machine where KVM
+# stalls pays for the probe once.
+kvm_state="$NTPOOL_CACHE/kvm-works"
+accel=tcg
+if [ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] &&
+   [ "$(cat "$kvm_state" 2>/dev/null)" != no ]; then
+	if boot kvm 20; then
+		accel=kvm
+		echo yes > "$kvm_state"
+	else
+		echo no > "$kvm_state"
+	fi
+fi
+if [ "$accel" = tcg ]; then
 	boot tcg 300 || { cat "$console" >&2; die "VM did not boot"; }
 fi
 log "VM ran with $accel; console in $console"
