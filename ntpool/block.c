@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include "bench.h"
 #include "hit_tag.h"
+#include "lookaside.h"
 #include "pcp.h"
 #include "pool.h"
 #include "report.h"
@@ -190,7 +191,8 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 	}
 	spin_lock_irqsave(&pool->lock, flags);
 	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
-	    !tag_matches(&blk, p, tag, caller)) {
+	    !tag_matches(&blk, p, tag, caller) ||
+	    !ntpool_lookaside_guard(p, block_room(&blk), caller)) {
 		spin_unlock_irqrestore(&pool->lock, flags);
 		return false;
 	}

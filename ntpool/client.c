@@ -26,6 +26,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include "client.h"
+#include "lookaside.h"
 #include "verifier.h"
 
 /* Module pointer keys: the kernel, and a module that is gone. */
@@ -231,8 +232,11 @@ void ntpool_client_gone(struct module *mod)
 	if (id)
 		WRITE_ONCE(clients[id].loaded, false);
 	spin_unlock_irqrestore(&clients_lock, flags);
-	if (id)
-		ntpool_verifier_unload(&clients[id], id);
+	if (!id)
+		return;
+	/* Undeleted lists first: their entries are theirs, not leaks. */
+	ntpool_lookaside_unload(id);
+	ntpool_verifier_unload(&clients[id], id);
 }
 
 /**

@@ -13,6 +13,7 @@
 #include "debugfs.h"
 #include "faults.h"
 #include "hit_tag.h"
+#include "lookaside.h"
 #include "pcp.h"
 #include "pool.h"
 #include "special.h"
@@ -38,6 +39,7 @@ static int __init ntpool_init(void)
 	err = ntpool_special_init();
 	if (err)
 		goto clients;
+	ntpool_lookaside_start();
 	ntpool_debugfs_init();
 	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
@@ -57,6 +59,7 @@ pcp:
 static void __exit ntpool_exit(void)
 {
 	ntpool_debugfs_exit();
+	ntpool_lookaside_stop();
 	ntpool_hit_tag_exit();
 	ntpool_faults_exit();
 	ntpool_special_exit();

@@ -21,6 +21,7 @@
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include "lookaside.h"
 #include "pcp.h"
 
 struct ntpool_pcp {
@@ -101,7 +102,8 @@ bool ntpool_pcp_free(struct ntpool_pool *pool, void *p, u32 tag,
 	    units > NTPOOL_PCP_UNITS || type != pool->kind + 1 ||
 	    (tag && ntpool_plain_tag(tag) != ntpool_plain_tag(hdr->pool_tag)) ||
 	    memchr_inv(p + ntpool_hdr_requested(hdr), NTPOOL_SLACK_PATTERN,
-		       (units - 1) * NTPOOL_BLOCK_SIZE - ntpool_hdr_requested(hdr)))
+		       (units - 1) * NTPOOL_BLOCK_SIZE - ntpool_hdr_requested(hdr)) ||
+	    ntpool_lookaside_within(p, (units - 1) * NTPOOL_BLOCK_SIZE))
 		return false;
 	*freed = (struct ntpool_freed) {
 		.owner = hdr->pool_index, .tag_id = hdr->pool_tag_hash,

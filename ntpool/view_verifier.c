@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include "debugfs.h"
 #include "hit_tag.h"
+#include "lookaside.h"
 #include "report.h"
 #include "special.h"
 #include "verifier.h"
@@ -182,6 +183,13 @@ static void policy_show(struct seq_file *m)
 	seq_printf(m, "%s\n", ntpool_policy_name());
 }
 
+static int lookaside_show(struct seq_file *m, void *v)
+{
+	ntpool_print_lookaside(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lookaside);
+
 static const struct ntpool_control controls[] = {
 	{ ntpool_print_verifier, verifier_set, 16 + MODULE_NAME_LEN },
 	{ ntpool_verify_show, ntpool_verify_set, 1024 },
@@ -204,4 +212,5 @@ void ntpool_debugfs_verifier(struct dentry *dir)
 
 	for (i = 0; i < ARRAY_SIZE(controls); i++)
 		ntpool_debugfs_control(control_names[i], 0600, dir, &controls[i]);
+	debugfs_create_file("lookaside", 0400, dir, NULL, &lookaside_fops);
 }

@@ -516,4 +516,6 @@ static __always_inline SIZE_T ExQueryPoolBlockSize(PVOID PoolBlock,
 						   NTPOOL_THIS_CALLER()));
 }
 
+#include <ntpool/lookaside.h>
+
 #endif /* _NTPOOL_NTPOOL_H */

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NT lookaside lists: ExInitialize[N]PagedLookasideList, ...ListEx, and
+ * their allocate, free, delete and flush routines.
+ *
+ * The list structure has NT's layout and NT's counters (TotalAllocates,
+ * AllocateMisses, TotalFrees, FreeMisses, Depth, MaximumDepth), updated as
+ * NT's are, without interlocking.  The cached entries are ntpool's: one
+ * stack per CPU, each behind its own spinlock (uncontended on the fast
+ * path, taken with interrupts saved because non-paged lists are used from
+ * interrupt handlers), so that lists scale across CPUs.  ListHead, which
+ * clients never touch, points at that state.  Depth bounds each CPU's
+ * stack.
+ *
+ * Every live list is in a registry: for !lookaside (debugfs "lookaside"),
+ * for the depth worker, and for Driver Verifier's checks (0xC4/0xCA
+ * re-initialising a live list, 0xCB deleting one never initialised, 0xCC
+ * freeing pool that holds a live list, 0xCD an entry size below the
+ * minimum; a module that unloads with a list it never deleted).
+ *
+ * The depth adapts once a second: a list used fewer than 75 times since
+ * the last look shrinks by 10; one that missed on more than 0.5% of its
+ * allocations grows by 5 plus a share of the room left proportional to the
+ * miss rate; one that missed less shrinks by 1; always between 4 and 256.
+ * Lists of verified modules keep depth 0, so every free goes back to the
+ * pool and Driver Verifier sees it.  Entries above a lowered depth stay
+ * cached until used: only frees are bounded by it.
+ */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/list.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include "client.h"
+#include "lookaside.h"
+#include "report.h"
+
+#define LOOKASIDE_MIN_DEPTH	4
+
+struct lookaside_cpu {
+	spinlock_t lock;	/* guards this CPU's stack; see the top */
+	unsigned int n;
+	PVOID entries[EX_MAXIMUM_LOOKASIDE_DEPTH_BASE];
+};
+
+struct lookaside {
+	struct list_head link;
+	PGENERAL_LOOKASIDE_POOL list;
+	unsigned int kind;
+	u8 client;
+	struct ntpool_caller caller;
+	struct lookaside_cpu __percpu *cpu;
+};
+
+static LIST_HEAD(registry);
+static DEFINE_SPINLOCK(registry_lock);
+
+static struct lookaside *state_of(PGENERAL_LOOKASIDE_POOL list)
+{
+	return list->ListHead.Reserved[0];
+}
+
+/* The registered state of @list, or NULL; registry_lock held. */
+static struct lookaside *find_locked(PGENERAL_LOOKASIDE_POOL list)
+{
+	struct lookaside *la;
+
+	list_for_each_entry(la, &registry, link)
+		if (la->list == list)
+			return la;
+	return NULL;
+}
+
+static bool registered(PGENERAL_LOOKASIDE_POOL list)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&registry_lock, flags);
+	found = find_locked(list);
+	spin_unlock_irqrestore(&registry_lock, flags);
+	return found;
+}
+
+static PVOID allocate_entry(struct lookaside *la)
+{
+	PGENERAL_LOOKASIDE_POOL l = la->list;
+
+	if (la->kind == NTPOOL_LOOKASIDE_EX && l->AllocateEx)
+		return l->AllocateEx(l->Type, l->Size, l->Tag,
+				     container_of(l, LOOKASIDE_LIST_EX, L));
+	if (la->kind != NTPOOL_LOOKASIDE_EX && l->Allocate)
+		return l->Allocate(l->Type, l->Size, l->Tag);
+	return ntpool_allocate_legacy(l->Type, l->Size, l->Tag,
+				      NormalPoolPriority, la->caller);
+}
+
+static void free_entry(struct lookaside *la, PVOID entry)
+{
+	PGENERAL_LOOKASIDE_POOL l = la->list;
+
+	if (la->kind == NTPOOL_LOOKASIDE_EX && l->FreeEx)
+		l->FreeEx(entry, container_of(l, LOOKASIDE_LIST_EX, L));
+	else if (la->kind != NTPOOL_LOOKASIDE_EX && l->Free)
+		l->Free(entry);
+	else
+		ntpool_free(entry, 0, la->caller);
+}
+
+/**
+ * ntpool_lookaside_alloc() - ExAllocateFrom*LookasideList*()
+ * @list: the list
+ *
+ * Return: a cached entry, or one from the list's allocator, or NULL.
+ */
+PVOID ntpool_lookaside_alloc(PGENERAL_LOOKASIDE_POOL list)
+{
+	struct lookaside *la = state_of(list);
+	struct lookaside_cpu *c;
+	unsigned long flags;
+	PVOID entry = NULL;
+
+	WRITE_ONCE(list->TotalAllocates, list->TotalAllocates + 1);
+	c = raw_cpu_ptr(la->cpu);
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->n)
+		entry = c->entries[--c->n];
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (entry)
+		return entry;
+	WRITE_ONCE(list->AllocateMisses, list->AllocateMisses + 1);
+	return allocate_entry(la);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_alloc, NTPOOL_NS);
+
+/**
+ * ntpool_lookaside_free() - ExFreeTo*LookasideList*()
+ * @list: the list
+ * @entry: an entry it handed out
+ *
+ * The entry is cached if this CPU holds fewer than Depth entries, else
+ * given to the list's free routine.
+ */
+void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
+{
+	struct lookaside *la = state_of(list);
+	struct lookaside_cpu *c;
+	unsigned long flags;
+	bool cached = false;
+
+	WRITE_ONCE(list->TotalFrees, list->TotalFrees + 1);
+	c = raw_cpu_ptr(la->cpu);
+	spin_lock_irqsave(&c->lock, flags);
+	if (c->n < READ_ONCE(list->Depth)) {
+		c->entries[c->n++] = entry;
+		cached = true;
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (cached)
+		return;
+	WRITE_ONCE(list->FreeMisses, list->FreeMisses + 1);
+	free_entry(la, entry);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_free, NTPOOL_NS);
+
+static NTSTATUS check_type(unsigned int kind, POOL_TYPE type, ULONG flags,
+			   PVOID allocate)
+{
+	u32 base = type & ~(POOL_NX_ALLOCATION | POOL_RAISE_IF_ALLOCATION_FAILURE);
+
+	if (kind != NTPOOL_LOOKASIDE_EX)
+		return STATUS_SUCCESS;
+	if (base != NonPagedPool && base != PagedPool)
+		return STATUS_INVALID_PARAMETER_4;
+	if (flags & ~(EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL |
+		      EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE) ||
+	    (flags & EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL &&
+	     flags & EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE) ||
+	    (flags & EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE && !allocate))
+		return STATUS_INVALID_PARAMETER_5;
+	return STATUS_SUCCESS;
+}
+
+static POOL_TYPE list_type(unsigned int kind, POOL_TYPE type, ULONG flags)
+{
+	if (kind != NTPOOL_LOOKASIDE_EX)
+		return (POOL_TYPE)(type | (flags & (POOL_RAISE_IF_ALLOCATION_FAILURE |
+						    POOL_NX_ALLOCATION)));
+	if (flags & EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL)
+		type |= POOL_RAISE_IF_ALLOCATION_FAILURE;
+	if (flags & EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE)
+		type |= POOL_QUOTA_FAIL_INSTEAD_OF_RAISE;
+	return type;
+}
+
+static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
+				   unsigned int kind, struct ntpool_caller caller)
+{
+	struct lookaside *la = kzalloc(sizeof(*la), GFP_ATOMIC | __GFP_NOWARN);
+	int cpu;
+
+	if (!la)
+		return NULL;
+	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, GFP_ATOMIC | __GFP_NOWARN);
+	if (!la->cpu) {
+		kfree(la);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(la->cpu, cpu)->lock);
+	la->list = list;
+	la->kind = kind;
+	la->caller = caller;
+	la->client = ntpool_client_id(caller.module);
+	return la;
+}
+
+static bool verified(u8 client)
+{
+	return READ_ONCE(ntpool_client(client)->verify) != NTPOOL_VERIFY_NONE;
+}
+
+/**
+ * ntpool_lookaside_init() - the three Initialize routines
+ * @list: the list (the GENERAL_LOOKASIDE_POOL part of any of them)
+ * @kind: NTPOOL_LOOKASIDE_NPAGED, _PAGED or _EX
+ * @allocate: the allocate routine, or NULL
+ * @free: the free routine, or NULL
+ * @pool_type: the pool type (fixed by the classic routines)
+ * @flags: the routine's Flags
+ * @size: bytes per entry
+ * @tag: pool tag
+ * @caller: the calling module and call site
+ *
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_4 or _5 (Ex); on a
+ * Driver Verifier violation or no memory, STATUS_INSUFFICIENT_RESOURCES,
+ * and the list is unusable.
+ */
+NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
+			       PVOID allocate, PVOID free, POOL_TYPE pool_type,
+			       ULONG flags, SIZE_T size, ULONG tag,
+			       struct ntpool_caller caller)
+{
+	NTSTATUS status = check_type(kind, pool_type, flags, allocate);
+	struct lookaside *la;
+	unsigned long irq;
+
+	caller.ip = _RET_IP_;
+	if (!NT_SUCCESS(status))
+		return status;
+	if (size < LOOKASIDE_MINIMUM_BLOCK_SIZE) {
+		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+				NTPOOL_C4_LOOKASIDE_TOO_SMALL, (unsigned long)list,
+				size, LOOKASIDE_MINIMUM_BLOCK_SIZE, &caller);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (registered(list)) {
+		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+				NTPOOL_C4_LOOKASIDE_REINIT, (unsigned long)list,
+				0, 0, &caller);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	la = new_state(list, kind, caller);
+	if (!la)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	memset(list, 0, sizeof(*list));
+	list->ListHead.Reserved[0] = la;
+	list->Type = list_type(kind, pool_type, flags);
+	list->Tag = tag;
+	list->Size = size;
+	list->Allocate = allocate;
+	list->Free = free;
+	list->MaximumDepth = EX_MAXIMUM_LOOKASIDE_DEPTH_BASE;
+	list->Depth = verified(la->client) ? 0 : LOOKASIDE_MIN_DEPTH;
+	spin_lock_irqsave(&registry_lock, irq);
+	list_add_tail(&la->link, &registry);
+	spin_unlock_irqrestore(&registry_lock, irq);
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_init, NTPOOL_NS);
+
+/* Free every cached entry of every CPU; the caller owns the list. */
+static void drain(struct lookaside *la)
+{
+	unsigned long flags;
+	PVOID entry;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lookaside_cpu *c = per_cpu_ptr(la->cpu, cpu);
+
+		for (;;) {
+			spin_lock_irqsave(&c->lock, flags);
+			entry = c->n ? c->entries[--c->n] : NULL;
+			spin_unlock_irqrestore(&c->lock, flags);
+			if (!entry)
+				break;
+			free_entry(la, entry);
+		}
+	}
+}
+
+static void forget(struct lookaside *la)
+{
+	free_percpu(la->cpu);
+	kfree(la);
+}
+
+/**
+ * ntpool_lookaside_delete() - the Delete routines, and ExFlushLookasideListEx
+ * @list: the list
+ * @keep: flush: free the cached entries, keep the list
+ * @caller: the calling module and call site
+ *
+ * A list that was never initialised (or deleted already) is reported as
+ * 0xC4/0xCB and left alone.
+ */
+void ntpool_lookaside_delete(PGENERAL_LOOKASIDE_POOL list, bool keep,
+			     struct ntpool_caller caller)
+{
+	struct lookaside *la;
+	unsigned long flags;
+
+	caller.ip = _RET_IP_;
+	spin_lock_irqsave(&registry_lock, flags);
+	la = find_locked(list);
+	if (la && !keep)
+		list_del(&la->link);
+	spin_unlock_irqrestore(&registry_lock, flags);
+	if (!la) {
+		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+				NTPOOL_C4_LOOKASIDE_NOT_INIT, (unsigned long)list,
+				0, 0, &caller);
+		return;
+	}
+	drain(la);
+	if (keep)
+		return;
+	list->ListHead.Reserved[0] = NULL;
+	forget(la);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_delete, NTPOOL_NS);
+
+/**
+ * ntpool_lookaside_within() - a live list inside a block, if any
+ * @p: the block
+ * @size: its usable bytes
+ *
+ * Return: the list, or NULL.
+ */
+PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size)
+{
+	PGENERAL_LOOKASIDE_POOL hit = NULL;
+	struct lookaside *la;
+	unsigned long flags;
+
+	if (list_empty_careful(&registry))
+		return NULL;
+	spin_lock_irqsave(&registry_lock, flags);
+	list_for_each_entry(la, &registry, link)
+		if ((void *)la->list >= p && (void *)la->list < p + size)
+			hit = la->list;
+	spin_unlock_irqrestore(&registry_lock, flags);
+	return hit;
+}
+
+/**
+ * ntpool_lookaside_guard() - may this block be freed?
+ * @p: the block
+ * @size: its usable bytes
+ * @caller: who frees it
+ *
+ * Return: false, after reporting 0xC4/0xCC, if a live lookaside list lies
+ * in the block.
+ */
+bool ntpool_lookaside_guard(const void *p, size_t size,
+			    const struct ntpool_caller *caller)
+{
+	PGENERAL_LOOKASIDE_POOL hit = ntpool_lookaside_within(p, size);
+
+	if (!hit)
+		return true;
+	ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+			NTPOOL_C4_LOOKASIDE_IN_FREED, (unsigned long)hit,
+			(unsigned long)p, size, caller);
+	return false;
+}
+
+/**
+ * ntpool_lookaside_unload() - a module went away: its undeleted lists
+ * @client: its id
+ *
+ * Each is reported (0xC7, Arg1 NTPOOL_C7_LOOKASIDE) and dropped; the
+ * entries it cached go back to the pool when ntpool allocated them, and
+ * stay where they are when the module's own routines did (they are gone).
+ */
+void ntpool_lookaside_unload(u8 client)
+{
+	struct lookaside *la, *tmp;
+	unsigned long flags;
+	LIST_HEAD(gone);
+
+	spin_lock_irqsave(&registry_lock, flags);
+	list_for_each_entry_safe(la, tmp, &registry, link)
+		if (la->client == client)
+			list_move_tail(&la->link, &gone);
+	spin_unlock_irqrestore(&registry_lock, flags);
+	list_for_each_entry_safe(la, tmp, &gone, link) {
+		ntpool_bugcheck(TIMER_OR_DPC_INVALID, NTPOOL_C7_LOOKASIDE,
+				(unsigned long)la->list,
+				(unsigned long)ntpool_client_name(client),
+				la->list->Tag, NULL);
+		if (!la->list->Allocate && !la->list->Free)
+			drain(la);
+		forget(la);
+	}
+}
+
+/**
+ * ntpool_lookaside_adjust() - the once-a-second depth rule for one list
+ * @list: the list
+ */
+void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list)
+{
+	ULONG allocs = list->TotalAllocates - list->LastTotalAllocates;
+	ULONG misses = list->AllocateMisses - list->LastAllocateMisses;
+	int depth = list->Depth, max = list->MaximumDepth;
+
+	list->LastTotalAllocates = list->TotalAllocates;
+	list->LastAllocateMisses = list->AllocateMisses;
+	if (!depth && verified(state_of(list)->client))
+		return;
+	if (allocs < 75) {
+		depth -= 10;
+	} else {
+		unsigned int per_mille = div_u64((u64)misses * 1000, allocs);
+
+		if (per_mille < 5)
+			depth -= 1;
+		else
+			depth += 5 + per_mille * (max - depth) / 2000;
+	}
+	WRITE_ONCE(list->Depth, clamp(depth, LOOKASIDE_MIN_DEPTH, max));
+}
+
+static void adjust_all(struct work_struct *work);
+static DECLARE_DELAYED_WORK(adjust_work, adjust_all);
+
+static void adjust_all(struct work_struct *work)
+{
+	struct lookaside *la;
+	unsigned long flags;
+
+	spin_lock_irqsave(&registry_lock, flags);
+	list_for_each_entry(la, &registry, link)
+		ntpool_lookaside_adjust(la->list);
+	spin_unlock_irqrestore(&registry_lock, flags);
+	schedule_delayed_work(&adjust_work, HZ);
+}
+
+static const char *type_name(POOL_TYPE type)
+{
+	return type & PagedPool ? "PagedPool" : "NonPagedPool";
+}
+
+static unsigned int hit_rate(ULONG total, ULONG misses)
+{
+	return total ? div_u64((u64)(total - misses) * 100, total) : 0;
+}
+
+/**
+ * ntpool_print_lookaside() - !lookaside -all
+ * @m: where to
+ */
+void ntpool_print_lookaside(struct seq_file *m)
+{
+	struct lookaside *la;
+	unsigned long flags;
+	char tag[5];
+
+	spin_lock_irqsave(&registry_lock, flags);
+	list_for_each_entry(la, &registry, link) {
+		PGENERAL_LOOKASIDE_POOL l = la->list;
+
+		memcpy(tag, &l->Tag, 4);
+		tag[4] = '\0';
+		seq_printf(m, "Lookaside \"%s\" @ 0x%016lx Tag(hex): 0x%08x \"%s\"\n",
+			   ntpool_client_name(la->client), (unsigned long)l,
+			   l->Tag, tag);
+		seq_printf(m, "    Type           =       %04x %s%s\n", l->Type,
+			   type_name(l->Type),
+			   l->Type & POOL_RAISE_IF_ALLOCATION_FAILURE ?
+			   " RaiseIfAllocationFailure" : "");
+		seq_printf(m, "    Current Depth  = %10u   Max Depth  = %10u\n",
+			   l->Depth, l->MaximumDepth);
+		seq_printf(m, "    Size           = %10u   Max Alloc  = %10u\n",
+			   l->Size, l->Size * l->MaximumDepth);
+		seq_printf(m, "    AllocateMisses = %10u   FreeMisses = %10u\n",
+			   l->AllocateMisses, l->FreeMisses);
+		seq_printf(m, "    TotalAllocates = %10u   TotalFrees = %10u\n",
+			   l->TotalAllocates, l->TotalFrees);
+		seq_printf(m, "    Hit Rate       = %9u%%   Hit Rate   = %9u%%\n\n",
+			   hit_rate(l->TotalAllocates, l->AllocateMisses),
+			   hit_rate(l->TotalFrees, l->FreeMisses));
+	}
+	spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+/**
+ * ntpool_lookaside_start() - start the depth worker
+ *
+ * Return: 0.
+ */
+int ntpool_lookaside_start(void)
+{
+	schedule_delayed_work(&adjust_work, HZ);
+	return 0;
+}
+
+/**
+ * ntpool_lookaside_stop() - stop the depth worker
+ */
+void ntpool_lookaside_stop(void)
+{
+	cancel_delayed_work_sync(&adjust_work);
+}

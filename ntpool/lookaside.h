@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Lookaside lists: what the rest of ntpool asks of them.
+ */
+#ifndef _NTPOOL_LOOKASIDE_INTERNAL_H
+#define _NTPOOL_LOOKASIDE_INTERNAL_H
+
+#include <linux/seq_file.h>
+#include <ntpool/ntpool.h>
+
+/* Bugcheck 0xC4 Arg1 values for lookaside lists */
+#define NTPOOL_C4_LOOKASIDE_REINIT	0xCA
+#define NTPOOL_C4_LOOKASIDE_NOT_INIT	0xCB
+#define NTPOOL_C4_LOOKASIDE_IN_FREED	0xCC
+#define NTPOOL_C4_LOOKASIDE_TOO_SMALL	0xCD
+/* Bugcheck 0xC7 Arg1: ntpool's object type for a lookaside list */
+#define TIMER_OR_DPC_INVALID		0xC7
+#define NTPOOL_C7_LOOKASIDE		0x4
+
+PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size);
+bool ntpool_lookaside_guard(const void *p, size_t size,
+			    const struct ntpool_caller *caller);
+void ntpool_lookaside_unload(u8 client);
+void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list);
+void ntpool_print_lookaside(struct seq_file *m);
+int ntpool_lookaside_start(void);
+void ntpool_lookaside_stop(void);
+
+#endif /* _NTPOOL_LOOKASIDE_INTERNAL_H */
