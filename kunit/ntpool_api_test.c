@@ -586,6 +586,104 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 2u);
 }
 
+static POOL_EXTENDED_PARAMETER param(ULONG64 type, bool optional, ULONG64 value)
+{
+	POOL_EXTENDED_PARAMETER p = { .Type = type, .Optional = optional };
+
+	p.Reserved2 = value;
+	return p;
+}
+
+static void pool3_parameters(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	POOL_EXTENDED_PARAMETER p[2];
+	u8 *b;
+
+	/* No parameters: ExAllocatePool2. */
+	b = ExAllocatePool3(POOL_FLAG_PAGED, 100, TEST_TAG, NULL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, all_bytes(b, 100, 0));
+	ExFreePool2(b, TEST_TAG, NULL, 0);
+
+	/* Priority, including the special-pool priorities. */
+	p[0] = param(PoolExtendedParameterPriority, false, LowPoolPriority);
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED, 100, TEST_TAG, p, 1);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	ExFreePool(b);
+	p[0] = param(PoolExtendedParameterPriority, false,
+		     NormalPoolPrioritySpecialPoolUnderrun);
+	b = ExAllocatePool3(POOL_FLAG_PAGED, 100, TEST_TAG, p, 1);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, offset_in_page(b), 0UL);
+	ExFreePool(b);
+
+	/* What cannot be honoured fails the call unless Optional. */
+	p[0] = param(PoolExtendedParameterSecurePool, false, 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1));
+	p[0] = param(PoolExtendedParameterSecurePool, true, 0);
+	b = ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	ExFreePool(b);
+	p[0] = param(PoolExtendedParameterMax + 3, false, 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1));
+	p[0] = param(PoolExtendedParameterInvalidType, false, 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1));
+	p[0] = param(PoolExtendedParameterPriority, false, HighPoolPriority);
+	p[0].Reserved = 1;
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, NULL, 1));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+static void pool3_numa_node(struct kunit *test)
+{
+	POOL_EXTENDED_PARAMETER p[1];
+	u8 *b;
+
+	/* Node 0: the block is whole pages from node 0. */
+	p[0] = param(PoolExtendedParameterNumaNode, false, 0);
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED, 100, TEST_TAG, p, 1);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, page_to_nid(virt_to_page(b)), 0);
+	KUNIT_EXPECT_TRUE(test, all_bytes(b, 100, 0));
+	ExFreePoolWithTag(b, TEST_TAG);
+	/* A node that does not exist: fails, unless any node will do. */
+	p[0] = param(PoolExtendedParameterNumaNode, false, MAX_NUMNODES + 1);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED, 100,
+						TEST_TAG, p, 1));
+	p[0] = param(PoolExtendedParameterNumaNode, false,
+		     (MAX_NUMNODES + 1) | MM_ANY_NODE_OK);
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED, 100, TEST_TAG, p, 1);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	ExFreePool(b);
+	/* Only for non-paged pool. */
+	p[0] = param(PoolExtendedParameterNumaNode, false, 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 100, TEST_TAG, p, 1));
+	p[0].Optional = 1;
+	b = ExAllocatePool3(POOL_FLAG_PAGED, 100, TEST_TAG, p, 1);
+	KUNIT_EXPECT_TRUE(test, b && is_vmalloc_addr(b));
+	ExFreePool(b);
+}
+
+static void free2_parameters(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	POOL_EXTENDED_PARAMETER p = param(PoolExtendedParameterSecurePool, false, 0);
+	void *b = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* No secure pools: a SecurePool parameter names nothing of ntpool's. */
+	ExFreePool2(b, TEST_TAG, &p, 1);
+	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x99,
+			     (unsigned long)b, 0, 0);
+	KUNIT_EXPECT_FALSE(test, ntpool_hdr_is_freed(hdr_of(b)));
+	p.Optional = 1;
+	ExFreePool2(b, TEST_TAG, &p, 1);
+	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_freed(hdr_of(b)));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+}
+
 static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(paged_pool_is_vmalloc),
 	KUNIT_CASE(nonpaged_pool_is_direct_map),
@@ -607,6 +705,9 @@ static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(corrupt_header_is_reported),
 	KUNIT_CASE(nonpaged_in_atomic_context),
 	KUNIT_CASE(paged_refused_in_atomic_context),
+	KUNIT_CASE(pool3_parameters),
+	KUNIT_CASE(pool3_numa_node),
+	KUNIT_CASE(free2_parameters),
 	{}
 };
 

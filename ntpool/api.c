@@ -122,7 +122,14 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	return p;
 }
 
-static gfp_t priority_gfp(EX_POOL_PRIORITY priority)
+/**
+ * ntpool_priority_gfp() - what a priority asks of the page allocator
+ * @priority: EX_POOL_PRIORITY
+ *
+ * Return: __GFP_NORETRY (Low), __GFP_RETRY_MAYFAIL (Normal) or __GFP_HIGH
+ * (High); the SpecialPool bits only place special-pool blocks.
+ */
+gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority)
 {
 	/* The low bits only select special-pool placement. */
 	switch (priority & ~(LowPoolPrioritySpecialPoolUnderrun)) {
@@ -135,8 +142,13 @@ static gfp_t priority_gfp(EX_POOL_PRIORITY priority)
 	}
 }
 
-/* The SpecialPool priorities choose special pool and where on the page. */
-static u8 priority_special(EX_POOL_PRIORITY priority)
+/**
+ * ntpool_priority_special() - special pool a priority asks for
+ * @priority: EX_POOL_PRIORITY
+ *
+ * Return: NTPOOL_SPECIAL_END (...Overrun), _START (...Underrun) or _NONE.
+ */
+u8 ntpool_priority_special(EX_POOL_PRIORITY priority)
 {
 	if (!(priority & LowPoolPrioritySpecialPoolOverrun))
 		return NTPOOL_SPECIAL_NONE;
@@ -180,16 +192,49 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 {
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .caller = caller,
-		.gfp = priority_gfp(NormalPoolPriority),
+		.gfp = ntpool_priority_gfp(NormalPoolPriority),
 	};
 
+	bool valid;
+
 	req.caller.ip = _RET_IP_;
-
-	bool valid = parse_pool_flags(flags, &req) && tag;
-
+	valid = parse_pool_flags(flags, &req) && tag;
 	return allocate_checked(&req, req.kind, valid);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
+
+/**
+ * ntpool_allocate3() - ExAllocatePool3() behind the inline wrapper
+ * @flags: POOL_FLAGS, as for ExAllocatePool2()
+ * @size: bytes requested
+ * @tag: pool tag, non-zero
+ * @params: extended parameters, or NULL
+ * @count: how many
+ * @caller: the calling module and call site
+ *
+ * Priority and NumaNode parameters are honoured; a parameter ntpool cannot
+ * honour (SecurePool, an unknown type, reserved bits, NumaNode without
+ * POOL_FLAG_NON_PAGED) fails the call unless it is marked Optional, in
+ * which case it is ignored.  See Documentation/ntpool.rst.
+ *
+ * Return: the block or NULL.
+ */
+PVOID ntpool_allocate3(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+		       PCPOOL_EXTENDED_PARAMETER params, ULONG count,
+		       struct ntpool_caller caller)
+{
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .caller = caller,
+		.gfp = ntpool_priority_gfp(NormalPoolPriority),
+	};
+	bool valid;
+
+	req.caller.ip = _RET_IP_;
+	valid = parse_pool_flags(flags, &req) && tag &&
+		ntpool_parse_extended(params, count, &req);
+	return allocate_checked(&req, req.kind, valid);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_allocate3, NTPOOL_NS);
 
 static bool legacy_tag_ok(u32 type, size_t size, u32 tag,
 			  const struct ntpool_caller *caller)
@@ -260,8 +305,8 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 	u32 type = pool_type;
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .caller = caller,
-		.gfp = priority_gfp(priority),
-		.special = priority_special(priority),
+		.gfp = ntpool_priority_gfp(priority),
+		.special = ntpool_priority_special(priority),
 	};
 
 	req.caller.ip = _RET_IP_;
@@ -291,6 +336,19 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 	return false;
 }
 
+static void free_checked(void *p, u32 tag, const struct ntpool_caller *caller)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+
+	if (!pool) {
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+				(unsigned long)p, 0, 0, caller);
+		return;
+	}
+	if (free_context_allows(pool, p, caller))
+		ntpool_pool_free(pool, p, tag, caller);
+}
+
 /**
  * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
  * @p: the block
@@ -302,19 +360,39 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
  */
 void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
 {
-	struct ntpool_pool *pool = ntpool_pool_of(p);
-
 	caller.ip = _RET_IP_;
-
-	if (!pool) {
-		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
-				(unsigned long)p, 0, 0, &caller);
-		return;
-	}
-	if (free_context_allows(pool, p, &caller))
-		ntpool_pool_free(pool, p, tag, &caller);
+	free_checked(p, tag, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
+
+/**
+ * ntpool_free2() - ExFreePool2() behind the inline wrapper
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0
+ * @params: extended parameters, or NULL
+ * @count: how many
+ * @caller: the calling module and call site
+ *
+ * ntpool has no secure pools: a parameter that is not Optional (the
+ * SecurePool parameter of a secure-pool block) names something ntpool
+ * never handed out, and is reported as a free of an invalid address.
+ */
+void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
+		  ULONG count, struct ntpool_caller caller)
+{
+	ULONG i;
+
+	caller.ip = _RET_IP_;
+	for (i = 0; params && i < count; i++) {
+		if (!params[i].Optional) {
+			ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+					(unsigned long)p, 0, 0, &caller);
+			return;
+		}
+	}
+	free_checked(p, tag, &caller);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 
 /**
  * ntpool_query_block_size() - ExQueryPoolBlockSize() behind the wrapper

@@ -26,6 +26,32 @@ size_t ntpool_big_pages(const struct ntpool_big *big)
 	return big->special ? 1 : DIV_ROUND_UP(big->size, PAGE_SIZE);
 }
 
+/*
+ * Whole pages on the node a request names (ExAllocatePool3's NumaNode):
+ * that node only if it must, else any node when that one has none.
+ */
+static void *pages_on_node(const struct ntpool_request *req, size_t pages,
+			   gfp_t gfp)
+{
+	unsigned int order = get_order(pages << PAGE_SHIFT);
+	struct page *page;
+	size_t i;
+
+	if (order > NTPOOL_MAX_PAGE_ORDER)
+		return NULL;
+	page = alloc_pages_node(req->node,
+				gfp | (req->node_strict ? __GFP_THISNODE : 0), order);
+	if (!page && !req->node_strict)
+		page = alloc_pages(gfp, order);
+	if (!page)
+		return NULL;
+	/* As alloc_pages_exact(): keep what is needed, free the rest. */
+	split_page(page, order);
+	for (i = pages; i < 1UL << order; i++)
+		__free_page(page + i);
+	return page_address(page);
+}
+
 static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
 {
 	/* Refuse what cannot be had before the allocator tries too hard. */
@@ -108,8 +134,12 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		.tag_id = req->tag_id,
 		.caller = req->caller.ip,
 	};
-	big->va = big_memory_alloc(pool->kind, pages,
-				   gfp | (req->zero ? __GFP_ZERO : 0));
+	gfp |= req->zero ? __GFP_ZERO : 0;
+	if (req->numa)
+		big->va = pages > totalram_pages() ? NULL :
+			  pages_on_node(req, pages, gfp);
+	else
+		big->va = big_memory_alloc(pool->kind, pages, gfp);
 	if (!big->va)
 		goto free_entry;
 	big->block = big->va;

@@ -43,6 +43,9 @@ enum ntpool_kind {
  * @cache_aligned: align the block to a cache line
  * @raise: report a failure (NT would raise an exception)
  * @special: special pool asked for: NTPOOL_SPECIAL_END or _START, or 0
+ * @numa: a NUMA node was asked for
+ * @node: the node
+ * @node_strict: the block must come from @node
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
  * @tag_id: id of the tag's row in the tag table (see tags.c)
@@ -56,6 +59,9 @@ struct ntpool_request {
 	bool cache_aligned;
 	bool raise;
 	u8 special;
+	bool numa;
+	int node;
+	bool node_strict;
 	gfp_t gfp;
 	u8 client;
 	u16 tag_id;
@@ -182,6 +188,12 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
 unsigned int ntpool_free_block(void *p);
+
+/* api.c and extparams.c: ExAllocatePool3's extended parameters */
+gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);
+u8 ntpool_priority_special(EX_POOL_PRIORITY priority);
+bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
+			   struct ntpool_request *req);
 enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 u32 ntpool_plain_tag(u32 tag);
 

@@ -256,6 +256,11 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 			     EX_POOL_PRIORITY priority,
 			     struct ntpool_caller caller);
 void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller);
+PVOID ntpool_allocate3(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+		       PCPOOL_EXTENDED_PARAMETER params, ULONG count,
+		       struct ntpool_caller caller);
+void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
+		  ULONG count, struct ntpool_caller caller);
 SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 			       struct ntpool_caller caller);
 
@@ -298,6 +303,31 @@ ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag)
 {
 	return NTPOOL_CALL(ntpool_allocate(Flags, NumberOfBytes, Tag,
 					   NTPOOL_THIS_CALLER()));
+}
+
+/**
+ * ExAllocatePool3() - ExAllocatePool2() with extended parameters
+ * @Flags: POOL_FLAGS, as for ExAllocatePool2()
+ * @NumberOfBytes: size of the block
+ * @Tag: pool tag, non-zero
+ * @ExtendedParameters: POOL_EXTENDED_PARAMETERs, or NULL
+ * @ExtendedParametersCount: how many
+ *
+ * Priority and NumaNode (non-paged pool; MM_ANY_NODE_OK allows another
+ * node) are honoured; SecurePool is not supported.  A parameter that
+ * cannot be honoured fails the call unless it is marked Optional.
+ *
+ * Return: the block or NULL.
+ */
+static __always_inline PVOID
+ExAllocatePool3(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag,
+		PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+		ULONG ExtendedParametersCount)
+{
+	return NTPOOL_CALL(ntpool_allocate3(Flags, NumberOfBytes, Tag,
+					    ExtendedParameters,
+					    ExtendedParametersCount,
+					    NTPOOL_THIS_CALLER()));
 }
 
 /**
@@ -499,6 +529,25 @@ static __always_inline void ExFreePoolWithTag(PVOID P, ULONG Tag)
 static __always_inline void ExFreePool(PVOID P)
 {
 	NTPOOL_CALL_VOID(ntpool_free(P, 0, NTPOOL_THIS_CALLER()));
+}
+
+/**
+ * ExFreePool2() - free a pool block, with extended parameters
+ * @P: the block
+ * @Tag: the tag it was allocated with, or 0
+ * @ExtendedParameters: POOL_EXTENDED_PARAMETERs, or NULL
+ * @ExtendedParametersCount: how many
+ *
+ * ntpool has no secure pools, so only Optional parameters are accepted; a
+ * required one is reported (0xC2/0x99) and the block stays allocated.
+ */
+static __always_inline void
+ExFreePool2(PVOID P, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
+	    ULONG ExtendedParametersCount)
+{
+	NTPOOL_CALL_VOID(ntpool_free2(P, Tag, ExtendedParameters,
+				      ExtendedParametersCount,
+				      NTPOOL_THIS_CALLER()));
 }
 
 /**

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ExAllocatePool3's extended parameters.
+ *
+ * Each parameter has a type and an Optional bit.  A parameter ntpool can
+ * honour is honoured: Priority (as ExAllocatePoolWithTagPriority's) and
+ * NumaNode (non-paged pool only: the block comes from that node, or, with
+ * MM_ANY_NODE_OK, from any node if that one has no memory).  One it cannot
+ * honour (SecurePool: ntpool has no secure pools; an unknown type; reserved
+ * bits set; NumaNode for paged pool or for a node that is not online)
+ * fails the call, unless it is Optional, in which case it is ignored.
+ */
+#include <linux/nodemask.h>
+#include "pool.h"
+
+static bool parse_node(const POOL_EXTENDED_PARAMETER *p,
+		       struct ntpool_request *req)
+{
+	POOL_NODE_REQUIREMENT want = p->PreferredNode;
+	unsigned int node = want & ~MM_ANY_NODE_OK;
+
+	if (req->kind != NTPOOL_NONPAGED)
+		return false;
+	if (node >= nr_node_ids || !node_online(node))
+		return want & MM_ANY_NODE_OK;	/* any node will do */
+	req->numa = true;
+	req->node = node;
+	req->node_strict = !(want & MM_ANY_NODE_OK);
+	return true;
+}
+
+static bool parse_one(const POOL_EXTENDED_PARAMETER *p,
+		      struct ntpool_request *req)
+{
+	if (p->Reserved)
+		return false;
+	switch (p->Type) {
+	case PoolExtendedParameterPriority:
+		req->gfp = ntpool_priority_gfp(p->Priority);
+		req->special = ntpool_priority_special(p->Priority);
+		return true;
+	case PoolExtendedParameterNumaNode:
+		return parse_node(p, req);
+	default:
+		return false;
+	}
+}
+
+/**
+ * ntpool_parse_extended() - apply ExAllocatePool3's extended parameters
+ * @params: the parameters, or NULL
+ * @count: how many
+ * @req: the request they apply to
+ *
+ * Return: false if a parameter that is not Optional cannot be honoured.
+ */
+bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
+			   struct ntpool_request *req)
+{
+	ULONG i;
+
+	if (count && !params)
+		return false;
+	for (i = 0; i < count; i++) {
+		struct ntpool_request tried = *req;
+
+		if (parse_one(&params[i], &tried))
+			*req = tried;
+		else if (!params[i].Optional)
+			return false;
+	}
+	return true;
+}
