@@ -173,6 +173,21 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 	return true;
 }
 
+/* ExAllocatePool2 and 3: POOL_FLAGS, and extended parameters if any. */
+static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+			    PCPOOL_EXTENDED_PARAMETER params, ULONG count,
+			    const struct ntpool_caller *caller)
+{
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .caller = *caller,
+		.gfp = ntpool_priority_gfp(NormalPoolPriority),
+	};
+	bool valid = parse_pool_flags(flags, &req) && tag &&
+		     ntpool_parse_extended(params, count, &req);
+
+	return allocate_checked(&req, req.kind, valid);
+}
+
 /**
  * ntpool_allocate() - ExAllocatePool2() behind the inline wrapper
  * @flags: POOL_FLAGS
@@ -190,16 +205,8 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		      struct ntpool_caller caller)
 {
-	struct ntpool_request req = {
-		.size = size, .tag = tag, .caller = caller,
-		.gfp = ntpool_priority_gfp(NormalPoolPriority),
-	};
-
-	bool valid;
-
-	req.caller.ip = _RET_IP_;
-	valid = parse_pool_flags(flags, &req) && tag;
-	return allocate_checked(&req, req.kind, valid);
+	caller.ip = _RET_IP_;
+	return allocate_flags(flags, size, tag, NULL, 0, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
 
@@ -223,16 +230,8 @@ PVOID ntpool_allocate3(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		       PCPOOL_EXTENDED_PARAMETER params, ULONG count,
 		       struct ntpool_caller caller)
 {
-	struct ntpool_request req = {
-		.size = size, .tag = tag, .caller = caller,
-		.gfp = ntpool_priority_gfp(NormalPoolPriority),
-	};
-	bool valid;
-
-	req.caller.ip = _RET_IP_;
-	valid = parse_pool_flags(flags, &req) && tag &&
-		ntpool_parse_extended(params, count, &req);
-	return allocate_checked(&req, req.kind, valid);
+	caller.ip = _RET_IP_;
+	return allocate_flags(flags, size, tag, params, count, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate3, NTPOOL_NS);
 
