@@ -49,6 +49,11 @@ sleep 0.2
 say "cat $D/verifier    (!verifier 3: the unloaded module and its leftover)"
 cat $D/verifier
 
+say "insmod ntlookaside.ko; cat $D/lookaside    (lookaside lists from a timer and from process context: !lookaside)"
+insmod /modules/ntlookaside.ko
+cat $D/lookaside
+rmmod ntlookaside
+
 say "insmod ntmisuse.ko: the classic pool bugs, each reported as NT bugchecks them"
 insmod /modules/ntmisuse.ko
 sleep 0.2
