@@ -140,24 +140,39 @@ void ntpool_print_poolused(struct seq_file *m,
 		   total_allocs[NTPOOL_PAGED], total_used[NTPOOL_PAGED]);
 }
 
+/* What "tags" and "poolused" print from a snapshot of the tag table. */
+typedef void (*snapshot_printer)(struct seq_file *m,
+				 const struct ntpool_tag_stats *rows, size_t n);
+
 struct snapshot {
+	snapshot_printer print;
 	struct ntpool_tag_stats *rows;
 	size_t n;
 };
 
-static int snapshot_open(struct file *file, int (*show)(struct seq_file *, void *))
+static int snapshot_show(struct seq_file *m, void *v)
+{
+	struct snapshot *snap = m->private;
+
+	snap->print(m, snap->rows, snap->n);
+	return 0;
+}
+
+/* The snapshot is taken once, at open; the file's i_private is the printer. */
+static int snapshot_open(struct inode *inode, struct file *file)
 {
 	struct snapshot *snap = kzalloc(sizeof(*snap), GFP_KERNEL);
 	int err;
 
 	if (!snap)
 		return -ENOMEM;
+	snap->print = inode->i_private;
 	snap->rows = ntpool_tags_snapshot(&snap->n);
 	if (!snap->rows) {
 		kfree(snap);
 		return -ENOMEM;
 	}
-	err = single_open(file, show, snap);
+	err = single_open(file, snapshot_show, snap);
 	if (err) {
 		kvfree(snap->rows);
 		kfree(snap);
@@ -174,43 +189,9 @@ static int snapshot_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-static int tags_show(struct seq_file *m, void *v)
-{
-	struct snapshot *snap = m->private;
-
-	ntpool_print_tags(m, snap->rows, snap->n);
-	return 0;
-}
-
-static int tags_open(struct inode *inode, struct file *file)
-{
-	return snapshot_open(file, tags_show);
-}
-
-static const struct file_operations tags_fops = {
+static const struct file_operations snapshot_fops = {
 	.owner = THIS_MODULE,
-	.open = tags_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = snapshot_release,
-};
-
-static int poolused_show(struct seq_file *m, void *v)
-{
-	struct snapshot *snap = m->private;
-
-	ntpool_print_poolused(m, snap->rows, snap->n);
-	return 0;
-}
-
-static int poolused_open(struct inode *inode, struct file *file)
-{
-	return snapshot_open(file, poolused_show);
-}
-
-static const struct file_operations poolused_fops = {
-	.owner = THIS_MODULE,
-	.open = poolused_open,
+	.open = snapshot_open,
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = snapshot_release,
@@ -222,6 +203,7 @@ static const struct file_operations poolused_fops = {
  */
 void ntpool_debugfs_tags(struct dentry *dir)
 {
-	debugfs_create_file("tags", 0400, dir, NULL, &tags_fops);
-	debugfs_create_file("poolused", 0400, dir, NULL, &poolused_fops);
+	debugfs_create_file("tags", 0400, dir, ntpool_print_tags, &snapshot_fops);
+	debugfs_create_file("poolused", 0400, dir, ntpool_print_poolused,
+			    &snapshot_fops);
 }
