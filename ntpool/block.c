@@ -18,6 +18,7 @@
 #include "report.h"
 #include "special.h"
 #include "tags.h"
+#include "trace.h"
 #include "verifier.h"
 
 /* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
@@ -124,6 +125,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	if (READ_ONCE(ntpool_client(req->client)->verify))
 		ntpool_verifier_track(ntpool_client(req->client), req->client,
 				      p, req);
+	trace_ntpool_alloc(req->tag, req->size, req->kind, p, &req->caller);
 	ntpool_hit_tag_check(req->tag, req->size, p, NTPOOL_HIT_ALLOC,
 			     &req->caller);
 	return p;
@@ -161,6 +163,7 @@ static void account_free(const struct ntpool_freed *f, void *p,
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
 	ntpool_verifier_untrack(p);
+	trace_ntpool_free(f->tag, f->bytes, f->kind, p, caller);
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
 

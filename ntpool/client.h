@@ -86,4 +86,12 @@ static inline void ntpool_client_count(struct ntpool_client *c,
 	this_cpu_inc(c->vcpu->count[which]);
 }
 
+/* The calling module's name, as reports and trace events show it. */
+static inline const char *
+ntpool_caller_module_name(const struct ntpool_caller *caller)
+{
+	return caller && caller->module ? module_name(caller->module) :
+					  "vmlinux";
+}
+
 #endif /* _NTPOOL_CLIENT_H */

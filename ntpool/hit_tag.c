@@ -25,6 +25,7 @@
 #include "hit_tag.h"
 #include "report.h"
 #include "tags.h"
+#include "trace.h"
 
 DEFINE_STATIC_KEY_FALSE(ntpool_hit_tag_on);
 
@@ -80,12 +81,13 @@ void __ntpool_hit_tag_check(u32 tag, size_t size, void *p, unsigned int what,
 	if (!hit)
 		return;
 	atomic_long_inc(&hits);
+	trace_ntpool_hit_tag(tag, size, p, what == NTPOOL_HIT_FREE, caller);
 	ntpool_tag_text(tag, text);
 	pr_err("Break instruction exception - code 80000003 (first chance)\n");
 	pr_err("PoolHitTag %s: %s of %zu bytes at %lx by %pS (module %s)\n",
 	       text, what == NTPOOL_HIT_ALLOC ? "allocation" : "free", size,
 	       (unsigned long)p, caller ? (void *)caller->ip : NULL,
-	       caller && caller->module ? module_name(caller->module) : "vmlinux");
+	       ntpool_caller_module_name(caller));
 	ntpool_print_stack();
 	ntpool_hit_tag_break(tag, p, size, what);
 #ifdef CONFIG_KGDB

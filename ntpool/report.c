@@ -32,6 +32,7 @@
 #include "pool.h"
 #include "report.h"
 #include "special.h"
+#include "trace.h"
 #include "verifier.h"
 
 static int on_violation = NTPOOL_POLICY_WARN;
@@ -333,7 +334,7 @@ static void print_report(const struct ntpool_bugcheck *bc,
 		extra->print(extra->data);
 	if (caller)
 		pr_err("CALLER: %pS (module %s)\n", (void *)caller->ip,
-		       caller->module ? module_name(caller->module) : "vmlinux");
+		       ntpool_caller_module_name(caller));
 	ntpool_print_stack();
 }
 
@@ -424,6 +425,7 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	int policy;
 
 	count_violation(code, arg1);
+	trace_ntpool_violation(code, bc.args, caller);
 	if (kunit_caught(&bc))
 		return;
 	print_report(&bc, caller, extra);

@@ -33,4 +33,19 @@
 #define NTPOOL_MAX_PAGE_ORDER	MAX_ORDER
 #endif
 
+/*
+ * Trace events: 6.10 dropped the source argument of __assign_str(), which
+ * now copies what the field's __string() declaration named; @src is then
+ * only type-checked (sizeof does not evaluate it).
+ */
+#if KERNEL_VERSION(6, 10, 0) > LINUX_VERSION_CODE
+#define NTPOOL_ASSIGN_STR(dst, src)	__assign_str(dst, src)
+#else
+#define NTPOOL_ASSIGN_STR(dst, src)			\
+	do {						\
+		BUILD_BUG_ON(sizeof(src) != sizeof(char *));	\
+		__assign_str(dst);			\
+	} while (0)
+#endif
+
 #endif /* _NTPOOL_COMPAT_H */

@@ -64,8 +64,15 @@ fi
 files=$(cd "$NTPOOL_DIR" && find ntpool include kunit tools/samples \
 	tools/ntpoolmon -name '*.[ch]' ! -name '*.mod.c' | sort)
 logf="$NTPOOL_OUT/lint-checkpatch.log"
-if (cd "$NTPOOL_DIR" && perl "$checkpatch" --no-tree --strict --terse \
-	--show-types -f $files) > "$logf" 2>&1 &&
+# Trace event headers are laid out the kernel's way (TP_STRUCT__entry( on a
+# line of its own, TP_PROTO under the event's name), which --strict's
+# layout checks do not know: those two are off for ntpool/trace.h only.
+trace_ignore=OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT
+if (cd "$NTPOOL_DIR" &&
+    perl "$checkpatch" --no-tree --strict --terse --show-types \
+	-f $(echo "$files" | grep -v '^ntpool/trace\.h$') &&
+    perl "$checkpatch" --no-tree --strict --terse --show-types \
+	--ignore "$trace_ignore" -f ntpool/trace.h) > "$logf" 2>&1 &&
    ! grep -qE '(ERROR|WARNING|CHECK):' "$logf"; then
 	result ok "checkpatch --strict is clean"
 else
