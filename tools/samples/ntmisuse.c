@@ -1,42 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ntmisuse - a sample ntpool client with the pool bugs Windows drivers are
- * known for: a free with the wrong tag, a double free, a free of a pointer
- * into the middle of a block, and an allocation with tag 0.  Load ntpool
- * with on_violation=report to see each reported as NT would bugcheck, while
- * the pool stays consistent and the system keeps running.
+ * ntmisuse - the "bad driver": a sample ntpool client with the pool bugs
+ * Windows drivers are known for, one module parameter per bug:
+ *
+ *   double_free=1          frees a block twice                  0xC2/0x07
+ *   wrong_tag=1            frees a block with another tag       0xC2/0x0A
+ *   overrun=1              writes one byte past its block       0x19/0x21
+ *   paged_in_spinlock=1    asks for paged pool holding a lock   0xC2/0x08
+ *   zero_size=1            asks for zero bytes                  0xC2/0x00
+ *   bad_pointer=1          frees a pointer into a block         0xC2/0x99
+ *   tag_zero=1             allocates with tag 0                 0xC2/0x9B
+ *
+ * (With Driver Verifier on the module, verify_drivers=ntmisuse, the
+ * allocation bugs are 0xC4 instead.)  Load ntpool with on_violation=report
+ * to see each reported as NT would bugcheck, while the pool stays
+ * consistent and the system keeps running.
  */
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/spinlock.h>
 #include <ntpool/ntpool.h>
 
 #define MISUSE_TAG	('dcba')	/* shows as "abcd" */
+#define MISUSE_SIZE	100
+
+static bool double_free, wrong_tag, overrun, paged_in_spinlock, zero_size,
+	    bad_pointer, tag_zero;
+module_param(double_free, bool, 0444);
+MODULE_PARM_DESC(double_free, "Free a block twice");
+module_param(wrong_tag, bool, 0444);
+MODULE_PARM_DESC(wrong_tag, "Free a block with a tag it was not allocated with");
+module_param(overrun, bool, 0444);
+MODULE_PARM_DESC(overrun, "Write one byte past the end of a block");
+module_param(paged_in_spinlock, bool, 0444);
+MODULE_PARM_DESC(paged_in_spinlock, "Allocate paged pool while holding a spin lock");
+module_param(zero_size, bool, 0444);
+MODULE_PARM_DESC(zero_size, "Allocate zero bytes");
+module_param(bad_pointer, bool, 0444);
+MODULE_PARM_DESC(bad_pointer, "Free a pointer into the middle of a block");
+module_param(tag_zero, bool, 0444);
+MODULE_PARM_DESC(tag_zero, "Allocate with the tag 0");
+
+static DEFINE_SPINLOCK(DeviceLock);
+
+/*
+ * Each bug lives in a function of its own, kept out of line, so that the
+ * report's CALLER line names the bug.
+ */
+
+static noinline void DoubleFree(PUCHAR Buffer)
+{
+	pr_info("ntmisuse: freeing a block twice\n");
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+}
+
+static noinline void WrongTag(PUCHAR Buffer)
+{
+	pr_info("ntmisuse: freeing with the wrong tag\n");
+	ExFreePoolWithTag(Buffer, 'gnrW');
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+}
+
+static noinline void Overrun(PUCHAR Buffer)
+{
+	pr_info("ntmisuse: writing one byte past the end of the block\n");
+	Buffer[MISUSE_SIZE] = 0x42;
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+}
+
+static noinline void BadPointer(PUCHAR Buffer)
+{
+	pr_info("ntmisuse: freeing a pointer into the block\n");
+	ExFreePool(Buffer + 16);
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+}
+
+static noinline void PagedInSpinLock(void)
+{
+	PVOID Buffer;
+
+	pr_info("ntmisuse: allocating paged pool under a spin lock\n");
+	spin_lock(&DeviceLock);
+	Buffer = ExAllocatePool2(POOL_FLAG_PAGED, MISUSE_SIZE, MISUSE_TAG);
+	spin_unlock(&DeviceLock);
+	if (Buffer)
+		ExFreePoolWithTag(Buffer, MISUSE_TAG);
+	else
+		pr_info("ntmisuse: paged allocation under a spin lock refused\n");
+}
+
+static noinline void ZeroSize(void)
+{
+	pr_info("ntmisuse: allocating zero bytes\n");
+	if (!ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, MISUSE_TAG))
+		pr_info("ntmisuse: zero-byte allocation refused\n");
+}
+
+static noinline void TagZero(void)
+{
+	PVOID Buffer;
+
+	pr_info("ntmisuse: allocating with tag 0\n");
+	Buffer = ExAllocatePoolWithTag(PagedPool, 32, 0);
+	if (Buffer)
+		ExFreePool(Buffer);
+	else
+		pr_info("ntmisuse: tag 0 refused\n");
+}
+
+/* Each misuse on a block of its own: one report per bug. */
+static NTSTATUS MisuseBlock(bool Enabled, void (*Misuse)(PUCHAR Buffer))
+{
+	PUCHAR Buffer;
+
+	if (!Enabled)
+		return STATUS_SUCCESS;
+	Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, MISUSE_SIZE, MISUSE_TAG);
+	if (!Buffer)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	Misuse(Buffer);
+	return STATUS_SUCCESS;
+}
+
+static NTSTATUS DriverEntry(void)
+{
+	PVOID Buffer;
+
+	if (!NT_SUCCESS(MisuseBlock(double_free, DoubleFree)) ||
+	    !NT_SUCCESS(MisuseBlock(wrong_tag, WrongTag)) ||
+	    !NT_SUCCESS(MisuseBlock(overrun, Overrun)) ||
+	    !NT_SUCCESS(MisuseBlock(bad_pointer, BadPointer)))
+		return STATUS_INSUFFICIENT_RESOURCES;
+	if (paged_in_spinlock)
+		PagedInSpinLock();
+	if (zero_size)
+		ZeroSize();
+	if (tag_zero)
+		TagZero();
+
+	/* The pool still works after all of that. */
+	Buffer = ExAllocatePool2(POOL_FLAG_PAGED, MISUSE_SIZE, MISUSE_TAG);
+	if (!Buffer)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
+	pr_info("ntmisuse: pool still consistent after the misuse\n");
+	return STATUS_SUCCESS;
+}
 
 static int __init ntmisuse_init(void)
 {
-	PUCHAR Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, MISUSE_TAG);
-
-	if (!Buffer)
-		return -ENOMEM;
-	pr_info("ntmisuse: freeing with the wrong tag\n");
-	ExFreePoolWithTag(Buffer, 'gnrW');
-	pr_info("ntmisuse: freeing a pointer into the block\n");
-	ExFreePool(Buffer + 16);
-	pr_info("ntmisuse: freeing it properly\n");
-	ExFreePoolWithTag(Buffer, MISUSE_TAG);
-	pr_info("ntmisuse: freeing it again\n");
-	ExFreePoolWithTag(Buffer, MISUSE_TAG);
-	pr_info("ntmisuse: allocating with tag 0\n");
-	if (!ExAllocatePoolWithTag(PagedPool, 32, 0))
-		pr_info("ntmisuse: tag 0 refused\n");
-
-	/* The pool still works after all of that. */
-	Buffer = ExAllocatePool2(POOL_FLAG_PAGED, 100, MISUSE_TAG);
-	if (!Buffer)
-		return -ENOMEM;
-	ExFreePoolWithTag(Buffer, MISUSE_TAG);
-	pr_info("ntmisuse: pool still consistent after the misuse\n");
-	return 0;
+	return NT_SUCCESS(DriverEntry()) ? 0 : -ENOMEM;
 }
 
 static void __exit ntmisuse_exit(void)
@@ -46,5 +160,5 @@ static void __exit ntmisuse_exit(void)
 module_init(ntmisuse_init);
 module_exit(ntmisuse_exit);
 
-MODULE_DESCRIPTION("ntpool sample: the classic pool bugs, reported NT-style");
+MODULE_DESCRIPTION("ntpool sample: the bad driver, one parameter per pool bug");
 MODULE_LICENSE("GPL");

@@ -19,8 +19,9 @@ check "ntpool is unloaded" sh -c '! in_modules ntpool 2>/dev/null && ! grep -q "
 # Misuse, in report mode: reported, refused, and the pool stays usable.
 check "insmod ntpool on_violation=report" \
 	insmod /modules/ntpool.ko on_violation=report
-check "insmod ntmisuse (wrong tag, bad pointer, double free, tag 0)" \
-	insmod /modules/ntmisuse.ko
+check "insmod ntmisuse with every misuse" \
+	insmod /modules/ntmisuse.ko double_free=1 wrong_tag=1 overrun=1 \
+	paged_in_spinlock=1 zero_size=1 bad_pointer=1 tag_zero=1
 check "insmod ntwriter after the misuse" insmod /modules/ntwriter.ko writes=50
 check "rmmod ntwriter ntmisuse" rmmod ntwriter ntmisuse
 check "rmmod ntpool after the misuse" rmmod ntpool

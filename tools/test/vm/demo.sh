@@ -55,7 +55,8 @@ cat $D/lookaside
 rmmod ntlookaside
 
 say "insmod ntmisuse.ko: the classic pool bugs, each reported as NT bugchecks them"
-insmod /modules/ntmisuse.ko
+insmod /modules/ntmisuse.ko double_free=1 wrong_tag=1 overrun=1 \
+	paged_in_spinlock=1 zero_size=1 bad_pointer=1 tag_zero=1
 sleep 0.2
 
 say "rmmod the clients, then ntpool (every page goes back)"
