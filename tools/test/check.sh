@@ -39,7 +39,7 @@ run ntpoolmon "$t/ntpoolmon-test.sh"
 run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
 	"$t/vmtest.sh" 6.12 bench.sh
 for series in 6.12 6.1; do
-	for steps in core tags verifier special lookaside; do
+	for steps in core tags verifier special lookaside trace; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
 done
