@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "leak.h"
 #include "pool.h"
 #include "special.h"
 
@@ -57,8 +58,13 @@ static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
 	/* Refuse what cannot be had before the allocator tries too hard. */
 	if (pages > totalram_pages())
 		return NULL;
-	if (kind == NTPOOL_PAGED)
-		return __vmalloc(pages << PAGE_SHIFT, gfp);
+	void *va;
+
+	if (kind == NTPOOL_PAGED) {
+		va = __vmalloc(pages << PAGE_SHIFT, gfp);
+		ntpool_leak_carved(va);
+		return va;
+	}
 	if (get_order(pages << PAGE_SHIFT) > NTPOOL_MAX_PAGE_ORDER)
 		return NULL;
 	return alloc_pages_exact(pages << PAGE_SHIFT, gfp);
@@ -126,6 +132,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 	big = kmalloc(sizeof(*big), gfp & ~__GFP_ZERO);
 	if (!big)
 		return NULL;
+	ntpool_leak_no_scan(big);
 	*big = (struct ntpool_big) {
 		.size = req->size,
 		.tag = req->tag,

@@ -12,6 +12,7 @@
 #include <linux/string.h>
 #include "bench.h"
 #include "hit_tag.h"
+#include "leak.h"
 #include "lookaside.h"
 #include "pcp.h"
 #include "pool.h"
@@ -48,6 +49,13 @@ static size_t block_room(const struct ntpool_block *blk)
 	if (blk->big)
 		return block_bytes(blk);
 	return block_bytes(blk) - NTPOOL_BLOCK_SIZE;
+}
+
+/* What kmemleak sees of a block: a special-pool page holds more. */
+static size_t leak_tracked_bytes(const struct ntpool_block *blk,
+				 const struct ntpool_request *req)
+{
+	return blk->big && blk->big->special ? req->size : block_room(blk);
 }
 
 static size_t block_requested(const struct ntpool_block *blk)
@@ -122,6 +130,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		memset(p + req->size, NTPOOL_SLACK_PATTERN,
 		       block_room(&blk) - req->size);
 	account_alloc(row, req, block_bytes(&blk));
+	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), ntpool_gfp(req));
 	if (READ_ONCE(ntpool_client(req->client)->verify))
 		ntpool_verifier_track(ntpool_client(req->client), req->client,
 				      p, req);
@@ -203,6 +212,7 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		ntpool_special_check(blk.big, p, caller);
 	else
 		check_slack(&blk, p, caller);
+	ntpool_leak_untrack(p);
 	freed = (struct ntpool_freed) {
 		.bytes = block_bytes(&blk),
 		.tag = blk.big ? blk.big->tag : blk.hdr->pool_tag,

@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "leak.h"
 #include "pool.h"
 
 struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
@@ -114,8 +115,13 @@ static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp)
 {
 	struct page *page;
 
-	if (kind == NTPOOL_PAGED)
-		return __vmalloc(PAGE_SIZE, gfp);
+	void *base;
+
+	if (kind == NTPOOL_PAGED) {
+		base = __vmalloc(PAGE_SIZE, gfp);
+		ntpool_leak_carved(base);
+		return base;
+	}
 	page = alloc_page(gfp);
 	return page ? page_address(page) : NULL;
 }
@@ -251,6 +257,15 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 	atomic_long_set(&pool->nr_big_pages, 0);
 }
 
+/* Blocks still allocated when ntpool goes: kmemleak must forget them. */
+static void page_leak_untrack(struct ntpool_page *pg)
+{
+	unsigned int unit;
+
+	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS)
+		ntpool_leak_untrack(ntpool_hdr_at(pg, unit) + 1);
+}
+
 /**
  * ntpool_pool_destroy() - give every page of a pool back to the system
  * @pool: the pool; nobody may use it any more
@@ -265,10 +280,14 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 
 	xa_for_each(&pool->pages, key, entry) {
 		if (xa_pointer_tag(entry) == NTPOOL_XA_BIG) {
-			ntpool_big_release(pool, xa_untag_pointer(entry));
+			struct ntpool_big *big = xa_untag_pointer(entry);
+
+			ntpool_leak_untrack(big->block);
+			ntpool_big_release(pool, big);
 		} else {
 			struct ntpool_page *pg = xa_untag_pointer(entry);
 
+			page_leak_untrack(pg);
 			page_memory_free(pool->kind, pg->base);
 			kfree(pg);
 		}

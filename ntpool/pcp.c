@@ -21,6 +21,7 @@
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include "leak.h"
 #include "lookaside.h"
 #include "pcp.h"
 
@@ -118,6 +119,7 @@ bool ntpool_pcp_free(struct ntpool_pool *pool, void *p, u32 tag,
 		local_irq_restore(flags);
 		return false;
 	}
+	ntpool_leak_untrack(p);
 	hdr->pool_index = 0;
 	pcp->blocks[pool->kind][units][pcp->n[pool->kind][units]++] = hdr;
 	local_irq_restore(flags);

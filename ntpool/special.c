@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include "leak.h"
 #include "report.h"
 #include "special.h"
 #include "tags.h"
@@ -105,6 +106,8 @@ void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where)
 
 	if (!big || !page)
 		goto fail;
+	ntpool_leak_no_scan(big);
+	ntpool_leak_carved(page);
 	memset(page, SPECIAL_PATTERN, PAGE_SIZE);
 	*big = (struct ntpool_big) {
 		.va = page, .size = req->size, .tag = req->tag,

@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
+#include "leak.h"
 #include "report.h"
 #include "tags.h"
 #include "verifier.h"
@@ -219,6 +220,7 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 		    ntpool_gfp(req) & ~__GFP_ZERO);
 	if (!t)
 		goto untracked;
+	ntpool_leak_no_scan(t);
 	*t = (struct ntpool_track) {
 		.addr = (unsigned long)p, .size = req->size, .tag = req->tag,
 		.kind = req->kind, .client = id, .caller = req->caller.ip,

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ntpool and kmemleak.
+ *
+ * kmemleak knows slab objects and vmalloc areas, not pages.  ntpool carves
+ * both kinds of memory into blocks, so it tells kmemleak about blocks, the
+ * way the slab allocator does about its objects: from allocation to free a
+ * block is an object of its own, recorded with the client's call stack, so
+ * that a block the client lost every pointer to is reported as its leak.
+ *
+ * For that, nothing else may cover or point into a block:
+ *  - the vmalloc areas ntpool carves (paged pages, big blocks, special
+ *    pool) stop being kmemleak objects of their own (kmemleak does not
+ *    allow one object inside another); vfree() then has nothing to forget;
+ *  - the objects start at the block's data, not at its _POOL_HEADER, so the
+ *    page-start and free-list pointers ntpool keeps do not point into them;
+ *  - ntpool's records that do point at blocks (big-block entries, Driver
+ *    Verifier's records) are not scanned.  They are still objects, found
+ *    through ntpool's tables, so they raise no report of their own.
+ *
+ * Without CONFIG_DEBUG_KMEMLEAK all of this compiles to nothing.
+ */
+#ifndef _NTPOOL_LEAK_H
+#define _NTPOOL_LEAK_H
+
+#include <linux/kmemleak.h>
+
+/* A block handed to a client: reported if it is ever unreferenced. */
+static inline void ntpool_leak_track(const void *block, size_t bytes,
+				     gfp_t gfp)
+{
+	kmemleak_alloc(block, bytes, 1, gfp);
+}
+
+/* A block given back (before it can be handed out again). */
+static inline void ntpool_leak_untrack(const void *block)
+{
+	kmemleak_free(block);
+}
+
+/* vmalloc memory ntpool carves into blocks: tracked block by block. */
+static inline void ntpool_leak_carved(const void *area)
+{
+	kmemleak_free(area);
+}
+
+/* ntpool's record of a block: must not keep the block referenced. */
+static inline void ntpool_leak_no_scan(const void *record)
+{
+	kmemleak_no_scan(record);
+}
+
+#endif /* _NTPOOL_LEAK_H */
