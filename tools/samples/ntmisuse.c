@@ -10,6 +10,7 @@
  *   zero_size=1            asks for zero bytes                  0xC2/0x00
  *   bad_pointer=1          frees a pointer into a block         0xC2/0x99
  *   tag_zero=1             allocates with tag 0                 0xC2/0x9B
+ *   lose_pointer=1         forgets its only pointer to a block  (kmemleak)
  *
  * (With Driver Verifier on the module, verify_drivers=ntmisuse, the
  * allocation bugs are 0xC4 instead.)  Load ntpool with on_violation=report
@@ -19,13 +20,14 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <ntpool/ntpool.h>
 
 #define MISUSE_TAG	('dcba')	/* shows as "abcd" */
 #define MISUSE_SIZE	100
 
 static bool double_free, wrong_tag, overrun, paged_in_spinlock, zero_size,
-	    bad_pointer, tag_zero;
+	    bad_pointer, tag_zero, lose_pointer;
 module_param(double_free, bool, 0444);
 MODULE_PARM_DESC(double_free, "Free a block twice");
 module_param(wrong_tag, bool, 0444);
@@ -40,6 +42,8 @@ module_param(bad_pointer, bool, 0444);
 MODULE_PARM_DESC(bad_pointer, "Free a pointer into the middle of a block");
 module_param(tag_zero, bool, 0444);
 MODULE_PARM_DESC(tag_zero, "Allocate with the tag 0");
+module_param(lose_pointer, bool, 0444);
+MODULE_PARM_DESC(lose_pointer, "Forget the only pointer to a block (a leak)");
 
 static DEFINE_SPINLOCK(DeviceLock);
 
@@ -109,6 +113,16 @@ static noinline void TagZero(void)
 		pr_info("ntmisuse: tag 0 refused\n");
 }
 
+/*
+ * Nothing is wrong until the block is unreferenced: only kmemleak, in a
+ * kernel built with it, can tell.
+ */
+static noinline void LosePointer(PUCHAR Buffer)
+{
+	pr_info("ntmisuse: forgetting the only pointer to a block\n");
+	strscpy(Buffer, "lost by ntmisuse", MISUSE_SIZE);
+}
+
 /* Each misuse on a block of its own: one report per bug. */
 static NTSTATUS MisuseBlock(bool Enabled, void (*Misuse)(PUCHAR Buffer))
 {
@@ -130,7 +144,8 @@ static NTSTATUS DriverEntry(void)
 	if (!NT_SUCCESS(MisuseBlock(double_free, DoubleFree)) ||
 	    !NT_SUCCESS(MisuseBlock(wrong_tag, WrongTag)) ||
 	    !NT_SUCCESS(MisuseBlock(overrun, Overrun)) ||
-	    !NT_SUCCESS(MisuseBlock(bad_pointer, BadPointer)))
+	    !NT_SUCCESS(MisuseBlock(bad_pointer, BadPointer)) ||
+	    !NT_SUCCESS(MisuseBlock(lose_pointer, LosePointer)))
 		return STATUS_INSUFFICIENT_RESOURCES;
 	if (paged_in_spinlock)
 		PagedInSpinLock();
