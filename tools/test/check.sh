@@ -4,7 +4,7 @@
 # make check: install what is needed (Debian 12) and run every test:
 #   the KUnit suites under UML (kunit.sh), style and warnings (lint.sh),
 #   ntpoolmon's host tests (ntpoolmon-test.sh), the VM tests on Debian's
-#   6.12 and 6.1 kernels (vmtest.sh).
+#   6.12 and 6.1 kernels and on a kernel built with kmemleak (vmtest.sh).
 # The last line sums them all: "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +38,8 @@ run lint "$t/lint.sh"
 run ntpoolmon "$t/ntpoolmon-test.sh"
 run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
 	"$t/vmtest.sh" 6.12 bench.sh
+# kmemleak needs a kernel built with it: a small one, from linux-source.
+run vm-kmemleak "$t/vmtest.sh" kmemleak kmemleak.sh
 for series in 6.12 6.1; do
 	for steps in core tags verifier special lookaside trace; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"

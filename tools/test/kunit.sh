@@ -11,23 +11,10 @@
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KUNIT
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-src="$NTPOOL_CACHE/linux-source-$ver"
+ver=$(linux_source_version)
+src=$(linux_source)
 build=${NTPOOL_KUNIT_BUILD:-$NTPOOL_CACHE/uml-build-$ver}
 kunitconfig=${NTPOOL_KUNITCONFIG:-$NTPOOL_DIR/kunit/.kunitconfig}
-
-if [ ! -f "$src/.ntpool-ready" ]; then
-	log "extracting linux-source $ver into $src (once)"
-	rm -rf "$src" "$src.tmp"
-	mkdir -p "$src.tmp"
-	tar -xaf /usr/src/linux-source-6.12.tar.xz -C "$src.tmp" \
-		--strip-components=1
-	# Hook drivers/ntpool into the tree's Kconfig and Makefile.
-	sed -i '$ i source "drivers/ntpool/Kconfig"' "$src.tmp/drivers/Kconfig"
-	echo 'obj-y += ntpool/' >> "$src.tmp/drivers/Makefile"
-	touch "$src.tmp/.ntpool-ready"
-	mv "$src.tmp" "$src"
-fi
 
 # Copy the sources only: build products of out-of-tree builds must not leak
 # into the kernel tree.

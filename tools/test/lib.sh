@@ -42,17 +42,82 @@ need_pkgs() {
 		--no-install-recommends "${missing[@]}" >&2
 }
 
-# Kernel release (uname -r) of the newest installed Debian kernel of a series.
+# Kernel release (uname -r) of the newest installed Debian kernel of a series;
+# the series "kmemleak" is the kmemleak kernel below, built on demand.
 kernel_release() {
 	local series=$1 f
+	if [ "$series" = kmemleak ]; then
+		kmemleak_kernel > /dev/null
+		echo kmemleak
+		return
+	fi
 	f=$(ls -d /usr/src/linux-headers-"$series".*-amd64 2>/dev/null |
 		sort -V | tail -n 1)
 	[ -n "$f" ] || die "no linux-headers for $series installed"
 	basename "$f" | sed 's/^linux-headers-//'
 }
 
-kdir_for() { echo "/usr/src/linux-headers-$1"; }
-vmlinuz_for() { echo "/boot/vmlinuz-$1"; }
+kdir_for() {
+	if [ "$1" = kmemleak ]; then kmemleak_kernel; else
+		echo "/usr/src/linux-headers-$1"; fi
+}
+vmlinuz_for() {
+	if [ "$1" = kmemleak ]; then
+		echo "$(kmemleak_kernel)/arch/x86/boot/bzImage"
+	else
+		echo "/boot/vmlinuz-$1"
+	fi
+}
+
+linux_source_version() { dpkg-query -W -f='${Version}' linux-source-6.12; }
+
+# Debian's linux-source-6.12, extracted once into the cache, with
+# drivers/ntpool hooked into its Kconfig and Makefile (for KUnit).
+# Prints the directory.
+linux_source() {
+	local src
+	src="$NTPOOL_CACHE/linux-source-$(linux_source_version)"
+	if [ ! -f "$src/.ntpool-ready" ]; then
+		log "extracting linux-source into $src (once)"
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		tar -xaf /usr/src/linux-source-6.12.tar.xz -C "$src.tmp" \
+			--strip-components=1
+		sed -i '$ i source "drivers/ntpool/Kconfig"' \
+			"$src.tmp/drivers/Kconfig"
+		echo 'obj-y += ntpool/' >> "$src.tmp/drivers/Makefile"
+		touch "$src.tmp/.ntpool-ready"
+		mv "$src.tmp" "$src"
+	fi
+	echo "$src"
+}
+
+# A small x86_64 kernel with kmemleak, built from linux-source with
+# tools/test/kernel/kmemleak.config (about 4 minutes on two cores), cached
+# and keyed by the source version and the config fragment.  Prints the
+# build directory: a KDIR for modules, and arch/x86/boot/bzImage.
+kmemleak_kernel() {
+	local src frag key build
+	src=$(linux_source)
+	frag="$NTPOOL_DIR/tools/test/kernel/kmemleak.config"
+	key=$(cat "$frag" | md5sum | cut -c1-8)
+	build="$NTPOOL_CACHE/kmemleak-build-$(linux_source_version)-$key"
+	if [ ! -f "$build/.ntpool-ready" ]; then
+		log "building the kmemleak kernel in $build (once)"
+		rm -rf "$build"
+		mkdir -p "$build"
+		make -s -C "$src" O="$build" ARCH=x86_64 tinyconfig >&2
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$build" \
+			"$build/.config" "$frag" >&2
+		make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >&2
+		grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$build/.config" ||
+			die "kmemleak kernel: CONFIG_DEBUG_KMEMLEAK did not stick"
+		make -s -C "$src" O="$build" ARCH=x86_64 -j"$(nproc)" \
+			bzImage modules >&2 || die "kmemleak kernel build failed"
+		touch "$build/.ntpool-ready"
+	fi
+	echo "$build"
+}
 
 # Build ntpool and the samples for one kernel release, out of the tree, in
 # a copy of the sources so that builds for several kernels do not collide.

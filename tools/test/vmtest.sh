@@ -4,7 +4,8 @@
 # Boot a stock Debian kernel in QEMU with a busybox initramfs, load ntpool
 # and its sample clients, and check the console.
 #
-#   vmtest.sh [SERIES] [STEPS]   SERIES 6.12 (default) or 6.1;
+#   vmtest.sh [SERIES] [STEPS]   SERIES 6.12 (default), 6.1, or kmemleak
+#                                (a kernel built with kmemleak, see lib.sh);
 #                                STEPS a script of tools/test/vm/ (core.sh)
 #
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
@@ -15,6 +16,7 @@ series=${1:-6.12}
 steps=${2:-core.sh}
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS
+[ "$series" != kmemleak ] || need_pkgs $PKGS_KUNIT
 krel=$(kernel_release "$series")
 build=$(build_for "$krel")
 make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2

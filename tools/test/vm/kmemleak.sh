@@ -1,0 +1,85 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM, on the kmemleak kernel: a block a client lost
+# every pointer to is in kmemleak's report with the client's allocation
+# stack; ntpool's bookkeeping neither hides it nor is reported itself.
+. /lib.sh
+
+K=/sys/kernel/debug/kmemleak
+
+# kmemleak reports objects older than five seconds, found unreferenced in
+# two scans in a row (the first one records their contents).
+scan() {
+	sleep 6
+	echo scan > $K
+	echo scan > $K
+	cat $K > "$1"
+}
+
+check "kmemleak is on" test -w $K
+echo clear > $K
+check "insmod ntpool on_violation=report" insmod /modules/ntpool.ko on_violation=report
+
+echo "=== a clean client"
+check "insmod ntwriter writes=300" insmod /modules/ntwriter.ko writes=300
+check "insmod nttags (keeps 9 blocks, small and big, until unload)" \
+	insmod /modules/nttags.ko
+check "insmod ntlookaside (lookaside lists, deleted at unload)" \
+	insmod /modules/ntlookaside.ko
+scan /tmp/k1
+cat /tmp/k1
+check "kmemleak reports nothing while the clients hold their blocks" \
+	test ! -s /tmp/k1
+rmmod ntlookaside nttags ntwriter
+
+echo "=== the bad driver loses a block while loaded"
+check "insmod ntmisuse lose_pointer=1" insmod /modules/ntmisuse.ko lose_pointer=1
+scan /tmp/k2
+cat /tmp/k2
+check "kmemleak reports one unreferenced object" \
+	count /tmp/k2 '^unreferenced object' 1
+# The object is the block's room: 100 bytes in 16-byte units.
+check "of 112 bytes" has /tmp/k2 '^unreferenced object 0x[0-9a-f]+ \(size 112\):'
+check "its contents are the block's" has /tmp/k2 'lost by ntmisuse'
+check "its backtrace passes through ntpool's allocator" \
+	has /tmp/k2 'ntpool_pool_alloc'
+check "and names the client's function" \
+	has /tmp/k2 '(MisuseBlock|ntmisuse_init|DriverEntry)\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntmisuse\]'
+check "rmmod ntmisuse" rmmod ntmisuse
+echo clear > $K
+
+echo "=== the registry-path driver leaks at unload"
+check "insmod ntsample leak=1" insmod /modules/ntsample.ko leak=1
+check "rmmod ntsample (its only pointer to the block goes with it)" \
+	rmmod ntsample
+scan /tmp/k3
+cat /tmp/k3
+check "kmemleak reports one unreferenced object" \
+	count /tmp/k3 '^unreferenced object' 1
+# 59 bytes requested, 64 in 16-byte units.
+check "of 64 bytes" has /tmp/k3 '^unreferenced object 0x[0-9a-f]+ \(size 64\):'
+check "its contents show the registry path" has /tmp/k3 'Registry'
+check "allocated through ntpool" has /tmp/k3 'ntpool_pool_alloc'
+
+check "release ntsample frees the leaked block" sh -c "echo 'release ntsample' > $D/verifier"
+echo clear > $K
+
+echo "=== the same leak with Driver Verifier tracking the client"
+check "verify_drivers ntsample" sh -c "echo ntsample > $D/verify_drivers"
+check "insmod ntsample leak=1" insmod /modules/ntsample.ko leak=1
+check "rmmod ntsample" rmmod ntsample
+dmesg > /tmp/d4
+check "verifier reported 0xC4/0x62" has /tmp/d4 'Arg1: 0000000000000062'
+scan /tmp/k4
+cat /tmp/k4
+check "kmemleak still reports the block: the verifier's record hides nothing" \
+	count /tmp/k4 '^unreferenced object' 1
+check "release ntsample frees it" sh -c "echo 'release ntsample' > $D/verifier"
+echo clear > $K
+scan /tmp/k5
+check "nothing left to report" test ! -s /tmp/k5
+
+check "rmmod ntpool" rmmod ntpool
+scan /tmp/k6
+cat /tmp/k6
+check "nothing reported once ntpool is gone" test ! -s /tmp/k6
