@@ -8,6 +8,8 @@
 #                       load ntpool and a client, show what happens
 #   make check          install what is needed and run every test
 #   make bench          the benchmark (UML and the VM)
+#   make dkms-install [KVER=...]   install ntpool with DKMS (as root), for
+#                       the running kernel or KVER; make dkms-uninstall
 #
 # KDIR defaults to the running kernel's build tree.  On Debian, install
 # linux-headers-$(uname -r) or pass e.g.
@@ -16,9 +18,13 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 NTPOOL_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KBUILD_FLAGS := -C $(KDIR) M=$(NTPOOL_DIR) CONFIG_NTPOOL=m
+NTPOOL_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' \
+			    $(NTPOOL_DIR)/dkms.conf)
+DKMS_SRC := /usr/src/ntpool-$(NTPOOL_VERSION)
+KVER ?= $(shell uname -r)
 
 .PHONY: all modules samples tools clean check demo kunit vmtest lint bench help \
-	check-kdir
+	check-kdir dkms-install dkms-uninstall
 
 all: modules samples
 
@@ -66,5 +72,25 @@ lint:
 bench:
 	$(NTPOOL_DIR)/tools/bench/bench.sh
 
+# DKMS: the sources (no build products) in /usr/src/ntpool-<version>, then
+# dkms add (once), build and install for KVER.  Needs root and the dkms
+# package; see README.md.
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cd $(NTPOOL_DIR) && tar -cf - --exclude=./.git --exclude=./.out \
+	  --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
+	  --exclude='.*.cmd' --exclude=Module.symvers --exclude=modules.order \
+	  --exclude=tools/ntpoolmon/ntpoolmon . | tar -C $(DKMS_SRC) -xf -
+	-dkms remove -m ntpool -v $(NTPOOL_VERSION) -k $(KVER) >/dev/null 2>&1
+	dkms status -m ntpool -v $(NTPOOL_VERSION) | grep -q . || \
+	  dkms add -m ntpool -v $(NTPOOL_VERSION)
+	dkms build -m ntpool -v $(NTPOOL_VERSION) -k $(KVER)
+	dkms install -m ntpool -v $(NTPOOL_VERSION) -k $(KVER)
+
+dkms-uninstall:
+	-dkms remove -m ntpool -v $(NTPOOL_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
 help:
-	@sed -n '3,16p' $(NTPOOL_DIR)/Makefile
+	@sed -n '3,18p' $(NTPOOL_DIR)/Makefile

@@ -78,3 +78,4 @@ module_exit(ntpool_exit);
 
 MODULE_DESCRIPTION("Windows NT executive pool API (ExAllocatePool*) for kernel modules");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(NTPOOL_VERSION);

@@ -22,7 +22,7 @@ rm -rf "$src/drivers/ntpool"
 mkdir -p "$src/drivers/ntpool"
 (cd "$NTPOOL_DIR" && find . \( -name .git -o -name .out \) -prune -o \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig -o \
-	   -name .kunitconfig \) -print | cpio -pdm --quiet "$src/drivers/ntpool")
+	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pdm --quiet "$src/drivers/ntpool")
 
 # kunit.py shows the kernel's log lines too when asked (the benchmark).
 raw=

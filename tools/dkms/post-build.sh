@@ -1,0 +1,7 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# DKMS POST_BUILD (run in the build directory): keep ntpool's
+# Module.symvers for this kernel where client modules find it.
+set -e
+mkdir -p "$1"
+cp Module.symvers "$1/Module.symvers"
