@@ -3,13 +3,15 @@
 #
 # make check: install what is needed (Debian 12) and run every test:
 #   the KUnit suites under UML (kunit.sh), style and warnings (lint.sh),
-#   ntpoolmon's host tests (ntpoolmon-test.sh), the VM tests on Debian's
+#   ntpoolmon's host tests (ntpoolmon-test.sh), DKMS install and a client
+#   built against it (dkms-test.sh), the VM tests on Debian's
 #   6.12 and 6.1 kernels and on a kernel built with kmemleak (vmtest.sh).
 # The last line sums them all: "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS \
+	$PKGS_DKMS
 
 total_passed=0 total_failed=0
 run() {
@@ -36,6 +38,7 @@ t="$NTPOOL_DIR/tools/test"
 run kunit "$t/kunit.sh"
 run lint "$t/lint.sh"
 run ntpoolmon "$t/ntpoolmon-test.sh"
+run dkms "$t/dkms-test.sh"
 run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
 	"$t/vmtest.sh" 6.12 bench.sh
 # kmemleak needs a kernel built with it: a small one, from linux-source.

@@ -22,6 +22,7 @@ PKGS_VM="qemu-system-x86 busybox-static cpio gzip"
 PKGS_KUNIT="linux-source-6.12 python3 xz-utils"
 PKGS_LINT="sparse"
 PKGS_TOOLS="libncurses-dev file tmux python3"
+PKGS_DKMS="dkms xz-utils"
 
 # Install the Debian packages that are missing (apt-get update at most once).
 need_pkgs() {

@@ -18,7 +18,9 @@ steps=${2:-core.sh}
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS
 [ "$series" != kmemleak ] || need_pkgs $PKGS_KUNIT
 krel=$(kernel_release "$series")
-build=$(build_for "$krel")
+# NTPOOL_VM_MODULES names a directory of ready modules to test instead
+# (the DKMS test's); otherwise ntpool and the samples are built here.
+build=${NTPOOL_VM_MODULES:-$(build_for "$krel")}
 make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 log "testing on $krel"
 
