@@ -20,7 +20,7 @@ PKGS_BUILD="make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod"
 PKGS_KERNELS="linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-headers-amd64 linux-image-amd64"
 PKGS_VM="qemu-system-x86 busybox-static cpio gzip"
 PKGS_KUNIT="linux-source-6.12 python3 xz-utils"
-PKGS_LINT="sparse"
+PKGS_LINT="sparse python3-docutils"
 PKGS_TOOLS="libncurses-dev file tmux python3"
 PKGS_DKMS="dkms xz-utils"
 

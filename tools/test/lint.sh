@@ -89,5 +89,31 @@ else
 	head -20 "$logf" >&2
 fi
 
+# api.rst's kernel-doc directives, as Sphinx would run them: each must
+# produce its reference without a warning.
+logf="$NTPOOL_OUT/lint-api-rst.log"
+: > "$logf"
+api_ok=1
+while read -r file export; do
+	out=$(cd "$NTPOOL_DIR" && perl "$src/scripts/kernel-doc" -rst -sphinx-version 5.3.0 -Wall \
+		${export:+-export} "$file" 2>> "$logf") || api_ok=
+	[ -n "$out" ] || { echo "$file: no reference produced" >> "$logf"; api_ok=; }
+done < <(awk '/^\.\. kernel-doc::/ { if (f) print f, e; f = $3; e = "" }
+	     /:export:/ { e = "export" } END { if (f) print f, e }' \
+	     "$NTPOOL_DIR/Documentation/api.rst")
+if [ -n "$api_ok" ] && ! grep -q . "$logf"; then
+	result ok "api.rst: every kernel-doc directive renders without warnings"
+else
+	result "not ok" "api.rst: every kernel-doc directive renders without warnings"
+	head -20 "$logf" >&2
+fi
+
+if python3 "$NTPOOL_DIR/tools/test/rst-check.py" > "$NTPOOL_OUT/lint-rst.log" 2>&1; then
+	result ok "Documentation/*.rst parse without warnings"
+else
+	result "not ok" "Documentation/*.rst parse without warnings"
+	head -20 "$NTPOOL_OUT/lint-rst.log" >&2
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
