@@ -60,4 +60,21 @@ check "console: the break instruction line, twice" \
 check "hit_tag counts the hits" has $D/hit_tag '^abcd both hits=2$'
 check "hit_tag 0 turns it off" sh -c "echo 0 > $D/hit_tag && grep -q '^0 hits=2$' $D/hit_tag"
 
+echo "=== the bad driver under Driver Verifier: 0xC4 instead of 0xC2"
+check "verify_drivers ntmisuse" sh -c "echo ntmisuse > $D/verify_drivers"
+dmesg -c > /dev/null
+check "insmod ntmisuse zero_size=1 paged_in_spinlock=1 double_free=1" \
+	insmod /modules/ntmisuse.ko zero_size=1 paged_in_spinlock=1 double_free=1
+dmesg > /tmp/d5
+check "zero bytes: 0xC4/0x00 at IRQL 0" \
+	sh -c "grep -A1 'Arg1: 0000000000000000, Caller is trying to allocate zero bytes' /tmp/d5 | grep -q 'Arg2: 0000000000000000, Current IRQL'"
+check "paged pool under a spin lock: 0xC4/0x01 at IRQL 2" \
+	sh -c "grep -q 'Arg1: 0000000000000001' /tmp/d5 && grep -q 'Arg2: 0000000000000002, Current IRQL' /tmp/d5"
+check "the double free is still BAD_POOL_CALLER 0x07" has /tmp/d5 'Arg1: 0000000000000007, Attempt to free pool which was already freed'
+check "no leak at unload: every block was freed" \
+	sh -c "rmmod ntmisuse && ! dmesg | grep -q 'Arg1: 0000000000000062'"
+cat $D/verifier > /tmp/v4
+check "verifier counts the two 0xC4 reports" \
+	sh -c "grep -q 'DRIVER_VERIFIER_DETECTED_VIOLATION (c4) Arg1 0x0: 1' /tmp/v4 && grep -q 'DRIVER_VERIFIER_DETECTED_VIOLATION (c4) Arg1 0x1: 1' /tmp/v4"
+
 check "rmmod ntpool" rmmod ntpool
