@@ -14,6 +14,16 @@ say "insmod ntwriter.ko: a Windows-style driver staging writes in ExAllocatePool
 insmod /modules/ntwriter.ko writes=2000
 sleep 0.2
 
+T=/sys/kernel/tracing
+mount -t tracefs tracefs $T 2>/dev/null
+say "trace events: echo 'tag == \"1BrW\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again"
+rmmod ntwriter
+echo 'tag == "1BrW"' > $T/events/ntpool/ntpool_alloc/filter
+echo 1 > $T/events/ntpool/ntpool_alloc/enable
+insmod /modules/ntwriter.ko writes=3
+echo 0 > $T/events/ntpool/ntpool_alloc/enable
+grep ntpool_alloc $T/trace
+
 say "insmod nttags.ko: known allocations under the tags Tag1, Tag2, Tag3"
 insmod /modules/nttags.ko
 sleep 0.2
