@@ -6,7 +6,9 @@
  * simulation.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/fault-inject.h>
+#include <linux/hrtimer.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
@@ -457,6 +459,76 @@ static void violations_counted(struct kunit *test)
 	ExFreePool(p);
 }
 
+/* Quota requests from a hard interrupt, where no task can be charged. */
+struct quota_irq_ctx {
+	struct hrtimer timer;
+	struct completion done;
+	void *p;
+};
+
+static enum hrtimer_restart quota_in_irq(struct hrtimer *timer)
+{
+	struct quota_irq_ctx *ctx = container_of(timer, struct quota_irq_ctx,
+						 timer);
+
+	ctx->p = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_USE_QUOTA, 64,
+				 'atoQ');
+	complete(&ctx->done);
+	return HRTIMER_NORESTART;
+}
+
+static void *quota_from_irq(struct kunit *test)
+{
+	struct quota_irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx),
+						  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	init_completion(&ctx->done);
+	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ctx->timer.function = quota_in_irq;
+	hrtimer_start(&ctx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&ctx->done);
+	return ctx->p;
+}
+
+/*
+ * KUnit runs in a kernel thread, NT's System process: quota requests are
+ * served, charged to nobody, as ordinary blocks.  In interrupt context
+ * nothing is charged either, and Driver Verifier reports 0xC4/0x10B.
+ */
+static void quota_contexts(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	BOOLEAN charged = TRUE;
+	void *p;
+
+	p = ExAllocatePoolWithQuotaTag(PagedPool, 100, 'atoQ');
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p, &charged), (SIZE_T)112);
+	KUNIT_EXPECT_EQ(test, charged, (BOOLEAN)FALSE);
+	KUNIT_EXPECT_EQ(test, ntpool_block_to_hdr(p)->pool_type, PagedPool + 1);
+	ExFreePool(p);
+
+	p = quota_from_irq(test);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	charged = TRUE;
+	ExQueryPoolBlockSize(p, &charged);
+	KUNIT_EXPECT_EQ(test, charged, (BOOLEAN)FALSE);
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	KUNIT_EXPECT_NULL(test, quota_from_irq(test));
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     NTPOOL_C4_QUOTA_FROM_DPC, 0, 0, 0);
+	/* A failed quota request raises as NT's quota routines do. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool, SIZE_MAX,
+							   'atoQ'));
+	ntpool_expect_report(test, log, 2, KMODE_EXCEPTION_NOT_HANDLED,
+			     (u32)STATUS_INSUFFICIENT_RESOURCES, log->last.args[1],
+			     SIZE_MAX, 'atoQ');
+}
+
 static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(counters_after_known_sequence),
 	KUNIT_CASE(verify_drivers_setting),
@@ -470,6 +542,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(special_pool_checks),
 	KUNIT_CASE(special_pool_selection),
 	KUNIT_CASE(violations_counted),
+	KUNIT_CASE(quota_contexts),
 	{}
 };
 

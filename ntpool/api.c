@@ -11,6 +11,7 @@
 #include "client.h"
 #include "faults.h"
 #include "pool.h"
+#include "quota.h"
 #include "report.h"
 #include "special.h"
 #include "tags.h"
@@ -40,7 +41,7 @@ static void *fail(const struct ntpool_request *req)
 {
 	if (req->raise)
 		ntpool_bugcheck(KMODE_EXCEPTION_NOT_HANDLED,
-				(u32)STATUS_INSUFFICIENT_RESOURCES,
+				ntpool_quota_failure_status(req),
 				req->caller.ip, req->size, req->tag,
 				&req->caller);
 	return NULL;
@@ -105,7 +106,8 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	ntpool_client_count(c, NTPOOL_VC_ATTEMPTED);
 	if (req->tag == NTPOOL_TAG_NONE)
 		ntpool_client_count(c, NTPOOL_VC_NO_TAG);
-	if (!valid || !request_allowed(c, req, nt_type)) {
+	if (!valid || !request_allowed(c, req, nt_type) ||
+	    (req->quota && !ntpool_quota_prepare(req, c, verified(c)))) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return valid ? NULL : fail(req);
 	}
@@ -170,6 +172,7 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 	if (flags & POOL_FLAG_SPECIAL_POOL)
 		req->special = NTPOOL_SPECIAL_END;
 	req->cache_aligned = flags & POOL_FLAG_CACHE_ALIGNED;
+	req->quota = flags & POOL_FLAG_USE_QUOTA;
 	return true;
 }
 
@@ -197,8 +200,8 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
  *
  * Unknown optional flags (the high 32 bits) are ignored; an unknown or
  * unsupported required flag, a flag set that does not name exactly one pool
- * kind, or tag 0 fails the call.  POOL_FLAG_USE_QUOTA is accepted, but no
- * quota is charged yet (ExQueryPoolBlockSize() reports QuotaCharged FALSE).
+ * kind, or tag 0 fails the call.  POOL_FLAG_USE_QUOTA charges the calling
+ * task's memory cgroup (see quota.c).
  *
  * Return: the block or NULL.
  */
@@ -265,6 +268,7 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 	bool quota = type & NTPOOL_QUOTA_REQUEST;
 
 	req->zero = type & POOL_ZERO_ALLOCATION;
+	req->quota = quota;
 	req->raise = (type & POOL_RAISE_IF_ALLOCATION_FAILURE) ||
 		     (quota && !(type & POOL_QUOTA_FAIL_INSTEAD_OF_RAISE));
 	if (base & ~(PagedPool | POOL_TYPE_CACHE_ALIGNED | POOL_TYPE_MUST_SUCCEED))
@@ -396,7 +400,8 @@ EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 /**
  * ntpool_query_block_size() - ExQueryPoolBlockSize() behind the wrapper
  * @p: the block
- * @quota_charged: set to whether quota was charged for it (it never is yet)
+ * @quota_charged: set to whether quota was charged for it (its pages are
+ *	charged to a memory cgroup)
  * @caller: the calling module and call site
  *
  * Return: usable bytes of a small block (BlockSize minus the header), or
@@ -424,6 +429,8 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 	if (ntpool_find_block_locked(pool, p, &blk, &caller))
 		size = blk.big ? ntpool_big_pages(blk.big) << PAGE_SHIFT :
 		       (SIZE_T)(blk.hdr->block_size - 1) << NTPOOL_BLOCK_SHIFT;
+	if (size && blk.big && quota_charged)
+		*quota_charged = ntpool_quota_charged(blk.big->va);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return size;
 }

@@ -126,7 +126,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req)
 {
 	size_t pages = req->size / PAGE_SIZE + !!(req->size % PAGE_SIZE);
-	gfp_t gfp = ntpool_gfp(req);
+	gfp_t gfp = ntpool_gfp(req), memory_gfp;
 	struct ntpool_big *big;
 
 	big = kmalloc(sizeof(*big), gfp & ~__GFP_ZERO);
@@ -141,12 +141,13 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		.tag_id = req->tag_id,
 		.caller = req->caller.ip,
 	};
-	gfp |= req->zero ? __GFP_ZERO : 0;
+	memory_gfp = gfp | (req->zero ? __GFP_ZERO : 0) |
+		     (req->charge ? __GFP_ACCOUNT : 0);
 	if (req->numa)
 		big->va = pages > totalram_pages() ? NULL :
-			  pages_on_node(req, pages, gfp);
+			  pages_on_node(req, pages, memory_gfp);
 	else
-		big->va = big_memory_alloc(pool->kind, pages, gfp);
+		big->va = big_memory_alloc(pool->kind, pages, memory_gfp);
 	if (!big->va)
 		goto free_entry;
 	big->block = big->va;

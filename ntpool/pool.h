@@ -46,6 +46,9 @@ enum ntpool_kind {
  * @numa: a NUMA node was asked for
  * @node: the node
  * @node_strict: the block must come from @node
+ * @quota: charge the block as quota (the quota routines, POOL_FLAG_USE_QUOTA)
+ * @charge: the caller's memory cgroup is charged: whole pages with
+ *	__GFP_ACCOUNT (see quota.c)
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
  * @tag_id: id of the tag's row in the tag table (see tags.c)
@@ -62,6 +65,8 @@ struct ntpool_request {
 	bool numa;
 	int node;
 	bool node_strict;
+	bool quota;
+	bool charge;
 	gfp_t gfp;
 	u8 client;
 	u16 tag_id;

@@ -14,8 +14,9 @@
  *                added while a freed block waits on a per-CPU cache.
  *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
  *                of the block that was freed last, as NT's !pool shows.
- *  ProcessBilled 8 bytes, no process is billed (quota charging does not use
- *                the header).  ntpool stores the number of bytes requested in
+ *  ProcessBilled 8 bytes, no process is billed: a quota-charged block is
+ *                whole pages with no header, charged to the memory cgroup
+ *                through its pages (see quota.c).  ntpool stores the number of bytes requested in
  *                its first 16 bits (AllocatorBackTraceIndex) and the id of
  *                the tag's row in the tag table in the next 16 (PoolTagHash,
  *                which NT also uses to find the tracker entry); the rest

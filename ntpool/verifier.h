@@ -17,6 +17,7 @@
 #define NTPOOL_C4_PAGED_FREE_IRQL	0x11
 #define NTPOOL_C4_ALLOC_WHILE_UNLOADING	0x61
 #define NTPOOL_C4_UNLOAD_LEAK		0x62
+#define NTPOOL_C4_QUOTA_FROM_DPC	0x10B
 
 /* Stack frames kept per allocation with full Pool Tracking. */
 #define NTPOOL_TRACK_FRAMES	8
