@@ -46,11 +46,25 @@ grep -q "ntpool-vm: allow-oops" "$NTPOOL_DIR/tools/test/vm/$steps" && allow_oops
 oops_cmdline="oops=panic"
 [ -z "$allow_oops" ] || oops_cmdline=""
 
+# A steps file marked "ntpool-vm: numa" runs with three NUMA nodes: node 0
+# with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
+# memory only (the order Linux numbers them in); one CPU per socket, so
+# that no cache is shared across nodes.
+machine=(-m 1024 -smp 2)
+if grep -q "ntpool-vm: numa" "$NTPOOL_DIR/tools/test/vm/$steps"; then
+	machine=(-m 1024 -smp 2,sockets=2,cores=1,threads=1
+		-object memory-backend-ram,id=m0,size=512M
+		-object memory-backend-ram,id=m2,size=512M
+		-numa node,nodeid=0,cpus=0,memdev=m0
+		-numa node,nodeid=1,cpus=1
+		-numa node,nodeid=2,memdev=m2)
+fi
+
 # KVM is tried first, briefly: on some machines it exists but stalls in the
 # kernel's decompressor, and TCG is used instead.
 console="$NTPOOL_OUT/console-$krel-${steps%.sh}.log"
 boot() {
-	timeout "$2" qemu-system-x86_64 -accel "$1" -m 1024 -smp 2 \
+	timeout "$2" qemu-system-x86_64 -accel "$1" "${machine[@]}" \
 		-nographic -no-reboot -kernel "$(vmlinuz_for "$krel")" \
 		-initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $oops_cmdline loglevel=7 ${NTPOOL_VM_CMDLINE:-}" \
