@@ -619,7 +619,7 @@ static void pool3_parameters(struct kunit *test)
 	ExFreePool(b);
 
 	/* What cannot be honoured fails the call unless Optional. */
-	p[0] = param(PoolExtendedParameterSecurePool, false, 0);
+	p[0] = param(PoolExtendedParameterSecurePool, false, 0);	/* no pool */
 	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1));
 	p[0] = param(PoolExtendedParameterSecurePool, true, 0);
 	b = ExAllocatePool3(POOL_FLAG_PAGED, 64, TEST_TAG, p, 1);
@@ -673,7 +673,7 @@ static void free2_parameters(struct kunit *test)
 	void *b = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
 
 	KUNIT_ASSERT_NOT_NULL(test, b);
-	/* No secure pools: a SecurePool parameter names nothing of ntpool's. */
+	/* A SecurePool parameter without a pool names nothing of ntpool's. */
 	ExFreePool2(b, TEST_TAG, &p, 1);
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x99,
 			     (unsigned long)b, 0, 0);

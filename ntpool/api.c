@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "quota.h"
 #include "report.h"
+#include "secure_pool.h"
 #include "special.h"
 #include "tags.h"
 #include "verifier.h"
@@ -115,7 +116,8 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 		ntpool_client_count(c, NTPOOL_VC_FAILED_DELIBERATELY);
 		return fail(req);
 	}
-	p = ntpool_pool_alloc(&ntpool_pools[req->kind], req);
+	p = req->secure ? ntpool_secure_alloc(req) :
+			  ntpool_pool_alloc(&ntpool_pools[req->kind], req);
 	if (!p) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return fail(req);
@@ -222,8 +224,8 @@ EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
  * @count: how many
  * @caller: the calling module and call site
  *
- * Priority and NumaNode parameters are honoured; a parameter ntpool cannot
- * honour (SecurePool, an unknown type, reserved bits, NumaNode without
+ * Priority, NumaNode and SecurePool parameters are honoured; a parameter
+ * ntpool cannot honour (an unknown type, reserved bits, NumaNode without
  * POOL_FLAG_NON_PAGED) fails the call unless it is marked Optional, in
  * which case it is ignored.  See Documentation/ntpool.rst.
  *
@@ -376,9 +378,8 @@ EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
  * @count: how many
  * @caller: the calling module and call site
  *
- * ntpool has no secure pools: a parameter that is not Optional (the
- * SecurePool parameter of a secure-pool block) names something ntpool
- * never handed out, and is reported as a free of an invalid address.
+ * With a SecurePool parameter the block is a secure allocation of that
+ * pool (see secure_pool.c); other parameters do not change a free.
  */
 void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
 		  ULONG count, struct ntpool_caller caller)
@@ -387,9 +388,11 @@ void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
 
 	caller.ip = _RET_IP_;
 	for (i = 0; params && i < count; i++) {
-		if (!params[i].Optional) {
-			ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
-					(unsigned long)p, 0, 0, &caller);
+		/* An Optional one without its parameters is ignored. */
+		if (params[i].Type == PoolExtendedParameterSecurePool &&
+		    (params[i].SecurePoolParams || !params[i].Optional)) {
+			ntpool_secure_free(p, tag, params[i].SecurePoolParams,
+					   &caller);
 			return;
 		}
 	}

@@ -3,12 +3,14 @@
  * ExAllocatePool3's extended parameters.
  *
  * Each parameter has a type and an Optional bit.  A parameter ntpool can
- * honour is honoured: Priority (as ExAllocatePoolWithTagPriority's) and
+ * honour is honoured: Priority (as ExAllocatePoolWithTagPriority's),
  * NumaNode (non-paged pool only: the block comes from that node, or, with
- * MM_ANY_NODE_OK, from any node if that one has no memory).  One it cannot
- * honour (SecurePool: ntpool has no secure pools; an unknown type; reserved
- * bits set; NumaNode for paged pool or for a node that is not online)
- * fails the call, unless it is Optional, in which case it is ignored.
+ * MM_ANY_NODE_OK, from any node if that one has no memory) and SecurePool
+ * (the allocation comes from that secure pool, see secure_pool.c).  One it
+ * cannot honour (an unknown type; reserved bits set; NumaNode for paged
+ * pool or for a node that is not online; SecurePool without its
+ * parameters) fails the call, unless it is Optional, in which case it is
+ * ignored.
  */
 #include <linux/nodemask.h>
 #include "pool.h"
@@ -41,6 +43,9 @@ static bool parse_one(const POOL_EXTENDED_PARAMETER *p,
 		return true;
 	case PoolExtendedParameterNumaNode:
 		return parse_node(p, req);
+	case PoolExtendedParameterSecurePool:
+		req->secure = p->SecurePoolParams;
+		return req->secure;
 	default:
 		return false;
 	}

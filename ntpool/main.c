@@ -16,6 +16,7 @@
 #include "lookaside.h"
 #include "pcp.h"
 #include "pool.h"
+#include "secure_pool.h"
 #include "special.h"
 #include "tags.h"
 #include "verifier.h"
@@ -63,6 +64,8 @@ static void __exit ntpool_exit(void)
 	ntpool_hit_tag_exit();
 	ntpool_faults_exit();
 	ntpool_special_exit();
+	/* Secure allocations count in the tags: before the tag table goes. */
+	ntpool_secure_exit();
 	ntpool_clients_exit();
 	ntpool_big_flush();
 	ntpool_pcp_exit();

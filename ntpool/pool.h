@@ -49,6 +49,8 @@ enum ntpool_kind {
  * @quota: charge the block as quota (the quota routines, POOL_FLAG_USE_QUOTA)
  * @charge: the caller's memory cgroup is charged: whole pages with
  *	__GFP_ACCOUNT (see quota.c)
+ * @secure: ExAllocatePool3's SecurePool parameter, or NULL (see
+ *	secure_pool.c)
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
  * @tag_id: id of the tag's row in the tag table (see tags.c)
@@ -67,6 +69,7 @@ struct ntpool_request {
 	bool node_strict;
 	bool quota;
 	bool charge;
+	const POOL_EXTENDED_PARAMS_SECURE_POOL *secure;
 	gfp_t gfp;
 	u8 client;
 	u16 tag_id;

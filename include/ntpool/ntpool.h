@@ -538,8 +538,10 @@ static __always_inline void ExFreePool(PVOID P)
  * @ExtendedParameters: POOL_EXTENDED_PARAMETERs, or NULL
  * @ExtendedParametersCount: how many
  *
- * ntpool has no secure pools, so only Optional parameters are accepted; a
- * required one is reported (0xC2/0x99) and the block stays allocated.
+ * A secure allocation is freed with its pool's SecurePool parameter (the
+ * handle and the cookie it was allocated with) and must have
+ * SECURE_POOL_FLAGS_FREEABLE; anything else about it is reported
+ * (0xC2/0x99) and it stays allocated.  Other parameters are ignored.
  */
 static __always_inline void
 ExFreePool2(PVOID P, ULONG Tag, PCPOOL_EXTENDED_PARAMETER ExtendedParameters,
@@ -566,5 +568,6 @@ static __always_inline SIZE_T ExQueryPoolBlockSize(PVOID PoolBlock,
 }
 
 #include <ntpool/lookaside.h>
+#include <ntpool/secure.h>
 
 #endif /* _NTPOOL_NTPOOL_H */

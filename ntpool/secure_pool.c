@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Secure pools: ExCreatePool, ExAllocatePool3's SecurePool parameter,
+ * ExSecurePoolUpdate, ExSecurePoolValidate, ExFreePool2, ExDestroyPool.
+ *
+ * NT keeps a secure pool in memory that only the secure kernel (VTL1) can
+ * write; the normal kernel reads it and asks the secure kernel for changes,
+ * which checks the allocation's cookie first.  ntpool keeps the promise as
+ * far as one kernel can: an allocation is whole pages that the client sees
+ * only through a read-only mapping (vmap with PAGE_KERNEL_RO), so a write
+ * through the client's pointer faults; ExSecurePoolUpdate writes through
+ * the pages' direct-map addresses after checking the pool, tag, cookie,
+ * range and SECURE_POOL_FLAGS_MODIFIABLE; the cookie is checked again on
+ * free, with SECURE_POOL_FLAGS_FREEABLE.  What this does not stop (a write
+ * through the direct map, a change of the page tables, anything with the
+ * kernel's privileges) is in Documentation/differences.rst.
+ *
+ * Handles are small integers, multiples of 4 as NT's are, so that a
+ * handle that is not a live pool is recognised without being followed.
+ * One spin lock covers every pool: secure allocations are few and large.
+ */
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include "leak.h"
+#include "pool.h"
+#include "report.h"
+#include "secure_pool.h"
+#include "tags.h"
+#include "trace.h"
+
+#define SECURE_FLAGS_VALID \
+	(SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE)
+
+struct secure_pool {
+	u32 tag;
+	struct list_head allocations;
+};
+
+/* One allocation: what the client sees (@ro) and what ntpool writes. */
+struct secure_allocation {
+	struct list_head link;
+	struct llist_node deferred;
+	void *ro;
+	struct page **pages;
+	unsigned int nr_pages;
+	size_t size;
+	u32 tag;
+	u16 tag_id;
+	u8 client;
+	enum ntpool_kind kind;
+	ULONG_PTR cookie;
+	ULONG flags;
+};
+
+/*
+ * The xarray's own lock is only taken in process context (lookups use
+ * RCU), also under secure_lock.
+ */
+static DEFINE_XARRAY_ALLOC1(secure_pools);
+static DEFINE_SPINLOCK(secure_lock);
+
+static HANDLE handle_of(u32 id)
+{
+	return (HANDLE)(uintptr_t)(id << 2);
+}
+
+/* The pool behind @handle, or NULL; with secure_lock held. */
+static struct secure_pool *pool_locked(HANDLE handle)
+{
+	uintptr_t h = (uintptr_t)handle;
+
+	if (!h || h & 3 || h >> 2 > U32_MAX)
+		return NULL;
+	return xa_load(&secure_pools, h >> 2);
+}
+
+static struct secure_allocation *
+allocation_locked(struct secure_pool *pool, const void *p)
+{
+	struct secure_allocation *a;
+
+	list_for_each_entry(a, &pool->allocations, link)
+		if (a->ro == p)
+			return a;
+	return NULL;
+}
+
+/**
+ * ntpool_create_pool() - ExCreatePool() behind the inline wrapper
+ * @flags: POOL_CREATE_FLG_*
+ * @tag: the pool's tag
+ * @params: POOL_CREATE_EXTENDED_PARAMS or NULL
+ * @handle: receives the handle
+ * @caller: the calling module and call site
+ *
+ * Return: an NTSTATUS, see ExCreatePool().
+ */
+NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
+			    POOL_CREATE_EXTENDED_PARAMS *params,
+			    HANDLE *handle, struct ntpool_caller caller)
+{
+	struct secure_pool *pool;
+	u32 id;
+
+	if (!handle || flags & ~POOL_CREATE_FLG_VALID_FLAGS ||
+	    (params && params->Version != POOL_CREATE_PARAMS_VERSION))
+		return STATUS_INVALID_PARAMETER;
+	if (!(flags & POOL_CREATE_FLG_SECURE_POOL))
+		return STATUS_NOT_SUPPORTED;
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	pool->tag = tag;
+	INIT_LIST_HEAD(&pool->allocations);
+	if (xa_alloc(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
+		     GFP_KERNEL)) {
+		kfree(pool);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	*handle = handle_of(id);
+	return STATUS_SUCCESS;
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_create_pool, NTPOOL_NS);
+
+static void allocation_unmap(struct secure_allocation *a);
+
+/* vunmap() may sleep: frees where sleeping is not allowed wait for this. */
+static LLIST_HEAD(deferred_frees);
+
+static void free_deferred(struct work_struct *work)
+{
+	struct secure_allocation *a, *next;
+
+	llist_for_each_entry_safe(a, next, llist_del_all(&deferred_frees),
+				  deferred)
+		allocation_unmap(a);
+}
+
+static DECLARE_WORK(deferred_work, free_deferred);
+
+static void allocation_free(struct secure_allocation *a)
+{
+	ntpool_leak_untrack(a->ro);
+	ntpool_tag_count_free(ntpool_tag_by_id(a->tag_id), a->kind,
+			      (size_t)a->nr_pages << PAGE_SHIFT, a->client);
+	if (ntpool_can_sleep())
+		allocation_unmap(a);
+	else if (llist_add(&a->deferred, &deferred_frees))
+		schedule_work(&deferred_work);
+}
+
+/* Pages with the initial contents, then the read-only mapping. */
+static bool allocation_map(struct secure_allocation *a, const void *init)
+{
+	size_t done, chunk;
+	unsigned int i;
+
+	a->pages = kcalloc(a->nr_pages, sizeof(*a->pages), GFP_KERNEL);
+	if (!a->pages)
+		return false;
+	for (i = 0; i < a->nr_pages; i++) {
+		a->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		if (!a->pages[i])
+			return false;
+	}
+	for (done = 0; init && done < a->size; done += chunk) {
+		chunk = min_t(size_t, a->size - done, PAGE_SIZE);
+		memcpy(page_address(a->pages[done >> PAGE_SHIFT]), init + done,
+		       chunk);
+	}
+	a->ro = vmap(a->pages, a->nr_pages, VM_MAP, PAGE_KERNEL_RO);
+	return a->ro;
+}
+
+static void allocation_unmap(struct secure_allocation *a)
+{
+	unsigned int i;
+
+	if (a->ro)
+		vunmap(a->ro);
+	for (i = 0; a->pages && i < a->nr_pages; i++)
+		if (a->pages[i])
+			__free_page(a->pages[i]);
+	kfree(a->pages);
+	kfree(a);
+}
+
+/**
+ * ntpool_secure_alloc() - a secure allocation for ExAllocatePool3()
+ * @req: the request, with its SecurePool parameter
+ *
+ * Only where sleeping is allowed (the mapping is made then).
+ *
+ * Return: the read-only allocation, or NULL.
+ */
+void *ntpool_secure_alloc(struct ntpool_request *req)
+{
+	const POOL_EXTENDED_PARAMS_SECURE_POOL *sp = req->secure;
+	struct secure_allocation *a;
+	struct secure_pool *pool;
+	unsigned long flags;
+
+	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~SECURE_FLAGS_VALID)
+		return NULL;
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return NULL;
+	ntpool_leak_no_scan(a);
+	*a = (struct secure_allocation) {
+		.nr_pages = DIV_ROUND_UP(req->size, PAGE_SIZE),
+		.size = req->size, .tag = req->tag, .kind = req->kind,
+		.client = req->client, .cookie = sp->Cookie,
+		.flags = sp->SecurePoolFlags,
+	};
+	if (!allocation_map(a, sp->Buffer))
+		goto fail;
+	a->tag_id = ntpool_tag_get(ntpool_plain_tag(req->tag), GFP_KERNEL)->id;
+	spin_lock_irqsave(&secure_lock, flags);
+	pool = pool_locked(sp->SecurePoolHandle);
+	if (pool)
+		list_add(&a->link, &pool->allocations);
+	spin_unlock_irqrestore(&secure_lock, flags);
+	if (!pool)
+		goto fail;
+	ntpool_tag_count_alloc(ntpool_tag_by_id(a->tag_id), a->kind,
+			       (size_t)a->nr_pages << PAGE_SHIFT, a->client);
+	ntpool_leak_track(a->ro, a->size, GFP_KERNEL);
+	trace_ntpool_alloc(req->tag, req->size, req->kind, a->ro, &req->caller);
+	return a->ro;
+
+fail:
+	allocation_unmap(a);
+	return NULL;
+}
+
+/* Is @a the allocation @tag and @cookie name?  A tag of 0 is not checked. */
+static bool allocation_matches(const struct secure_allocation *a, u32 tag,
+			       ULONG_PTR cookie)
+{
+	return a && a->cookie == cookie &&
+	       (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(a->tag));
+}
+
+/**
+ * ntpool_secure_free() - ExFreePool2() of a secure allocation
+ * @p: the allocation
+ * @tag: its tag, or 0
+ * @sp: the SecurePool parameter: the pool's handle and the cookie
+ * @caller: the calling module and call site
+ *
+ * An allocation that is not the pool's, or whose tag or cookie differ, or
+ * that is not SECURE_POOL_FLAGS_FREEABLE, is reported (0xC2/0x99) and
+ * stays allocated.
+ */
+void ntpool_secure_free(void *p, u32 tag,
+			const POOL_EXTENDED_PARAMS_SECURE_POOL *sp,
+			const struct ntpool_caller *caller)
+{
+	struct secure_allocation *a = NULL;
+	struct secure_pool *pool;
+	unsigned long flags;
+	const char *why;
+
+	spin_lock_irqsave(&secure_lock, flags);
+	pool = sp ? pool_locked(sp->SecurePoolHandle) : NULL;
+	if (pool)
+		a = allocation_locked(pool, p);
+	if (!a)
+		why = ", not an allocation of that secure pool";
+	else if (!allocation_matches(a, tag, sp->Cookie))
+		why = ", secure allocation with another tag or cookie";
+	else if (!(a->flags & SECURE_POOL_FLAGS_FREEABLE))
+		why = ", secure allocation not SECURE_POOL_FLAGS_FREEABLE";
+	else
+		why = NULL;
+	if (!why)
+		list_del(&a->link);
+	spin_unlock_irqrestore(&secure_lock, flags);
+	if (why) {
+		struct ntpool_report_extra extra = { .notes = { why } };
+
+		ntpool_bugcheck_extra(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+				      (unsigned long)p, 0, 0, caller, &extra);
+		return;
+	}
+	trace_ntpool_free(a->tag, (size_t)a->nr_pages << PAGE_SHIFT, a->kind,
+			  p, caller);
+	allocation_free(a);
+}
+
+/**
+ * ntpool_secure_update() - ExSecurePoolUpdate() behind the inline wrapper
+ * @handle: the pool
+ * @tag: the allocation's tag
+ * @allocation: the allocation
+ * @cookie: its cookie
+ * @offset: where to write
+ * @size: how many bytes
+ * @buffer: what to write
+ * @caller: the calling module and call site
+ *
+ * Return: an NTSTATUS, see ExSecurePoolUpdate().
+ */
+NTSTATUS ntpool_secure_update(HANDLE handle, ULONG tag, PVOID allocation,
+			      unsigned long cookie, SIZE_T offset, SIZE_T size,
+			      PVOID buffer, struct ntpool_caller caller)
+{
+	struct secure_allocation *a;
+	struct secure_pool *pool;
+	NTSTATUS status = STATUS_SUCCESS;
+	unsigned long flags;
+	size_t chunk;
+
+	spin_lock_irqsave(&secure_lock, flags);
+	pool = pool_locked(handle);
+	a = pool ? allocation_locked(pool, allocation) : NULL;
+	if (!pool)
+		status = STATUS_INVALID_HANDLE;
+	else if (!allocation_matches(a, tag, cookie) || !tag || !buffer ||
+		 offset > a->size || size > a->size - offset)
+		status = STATUS_INVALID_PARAMETER;
+	else if (!(a->flags & SECURE_POOL_FLAGS_MODIFIABLE))
+		status = STATUS_ACCESS_DENIED;
+	for (; status == STATUS_SUCCESS && size; size -= chunk) {
+		chunk = min_t(size_t, size, PAGE_SIZE - offset_in_page(offset));
+		memcpy(page_address(a->pages[offset >> PAGE_SHIFT]) +
+		       offset_in_page(offset), buffer, chunk);
+		buffer += chunk;
+		offset += chunk;
+	}
+	spin_unlock_irqrestore(&secure_lock, flags);
+	return status;
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_secure_update, NTPOOL_NS);
+
+/**
+ * ntpool_secure_validate() - ExSecurePoolValidate() behind the wrapper
+ * @handle: the pool
+ * @tag: the tag the allocation should have
+ * @allocation: the allocation
+ * @cookie: the cookie it should have
+ * @caller: the calling module and call site
+ *
+ * Return: TRUE if the pool holds @allocation with @tag and @cookie.
+ */
+LOGICAL ntpool_secure_validate(HANDLE handle, ULONG tag, PVOID allocation,
+			       unsigned long cookie, struct ntpool_caller caller)
+{
+	struct secure_pool *pool;
+	unsigned long flags;
+	LOGICAL valid;
+
+	spin_lock_irqsave(&secure_lock, flags);
+	pool = pool_locked(handle);
+	valid = pool && tag &&
+		allocation_matches(allocation_locked(pool, allocation), tag,
+				   cookie);
+	spin_unlock_irqrestore(&secure_lock, flags);
+	return valid;
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_secure_validate, NTPOOL_NS);
+
+static void pool_free(struct secure_pool *pool)
+{
+	struct secure_allocation *a, *next;
+
+	list_for_each_entry_safe(a, next, &pool->allocations, link)
+		allocation_free(a);
+	kfree(pool);
+}
+
+/**
+ * ntpool_destroy_pool() - ExDestroyPool() behind the inline wrapper
+ * @handle: the pool
+ * @caller: the calling module and call site
+ *
+ * Frees what is left in the pool.  A handle that is not a live pool is
+ * reported (0xC2/0x99 with the handle).
+ */
+void ntpool_destroy_pool(HANDLE handle, struct ntpool_caller caller)
+{
+	struct secure_pool *pool;
+	unsigned long flags;
+
+	caller.ip = _RET_IP_;
+	spin_lock_irqsave(&secure_lock, flags);
+	pool = pool_locked(handle);
+	if (pool)
+		xa_erase(&secure_pools, (uintptr_t)handle >> 2);
+	spin_unlock_irqrestore(&secure_lock, flags);
+	if (!pool) {
+		struct ntpool_report_extra extra = {
+			.notes = { ", not a secure pool handle" },
+		};
+
+		ntpool_bugcheck_extra(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+				      (uintptr_t)handle, 0, 0, &caller, &extra);
+		return;
+	}
+	pool_free(pool);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_destroy_pool, NTPOOL_NS);
+
+/**
+ * ntpool_secure_exit() - free the pools left when ntpool unloads
+ */
+void ntpool_secure_exit(void)
+{
+	struct secure_pool *pool;
+	unsigned long id;
+
+	xa_for_each(&secure_pools, id, pool) {
+		xa_erase(&secure_pools, id);
+		pool_free(pool);
+	}
+	flush_work(&deferred_work);
+}

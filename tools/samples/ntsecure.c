@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ntsecure - a sample ntpool client with a secure pool: a key table kept
+ * where only ExSecurePoolUpdate() may change it.  It creates the pool,
+ * allocates the table with its initial contents and a cookie, validates
+ * it, updates one entry through ExSecurePoolUpdate(), and at unload frees
+ * it with ExFreePool2() and destroys the pool.
+ *
+ *   write=1   a thread of its own writes the table through its pointer:
+ *             the mapping is read-only, the write faults and kills only
+ *             that thread; the table is unchanged afterwards
+ */
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <ntpool/ntpool.h>
+
+#define SECURE_TAG	('ceSN')	/* shows as "NSec" */
+#define TABLE_COOKIE	0x7ab1e5ecUL
+#define TABLE_SIZE	256
+
+static bool write;
+module_param(write, bool, 0444);
+MODULE_PARM_DESC(write, "Write the table directly, from a thread (faults)");
+
+static HANDLE Pool;
+static PUCHAR Table;
+static UCHAR Initial[TABLE_SIZE] = "key0=alpha;key1=bravo;";
+
+static POOL_EXTENDED_PARAMS_SECURE_POOL TableParams(void)
+{
+	return (POOL_EXTENDED_PARAMS_SECURE_POOL) {
+		.SecurePoolHandle = Pool, .Buffer = Initial,
+		.Cookie = TABLE_COOKIE,
+		.SecurePoolFlags = SECURE_POOL_FLAGS_FREEABLE |
+				   SECURE_POOL_FLAGS_MODIFIABLE,
+	};
+}
+
+static int WriteDirectly(void *unused)
+{
+	pr_info("ntsecure: writing the table through its pointer\n");
+	WRITE_ONCE(Table[5], 'X');
+	pr_info("ntsecure: the direct write went through\n");
+	return 0;
+}
+
+/* Out of line and outside .init.text, so reports can name it later. */
+static noinline NTSTATUS DriverEntry(void)
+{
+	POOL_EXTENDED_PARAMS_SECURE_POOL Secure;
+	POOL_EXTENDED_PARAMETER Param = {
+		.Type = PoolExtendedParameterSecurePool,
+		.SecurePoolParams = &Secure,
+	};
+	NTSTATUS Status;
+
+	Status = ExCreatePool(POOL_CREATE_FLG_SECURE_POOL, SECURE_TAG, NULL,
+			      &Pool);
+	if (!NT_SUCCESS(Status))
+		return Status;
+	Secure = TableParams();
+	Table = ExAllocatePool3(POOL_FLAG_NON_PAGED, TABLE_SIZE, SECURE_TAG,
+				&Param, 1);
+	if (!Table) {
+		ExDestroyPool(Pool);
+		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	pr_info("ntsecure: table \"%.22s\", valid %u, wrong cookie valid %u\n",
+		Table, ExSecurePoolValidate(Pool, SECURE_TAG, Table, TABLE_COOKIE),
+		ExSecurePoolValidate(Pool, SECURE_TAG, Table, TABLE_COOKIE + 1));
+	Status = ExSecurePoolUpdate(Pool, SECURE_TAG, Table, TABLE_COOKIE, 5,
+				    5, "BRAVO");
+	pr_info("ntsecure: update with the cookie: 0x%08x, table \"%.22s\"\n",
+		(ULONG)Status, Table);
+	Status = ExSecurePoolUpdate(Pool, SECURE_TAG, Table, 0, 5, 5, "bogus");
+	pr_info("ntsecure: update without it: 0x%08x, table \"%.22s\"\n",
+		(ULONG)Status, Table);
+	if (write)
+		kthread_run(WriteDirectly, NULL, "ntsecure");
+	return STATUS_SUCCESS;
+}
+
+static int __init ntsecure_init(void)
+{
+	return NT_SUCCESS(DriverEntry()) ? 0 : -ENOMEM;
+}
+
+static void __exit ntsecure_exit(void)
+{
+	POOL_EXTENDED_PARAMS_SECURE_POOL Secure = TableParams();
+	POOL_EXTENDED_PARAMETER Param = {
+		.Type = PoolExtendedParameterSecurePool,
+		.SecurePoolParams = &Secure,
+	};
+
+	pr_info("ntsecure: DriverUnload: table \"%.22s\"\n", Table);
+	ExFreePool2(Table, SECURE_TAG, &Param, 1);
+	ExDestroyPool(Pool);
+}
+
+module_init(ntsecure_init);
+module_exit(ntsecure_exit);
+
+MODULE_DESCRIPTION("ntpool sample: a secure pool only ExSecurePoolUpdate changes");
+MODULE_LICENSE("GPL");
