@@ -13,11 +13,6 @@
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_DKMS
 
-passed=0 failed=0
-result() {
-	echo "$1 - $2"
-	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-}
 check() {
 	local desc=$1
 	shift

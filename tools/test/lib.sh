@@ -24,6 +24,14 @@ PKGS_LINT="sparse python3-docutils"
 PKGS_TOOLS="libncurses-dev file tmux python3"
 PKGS_DKMS="dkms xz-utils"
 
+# A test result: "ok - WHAT" or "not ok - WHAT" ($1 is ok or "not ok"),
+# counted in $passed and $failed for the "N passed, N failed" line.
+passed=0 failed=0
+result() {
+	echo "$1 - $2"
+	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
 # Install the Debian packages that are missing (apt-get update at most once).
 need_pkgs() {
 	local missing=() p

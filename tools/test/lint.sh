@@ -10,11 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_LINT $PKGS_KUNIT
-passed=0 failed=0
-result() {
-	echo "$1 - $2"
-	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-}
 
 # Build in a private copy with extra flags; warnings are failures.
 build_log() {

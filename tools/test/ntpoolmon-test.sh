@@ -13,14 +13,13 @@ make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 mon="$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon"
 fx="$NTPOOL_DIR/tools/test/fixtures"
 
-passed=0 failed=0
 check() {
 	local desc=$1
 	shift
 	if "$@"; then
-		echo "ok - ntpoolmon: $desc"; passed=$((passed + 1))
+		result ok "ntpoolmon: $desc"
 	else
-		echo "not ok - ntpoolmon: $desc"; failed=$((failed + 1))
+		result "not ok" "ntpoolmon: $desc"
 	fi
 }
 

@@ -91,11 +91,6 @@ fi
 log "VM ran with $accel; console in $console"
 
 # Results: the steps' own lines, then the console checks.
-passed=0 failed=0
-result() {
-	echo "$1 - $2"
-	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-}
 while IFS= read -r line; do
 	case "$line" in
 	"ok - "*) result ok "$krel: ${line#ok - }" ;;
