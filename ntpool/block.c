@@ -130,7 +130,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		memset(p + req->size, NTPOOL_SLACK_PATTERN,
 		       block_room(&blk) - req->size);
 	account_alloc(row, req, block_bytes(&blk));
-	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), ntpool_gfp(req));
+	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), req);
 	if (READ_ONCE(ntpool_client(req->client)->verify))
 		ntpool_verifier_track(ntpool_client(req->client), req->client,
 				      p, req);

@@ -24,12 +24,18 @@
 #define _NTPOOL_LEAK_H
 
 #include <linux/kmemleak.h>
+#include "pool.h"
 
-/* A block handed to a client: reported if it is ever unreferenced. */
+/*
+ * A block handed to a client: reported if it is ever unreferenced.  The
+ * request gives the GFP flags for kmemleak's record; they are only worked
+ * out when kmemleak is there (ntpool_gfp() is a call on the fast path).
+ */
 static inline void ntpool_leak_track(const void *block, size_t bytes,
-				     gfp_t gfp)
+				     const struct ntpool_request *req)
 {
-	kmemleak_alloc(block, bytes, 1, gfp);
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		kmemleak_alloc(block, bytes, 1, ntpool_gfp(req));
 }
 
 /* A block given back (before it can be handed out again). */

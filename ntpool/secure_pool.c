@@ -230,7 +230,7 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 		goto fail;
 	ntpool_tag_count_alloc(ntpool_tag_by_id(a->tag_id), a->kind,
 			       (size_t)a->nr_pages << PAGE_SHIFT, a->client);
-	ntpool_leak_track(a->ro, a->size, GFP_KERNEL);
+	ntpool_leak_track(a->ro, a->size, req);
 	trace_ntpool_alloc(req->tag, req->size, req->kind, a->ro, &req->caller);
 	return a->ro;
 
