@@ -421,9 +421,15 @@ static void zero_size_reported(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, TEST_TAG));
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0, 0, PagedPool,
 			     TEST_TAG);
+	/* ExAllocatePool2's POOL_FLAG_NON_PAGED is NT's NonPagedPoolNx. */
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, TEST_TAG));
-	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0, 0, NonPagedPool,
+	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0, 0, NonPagedPoolNx,
 			     TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE |
+						POOL_FLAG_CACHE_ALIGNED, 0,
+						TEST_TAG));
+	ntpool_expect_report(test, log, 3, BAD_POOL_CALLER, 0, 0,
+			     NonPagedPoolCacheAligned, TEST_TAG);
 }
 
 static void bad_frees_are_refused(struct kunit *test)

@@ -178,6 +178,19 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 	return true;
 }
 
+/*
+ * The POOL_TYPE NT's reports show for an ExAllocatePool2/3 request: the
+ * migration table of the WDK maps NonPagedPoolNx to POOL_FLAG_NON_PAGED and
+ * NonPagedPool (executable) to POOL_FLAG_NON_PAGED_EXECUTE.
+ */
+static u32 pool2_type(POOL_FLAGS flags)
+{
+	u32 type = flags & POOL_FLAG_PAGED ? PagedPool :
+		   flags & POOL_FLAG_NON_PAGED ? NonPagedPoolNx : NonPagedPool;
+
+	return type + (flags & POOL_FLAG_CACHE_ALIGNED ? POOL_TYPE_CACHE_ALIGNED : 0);
+}
+
 /* ExAllocatePool2 and 3: POOL_FLAGS, and extended parameters if any. */
 static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 			    PCPOOL_EXTENDED_PARAMETER params, ULONG count,
@@ -190,7 +203,7 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 	bool valid = parse_pool_flags(flags, &req) && tag &&
 		     ntpool_parse_extended(params, count, &req);
 
-	return allocate_checked(&req, req.kind, valid);
+	return allocate_checked(&req, pool2_type(flags), valid);
 }
 
 /**
