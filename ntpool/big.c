@@ -58,13 +58,8 @@ static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
 	/* Refuse what cannot be had before the allocator tries too hard. */
 	if (pages > totalram_pages())
 		return NULL;
-	void *va;
-
-	if (kind == NTPOOL_PAGED) {
-		va = __vmalloc(pages << PAGE_SHIFT, gfp);
-		ntpool_leak_carved(va);
-		return va;
-	}
+	if (kind == NTPOOL_PAGED)
+		return ntpool_vmalloc_carved(pages << PAGE_SHIFT, gfp);
 	if (get_order(pages << PAGE_SHIFT) > NTPOOL_MAX_PAGE_ORDER)
 		return NULL;
 	return alloc_pages_exact(pages << PAGE_SHIFT, gfp);

@@ -24,6 +24,7 @@
 #define _NTPOOL_LEAK_H
 
 #include <linux/kmemleak.h>
+#include <linux/vmalloc.h>
 #include "pool.h"
 
 /*
@@ -44,10 +45,16 @@ static inline void ntpool_leak_untrack(const void *block)
 	kmemleak_free(block);
 }
 
-/* vmalloc memory ntpool carves into blocks: tracked block by block. */
-static inline void ntpool_leak_carved(const void *area)
+/*
+ * vmalloc memory ntpool carves into blocks (or hands out as special pool):
+ * no kmemleak object of its own, its blocks are tracked one by one.
+ */
+static inline void *ntpool_vmalloc_carved(unsigned long size, gfp_t gfp)
 {
+	void *area = __vmalloc(size, gfp);
+
 	kmemleak_free(area);
+	return area;
 }
 
 /* ntpool's record of a block: must not keep the block referenced. */

@@ -115,13 +115,8 @@ static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp)
 {
 	struct page *page;
 
-	void *base;
-
-	if (kind == NTPOOL_PAGED) {
-		base = __vmalloc(PAGE_SIZE, gfp);
-		ntpool_leak_carved(base);
-		return base;
-	}
+	if (kind == NTPOOL_PAGED)
+		return ntpool_vmalloc_carved(PAGE_SIZE, gfp);
 	page = alloc_page(gfp);
 	return page ? page_address(page) : NULL;
 }
@@ -262,6 +257,8 @@ static void page_leak_untrack(struct ntpool_page *pg)
 {
 	unsigned int unit;
 
+	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		return;
 	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS)
 		ntpool_leak_untrack(ntpool_hdr_at(pg, unit) + 1);
 }

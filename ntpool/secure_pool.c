@@ -208,7 +208,7 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 
 	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~SECURE_FLAGS_VALID)
 		return NULL;
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return NULL;
 	ntpool_leak_no_scan(a);

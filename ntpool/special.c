@@ -102,12 +102,11 @@ void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where)
 {
 	struct ntpool_pool *vpool = &ntpool_pools[NTPOOL_PAGED];
 	struct ntpool_big *big = kmalloc(sizeof(*big), GFP_KERNEL);
-	void *page = __vmalloc(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	void *page = ntpool_vmalloc_carved(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN);
 
 	if (!big || !page)
 		goto fail;
 	ntpool_leak_no_scan(big);
-	ntpool_leak_carved(page);
 	memset(page, SPECIAL_PATTERN, PAGE_SIZE);
 	*big = (struct ntpool_big) {
 		.va = page, .size = req->size, .tag = req->tag,

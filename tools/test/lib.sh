@@ -109,7 +109,7 @@ kmemleak_kernel() {
 	local src frag key build
 	src=$(linux_source)
 	frag="$NTPOOL_DIR/tools/test/kernel/kmemleak.config"
-	key=$(cat "$frag" | md5sum | cut -c1-8)
+	key=$(md5sum < "$frag" | cut -c1-8)
 	build="$NTPOOL_CACHE/kmemleak-build-$(linux_source_version)-$key"
 	if [ ! -f "$build/.ntpool-ready" ]; then
 		log "building the kmemleak kernel in $build (once)"
