@@ -108,7 +108,7 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	if (req->tag == NTPOOL_TAG_NONE)
 		ntpool_client_count(c, NTPOOL_VC_NO_TAG);
 	if (!valid || !request_allowed(c, req, nt_type) ||
-	    (req->quota && !ntpool_quota_prepare(req, c, verified(c)))) {
+	    (req->quota && !ntpool_quota_prepare(req, verified(c)))) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return valid ? NULL : fail(req);
 	}

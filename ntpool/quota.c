@@ -35,15 +35,13 @@
 /**
  * ntpool_quota_prepare() - decide what a quota request charges
  * @req: the request, with @req->quota set
- * @c: the calling module
- * @verified: whether Driver Verifier watches @c
+ * @verified: whether Driver Verifier watches the calling module
  *
  * Sets @req->charge when the caller is a user task.
  *
  * Return: false if the request is refused (reported).
  */
-bool ntpool_quota_prepare(struct ntpool_request *req, struct ntpool_client *c,
-			  bool verified)
+bool ntpool_quota_prepare(struct ntpool_request *req, bool verified)
 {
 	if (!in_task()) {
 		if (!verified)

@@ -6,11 +6,9 @@
 #define _NTPOOL_QUOTA_H
 
 #include <linux/types.h>
-#include "client.h"
 #include "pool.h"
 
-bool ntpool_quota_prepare(struct ntpool_request *req, struct ntpool_client *c,
-			  bool verified);
+bool ntpool_quota_prepare(struct ntpool_request *req, bool verified);
 u32 ntpool_quota_failure_status(const struct ntpool_request *req);
 bool ntpool_quota_charged(const void *va);
 

@@ -38,7 +38,6 @@
 	(SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE)
 
 struct secure_pool {
-	u32 tag;
 	struct list_head allocations;
 };
 
@@ -94,7 +93,7 @@ allocation_locked(struct secure_pool *pool, const void *p)
 /**
  * ntpool_create_pool() - ExCreatePool() behind the inline wrapper
  * @flags: POOL_CREATE_FLG_*
- * @tag: the pool's tag
+ * @tag: the pool's tag (not kept: each allocation has its own)
  * @params: POOL_CREATE_EXTENDED_PARAMS or NULL
  * @handle: receives the handle
  * @caller: the calling module and call site
@@ -116,7 +115,6 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
 	if (!pool)
 		return STATUS_INSUFFICIENT_RESOURCES;
-	pool->tag = tag;
 	INIT_LIST_HEAD(&pool->allocations);
 	if (xa_alloc(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
 		     GFP_KERNEL)) {
@@ -127,33 +125,6 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 	return STATUS_SUCCESS;
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_create_pool, NTPOOL_NS);
-
-static void allocation_unmap(struct secure_allocation *a);
-
-/* vunmap() may sleep: frees where sleeping is not allowed wait for this. */
-static LLIST_HEAD(deferred_frees);
-
-static void free_deferred(struct work_struct *work)
-{
-	struct secure_allocation *a, *next;
-
-	llist_for_each_entry_safe(a, next, llist_del_all(&deferred_frees),
-				  deferred)
-		allocation_unmap(a);
-}
-
-static DECLARE_WORK(deferred_work, free_deferred);
-
-static void allocation_free(struct secure_allocation *a)
-{
-	ntpool_leak_untrack(a->ro);
-	ntpool_tag_count_free(ntpool_tag_by_id(a->tag_id), a->kind,
-			      (size_t)a->nr_pages << PAGE_SHIFT, a->client);
-	if (ntpool_can_sleep())
-		allocation_unmap(a);
-	else if (llist_add(&a->deferred, &deferred_frees))
-		schedule_work(&deferred_work);
-}
 
 /* Pages with the initial contents, then the read-only mapping. */
 static bool allocation_map(struct secure_allocation *a, const void *init)
@@ -189,6 +160,31 @@ static void allocation_unmap(struct secure_allocation *a)
 			__free_page(a->pages[i]);
 	kfree(a->pages);
 	kfree(a);
+}
+
+/* vunmap() may sleep: frees where sleeping is not allowed wait for this. */
+static LLIST_HEAD(deferred_frees);
+
+static void free_deferred(struct work_struct *work)
+{
+	struct secure_allocation *a, *next;
+
+	llist_for_each_entry_safe(a, next, llist_del_all(&deferred_frees),
+				  deferred)
+		allocation_unmap(a);
+}
+
+static DECLARE_WORK(deferred_work, free_deferred);
+
+static void allocation_free(struct secure_allocation *a)
+{
+	ntpool_leak_untrack(a->ro);
+	ntpool_tag_count_free(ntpool_tag_by_id(a->tag_id), a->kind,
+			      (size_t)a->nr_pages << PAGE_SHIFT, a->client);
+	if (ntpool_can_sleep())
+		allocation_unmap(a);
+	else if (llist_add(&a->deferred, &deferred_frees))
+		schedule_work(&deferred_work);
 }
 
 /**
