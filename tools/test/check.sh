@@ -21,7 +21,8 @@ run() {
 	set +e
 	"$@" 2>&1 | tee "$logf"
 	set -e
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logf" | tail -n 1)
+	# No line at all (the step died) must not end the run: it is counted.
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logf" | tail -n 1 || true)
 	if [ -z "$line" ]; then
 		log "$name produced no result line: counted as one failure"
 		line="0 passed, 1 failed"
