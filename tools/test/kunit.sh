@@ -16,6 +16,11 @@ src=$(linux_source)
 build=${NTPOOL_KUNIT_BUILD:-$NTPOOL_CACHE/uml-build-$ver}
 kunitconfig=${NTPOOL_KUNITCONFIG:-$NTPOOL_DIR/kunit/.kunitconfig}
 
+# The extracted tree and its UML build are shared by every clone on the
+# machine: one run at a time.
+exec 9>"$NTPOOL_CACHE/kunit.lock"
+flock 9
+
 # Copy the sources only: build products of out-of-tree builds must not leak
 # into the kernel tree.
 rm -rf "$src/drivers/ntpool"
