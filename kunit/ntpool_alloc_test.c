@@ -7,6 +7,7 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
+#include "pcp.h"
 
 #define TEST_TAG	('cllA')	/* shows as "Allc" */
 
@@ -62,8 +63,8 @@ static void carve_and_coalesce(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
 	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(hdr_of(c)));
 	KUNIT_EXPECT_EQ(test, hdr_of(c)->block_size, 240);
-	KUNIT_EXPECT_FALSE(test, test_bit(24, pool->nonempty) &&
-			   list_empty(&pool->free_lists[24]));
+	KUNIT_EXPECT_EQ(test, ntpool_page_lookup(pool, base)->largest_free, 240u);
+	KUNIT_EXPECT_TRUE(test, test_bit(240, pool->nonempty));
 
 	/* A new 100-byte block reuses the 8-unit hole at the start. */
 	a = ntpool_test_alloc(pool, 100, TEST_TAG);
@@ -313,6 +314,133 @@ static void per_cpu_cache(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 }
 
+/*
+ * Writes after free, over a free block's header and what used to be its
+ * list links, and over a whole freed block: never followed.  The first
+ * allocation that takes the block reports 0x19/0x0D; the pool stays sound.
+ */
+static void write_after_free(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	u8 *a = ntpool_test_alloc(pool, 800, TEST_TAG);
+	u8 *b = ntpool_test_alloc(pool, 800, TEST_TAG);
+	u8 *c = ntpool_test_alloc(pool, 800, TEST_TAG);
+	struct ntpool_walk walk = {};
+	void *q[8];
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	/* Header and the 16 bytes after it, then the whole block. */
+	memset(b - NTPOOL_BLOCK_SIZE, 0x41, 2 * NTPOOL_BLOCK_SIZE);
+	memset(b, 0xac, 800);
+	for (i = 0; i < ARRAY_SIZE(q); i++) {
+		q[i] = ntpool_test_alloc(pool, 800, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, q[i]);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, q[0], (void *)b);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_HEADER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x0DULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[3], 0x41414141ULL);
+	ntpool_walk_pool(test, pool, &walk);
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, q[i]));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages),
+			(long)pool->nr_empty);
+}
+
+/* A free block's BlockSize overwritten by its neighbour: never believed. */
+static void free_block_size_overrun(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_PAGED);
+	u8 *a = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *b = ntpool_test_alloc(pool, 100, TEST_TAG);
+	u8 *c = ntpool_test_alloc(pool, 100, TEST_TAG);
+	struct ntpool_walk walk = {};
+	u8 *q;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	hdr_of(b)->block_size = 0xff;
+	hdr_of(b)->previous_size = 0;
+	q = ntpool_test_alloc(pool, 100, TEST_TAG);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)q, (void *)b);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x0DULL);
+	KUNIT_EXPECT_EQ(test, hdr_of(q)->block_size, 8);
+	KUNIT_EXPECT_EQ(test, hdr_of(q)->previous_size, 8);
+	ntpool_walk_pool(test, pool, &walk);
+	KUNIT_EXPECT_EQ(test, walk.blocks, 4u);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, q));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
+}
+
+/*
+ * The per-CPU caches give their blocks back when drained (the shrinker's
+ * and CPU hotplug's path), checking each: one written after free is
+ * reported 0x19/0x0D and freed all the same.
+ */
+static void per_cpu_drain(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p[4];
+	unsigned int i;
+
+	ntpool_pcp_drain();
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), 0UL);
+	migrate_disable();
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), (unsigned long)ARRAY_SIZE(p));
+	/* Written after free, while cached. */
+	hdr_of(p[1])->pool_tag = 'daeD';
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_drain(), (unsigned long)ARRAY_SIZE(p));
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), 0UL);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x0DULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[1], (u64)(unsigned long)hdr_of(p[1]));
+	/* Back on their pages: free, and a second free is a double free. */
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		KUNIT_EXPECT_EQ(test, hdr_of(p[i])->pool_type & NTPOOL_HDR_TYPE_CACHED, 0);
+	ExFreePoolWithTag(p[0], TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x07ULL);
+}
+
+/* Corrupt sealed fields on the per-CPU path: reported, never charged. */
+static void per_cpu_corrupt_header(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+	void *q = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	/* The tag row id (bytes 10-11) would pick the row that is charged. */
+	hdr_of(p)->pool_tag_hash ^= 1;
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x01ULL);
+	/* The owner (PoolIndex). */
+	hdr_of(q)->pool_index ^= 0x40;
+	ExFreePoolWithTag(q, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x01ULL);
+}
+
 static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(header_layout),
 	KUNIT_CASE(carve_and_coalesce),
@@ -322,6 +450,10 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(stress_paged),
 	KUNIT_CASE(global_pools_walk),
 	KUNIT_CASE(per_cpu_cache),
+	KUNIT_CASE(write_after_free),
+	KUNIT_CASE(free_block_size_overrun),
+	KUNIT_CASE(per_cpu_drain),
+	KUNIT_CASE(per_cpu_corrupt_header),
 	{}
 };
 

@@ -342,24 +342,43 @@ static void query_block_size(struct kunit *test)
 		{ 4065, PAGE_SIZE }, { PAGE_SIZE, PAGE_SIZE },
 		{ PAGE_SIZE + 1, 2 * PAGE_SIZE }, { 5 * PAGE_SIZE, 5 * PAGE_SIZE },
 	};
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	unsigned int i;
 	BOOLEAN quota;
+	SIZE_T room;
 	void *p;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		p = ExAllocatePool2(POOL_FLAG_PAGED, sizes[i], TEST_TAG);
 		KUNIT_ASSERT_NOT_NULL(test, p);
-		KUNIT_EXPECT_GE(test, ExQueryPoolBlockSize(p, &quota), sizes[i]);
-		KUNIT_EXPECT_LT(test, ExQueryPoolBlockSize(p, &quota),
-				sizes[i] + 2 * NTPOOL_BLOCK_SIZE);
+		room = ExQueryPoolBlockSize(p, &quota);
+		KUNIT_EXPECT_GE(test, room, sizes[i]);
+		KUNIT_EXPECT_LT(test, room, sizes[i] + 2 * NTPOOL_BLOCK_SIZE);
+		/* Every byte reported is the caller's: no overrun. */
+		memset(p, 0x5a, room);
 		ExFreePool(p);
 	}
+	/* The case: 100 bytes asked, 112 reported, all written. */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p, &quota), (SIZE_T)112);
+	memset(p, 0x5a, 112);
+	ExFreePoolWithTag(p, TEST_TAG);
 	for (i = 0; i < ARRAY_SIZE(big); i++) {
 		p = ExAllocatePool2(POOL_FLAG_NON_PAGED, big[i][0], TEST_TAG);
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p, &quota), big[i][1]);
+		memset(p, 0x5a, big[i][1]);
 		ExFreePool(p);
 	}
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	/* Past what was reported is still an overrun. */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	((u8 *)p)[100] = 0;
+	ExFreePool(p);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x21ULL);
 }
 
 static void impossible_sizes_fail_quietly(struct kunit *test)
@@ -480,39 +499,61 @@ static void corrupt_header_is_reported(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
-	u8 *a = ntpool_test_alloc(pool, 100, TEST_TAG);
-	u8 *b = ntpool_test_alloc(pool, 100, TEST_TAG);
 	struct ntpool_header saved;
+	u8 *p[7];
+	unsigned int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	/* 100 bytes take 8 units: b follows a directly in the new page. */
-	KUNIT_ASSERT_PTR_EQ(test, (void *)(a + 8 * NTPOOL_BLOCK_SIZE), (void *)b);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ntpool_test_alloc(pool, 100, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	/* 100 bytes take 8 units: the blocks follow each other in the page. */
+	KUNIT_ASSERT_PTR_EQ(test, (void *)(p[0] + 8 * NTPOOL_BLOCK_SIZE),
+			    (void *)p[1]);
 
-	/* An overrun of a rewrites b's header: its BlockSize grows. */
-	saved = *hdr_of(b);
-	hdr_of(b)->block_size += 2;
-	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	/* An overrun of p[0] rewrites p[1]'s header: its BlockSize grows. */
+	saved = *hdr_of(p[1]);
+	hdr_of(p[1])->block_size += 2;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[1]));
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_HEADER);
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x09ULL);
-	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)(unsigned long)hdr_of(b));
-
-	/* PreviousSize no longer matches a's BlockSize: 0x19/0x05. */
-	*hdr_of(b) = saved;
-	hdr_of(b)->previous_size = 3;
-	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)(unsigned long)hdr_of(p[1]));
+	/* The block is quarantined: even with its header back, never freed. */
+	*hdr_of(p[1]) = saved;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[1]));
 	KUNIT_EXPECT_EQ(test, log->count, 2u);
-	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x05ULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x07ULL);
 
-	hdr_of(b)->block_size = 0;
-	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, b));
+	/* PreviousSize no longer matches p[1]'s: 0x19/0x05, p[2] is freed. */
+	hdr_of(p[2])->previous_size = 3;
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[2]));
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x05ULL);
+	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)(unsigned long)hdr_of(p[2]));
+
+	hdr_of(p[3])->block_size = 0;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[3]));
+	KUNIT_EXPECT_EQ(test, log->count, 4u);
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x08ULL);
 
-	*hdr_of(b) = saved;
-	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
-	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
-	KUNIT_EXPECT_EQ(test, log->count, 3u);
+	/* Sealed fields: the tag, and the bytes asked (bytes 8-9). */
+	hdr_of(p[4])->pool_tag ^= 0x20;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[4]));
+	ntpool_expect_report(test, log, 5, BAD_POOL_CALLER, 0x01,
+			     (unsigned long)hdr_of(p[4]), hdr_of(p[4])->ulong1, 0);
+	hdr_of(p[5])->allocator_backtrace_index = 0xffff;
+	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[5]));
+	KUNIT_EXPECT_EQ(test, log->count, 6u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x01ULL);
+
+	/* The pool goes on: its neighbours come and go as before. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[0]));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[6]));
+	p[0] = ntpool_test_alloc(pool, 100, TEST_TAG);
+	KUNIT_EXPECT_NOT_NULL(test, p[0]);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, p[0]));
+	KUNIT_EXPECT_EQ(test, log->count, 6u);
 }
 
 /* Non-paged pool from every atomic context; paged pool refused there. */

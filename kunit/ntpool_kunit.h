@@ -82,6 +82,11 @@ static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool
 				(unsigned long)(unit + hdr->block_size));
 		if (!is_free)
 			KUNIT_EXPECT_EQ(test, type, pool->kind + 1);
+		/* The bitmaps the allocator trusts say what the header says. */
+		KUNIT_EXPECT_EQ(test, test_bit(unit, pg->free_starts), is_free);
+		KUNIT_EXPECT_EQ(test, test_bit(unit, pg->allocated),
+				!is_free && !(hdr->pool_type & NTPOOL_HDR_TYPE_CACHED));
+		KUNIT_EXPECT_TRUE(test, ntpool_hdr_sealed(hdr));
 		KUNIT_EXPECT_FALSE(test, is_free && prev_free);
 		walk->blocks++;
 		walk->free_blocks += is_free;

@@ -420,15 +420,19 @@ EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
  *	charged to a memory cgroup)
  * @caller: the calling module and call site
  *
- * Return: usable bytes of a small block (BlockSize minus the header), or
- * a big block's size rounded up to whole pages; 0 (after a report) for a
- * pointer that is not an allocated block.
+ * As with ksize(), every byte reported is the caller's from then on: the
+ * check for writes past the end covers only what lies beyond them.
+ *
+ * Return: usable bytes of a small block (BlockSize minus the header), a
+ * big block's size rounded up to whole pages, a special-pool block's bytes
+ * up to its guard page; 0 (after a report) for a pointer that is not an
+ * allocated block.
  */
 SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 			       struct ntpool_caller caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
-	struct ntpool_block blk;
+	struct ntpool_block blk = {};
 	unsigned long flags;
 	SIZE_T size = 0;
 
@@ -442,12 +446,12 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 		return 0;
 	}
 	spin_lock_irqsave(&pool->lock, flags);
-	if (ntpool_find_block_locked(pool, p, &blk, &caller))
-		size = blk.big ? ntpool_big_pages(blk.big) << PAGE_SHIFT :
-		       (SIZE_T)(blk.hdr->block_size - 1) << NTPOOL_BLOCK_SHIFT;
+	if (ntpool_find_block_locked(pool, p, &blk))
+		size = ntpool_hand_over_block(&blk, p);
 	if (size && blk.big && quota_charged)
 		*quota_charged = ntpool_quota_charged(blk.big->va);
 	spin_unlock_irqrestore(&pool->lock, flags);
+	ntpool_block_report(&blk, &caller);
 	return size;
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_query_block_size, NTPOOL_NS);

@@ -40,7 +40,7 @@ static size_t block_bytes(const struct ntpool_block *blk)
 {
 	if (blk->big)
 		return ntpool_big_pages(blk->big) << PAGE_SHIFT;
-	return blk->hdr->block_size * NTPOOL_BLOCK_SIZE;
+	return blk->units * NTPOOL_BLOCK_SIZE;
 }
 
 /* Bytes the block holds beyond its header: where the slack ends. */
@@ -114,7 +114,11 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		p = ntpool_pcp_alloc(pool, req);
 		if (!p)
 			p = ntpool_small_alloc(pool, req);
-		blk.hdr = p ? ntpool_block_to_hdr(p) : NULL;
+		if (p) {
+			/* Written just now, and nobody else has it yet. */
+			blk.hdr = ntpool_block_to_hdr(p);
+			blk.units = blk.hdr->block_size;
+		}
 	} else {
 		p = ntpool_big_alloc(pool, req);
 		blk.big = p ? ntpool_big_entry(pool, p) : NULL;
@@ -140,15 +144,47 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	return p;
 }
 
-static bool tag_matches(const struct ntpool_block *blk, void *p, u32 tag,
-			const struct ntpool_caller *caller)
+/**
+ * struct ntpool_freed - what a free needs to account for the block
+ * @owner: the client that allocated it
+ * @tag_id: its tag's row
+ * @tag: its tag
+ * @bytes: block bytes
+ * @kind: the pool it was asked from
+ */
+struct ntpool_freed {
+	u8 owner;
+	u16 tag_id;
+	u32 tag;
+	size_t bytes;
+	enum ntpool_kind kind;
+};
+
+static bool tag_matches(struct ntpool_block *blk, void *p, u32 tag)
 {
 	u32 stored = blk->big ? blk->big->tag : blk->hdr->pool_tag;
 
 	if (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(stored))
 		return true;
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, (unsigned long)p,
-			stored, tag, caller);
+	blk->bc = (struct ntpool_bugcheck) {
+		.code = BAD_POOL_CALLER,
+		.args = { NTPOOL_C2_WRONG_TAG, (unsigned long)p, stored, tag },
+	};
+	return false;
+}
+
+/* No live lookaside list may go with the block (0xC4/0xCC otherwise). */
+static bool no_lookaside_inside(struct ntpool_block *blk, void *p)
+{
+	PGENERAL_LOOKASIDE_POOL hit = ntpool_lookaside_within(p, block_room(blk));
+
+	if (!hit)
+		return true;
+	blk->bc = (struct ntpool_bugcheck) {
+		.code = DRIVER_VERIFIER_DETECTED_VIOLATION,
+		.args = { NTPOOL_C4_LOOKASIDE_IN_FREED, (unsigned long)hit,
+			  (unsigned long)p, block_room(blk) },
+	};
 	return false;
 }
 
@@ -171,9 +207,92 @@ static void account_free(const struct ntpool_freed *f, void *p,
 	if (accounting_on())
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
-	ntpool_verifier_untrack(p);
 	trace_ntpool_free(f->tag, f->bytes, f->kind, p, caller);
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
+}
+
+/* Nothing may track the block once someone else can be handed it. */
+static void untrack(void *p)
+{
+	ntpool_leak_untrack(p);
+	ntpool_verifier_untrack(p);
+}
+
+/*
+ * Free a small block whose allocated bit the caller won.  A header that is
+ * not as ntpool wrote it is reported and the block quarantined; a wrong tag
+ * or a live lookaside list inside gives the block back to its client.
+ */
+static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
+		       const struct ntpool_caller *caller,
+		       struct ntpool_freed *freed)
+{
+	struct ntpool_pool *pool = blk->pool;
+	unsigned long flags;
+
+	if (!ntpool_check_claimed(blk)) {
+		ntpool_small_quarantine(pool, blk->page, blk->unit);
+		ntpool_block_report(blk, caller);
+		return false;
+	}
+	if (!tag_matches(blk, p, tag) || !no_lookaside_inside(blk, p)) {
+		set_bit(blk->unit, blk->page->allocated);
+		ntpool_block_report(blk, caller);
+		return false;
+	}
+	check_slack(blk, p, caller);
+	*freed = (struct ntpool_freed) {
+		.bytes = block_bytes(blk), .tag = blk->hdr->pool_tag,
+		.kind = pool->kind, .tag_id = blk->hdr->pool_tag_hash,
+		.owner = blk->hdr->pool_index,
+	};
+	untrack(p);
+	if (ntpool_pcp_put(blk))
+		return true;
+	spin_lock_irqsave(&pool->lock, flags);
+	ntpool_check_previous_locked(blk);
+	ntpool_small_free_locked(pool, blk->page, blk->unit, freed->tag);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	/* PreviousSize told of an overrun in front: the block is freed. */
+	ntpool_block_report(blk, caller);
+	return true;
+}
+
+/* Free a big block: the table entry is the state, changed under the lock. */
+static bool free_big(struct ntpool_pool *pool, void *p, u32 tag,
+		     const struct ntpool_caller *caller,
+		     struct ntpool_freed *freed)
+{
+	struct ntpool_block blk;
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	ok = ntpool_find_big_locked(pool, p, &blk) &&
+	     tag_matches(&blk, p, tag) && no_lookaside_inside(&blk, p);
+	if (ok) {
+		ntpool_xa_forget_locked(pool, blk.big->va);
+		if (blk.big->special)
+			ntpool_special_freed(blk.big);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!ok) {
+		ntpool_block_report(&blk, caller);
+		return false;
+	}
+	/* The entry is out of the table: the block is this caller's alone. */
+	if (blk.big->special)
+		ntpool_special_check(blk.big, p, caller);
+	else
+		check_slack(&blk, p, caller);
+	*freed = (struct ntpool_freed) {
+		.bytes = block_bytes(&blk), .tag = blk.big->tag,
+		.kind = blk.big->kind, .tag_id = blk.big->tag_id,
+		.owner = blk.big->client,
+	};
+	untrack(p);
+	ntpool_big_release(pool, blk.big);
+	return true;
 }
 
 /**
@@ -183,57 +302,62 @@ static void account_free(const struct ntpool_freed *f, void *p,
  * @tag: the tag it was allocated with, or 0 to skip the check
  * @caller: who frees it, for reports (may be NULL)
  *
- * Anything wrong with the request is reported with its bugcheck code and
- * the block, if there is one, stays allocated.  A write past the end of the
- * block is reported, and the block freed: its neighbours are intact.
+ * Anything wrong with the request is reported with its bugcheck code, once
+ * no lock is held.  A block with a wrong tag stays allocated; a block whose
+ * header is corrupt is quarantined (never reused).  A write past the end of
+ * the block is reported, and the block freed: nothing depends on the bytes
+ * it overwrote.
  *
  * Return: true if the block was freed.
  */
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller)
 {
-	struct ntpool_page *release = NULL;
 	struct ntpool_freed freed;
 	struct ntpool_block blk;
-	unsigned long flags;
+	bool done;
 
-	if (ntpool_pcp_free(pool, p, tag, &freed)) {
-		account_free(&freed, p, caller);
-		return true;
-	}
-	spin_lock_irqsave(&pool->lock, flags);
-	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
-	    !tag_matches(&blk, p, tag, caller) ||
-	    !ntpool_lookaside_guard(p, block_room(&blk), caller)) {
-		spin_unlock_irqrestore(&pool->lock, flags);
+	switch (ntpool_claim_block(pool, p, &blk)) {
+	case NTPOOL_CLAIM_SMALL:
+		done = free_small(&blk, p, tag, caller, &freed);
+		break;
+	case NTPOOL_CLAIM_BIG:
+		done = free_big(pool, p, tag, caller, &freed);
+		break;
+	default:
+		ntpool_block_report(&blk, caller);
 		return false;
 	}
-	if (blk.big && blk.big->special)
-		ntpool_special_check(blk.big, p, caller);
-	else
-		check_slack(&blk, p, caller);
-	ntpool_leak_untrack(p);
-	freed = (struct ntpool_freed) {
-		.bytes = block_bytes(&blk),
-		.tag = blk.big ? blk.big->tag : blk.hdr->pool_tag,
-		.kind = blk.big ? blk.big->kind : pool->kind,
-		.tag_id = blk.big ? blk.big->tag_id : blk.hdr->pool_tag_hash,
-		.owner = blk.big ? blk.big->client : blk.hdr->pool_index,
-	};
-	if (blk.big) {
-		ntpool_xa_forget_locked(pool, blk.big->va);
-		if (blk.big->special)
-			ntpool_special_freed(blk.big);
-	} else {
-		ntpool_small_free_locked(pool, blk.page, blk.hdr, &release);
+	if (done)
+		account_free(&freed, p, caller);
+	return done;
+}
+
+/**
+ * ntpool_hand_over_block() - give a block's every usable byte to its client
+ * @blk: an allocated block, found under its pool's lock
+ * @p: its address
+ *
+ * Called by ExQueryPoolBlockSize(): the bytes it reports are the caller's
+ * to write, so the slack check must not count them as an overrun.
+ *
+ * Return: the bytes, from @p to the block's end (for a special-pool block,
+ * to its guard page).
+ */
+size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
+{
+	struct ntpool_big *big = blk->big;
+
+	if (!big) {
+		blk->hdr->allocator_backtrace_index = block_room(blk);
+		ntpool_hdr_seal(blk->hdr);
+		return block_room(blk);
 	}
-	spin_unlock_irqrestore(&pool->lock, flags);
-	account_free(&freed, p, caller);
-	if (blk.big)
-		ntpool_big_release(pool, blk.big);
-	if (release)
-		ntpool_page_release(pool, release);
-	return true;
+	if (big->special)
+		big->size = big->va + PAGE_SIZE - p;
+	else
+		big->size = ntpool_big_pages(big) << PAGE_SHIFT;
+	return big->size;
 }
 
 /**

@@ -4,154 +4,253 @@
  *
  * The page xarray says whether ntpool owns the page at all, so a foreign
  * pointer is refused without being dereferenced.  In a page of small blocks
- * the block-start bitmap says where blocks begin, so a pointer into the
- * middle of a block, a block freed twice and a header that was overwritten
- * are told apart and reported with their NT bugcheck codes.
+ * the allocated bitmap says whether an allocated block starts there; a free
+ * takes that bit with one atomic operation, so of two frees of one block
+ * exactly one gets it.  The loser, and any other pointer that names no
+ * allocated block, is explained under the pool lock from the page's
+ * bitmaps: inside a block, freed already, or not a block at all.  The
+ * winner then checks the header against the bitmap and its seal before
+ * anything in it is believed.
+ *
+ * Nothing here prints: what is wrong is written to a struct
+ * ntpool_bugcheck, which the caller reports once no lock is held.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
+#include <linux/rcupdate.h>
 #include "pool.h"
 #include "report.h"
 #include "special.h"
 
-static bool bad_address(void *p, const struct ntpool_caller *caller)
+static bool fault(struct ntpool_bugcheck *bc, u32 code, u64 a1, u64 a2,
+		  u64 a3, u64 a4)
 {
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
-			(unsigned long)p, 0, 0, caller);
+	*bc = (struct ntpool_bugcheck) {
+		.code = code, .args = { a1, a2, a3, a4 },
+	};
 	return false;
+}
+
+static bool bad_address(void *p, struct ntpool_bugcheck *bc)
+{
+	return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
+		     (unsigned long)p, 0, 0);
 }
 
 static bool already_free(struct ntpool_header *hdr, void *p,
-			 const struct ntpool_caller *caller)
+			 struct ntpool_bugcheck *bc)
 {
-	ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ALREADY_FREE, 0,
-			hdr->ulong1, (unsigned long)p, caller);
-	return false;
+	return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_ALREADY_FREE, 0,
+		     READ_ONCE(hdr->ulong1), (unsigned long)p);
+}
+
+/* Where in its page a pointer's header would be, or -1 for none. */
+static int unit_of(const void *p)
+{
+	unsigned long off = offset_in_page(p);
+
+	if (!off || !IS_ALIGNED(off, NTPOOL_BLOCK_SIZE))
+		return -1;
+	return (off >> NTPOOL_BLOCK_SHIFT) - 1;
 }
 
 /*
- * A pointer that is not a block start: inside a block, or freed already.
- * In a page with no blocks left (kept in the empty-page cache) every block
- * was freed; its old header is still there, in memory the pool owns.
+ * Why does @p name no allocated block of the page?  A block that is free,
+ * on a per-CPU cache, being freed by another CPU or quarantined was freed
+ * already; a pointer inside a block or into nothing is a bad address.  In
+ * a page with no blocks left (kept in the empty-page cache) every block was
+ * freed; its old header is still there, in memory the pool owns.
  */
-static bool not_a_block(struct ntpool_page *pg, unsigned int unit, void *p,
-			const struct ntpool_caller *caller)
+static bool explain_locked(struct ntpool_pool *pool, void *p,
+			   struct ntpool_bugcheck *bc)
 {
-	unsigned int start = find_last_bit(pg->block_starts, unit);
-	struct ntpool_header *hdr;
+	struct ntpool_page *pg = ntpool_page_lookup(pool, p);
+	int unit = unit_of(p);
+	unsigned int start;
 
-	if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS))
-		return already_free(ntpool_hdr_at(pg, unit), p, caller);
-	if (start >= unit)
-		return bad_address(p, caller);
-	hdr = ntpool_hdr_at(pg, start);
-	if (ntpool_hdr_is_freed(hdr))
-		return already_free(hdr, p, caller);
-	return bad_address(p, caller);
+	lockdep_assert_held(&pool->lock);
+	if (!pg || unit < 0)
+		return bad_address(p, bc);
+	if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS) ||
+	    test_bit(unit, pg->block_starts))
+		return already_free(ntpool_hdr_at(pg, unit), p, bc);
+	start = find_last_bit(pg->block_starts, unit);
+	if (start >= unit || test_bit(start, pg->allocated))
+		return bad_address(p, bc);
+	return already_free(ntpool_hdr_at(pg, start), p, bc);
 }
 
-static bool bad_header(u64 subcode, u64 arg2, u64 arg4,
-		       const struct ntpool_caller *caller)
+/**
+ * ntpool_find_big_locked() - check a pointer to a big block
+ * @pool: pool from ntpool_pool_of(), locked
+ * @p: the pointer
+ * @blk: filled in; on failure the reason is in @blk->bc
+ *
+ * Return: true if @p is a big block of @pool.
+ */
+bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
+			    struct ntpool_block *blk)
 {
-	ntpool_bugcheck(BAD_POOL_HEADER, subcode, arg2, 0, arg4, caller);
-	return false;
+	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
+	struct ntpool_bugcheck *bc = &blk->bc;
+	struct ntpool_big *big;
+
+	lockdep_assert_held(&pool->lock);
+	*blk = (struct ntpool_block) { .pool = pool };
+	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_BIG)
+		return bad_address(p, bc);
+	big = xa_untag_pointer(entry);
+	if (big->block != p && big->special)
+		return fault(bc, SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
+			     (unsigned long)p, big->size,
+			     (unsigned long)(big->va + PAGE_SIZE) - (unsigned long)p,
+			     NTPOOL_C1_BAD_ADDRESS);
+	if (big->block != p)
+		return bad_address(p, bc);
+	blk->big = big;
+	return true;
 }
 
-/* Do the header's sizes agree with the bitmap and with the neighbours? */
-static bool header_consistent(struct ntpool_page *pg, struct ntpool_header *hdr,
-			      const struct ntpool_caller *caller)
+/*
+ * Is the header of a block the caller owns as ntpool wrote it?  BlockSize
+ * is checked against the bitmap first, for NT's codes; the seal covers
+ * every other field a free reads back.
+ */
+static bool header_intact(const struct ntpool_block *blk,
+			  struct ntpool_bugcheck *bc)
 {
-	unsigned int unit = ntpool_hdr_unit(hdr);
-	unsigned int end = find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS,
-					 unit + 1);
+	struct ntpool_header *hdr = blk->hdr;
 	unsigned long addr = (unsigned long)hdr;
-	struct ntpool_header *prev;
+	unsigned int size = READ_ONCE(hdr->block_size);
 
-	if (!hdr->block_size)
-		return bad_header(NTPOOL_19_SIZE_ZERO, 0, addr, caller);
-	if (unit + hdr->block_size > end)
-		return bad_header(NTPOOL_19_SIZE_TOO_LARGE, addr, addr, caller);
-	if (unit + hdr->block_size < end)
-		return bad_header(NTPOOL_19_SIZE_MISMATCH, addr,
-				  (unsigned long)ntpool_hdr_at(pg, end), caller);
-	if (end < NTPOOL_PAGE_UNITS &&
-	    ntpool_hdr_at(pg, end)->previous_size != hdr->block_size)
-		return bad_header(NTPOOL_19_SIZE_MISMATCH, addr,
-				  (unsigned long)ntpool_hdr_at(pg, end), caller);
-	if (!unit)
-		return hdr->previous_size ?
-		       bad_header(NTPOOL_19_PREVIOUS_TOO_LARGE, addr, addr, caller) :
-		       true;
-	if (!hdr->previous_size)
-		return bad_header(NTPOOL_19_FIRST_NOT_ALIGNED, 0, addr, caller);
-	if (hdr->previous_size > unit)
-		return bad_header(NTPOOL_19_PREVIOUS_TOO_LARGE, addr, addr, caller);
-	prev = ntpool_hdr_at(pg, unit - hdr->previous_size);
-	if (!test_bit(unit - hdr->previous_size, pg->block_starts) ||
-	    prev->block_size != hdr->previous_size)
-		return bad_header(NTPOOL_19_SIZE_MISMATCH, (unsigned long)prev,
-				  addr, caller);
+	if (!size)
+		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_ZERO, 0, 0,
+			     addr);
+	if (size > blk->units)
+		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_TOO_LARGE,
+			     addr, 0, addr);
+	if (size < blk->units)
+		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
+			     addr, 0, addr + size * NTPOOL_BLOCK_SIZE);
+	if (!ntpool_hdr_sealed(hdr) ||
+	    ntpool_hdr_requested(hdr) > (blk->units - 1) * NTPOOL_BLOCK_SIZE)
+		return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
+			     addr, READ_ONCE(hdr->ulong1), 0);
 	return true;
 }
 
-static bool find_small(struct ntpool_page *pg, void *p,
-		       struct ntpool_block *blk,
-		       const struct ntpool_caller *caller)
+static void set_small(struct ntpool_block *blk, struct ntpool_page *pg,
+		      unsigned int unit)
 {
-	unsigned long off = offset_in_page(p);
-	struct ntpool_header *hdr;
-	unsigned int unit;
-
-	if (!off || !IS_ALIGNED(off, NTPOOL_BLOCK_SIZE))
-		return bad_address(p, caller);
-	unit = (off >> NTPOOL_BLOCK_SHIFT) - 1;
-	if (!test_bit(unit, pg->block_starts))
-		return not_a_block(pg, unit, p, caller);
-	hdr = ntpool_hdr_at(pg, unit);
-	if (ntpool_hdr_is_freed(hdr))
-		return already_free(hdr, p, caller);
-	if (!header_consistent(pg, hdr, caller))
-		return false;
 	blk->page = pg;
-	blk->hdr = hdr;
-	return true;
+	blk->unit = unit;
+	blk->units = ntpool_block_units(pg, unit);
+	blk->hdr = ntpool_hdr_at(pg, unit);
+}
+
+/**
+ * ntpool_claim_block() - take a block from its client, for a free
+ * @pool: pool from ntpool_pool_of(), not locked
+ * @p: the pointer
+ * @blk: filled in
+ *
+ * For a small block this is the free's one state transition: the block is
+ * the caller's (in transit, see pool.h) when this returns
+ * NTPOOL_CLAIM_SMALL, and its header is yet to be checked
+ * (ntpool_check_claimed()).  Big blocks are claimed under the pool lock by
+ * the caller.
+ *
+ * Return: NTPOOL_CLAIM_SMALL, NTPOOL_CLAIM_BIG when @p lies in no page of
+ * small blocks, or NTPOOL_CLAIM_NONE with the reason in @blk->bc.
+ */
+enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
+				     struct ntpool_block *blk)
+{
+	struct ntpool_page *pg;
+	unsigned long flags;
+	int unit = unit_of(p);
+
+	*blk = (struct ntpool_block) { .pool = pool };
+	rcu_read_lock();
+	pg = ntpool_page_lookup(pool, p);
+	if (!pg) {
+		rcu_read_unlock();
+		return NTPOOL_CLAIM_BIG;
+	}
+	if (unit >= 0 && test_and_clear_bit(unit, pg->allocated)) {
+		/* The block is ours now: its page stays. */
+		rcu_read_unlock();
+		set_small(blk, pg, unit);
+		return NTPOOL_CLAIM_SMALL;
+	}
+	rcu_read_unlock();
+	spin_lock_irqsave(&pool->lock, flags);
+	explain_locked(pool, p, &blk->bc);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return NTPOOL_CLAIM_NONE;
+}
+
+/**
+ * ntpool_check_claimed() - is a claimed block's header sound?
+ * @blk: from ntpool_claim_block(); on failure the reason is in @blk->bc
+ *
+ * Return: true if its fields may be believed.
+ */
+bool ntpool_check_claimed(struct ntpool_block *blk)
+{
+	return header_intact(blk, &blk->bc);
 }
 
 /**
  * ntpool_find_block_locked() - check a pointer and find its block
  * @pool: pool from ntpool_pool_of(), locked
  * @p: the pointer
- * @blk: filled in on success
- * @caller: who passed the pointer, for reports
+ * @blk: filled in; on failure the reason is in @blk->bc, for the caller to
+ *	report once the lock is dropped
  *
- * Reports what is wrong with @p (0xC2/0x99 not a block of the pool,
- * 0xC2/0x07 already freed, 0x19 corrupt header) and leaves the pool as it
- * was.
+ * Finds without claiming: for callers that look at an allocated block
+ * (ExQueryPoolBlockSize), and for big blocks, whose free is done under the
+ * lock.
  *
- * Return: true if @p is an allocated block of @pool.
+ * Return: true if @p is an allocated block of @pool with a sound header.
  */
 bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
-			      struct ntpool_block *blk,
-			      const struct ntpool_caller *caller)
+			      struct ntpool_block *blk)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
-	struct ntpool_big *big;
+	struct ntpool_page *pg = ntpool_page_lookup(pool, p);
+	int unit = unit_of(p);
 
+	if (!pg)
+		return ntpool_find_big_locked(pool, p, blk);
+	lockdep_assert_held(&pool->lock);
 	*blk = (struct ntpool_block) { .pool = pool };
-	if (!entry)
-		return bad_address(p, caller);
-	if (xa_pointer_tag(entry) == NTPOOL_XA_SMALL)
-		return find_small(xa_untag_pointer(entry), p, blk, caller);
-	big = xa_untag_pointer(entry);
-	if (big->block != p && big->special) {
-		ntpool_bugcheck(SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
-				(unsigned long)p, big->size,
-				(unsigned long)(big->va + PAGE_SIZE) - (unsigned long)p,
-				NTPOOL_C1_BAD_ADDRESS, caller);
-		return false;
-	}
-	if (big->block != p)
-		return bad_address(p, caller);
-	blk->big = big;
-	return true;
+	if (unit < 0 || !test_bit(unit, pg->allocated))
+		return explain_locked(pool, p, &blk->bc);
+	set_small(blk, pg, unit);
+	return header_intact(blk, &blk->bc);
+}
+
+/**
+ * ntpool_check_previous_locked() - does PreviousSize still say what the
+ *	bitmap says?
+ * @blk: a small block the caller owns; its pool locked
+ *
+ * A mismatch means the block in front wrote past its end.  The reason is
+ * left in @blk->bc; the block itself may still be freed, since nothing
+ * depends on the field.
+ *
+ * Return: true if it does.
+ */
+bool ntpool_check_previous_locked(struct ntpool_block *blk)
+{
+	unsigned int prev = ntpool_prev_units(blk->page, blk->unit);
+	unsigned long addr = (unsigned long)blk->hdr;
+
+	if (READ_ONCE(blk->hdr->previous_size) == prev)
+		return true;
+	if (!prev)
+		return fault(&blk->bc, BAD_POOL_HEADER,
+			     NTPOOL_19_PREVIOUS_TOO_LARGE, addr, 0, addr);
+	return fault(&blk->bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
+		     addr - prev * NTPOOL_BLOCK_SIZE, 0, addr);
 }

@@ -27,7 +27,10 @@ static int __init ntpool_init(void)
 
 	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED);
 	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED);
-	ntpool_pcp_init();
+	ntpool_seal_init();
+	err = ntpool_pcp_init();
+	if (err)
+		return err;
 	err = ntpool_tags_init();
 	if (err)
 		goto pcp;

@@ -137,8 +137,8 @@ static struct ntpool_page *page_cache_take(struct ntpool_pool *pool)
 	spin_lock_irqsave(&pool->lock, flags);
 	if (pool->nr_empty) {
 		pg = list_first_entry(&pool->empty_pages, struct ntpool_page,
-				      empty_link);
-		list_del_init(&pg->empty_link);
+				      link);
+		list_del_init(&pg->link);
 		pool->nr_empty--;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -162,14 +162,13 @@ struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp)
 
 	if (pg)
 		return pg;
-	pg = kmalloc(sizeof(*pg), gfp & ~__GFP_ZERO);
+	pg = kzalloc(sizeof(*pg), gfp);
 	if (!pg)
 		return NULL;
 	pg->base = page_memory_alloc(pool->kind, gfp & ~__GFP_ZERO);
 	if (!pg->base)
 		goto free_pg;
-	INIT_LIST_HEAD(&pg->empty_link);
-	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
+	INIT_LIST_HEAD(&pg->link);
 	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pool->kind, pg->base),
 			     xa_tag_pointer(pg, NTPOOL_XA_SMALL), gfp))
 		goto free_memory;
@@ -195,9 +194,10 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
 	lockdep_assert_held(&pool->lock);
 	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
+	bitmap_zero(pg->free_starts, NTPOOL_PAGE_UNITS);
 	if (pool->nr_empty >= NTPOOL_EMPTY_PAGE_CACHE)
 		return false;
-	list_add(&pg->empty_link, &pool->empty_pages);
+	list_add(&pg->link, &pool->empty_pages);
 	pool->nr_empty++;
 	return true;
 }
@@ -218,16 +218,49 @@ void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr)
 	xa_unlock(&pool->pages);
 }
 
+static void page_free_rcu(struct rcu_head *head)
+{
+	struct ntpool_page *pg = container_of(head, struct ntpool_page, rcu);
+	enum ntpool_kind kind = is_vmalloc_addr(pg->base) ? NTPOOL_PAGED :
+							     NTPOOL_NONPAGED;
+
+	/* vfree() from here (softirq) hands the work to a worker. */
+	page_memory_free(kind, pg->base);
+	kfree(pg);
+}
+
 /**
  * ntpool_page_release() - give a wholly free page back to the system
- * @pool: its pool, not locked
+ * @pool: its pool, locked or not
  * @pg: the page, already dropped from the xarray and from every list
+ *
+ * Lockless frees may still be looking at the page (pool.h): it goes once
+ * they are done.
  */
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
 	atomic_long_dec(&pool->nr_small_pages);
-	page_memory_free(pool->kind, pg->base);
-	kfree(pg);
+	call_rcu(&pg->rcu, page_free_rcu);
+}
+
+/**
+ * ntpool_page_lookup() - the page of small blocks holding @addr, if any
+ * @pool: the pool whose kind of memory @addr is
+ * @addr: any address
+ *
+ * Call under rcu_read_lock() or the pool lock (see pool.h).
+ *
+ * Return: the page, or NULL when @addr is not in one of the pool's pages
+ * of small blocks.
+ */
+struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
+				       const void *addr)
+{
+	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
+
+	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
+		return NULL;
+	return xa_untag_pointer(entry);
 }
 
 /**
@@ -245,7 +278,7 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 	xa_init_flags(&pool->pages, XA_FLAGS_LOCK_IRQ);
 	bitmap_zero(pool->nonempty, NTPOOL_PAGE_UNITS);
 	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
-		INIT_LIST_HEAD(&pool->free_lists[i]);
+		INIT_LIST_HEAD(&pool->buckets[i]);
 	INIT_LIST_HEAD(&pool->empty_pages);
 	pool->nr_empty = 0;
 	atomic_long_set(&pool->nr_small_pages, 0);
@@ -259,7 +292,7 @@ static void page_leak_untrack(struct ntpool_page *pg)
 
 	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		return;
-	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS)
+	for_each_set_bit(unit, pg->allocated, NTPOOL_PAGE_UNITS)
 		ntpool_leak_untrack(ntpool_hdr_at(pg, unit) + 1);
 }
 
@@ -275,6 +308,8 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 	unsigned long key;
 	void *entry;
 
+	/* Pages released while ntpool ran must be gone before its code. */
+	rcu_barrier();
 	xa_for_each(&pool->pages, key, entry) {
 		if (xa_pointer_tag(entry) == NTPOOL_XA_BIG) {
 			struct ntpool_big *big = xa_untag_pointer(entry);

@@ -3,35 +3,48 @@
  * Per-CPU caches of freed small blocks, as NT keeps per-processor lookaside
  * lists for its small block sizes: the fast path of allocation and free.
  *
- * A block of up to NTPOOL_PCP_UNITS units that is freed goes onto this
- * CPU's cache for its pool and BlockSize, if there is room; an allocation
- * that needs exactly that many units takes it back.  Neither touches the
- * pool lock or the page: the block stays a block of its page, its header
- * marked NTPOOL_HDR_TYPE_CACHED (it counts as free everywhere a block's
- * state is shown, and a second free of it is a double free), and its
- * neighbours do not merge with it.  The free path checks what it can
- * without the lock: the page is the pool's, the pointer starts a block, the
- * block is allocated, the tag matches and the slack is intact; anything
- * else, and a full cache, takes the slow path, which reports.  The
- * neighbours' headers are checked when the block goes back to its page.
+ * A block of up to NTPOOL_PCP_UNITS units whose free passed every check
+ * (lookup.c, block.c) goes onto this CPU's cache for its pool and size, if
+ * there is room; an allocation that needs exactly that many units takes it
+ * back.  Neither takes the pool lock.  A cached block stays a block of its
+ * page, in transit (pool.h): not free, not allocated, so a second free of
+ * it is a double free and its neighbours do not merge with it.  Its header
+ * says free (NTPOOL_HDR_TYPE_CACHED) and is sealed as such.
  *
- * Only the global pools have caches.  Interrupts are off while a cache is
- * changed, because non-paged pool is used from interrupt handlers.
+ * Blocks go back to their pages when the caches are drained: under memory
+ * pressure (a shrinker), when a CPU goes offline and when ntpool unloads.
+ * A drained block's header is checked then: one modified while the block
+ * was free is reported (BAD_POOL_HEADER 0x0D), and the block is freed
+ * anyway, since nothing is read from it.
+ *
+ * Only the global pools have caches.  A cache is changed only by its own
+ * CPU with interrupts off (non-paged pool is used from interrupt
+ * handlers), or by anyone once its CPU is dead; a drain of every CPU runs
+ * on each CPU by IPI.
  */
+#define pr_fmt(fmt) "ntpool: " fmt
+
+#include <linux/cpuhotplug.h>
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
-#include <linux/string.h>
-#include "leak.h"
-#include "lookaside.h"
+#include <linux/shrinker.h>
+#include <linux/smp.h>
 #include "pcp.h"
+
+/* A cached block: its page and where it starts. */
+struct pcp_slot {
+	struct ntpool_page *pg;
+	unsigned int unit;
+};
 
 struct ntpool_pcp {
 	unsigned int n[NTPOOL_KINDS][NTPOOL_PCP_UNITS + 1];
-	struct ntpool_header *blocks[NTPOOL_KINDS][NTPOOL_PCP_UNITS + 1][NTPOOL_PCP_DEPTH];
+	struct pcp_slot slots[NTPOOL_KINDS][NTPOOL_PCP_UNITS + 1][NTPOOL_PCP_DEPTH];
 };
 
 /* Allocated at load: a module's static per-CPU area is small. */
 static struct ntpool_pcp __percpu *pcp_caches;
+static int pcp_hp_state;
 
 static bool cached_pool(const struct ntpool_pool *pool)
 {
@@ -41,106 +54,233 @@ static bool cached_pool(const struct ntpool_pool *pool)
 /**
  * ntpool_pcp_alloc() - a block from this CPU's cache
  * @pool: the pool
- * @req: the request (not cache aligned)
+ * @req: the request
  *
- * Return: the block with its header set for @req, or NULL.
+ * Return: the block, allocated to @req, or NULL.
  */
 void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req)
 {
 	unsigned int units = ntpool_units_for(req->size);
-	struct ntpool_header *hdr = NULL;
+	struct pcp_slot slot = {};
+	struct ntpool_header *hdr;
 	struct ntpool_pcp *pcp;
+	unsigned int *n;
 	unsigned long flags;
 
 	if (units > NTPOOL_PCP_UNITS || req->cache_aligned || !cached_pool(pool))
 		return NULL;
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(pcp_caches);
-	if (pcp->n[pool->kind][units])
-		hdr = pcp->blocks[pool->kind][units][--pcp->n[pool->kind][units]];
+	n = &pcp->n[pool->kind][units];
+	if (*n)
+		slot = pcp->slots[pool->kind][units][--*n];
 	local_irq_restore(flags);
-	if (!hdr)
+	if (!slot.pg)
 		return NULL;
-	hdr->pool_index = req->client;
-	hdr->pool_tag = req->tag;
-	hdr->allocator_backtrace_index = req->size;
-	hdr->pool_tag_hash = req->tag_id;
-	WRITE_ONCE(hdr->pool_type, req->kind + 1);
+	hdr = ntpool_hdr_at(slot.pg, slot.unit);
+	ntpool_hdr_write(hdr, units, req);
+	/* Whoever wins the bit in a free reads the header: write it first. */
+	smp_mb__before_atomic();
+	set_bit(slot.unit, slot.pg->allocated);
 	return ntpool_hdr_to_block(hdr);
 }
 
 /**
- * ntpool_pcp_free() - put a freed block on this CPU's cache
- * @pool: the pool @p's memory belongs to
- * @p: the block
- * @tag: the tag given to the free, or 0
- * @freed: filled in with the block's owner, tag id and bytes
+ * ntpool_pcp_put() - keep a freed block on this CPU's cache
+ * @blk: a small block the caller claimed and checked (in transit)
  *
- * Return: true if the block was cached; false for the slow path, which
- * also reports anything wrong.
+ * Return: true if cached; false when the block is not of a cached size or
+ * pool, or the cache is full: the caller gives it back to its page.
  */
-bool ntpool_pcp_free(struct ntpool_pool *pool, void *p, u32 tag,
-		     struct ntpool_freed *freed)
+bool ntpool_pcp_put(const struct ntpool_block *blk)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
-	unsigned long off = offset_in_page(p), flags;
-	struct ntpool_header *hdr;
-	struct ntpool_page *pg;
+	struct ntpool_header *hdr = blk->hdr;
 	struct ntpool_pcp *pcp;
-	unsigned int units, unit;
-	u8 type;
+	unsigned long flags;
+	unsigned int *n;
 
-	if (!cached_pool(pool) || !entry ||
-	    xa_pointer_tag(entry) != NTPOOL_XA_SMALL ||
-	    !off || !IS_ALIGNED(off, NTPOOL_BLOCK_SIZE))
+	if (blk->units > NTPOOL_PCP_UNITS || !cached_pool(blk->pool))
 		return false;
-	pg = xa_untag_pointer(entry);
-	unit = (off >> NTPOOL_BLOCK_SHIFT) - 1;
-	hdr = ntpool_hdr_at(pg, unit);
-	units = hdr->block_size;
-	type = READ_ONCE(hdr->pool_type);
-	if (!test_bit(unit, pg->block_starts) || units < 2 ||
-	    units > NTPOOL_PCP_UNITS || type != pool->kind + 1 ||
-	    (tag && ntpool_plain_tag(tag) != ntpool_plain_tag(hdr->pool_tag)) ||
-	    memchr_inv(p + ntpool_hdr_requested(hdr), NTPOOL_SLACK_PATTERN,
-		       (units - 1) * NTPOOL_BLOCK_SIZE - ntpool_hdr_requested(hdr)) ||
-	    ntpool_lookaside_within(p, (units - 1) * NTPOOL_BLOCK_SIZE))
-		return false;
-	*freed = (struct ntpool_freed) {
-		.owner = hdr->pool_index, .tag_id = hdr->pool_tag_hash,
-		.tag = hdr->pool_tag, .bytes = units * NTPOOL_BLOCK_SIZE,
-		.kind = pool->kind,
-	};
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(pcp_caches);
-	/* Mark it first: of two frees racing, one wins, one is reported. */
-	if (pcp->n[pool->kind][units] == NTPOOL_PCP_DEPTH ||
-	    cmpxchg(&hdr->pool_type, type, type | NTPOOL_HDR_TYPE_CACHED) != type) {
+	n = &pcp->n[blk->pool->kind][blk->units];
+	if (*n == NTPOOL_PCP_DEPTH) {
 		local_irq_restore(flags);
 		return false;
 	}
-	ntpool_leak_untrack(p);
 	hdr->pool_index = 0;
-	pcp->blocks[pool->kind][units][pcp->n[pool->kind][units]++] = hdr;
+	hdr->pool_type |= NTPOOL_HDR_TYPE_CACHED;
+	ntpool_hdr_seal(hdr);
+	pcp->slots[blk->pool->kind][blk->units][(*n)++] = (struct pcp_slot) {
+		.pg = blk->page, .unit = blk->unit,
+	};
 	local_irq_restore(flags);
 	return true;
 }
 
-/**
- * ntpool_pcp_init() - allocate the caches
- *
- * Without them ntpool works, on the slow path.
- */
-void ntpool_pcp_init(void)
+/* One cached block back to its page, its header checked on the way. */
+static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
+		      unsigned int units)
 {
+	struct ntpool_block blk = {
+		.pool = &ntpool_pools[kind], .page = slot.pg, .unit = slot.unit,
+		.units = units, .hdr = ntpool_hdr_at(slot.pg, slot.unit),
+	};
+	bool intact = READ_ONCE(blk.hdr->block_size) == units &&
+		      ntpool_hdr_sealed(blk.hdr);
+	u32 ulong1 = READ_ONCE(blk.hdr->ulong1);
+	unsigned long flags;
+
+	spin_lock_irqsave(&blk.pool->lock, flags);
+	if (intact)
+		ntpool_check_previous_locked(&blk);
+	ntpool_small_free_locked(blk.pool, slot.pg, slot.unit,
+				 READ_ONCE(blk.hdr->pool_tag));
+	spin_unlock_irqrestore(&blk.pool->lock, flags);
+	if (!intact)
+		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
+				(unsigned long)blk.hdr, 0, ulong1, NULL);
+	else
+		ntpool_block_report(&blk, NULL);
+}
+
+/* Empty one CPU's cache: its own CPU with interrupts off, or a dead one's. */
+static unsigned long drain_cache(struct ntpool_pcp *pcp)
+{
+	unsigned long drained = 0;
+	unsigned int kind, units;
+
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		for (units = 2; units <= NTPOOL_PCP_UNITS; units++)
+			while (pcp->n[kind][units]) {
+				unsigned int i = --pcp->n[kind][units];
+
+				drain_one(kind, pcp->slots[kind][units][i], units);
+				drained++;
+			}
+	return drained;
+}
+
+static void drain_this_cpu(void *drained)
+{
+	unsigned long flags, n;
+
+	local_irq_save(flags);
+	n = drain_cache(this_cpu_ptr(pcp_caches));
+	local_irq_restore(flags);
+	atomic_long_add(n, drained);
+}
+
+/**
+ * ntpool_pcp_drain() - give every CPU's cached blocks back to their pages
+ *
+ * Must be called where interrupts are on and the caller may wait for the
+ * other CPUs (it interrupts each of them).
+ *
+ * Return: the number of blocks drained.
+ */
+unsigned long ntpool_pcp_drain(void)
+{
+	atomic_long_t drained = ATOMIC_LONG_INIT(0);
+
+	if (pcp_caches)
+		on_each_cpu(drain_this_cpu, &drained, 1);
+	return atomic_long_read(&drained);
+}
+
+/**
+ * ntpool_pcp_count() - blocks on the per-CPU caches now
+ *
+ * Return: the count; it may be stale by the time it is read.
+ */
+unsigned long ntpool_pcp_count(void)
+{
+	unsigned long count = 0;
+	unsigned int cpu, kind, units;
+
+	if (!pcp_caches)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		struct ntpool_pcp *pcp = per_cpu_ptr(pcp_caches, cpu);
+
+		for (kind = 0; kind < NTPOOL_KINDS; kind++)
+			for (units = 2; units <= NTPOOL_PCP_UNITS; units++)
+				count += READ_ONCE(pcp->n[kind][units]);
+	}
+	return count;
+}
+
+static int pcp_cpu_dead(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	drain_cache(per_cpu_ptr(pcp_caches, cpu));
+	local_irq_restore(flags);
+	return 0;
+}
+
+static unsigned long pcp_shrink_count(struct shrinker *s,
+				      struct shrink_control *sc)
+{
+	return ntpool_pcp_count() ?: SHRINK_EMPTY;
+}
+
+static unsigned long pcp_shrink_scan(struct shrinker *s,
+				     struct shrink_control *sc)
+{
+	return ntpool_pcp_drain();
+}
+
+static struct shrinker *pcp_shrinker;
+
+/**
+ * ntpool_pcp_init() - allocate the caches, and hook them to memory pressure
+ *	and CPU hotplug
+ *
+ * Without the caches ntpool works, on the slow path.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ntpool_pcp_init(void)
+{
+	int err;
+
 	pcp_caches = alloc_percpu(struct ntpool_pcp);
+	if (!pcp_caches)
+		return 0;
+	err = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "ntpool/pcp:dead",
+					NULL, pcp_cpu_dead);
+	if (err < 0)
+		goto free;
+	pcp_hp_state = err;
+	pcp_shrinker = ntpool_shrinker_create("ntpool-pcp", pcp_shrink_count,
+					      pcp_shrink_scan);
+	if (!pcp_shrinker) {
+		err = -ENOMEM;
+		goto hotplug;
+	}
+	return 0;
+
+hotplug:
+	cpuhp_remove_state_nocalls(pcp_hp_state);
+free:
+	free_percpu(pcp_caches);
+	pcp_caches = NULL;
+	return err;
 }
 
 /**
  * ntpool_pcp_exit() - forget every cached block (ntpool is unloading)
+ *
+ * Their pages go back with the rest of the pool (ntpool_pool_destroy()).
  */
 void ntpool_pcp_exit(void)
 {
+	if (!pcp_caches)
+		return;
+	ntpool_shrinker_destroy(pcp_shrinker);
+	cpuhp_remove_state_nocalls(pcp_hp_state);
 	free_percpu(pcp_caches);
 	pcp_caches = NULL;
 }

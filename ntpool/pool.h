@@ -2,14 +2,31 @@
 /*
  * ntpool internals shared between the allocator files.
  *
+ * What the allocator trusts: the page xarray (which pages are the pool's)
+ * and each page's bitmaps (where blocks start, which are free, which are
+ * allocated), all in memory no client can reach.  Block headers are written
+ * for NT's tools and checked (seal.c), never followed.
+ *
+ * States of a block starting at unit n of a page (block_starts bit n set):
+ *  free         free_starts bit n: on no list, found through the page's
+ *               bucket (see struct ntpool_pool)
+ *  allocated    allocated bit n: the client's
+ *  in transit   neither: on a per-CPU cache (pcp.c), being freed by the
+ *               CPU that won the allocated bit, or quarantined
+ * A free is one transition, test_and_clear_bit() of the allocated bit, on
+ * the per-CPU path and the locked path alike: of two racing frees exactly
+ * one wins, and the other is reported.
+ *
  * Locking: each pool (non-paged, paged) has one spinlock, always taken with
  * interrupts saved because non-paged pool is used from hard interrupts.  It
- * protects the pool's free lists, the headers and block-start bitmaps of its
- * pages and the empty-page cache.  The page xarray has its own lock, nested
- * inside the pool lock; lookups in it are RCU-safe and take no lock.  Pages
- * and big blocks leave the xarray only under the pool lock, so an entry found
- * there with the pool lock held stays alive until it is dropped (debugfs
- * walks rely on that).  Pages are obtained and returned outside the lock.
+ * protects the page buckets, block_starts, free_starts and quarantine of
+ * every page, and the empty-page cache.  The allocated bitmaps change only
+ * with atomic bit operations (the lockless free path takes its bit without
+ * the lock).  The page xarray has its own lock, nested inside the pool lock;
+ * lookups in it are RCU-safe and take no lock.  Pages leave the xarray only
+ * under the pool lock, and are freed (with their struct ntpool_page) only
+ * after an RCU grace period, so a lookup under rcu_read_lock() or the pool
+ * lock may read what it found.  Pages are obtained outside the lock.
  */
 #ifndef _NTPOOL_POOL_H
 #define _NTPOOL_POOL_H
@@ -20,6 +37,7 @@
 #include <linux/xarray.h>
 #include <ntpool/ntpool.h>
 #include "pool_header.h"
+#include "report.h"
 
 enum ntpool_kind {
 	NTPOOL_NONPAGED = NonPagedPool,
@@ -77,15 +95,27 @@ struct ntpool_request {
 };
 
 /**
- * struct ntpool_page - a page of small blocks
+ * struct ntpool_page - a page of small blocks, described out of band
  * @base: its address
- * @empty_link: on the pool's empty-page cache while wholly free
- * @block_starts: bit n set when a block (free or allocated) starts at unit n
+ * @link: on its pool's bucket for @largest_free, or on the empty-page cache
+ * @rcu: frees it after lockless readers are done
+ * @largest_free: units of the largest free block (0 when none is free)
+ * @nr_quarantined: blocks found corrupt and kept out of use
+ * @block_starts: bit n set when a block (in any state) starts at unit n
+ * @free_starts: bit n set when a free block starts at unit n
+ * @allocated: bit n set while the block at unit n is the client's (atomic)
+ * @quarantine: bit n set when the block at unit n was found corrupt
  */
 struct ntpool_page {
 	void *base;
-	struct list_head empty_link;
+	struct list_head link;
+	struct rcu_head rcu;
+	unsigned int largest_free;
+	unsigned int nr_quarantined;
 	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
+	DECLARE_BITMAP(free_starts, NTPOOL_PAGE_UNITS);
+	DECLARE_BITMAP(allocated, NTPOOL_PAGE_UNITS);
+	DECLARE_BITMAP(quarantine, NTPOOL_PAGE_UNITS);
 };
 
 /**
@@ -119,8 +149,9 @@ struct ntpool_big {
  * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
  * @name: "Nonpaged" or "Paged", as !pool prints it
  * @pages: page index -> tagged ntpool_page or ntpool_big
- * @nonempty: bit n set when @free_lists[n] is not empty
- * @free_lists: free blocks of two or more units, by BlockSize
+ * @nonempty: bit n set when @buckets[n] is not empty
+ * @buckets: pages with free space, by the units of their largest free
+ *	block (two or more: a one-unit block holds nothing)
  * @empty_pages: wholly free pages kept for reuse
  * @nr_empty: number of pages on @empty_pages
  * @nr_small_pages: pages of small blocks held, cached ones included
@@ -132,7 +163,7 @@ struct ntpool_pool {
 	const char *name;
 	struct xarray pages;
 	DECLARE_BITMAP(nonempty, NTPOOL_PAGE_UNITS);
-	struct list_head free_lists[NTPOOL_PAGE_UNITS];
+	struct list_head buckets[NTPOOL_PAGE_UNITS];
 	struct list_head empty_pages;
 	unsigned int nr_empty;
 	atomic_long_t nr_small_pages;
@@ -147,6 +178,8 @@ struct ntpool_pool *ntpool_pool_of(const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
+struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
+				       const void *addr);
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
@@ -159,10 +192,20 @@ gfp_t ntpool_gfp(const struct ntpool_request *req);
 void *ntpool_small_alloc(struct ntpool_pool *pool,
 			 const struct ntpool_request *req);
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
-			      struct ntpool_header *hdr,
-			      struct ntpool_page **release);
+			      unsigned int unit, u32 tag);
+void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
+			     unsigned int unit);
 struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit);
 unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr);
+unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit);
+unsigned int ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit);
+void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
+		      const struct ntpool_request *req);
+
+/* seal.c: the header's check value */
+void ntpool_seal_init(void);
+void ntpool_hdr_seal(struct ntpool_header *hdr);
+bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
 
 /* big.c: whole-page blocks */
 void *ntpool_big_alloc(struct ntpool_pool *pool,
@@ -178,24 +221,55 @@ size_t ntpool_big_pages(const struct ntpool_big *big);
  * @pool: the pool that owns it
  * @page: the small page holding it, or NULL for a big block
  * @hdr: its header (small blocks)
+ * @unit: where it starts in @page (small blocks)
+ * @units: its size by the page's bitmap (small blocks)
  * @big: its big-pool entry (big blocks)
+ * @bc: what is wrong, when a lookup or check fails: reported by the caller
+ *	once no lock is held
  */
 struct ntpool_block {
 	struct ntpool_pool *pool;
 	struct ntpool_page *page;
 	struct ntpool_header *hdr;
+	unsigned int unit;
+	unsigned int units;
 	struct ntpool_big *big;
+	struct ntpool_bugcheck bc;
 };
 
+/* What ntpool_claim_block() found. */
+enum ntpool_claim {
+	NTPOOL_CLAIM_NONE,
+	NTPOOL_CLAIM_SMALL,
+	NTPOOL_CLAIM_BIG,
+};
+
+enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
+				     struct ntpool_block *blk);
+bool ntpool_check_claimed(struct ntpool_block *blk);
 bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
-			      struct ntpool_block *blk,
-			      const struct ntpool_caller *caller);
+			      struct ntpool_block *blk);
+bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
+			    struct ntpool_block *blk);
+bool ntpool_check_previous_locked(struct ntpool_block *blk);
+
+/* Report what a lookup found wrong, if anything (no lock may be held). */
+static inline void ntpool_block_report(const struct ntpool_block *blk,
+				       const struct ntpool_caller *caller)
+{
+	const struct ntpool_bugcheck *bc = &blk->bc;
+
+	if (bc->code)
+		ntpool_bugcheck(bc->code, bc->args[0], bc->args[1],
+				bc->args[2], bc->args[3], caller);
+}
 
 /* block.c: allocation and free on one pool, behind the NT entry points */
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
 unsigned int ntpool_free_block(void *p);
+size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p);
 
 /* api.c and extparams.c: ExAllocatePool3's extended parameters */
 gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);

@@ -16,15 +16,22 @@
  *                of the block that was freed last, as NT's !pool shows.
  *  ProcessBilled 8 bytes, no process is billed: a quota-charged block is
  *                whole pages with no header, charged to the memory cgroup
- *                through its pages (see quota.c).  ntpool stores the number of bytes requested in
- *                its first 16 bits (AllocatorBackTraceIndex) and the id of
- *                the tag's row in the tag table in the next 16 (PoolTagHash,
- *                which NT also uses to find the tracker entry); the rest
- *                is 0.
+ *                through its pages (see quota.c).  ntpool stores the number
+ *                of bytes requested in its first 16 bits
+ *                (AllocatorBackTraceIndex), the id of the tag's row in the
+ *                tag table in the next 16 (PoolTagHash, which NT also uses
+ *                to find the tracker entry) and a check value in the last
+ *                32 (see seal.c).
  *
- * A free block of two or more units holds a list_head right after its
- * header (NT's LIST_ENTRY); a free block of one unit is header only and is
- * on no list until a neighbour is freed and absorbs it.
+ * Every byte of a header is memory the client can write.  The allocator
+ * never acts on it unchecked: where blocks start, which are free and which
+ * are allocated is kept out of band, in the page's bitmaps (pool.h), and
+ * the fields a free reads back (BlockSize, PoolIndex, PoolType, PoolTag,
+ * the bytes requested and the tag row) are covered by the check value, a
+ * keyed hash that only ntpool can compute, as NT 8 and later encode their
+ * headers with a per-boot secret.  Free blocks hold no list links: a write
+ * after free can change what a later !pool shows, never where the
+ * allocator goes.
  */
 #ifndef _NTPOOL_POOL_HEADER_H
 #define _NTPOOL_POOL_HEADER_H
@@ -69,6 +76,7 @@ struct ntpool_header {
 		struct {
 			u16 allocator_backtrace_index;
 			u16 pool_tag_hash;
+			u32 check;
 		};
 	};
 };
@@ -79,6 +87,7 @@ static_assert(offsetof(struct ntpool_header, block_size) == 2);
 static_assert(offsetof(struct ntpool_header, pool_type) == 3);
 static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
 static_assert(offsetof(struct ntpool_header, process_billed) == 8);
+static_assert(offsetof(struct ntpool_header, check) == 12);
 static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
 
 static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
@@ -100,17 +109,6 @@ static inline void *ntpool_hdr_to_block(struct ntpool_header *hdr)
 static inline struct ntpool_header *ntpool_block_to_hdr(const void *block)
 {
 	return (struct ntpool_header *)block - 1;
-}
-
-/* The free-list link a free block of two or more units carries. */
-static inline struct list_head *ntpool_hdr_link(struct ntpool_header *hdr)
-{
-	return (struct list_head *)(hdr + 1);
-}
-
-static inline struct ntpool_header *ntpool_link_to_hdr(struct list_head *link)
-{
-	return (struct ntpool_header *)link - 1;
 }
 
 static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)

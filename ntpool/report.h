@@ -19,6 +19,7 @@
 
 /* BAD_POOL_CALLER (0xC2) Arg1 values */
 #define NTPOOL_C2_ZERO_SIZE			0x00
+#define NTPOOL_C2_HEADER_CORRUPT		0x01
 #define NTPOOL_C2_ALREADY_FREE			0x07
 #define NTPOOL_C2_ALLOC_IRQL			0x08
 #define NTPOOL_C2_FREE_IRQL			0x09
@@ -35,6 +36,7 @@
 #define NTPOOL_19_FIRST_NOT_ALIGNED		0x07
 #define NTPOOL_19_SIZE_ZERO			0x08
 #define NTPOOL_19_SIZE_TOO_LARGE		0x09
+#define NTPOOL_19_FREED_MODIFIED		0x0D
 #define NTPOOL_19_OVERRUN			0x21
 
 /* IRQL values ntpool reports for Linux contexts (see Documentation/). */

@@ -4,17 +4,22 @@
  *
  * Every byte of a pool page belongs to exactly one block, free or
  * allocated, so a page is walked from unit 0 by BlockSize and each block's
- * PreviousSize equals the BlockSize before it.  Free blocks of two or more
- * units sit on per-size free lists; allocation takes the smallest block that
- * fits (a bitmap finds it in one search) and splits it; freeing coalesces
- * with free neighbours, and a page that becomes wholly free goes to the
- * empty-page cache or back to the system.  Two free blocks are never
- * neighbours.  Locking is described in pool.h.
+ * PreviousSize equals the BlockSize before it.  That layout lives in the
+ * page's bitmaps (struct ntpool_page), out of the client's reach; headers
+ * are written from it for NT's tools and never read back to decide
+ * anything.  A page with free space sits in its pool's bucket for the size
+ * of its largest free block; allocation takes a page from the smallest
+ * bucket that fits (a bitmap finds it in one search) and the smallest free
+ * block of that page that fits, and splits it; freeing coalesces with free
+ * neighbours, and a page that becomes wholly free goes to the empty-page
+ * cache or back to the system.  Two free blocks are never neighbours.
+ * Locking is described in pool.h.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/string.h>
 #include "pool.h"
+#include "report.h"
 
 /**
  * ntpool_hdr_at() - header of the block starting at @unit of a page
@@ -39,37 +44,62 @@ unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr)
 	return offset_in_page(hdr) >> NTPOOL_BLOCK_SHIFT;
 }
 
-static void free_list_add(struct ntpool_pool *pool, struct ntpool_header *hdr)
+/**
+ * ntpool_block_units() - size of the block starting at @unit, from the bitmap
+ * @pg: its page
+ * @unit: where it starts
+ *
+ * Stable without the pool lock while the caller owns the block: only free
+ * blocks are split or merged.
+ *
+ * Return: its units, header included.
+ */
+unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 {
-	if (hdr->block_size < 2)
-		return;
-	list_add(ntpool_hdr_link(hdr), &pool->free_lists[hdr->block_size]);
-	__set_bit(hdr->block_size, pool->nonempty);
+	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, unit + 1) - unit;
 }
 
-static void free_list_del(struct ntpool_pool *pool, struct ntpool_header *hdr)
+/**
+ * ntpool_prev_units() - size of the block in front of @unit, from the bitmap
+ * @pg: its page, locked
+ * @unit: where a block starts
+ *
+ * Return: the units of the block before it, 0 for the first block.
+ */
+unsigned int ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 {
-	if (hdr->block_size < 2)
-		return;
-	list_del(ntpool_hdr_link(hdr));
-	if (list_empty(&pool->free_lists[hdr->block_size]))
-		__clear_bit(hdr->block_size, pool->nonempty);
+	unsigned int prev = unit ? find_last_bit(pg->block_starts, unit) : 0;
+
+	return prev < unit ? unit - prev : 0;
 }
 
-/* Write a free block's header and put it on its list. */
-static void make_free(struct ntpool_pool *pool, struct ntpool_page *pg,
-		      unsigned int unit, unsigned int units,
-		      unsigned int prev_units, u32 tag)
+/* Units of the page's largest free block. */
+static unsigned int largest_free(const struct ntpool_page *pg)
 {
-	struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+	unsigned int unit, best = 0;
 
-	*hdr = (struct ntpool_header) {
-		.previous_size = prev_units,
-		.block_size = units,
-		.pool_tag = tag,
-	};
-	__set_bit(unit, pg->block_starts);
-	free_list_add(pool, hdr);
+	for_each_set_bit(unit, pg->free_starts, NTPOOL_PAGE_UNITS)
+		best = max(best, ntpool_block_units(pg, unit));
+	return best;
+}
+
+static void bucket_del(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	if (pg->largest_free < 2)
+		return;
+	list_del_init(&pg->link);
+	if (list_empty(&pool->buckets[pg->largest_free]))
+		__clear_bit(pg->largest_free, pool->nonempty);
+	pg->largest_free = 0;
+}
+
+static void bucket_add(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	pg->largest_free = largest_free(pg);
+	if (pg->largest_free < 2)
+		return;
+	list_add(&pg->link, &pool->buckets[pg->largest_free]);
+	__set_bit(pg->largest_free, pool->nonempty);
 }
 
 /* Point the block after [unit, unit + units) back at its new neighbour. */
@@ -77,7 +107,24 @@ static void link_next(struct ntpool_page *pg, unsigned int unit,
 		      unsigned int units)
 {
 	if (unit + units < NTPOOL_PAGE_UNITS)
-		ntpool_hdr_at(pg, unit + units)->previous_size = units;
+		WRITE_ONCE(ntpool_hdr_at(pg, unit + units)->previous_size, units);
+}
+
+/* Record a free block and write its header. */
+static void make_free(struct ntpool_page *pg, unsigned int unit,
+		      unsigned int units, u32 tag)
+{
+	struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+
+	__set_bit(unit, pg->block_starts);
+	__set_bit(unit, pg->free_starts);
+	*hdr = (struct ntpool_header) {
+		.previous_size = ntpool_prev_units(pg, unit),
+		.block_size = units,
+		.pool_tag = tag,
+	};
+	ntpool_hdr_seal(hdr);
+	link_next(pg, unit, units);
 }
 
 /* Units to leave in front of a block starting at @unit for cache alignment. */
@@ -89,70 +136,119 @@ static unsigned int align_prefix(unsigned int unit)
 	return (line - 1 - unit % line) % line;
 }
 
-/*
- * Allocate @units at the start of the free span [unit, unit + span), whose
- * predecessor is @prev_units long; the rest of the span becomes free again.
+/**
+ * ntpool_hdr_write() - write an allocated block's header, sealed
+ * @hdr: the header; PreviousSize is left as it is
+ * @units: BlockSize
+ * @req: the request
  */
-static struct ntpool_header *carve(struct ntpool_pool *pool,
-				   struct ntpool_page *pg, unsigned int unit,
-				   unsigned int span, unsigned int prev_units,
-				   unsigned int units,
+void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
+		      const struct ntpool_request *req)
+{
+	hdr->pool_index = req->client;
+	hdr->block_size = units;
+	hdr->pool_type = (req->kind | (req->cache_aligned ?
+				       NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1;
+	hdr->pool_tag = req->tag;
+	hdr->allocator_backtrace_index = req->size;
+	hdr->pool_tag_hash = req->tag_id;
+	ntpool_hdr_seal(hdr);
+}
+
+/*
+ * Allocate @units at the start of the free span [unit, unit + span); the
+ * rest of the span becomes free again.  The page is in no bucket.
+ */
+static struct ntpool_header *carve(struct ntpool_page *pg, unsigned int unit,
+				   unsigned int span, unsigned int units,
 				   const struct ntpool_request *req)
 {
 	unsigned int prefix = req->cache_aligned ? align_prefix(unit) : 0;
 	unsigned int suffix = span - prefix - units;
 	struct ntpool_header *hdr;
 
-	/* A one-unit leftover could not be told apart from a lost unit. */
+	/* A one-unit leftover holds nothing: give it to the block if it can. */
 	if (suffix == 1 && prefix + units + 1 <= NTPOOL_MAX_BLOCK_UNITS) {
 		units++;
 		suffix = 0;
 	}
+	__clear_bit(unit, pg->free_starts);
 	if (prefix) {
-		make_free(pool, pg, unit, prefix, prev_units, req->tag);
-		prev_units = prefix;
+		make_free(pg, unit, prefix, req->tag);
 		unit += prefix;
 	}
-	hdr = ntpool_hdr_at(pg, unit);
-	*hdr = (struct ntpool_header) {
-		.previous_size = prev_units,
-		.pool_index = req->client,
-		.block_size = units,
-		.pool_type = (req->kind |
-			      (req->cache_aligned ? NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
-		.pool_tag = req->tag,
-		.allocator_backtrace_index = req->size,
-		.pool_tag_hash = req->tag_id,
-	};
 	__set_bit(unit, pg->block_starts);
-	if (suffix) {
-		make_free(pool, pg, unit + units, suffix, units, req->tag);
-		link_next(pg, unit + units, suffix);
-	} else {
-		link_next(pg, unit, units);
-	}
+	if (suffix)
+		make_free(pg, unit + units, suffix, req->tag);
+	hdr = ntpool_hdr_at(pg, unit);
+	hdr->previous_size = ntpool_prev_units(pg, unit);
+	ntpool_hdr_write(hdr, units, req);
+	link_next(pg, unit, units);
+	/* Whoever wins the bit below reads the header: write it first. */
+	smp_mb__before_atomic();
+	set_bit(unit, pg->allocated);
 	return hdr;
 }
 
-static struct ntpool_page *page_of(struct ntpool_pool *pool, const void *addr)
+/* The smallest free block of the page with at least @need units. */
+static unsigned int best_fit(const struct ntpool_page *pg, unsigned int need,
+			     unsigned int *span)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
+	unsigned int unit, units, best = NTPOOL_PAGE_UNITS;
 
-	return xa_untag_pointer(entry);
+	*span = NTPOOL_PAGE_UNITS + 1;
+	for_each_set_bit(unit, pg->free_starts, NTPOOL_PAGE_UNITS) {
+		units = ntpool_block_units(pg, unit);
+		if (units >= need && units < *span) {
+			*span = units;
+			best = unit;
+			if (units == need)
+				break;
+		}
+	}
+	return best;
 }
 
-/* Take the smallest listed free block of at least @need units. */
+/*
+ * Is a free block's header as ntpool wrote it?  If not, something wrote to
+ * the block after it was freed (NT's 0x19/0x0D): reported by the caller,
+ * and harmless here, since nothing of the header is used.
+ */
+static void check_free_header(struct ntpool_page *pg, unsigned int unit,
+			      unsigned int span, struct ntpool_bugcheck *bc)
+{
+	struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+
+	if (hdr->block_size == span && !hdr->pool_type &&
+	    ntpool_hdr_sealed(hdr))
+		return;
+	*bc = (struct ntpool_bugcheck) {
+		.code = BAD_POOL_HEADER,
+		.args = { NTPOOL_19_FREED_MODIFIED, (unsigned long)hdr, 0,
+			  hdr->ulong1 },
+	};
+}
+
+/* Allocate from a page that has room, if any; the pool is locked. */
 static struct ntpool_header *take_free(struct ntpool_pool *pool,
-				       unsigned int need)
+				       unsigned int need, unsigned int units,
+				       const struct ntpool_request *req,
+				       struct ntpool_bugcheck *bc)
 {
 	unsigned int size = find_next_bit(pool->nonempty, NTPOOL_PAGE_UNITS,
 					  need);
 	struct ntpool_header *hdr;
+	struct ntpool_page *pg;
+	unsigned int unit, span;
 
 	if (size >= NTPOOL_PAGE_UNITS)
 		return NULL;
-	hdr = ntpool_link_to_hdr(pool->free_lists[size].next);
-	free_list_del(pool, hdr);
+	pg = list_first_entry(&pool->buckets[size], struct ntpool_page, link);
+	unit = best_fit(pg, need, &span);
+	check_free_header(pg, unit, span, bc);
+	bucket_del(pool, pg);
+	hdr = carve(pg, unit, span, units, req);
+	bucket_add(pool, pg);
 	return hdr;
 }
 
@@ -169,83 +265,88 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
 {
 	unsigned int units = ntpool_units_for(req->size);
 	unsigned int need = units + (req->cache_aligned ? NTPOOL_ALIGN_UNITS : 0);
-	struct ntpool_header *hdr, *free_hdr;
+	struct ntpool_bugcheck bc = {};
+	struct ntpool_header *hdr;
 	struct ntpool_page *pg;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	free_hdr = take_free(pool, need);
-	if (free_hdr) {
-		pg = page_of(pool, free_hdr);
-		__clear_bit(ntpool_hdr_unit(free_hdr), pg->block_starts);
-		hdr = carve(pool, pg, ntpool_hdr_unit(free_hdr),
-			    free_hdr->block_size, free_hdr->previous_size,
-			    units, req);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		return ntpool_hdr_to_block(hdr);
-	}
+	hdr = take_free(pool, need, units, req, &bc);
 	spin_unlock_irqrestore(&pool->lock, flags);
+	if (bc.code)
+		ntpool_bugcheck(bc.code, bc.args[0], bc.args[1], bc.args[2],
+				bc.args[3], &req->caller);
+	if (hdr)
+		return ntpool_hdr_to_block(hdr);
 
 	pg = ntpool_page_get(pool, ntpool_gfp(req));
 	if (!pg)
 		return NULL;
 	spin_lock_irqsave(&pool->lock, flags);
-	hdr = carve(pool, pg, 0, NTPOOL_PAGE_UNITS, 0, units, req);
+	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
+	bucket_add(pool, pg);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return ntpool_hdr_to_block(hdr);
 }
 
 /**
- * ntpool_small_free_locked() - free a checked, allocated small block
+ * ntpool_small_free_locked() - give a block in transit back to its page
  * @pool: its pool, locked
  * @pg: its page
- * @hdr: its header
- * @release: set to the page when it became wholly free and must be given
- *	back to the system once the lock is dropped
+ * @unit: where the block starts
+ * @tag: the tag its free header keeps, as NT's !pool shows
+ *
+ * The caller won the block's allocated bit (or took it off a per-CPU
+ * cache).  It is merged with free neighbours; a page that becomes wholly
+ * free is kept for reuse or, once no lockless reader can see it, given
+ * back to the system.
  */
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
-			      struct ntpool_header *hdr,
-			      struct ntpool_page **release)
+			      unsigned int unit, u32 tag)
 {
-	unsigned int unit = ntpool_hdr_unit(hdr);
-	unsigned int span = hdr->block_size;
-	unsigned int prev_units = hdr->previous_size;
-	u32 tag = hdr->pool_tag;
+	unsigned int span = ntpool_block_units(pg, unit);
+	unsigned int prev_units = ntpool_prev_units(pg, unit);
+	unsigned int end = unit + span;
 
-	*release = NULL;
-	/*
-	 * Mark the header free even if it is merged away below: a second free
-	 * of the block is then told from a bad pointer (see lookup.c).
-	 */
-	hdr->pool_type = 0;
-	hdr->pool_index = 0;
-	if (unit + span < NTPOOL_PAGE_UNITS) {
-		struct ntpool_header *next = ntpool_hdr_at(pg, unit + span);
-
-		if (ntpool_hdr_is_free(next)) {
-			free_list_del(pool, next);
-			__clear_bit(unit + span, pg->block_starts);
-			span += next->block_size;
-		}
+	lockdep_assert_held(&pool->lock);
+	bucket_del(pool, pg);
+	if (end < NTPOOL_PAGE_UNITS && test_bit(end, pg->free_starts)) {
+		span += ntpool_block_units(pg, end);
+		__clear_bit(end, pg->free_starts);
+		__clear_bit(end, pg->block_starts);
 	}
-	if (unit) {
-		struct ntpool_header *prev = ntpool_hdr_at(pg, unit - prev_units);
-
-		if (ntpool_hdr_is_free(prev)) {
-			free_list_del(pool, prev);
-			__clear_bit(unit, pg->block_starts);
-			unit -= prev_units;
-			span += prev_units;
-			prev_units = prev->previous_size;
-		}
+	if (prev_units && test_bit(unit - prev_units, pg->free_starts)) {
+		__clear_bit(unit, pg->block_starts);
+		unit -= prev_units;
+		span += prev_units;
 	}
 	if (span == NTPOOL_PAGE_UNITS) {
 		if (!ntpool_page_cache_put(pool, pg)) {
 			ntpool_xa_forget_locked(pool, pg->base);
-			*release = pg;
+			ntpool_page_release(pool, pg);
 		}
 		return;
 	}
-	make_free(pool, pg, unit, span, prev_units, tag);
-	link_next(pg, unit, span);
+	make_free(pg, unit, span, tag);
+	bucket_add(pool, pg);
+}
+
+/**
+ * ntpool_small_quarantine() - keep a corrupt block out of use for good
+ * @pool: its pool, not locked
+ * @pg: its page
+ * @unit: where the block starts; the caller owns it (in transit)
+ *
+ * Nothing of the block is trusted any more: it is never freed, merged or
+ * handed out again, and its page stays the pool's.
+ */
+void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
+			     unsigned int unit)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	__set_bit(unit, pg->quarantine);
+	pg->nr_quarantined++;
+	spin_unlock_irqrestore(&pool->lock, flags);
 }

@@ -31,10 +31,9 @@ static const char * const region_names[NTPOOL_KINDS] = {
 };
 
 static void print_block(struct seq_file *m, const struct ntpool_header *hdr,
-			bool star)
+			bool is_free, bool star)
 {
 	char tag[NTPOOL_TAG_TEXT];
-	bool is_free = ntpool_hdr_is_freed(hdr);
 
 	ntpool_tag_text(hdr->pool_tag, tag);
 	seq_printf(m, "%c%016lx size: %4x previous size: %4x  %s %c%s\n",
@@ -57,30 +56,35 @@ static void print_pooltag_line(struct seq_file *m, u32 pool_tag, u8 client,
 		   is_free ? "-" : ntpool_client_name(client));
 }
 
-/* Walk one page of small blocks; star the block holding @addr, if any. */
+/*
+ * Walk one page of small blocks by its bitmap; star the block holding
+ * @addr, if any.  Headers are printed as they are, and one that disagrees
+ * with the bitmap (the client's corruption) is pointed out.
+ */
 static void walk_page_locked(struct seq_file *m, struct ntpool_page *pg,
 			     unsigned long addr, bool describe)
 {
-	unsigned int unit = 0;
+	unsigned int unit;
 
-	while (unit < NTPOOL_PAGE_UNITS) {
+	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+		unsigned int units = ntpool_block_units(pg, unit);
 		unsigned long start = (unsigned long)hdr;
-		bool star;
+		bool is_free = !test_bit(unit, pg->allocated);
+		bool star = addr >= start &&
+			    addr < start + units * NTPOOL_BLOCK_SIZE;
 
-		if (!hdr->block_size ||
-		    unit + hdr->block_size > NTPOOL_PAGE_UNITS) {
-			seq_printf(m, "*** %016lx: BlockSize %u is corrupt, walk stopped\n",
-				   start, hdr->block_size);
-			return;
-		}
-		star = addr >= start &&
-		       addr < start + hdr->block_size * NTPOOL_BLOCK_SIZE;
-		print_block(m, hdr, star);
+		print_block(m, hdr, is_free, star);
+		if (test_bit(unit, pg->quarantine))
+			seq_puts(m, "*** the block above was found corrupt and is kept out of use\n");
+		else if (hdr->block_size != units ||
+			 hdr->previous_size != ntpool_prev_units(pg, unit))
+			seq_printf(m, "*** the header above is corrupt: the block is %u bytes, after one of %u\n",
+				   units * NTPOOL_BLOCK_SIZE,
+				   ntpool_prev_units(pg, unit) * NTPOOL_BLOCK_SIZE);
 		if (star && describe)
 			print_pooltag_line(m, hdr->pool_tag, hdr->pool_index,
-					   ntpool_hdr_is_freed(hdr));
-		unit += hdr->block_size;
+					   is_free);
 	}
 }
 
@@ -182,7 +186,7 @@ static bool print_found(const struct ntpool_block_info *b, void *arg)
 	if (b->big)
 		print_big(w->m, b->big, false);
 	else
-		print_block(w->m, b->hdr, false);
+		print_block(w->m, b->hdr, false, false);
 	return true;
 }
 

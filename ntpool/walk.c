@@ -38,21 +38,28 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 	return true;
 }
 
+/*
+ * Allocated blocks only, by the page's bitmap; a header that fails its
+ * check is the client's corruption, reported when the block is freed, and
+ * is not believed here either.
+ */
 static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			     ntpool_block_fn fn, void *arg)
 {
 	unsigned int unit;
 
-	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
+	for_each_set_bit(unit, pg->allocated, NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+		size_t room = (ntpool_block_units(pg, unit) - 1) *
+			      NTPOOL_BLOCK_SIZE;
 		struct ntpool_block_info b = {
 			.addr = ntpool_hdr_to_block(hdr),
-			.size = ntpool_hdr_requested(hdr),
+			.size = min(ntpool_hdr_requested(hdr), room),
 			.tag = hdr->pool_tag, .kind = pool->kind,
 			.client = hdr->pool_index, .hdr = hdr,
 		};
 
-		if (!ntpool_hdr_is_freed(hdr) && !fn(&b, arg))
+		if (ntpool_hdr_sealed(hdr) && !fn(&b, arg))
 			return false;
 	}
 	return true;

@@ -14,6 +14,8 @@
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/mmzone.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 #if KERNEL_VERSION(6, 13, 0) > LINUX_VERSION_CODE
 #define NTPOOL_NS	NTPOOL
@@ -47,5 +49,50 @@
 		__assign_str(dst);			\
 	} while (0)
 #endif
+
+/*
+ * Shrinkers: 6.7 made them dynamically allocated (shrinker_alloc() and
+ * shrinker_register()); before, the caller's struct was registered.
+ */
+typedef unsigned long (*ntpool_shrink_fn)(struct shrinker *,
+					  struct shrink_control *);
+
+static inline struct shrinker *ntpool_shrinker_create(const char *name,
+						      ntpool_shrink_fn count,
+						      ntpool_shrink_fn scan)
+{
+	struct shrinker *s;
+
+#if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	s->seeks = DEFAULT_SEEKS;
+	if (register_shrinker(s, "%s", name)) {
+		kfree(s);
+		return NULL;
+	}
+#else
+	s = shrinker_alloc(0, "%s", name);
+	if (!s)
+		return NULL;
+	s->count_objects = count;
+	s->scan_objects = scan;
+	shrinker_register(s);
+#endif
+	return s;
+}
+
+static inline void ntpool_shrinker_destroy(struct shrinker *s)
+{
+#if KERNEL_VERSION(6, 7, 0) > LINUX_VERSION_CODE
+	unregister_shrinker(s);
+	kfree(s);
+#else
+	shrinker_free(s);
+#endif
+}
 
 #endif /* _NTPOOL_COMPAT_H */
