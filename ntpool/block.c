@@ -231,6 +231,8 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
 	unsigned long flags;
 
 	if (!ntpool_check_claimed(blk)) {
+		/* kmemleak must not keep an object over a page that may go. */
+		ntpool_leak_untrack(p);
 		ntpool_small_quarantine(pool, blk->page, blk->unit);
 		ntpool_block_report(blk, caller);
 		return false;
@@ -342,15 +344,27 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
  * to write, so the slack check must not count them as an overrun.
  *
  * Return: the bytes, from @p to the block's end (for a special-pool block,
- * to its guard page).
+ * to its guard page); 0 when a racing free took the block first (the
+ * reason is left in @blk->bc).
  */
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 {
 	struct ntpool_big *big = blk->big;
 
 	if (!big) {
+		/* Rewritten only while owned: a racing free must not see it. */
+		if (!test_and_clear_bit(blk->unit, blk->page->allocated)) {
+			blk->bc = (struct ntpool_bugcheck) {
+				.code = BAD_POOL_CALLER,
+				.args = { NTPOOL_C2_ALREADY_FREE, 0,
+					  blk->hdr->ulong1, (unsigned long)p },
+			};
+			return 0;
+		}
 		blk->hdr->allocator_backtrace_index = block_room(blk);
 		ntpool_hdr_seal(blk->hdr);
+		smp_mb__before_atomic();
+		set_bit(blk->unit, blk->page->allocated);
 		return block_room(blk);
 	}
 	if (big->special)

@@ -283,6 +283,7 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 	pool->nr_empty = 0;
 	atomic_long_set(&pool->nr_small_pages, 0);
 	atomic_long_set(&pool->nr_big_pages, 0);
+	atomic_long_set(&pool->nr_quarantined, 0);
 }
 
 /* Blocks still allocated when ntpool goes: kmemleak must forget them. */

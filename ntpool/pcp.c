@@ -13,14 +13,14 @@
  *
  * Blocks go back to their pages when the caches are drained: under memory
  * pressure (a shrinker), when a CPU goes offline and when ntpool unloads.
- * A drained block's header is checked then: one modified while the block
- * was free is reported (BAD_POOL_HEADER 0x0D), and the block is freed
- * anyway, since nothing is read from it.
+ * A cached block's header is checked when it is taken again or drained:
+ * one modified while the block was free is reported (BAD_POOL_HEADER
+ * 0x0D), and the block used anyway, since nothing is read from it.
  *
  * Only the global pools have caches.  A cache is changed only by its own
  * CPU with interrupts off (non-paged pool is used from interrupt
  * handlers), or by anyone once its CPU is dead; a drain of every CPU runs
- * on each CPU by IPI.
+ * a work item on each, and gives the blocks back with interrupts on.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -28,7 +28,9 @@
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
 #include <linux/shrinker.h>
+#include <linux/mutex.h>
 #include <linux/smp.h>
+#include <linux/workqueue.h>
 #include "pcp.h"
 
 /* A cached block: its page and where it starts. */
@@ -51,6 +53,15 @@ static bool cached_pool(const struct ntpool_pool *pool)
 	return pcp_caches && pool == &ntpool_pools[pool->kind];
 }
 
+/* Is a cached block's header as ntpool_pcp_put() left it? */
+static bool cached_header_intact(const struct ntpool_header *hdr,
+				 unsigned int units)
+{
+	return READ_ONCE(hdr->block_size) == units &&
+	       (READ_ONCE(hdr->pool_type) & NTPOOL_HDR_TYPE_CACHED) &&
+	       ntpool_hdr_sealed(hdr);
+}
+
 /**
  * ntpool_pcp_alloc() - a block from this CPU's cache
  * @pool: the pool
@@ -66,6 +77,8 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 	struct ntpool_pcp *pcp;
 	unsigned int *n;
 	unsigned long flags;
+	bool intact;
+	u32 ulong1;
 
 	if (units > NTPOOL_PCP_UNITS || req->cache_aligned || !cached_pool(pool))
 		return NULL;
@@ -78,10 +91,16 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 	if (!slot.pg)
 		return NULL;
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
+	intact = cached_header_intact(hdr, units);
+	ulong1 = READ_ONCE(hdr->ulong1);
 	ntpool_hdr_write(hdr, units, req);
 	/* Whoever wins the bit in a free reads the header: write it first. */
 	smp_mb__before_atomic();
 	set_bit(slot.unit, slot.pg->allocated);
+	/* Nothing of the old header was used: the block is sound. */
+	if (!intact)
+		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
+				(unsigned long)hdr, 0, ulong1, &req->caller);
 	return ntpool_hdr_to_block(hdr);
 }
 
@@ -126,8 +145,7 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 		.pool = &ntpool_pools[kind], .page = slot.pg, .unit = slot.unit,
 		.units = units, .hdr = ntpool_hdr_at(slot.pg, slot.unit),
 	};
-	bool intact = READ_ONCE(blk.hdr->block_size) == units &&
-		      ntpool_hdr_sealed(blk.hdr);
+	bool intact = cached_header_intact(blk.hdr, units);
 	u32 ulong1 = READ_ONCE(blk.hdr->ulong1);
 	unsigned long flags;
 
@@ -144,48 +162,90 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 		ntpool_block_report(&blk, NULL);
 }
 
-/* Empty one CPU's cache: its own CPU with interrupts off, or a dead one's. */
-static unsigned long drain_cache(struct ntpool_pcp *pcp)
+/*
+ * Empty a CPU's cache, one row at a time: the row is taken off with
+ * interrupts off, and its blocks go back to their pages, and are reported,
+ * with interrupts on.  @dead is a CPU that is gone, or -1 for whichever
+ * CPU the caller runs on at each row (a drain work item runs on the CPU it
+ * empties, but moves if that CPU goes offline; that cache was emptied
+ * then, and the one it lands on is as good to empty).
+ */
+static unsigned long drain_cache(int dead)
 {
-	unsigned long drained = 0;
-	unsigned int kind, units;
+	struct pcp_slot row[NTPOOL_PCP_DEPTH];
+	unsigned long drained = 0, flags;
+	unsigned int kind, units, i, n;
+	struct ntpool_pcp *pcp;
 
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		for (units = 2; units <= NTPOOL_PCP_UNITS; units++)
-			while (pcp->n[kind][units]) {
-				unsigned int i = --pcp->n[kind][units];
-
-				drain_one(kind, pcp->slots[kind][units][i], units);
-				drained++;
-			}
+		for (units = 2; units <= NTPOOL_PCP_UNITS; units++) {
+			local_irq_save(flags);
+			pcp = dead < 0 ? this_cpu_ptr(pcp_caches) :
+					 per_cpu_ptr(pcp_caches, dead);
+			n = pcp->n[kind][units];
+			memcpy(row, pcp->slots[kind][units], n * sizeof(row[0]));
+			pcp->n[kind][units] = 0;
+			local_irq_restore(flags);
+			for (i = 0; i < n; i++)
+				drain_one(kind, row[i], units);
+			drained += n;
+		}
 	return drained;
 }
 
-static void drain_this_cpu(void *drained)
-{
-	unsigned long flags, n;
+/* Drains run on the CPU they empty, in process context. */
+struct pcp_drain {
+	struct work_struct work;
+	unsigned long drained;
+};
 
-	local_irq_save(flags);
-	n = drain_cache(this_cpu_ptr(pcp_caches));
-	local_irq_restore(flags);
-	atomic_long_add(n, drained);
+static DEFINE_PER_CPU(struct pcp_drain, pcp_drains);
+static struct workqueue_struct *pcp_wq;
+static DEFINE_MUTEX(drain_lock);
+
+static void drain_work(struct work_struct *work)
+{
+	struct pcp_drain *d = container_of(work, struct pcp_drain, work);
+
+	d->drained = drain_cache(-1);
 }
 
 /**
  * ntpool_pcp_drain() - give every CPU's cached blocks back to their pages
  *
- * Must be called where interrupts are on and the caller may wait for the
- * other CPUs (it interrupts each of them).
+ * This CPU's cache is drained by the caller, with migration disabled, so
+ * that its reports are the caller's; every other online CPU's by a work
+ * item on that CPU (a WQ_MEM_RECLAIM queue, so memory pressure cannot hold
+ * it up), waited for.  No CPU hotplug lock is taken: reclaim may run
+ * inside a hotplug operation, and a CPU that goes meanwhile is drained by
+ * pcp_cpu_dead().  May sleep.
  *
  * Return: the number of blocks drained.
  */
 unsigned long ntpool_pcp_drain(void)
 {
-	atomic_long_t drained = ATOMIC_LONG_INIT(0);
+	unsigned long drained;
+	unsigned int cpu, me;
 
-	if (pcp_caches)
-		on_each_cpu(drain_this_cpu, &drained, 1);
-	return atomic_long_read(&drained);
+	if (!pcp_caches)
+		return 0;
+	mutex_lock(&drain_lock);
+	migrate_disable();
+	me = smp_processor_id();
+	for_each_online_cpu(cpu)
+		if (cpu != me)
+			queue_work_on(cpu, pcp_wq, &per_cpu(pcp_drains, cpu).work);
+	drained = drain_cache(-1);
+	migrate_enable();
+	for_each_possible_cpu(cpu) {
+		struct pcp_drain *d = per_cpu_ptr(&pcp_drains, cpu);
+
+		flush_work(&d->work);
+		drained += d->drained;
+		d->drained = 0;
+	}
+	mutex_unlock(&drain_lock);
+	return drained;
 }
 
 /**
@@ -212,11 +272,7 @@ unsigned long ntpool_pcp_count(void)
 
 static int pcp_cpu_dead(unsigned int cpu)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	drain_cache(per_cpu_ptr(pcp_caches, cpu));
-	local_irq_restore(flags);
+	drain_cache(cpu);
 	return 0;
 }
 
@@ -244,15 +300,23 @@ static struct shrinker *pcp_shrinker;
  */
 int ntpool_pcp_init(void)
 {
+	unsigned int cpu;
 	int err;
 
 	pcp_caches = alloc_percpu(struct ntpool_pcp);
 	if (!pcp_caches)
 		return 0;
+	pcp_wq = alloc_workqueue("ntpool_pcp", WQ_MEM_RECLAIM, 0);
+	if (!pcp_wq) {
+		err = -ENOMEM;
+		goto free;
+	}
+	for_each_possible_cpu(cpu)
+		INIT_WORK(&per_cpu(pcp_drains, cpu).work, drain_work);
 	err = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "ntpool/pcp:dead",
 					NULL, pcp_cpu_dead);
 	if (err < 0)
-		goto free;
+		goto wq;
 	pcp_hp_state = err;
 	pcp_shrinker = ntpool_shrinker_create("ntpool-pcp", pcp_shrink_count,
 					      pcp_shrink_scan);
@@ -264,6 +328,8 @@ int ntpool_pcp_init(void)
 
 hotplug:
 	cpuhp_remove_state_nocalls(pcp_hp_state);
+wq:
+	destroy_workqueue(pcp_wq);
 free:
 	free_percpu(pcp_caches);
 	pcp_caches = NULL;
@@ -281,6 +347,7 @@ void ntpool_pcp_exit(void)
 		return;
 	ntpool_shrinker_destroy(pcp_shrinker);
 	cpuhp_remove_state_nocalls(pcp_hp_state);
+	destroy_workqueue(pcp_wq);
 	free_percpu(pcp_caches);
 	pcp_caches = NULL;
 }

@@ -156,6 +156,7 @@ struct ntpool_big {
  * @nr_empty: number of pages on @empty_pages
  * @nr_small_pages: pages of small blocks held, cached ones included
  * @nr_big_pages: pages held by big blocks
+ * @nr_quarantined: blocks found corrupt and kept out of use
  */
 struct ntpool_pool {
 	spinlock_t lock;	/* see the locking note at the top */
@@ -168,6 +169,7 @@ struct ntpool_pool {
 	unsigned int nr_empty;
 	atomic_long_t nr_small_pages;
 	atomic_long_t nr_big_pages;
+	atomic_long_t nr_quarantined;
 };
 
 extern struct ntpool_pool ntpool_pools[NTPOOL_KINDS];

@@ -349,4 +349,5 @@ void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
 	__set_bit(unit, pg->quarantine);
 	pg->nr_quarantined++;
 	spin_unlock_irqrestore(&pool->lock, flags);
+	atomic_long_inc(&pool->nr_quarantined);
 }

@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include "debugfs.h"
+#include "pcp.h"
 #include "pooltag.h"
 #include "walk.h"
 
@@ -342,8 +343,31 @@ static int bigpool_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(bigpool);
 
+/* The allocator's own figures, one "name: value" per line, as KFENCE's. */
+static int stats_show(struct seq_file *m, void *v)
+{
+	unsigned int kind;
+
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		struct ntpool_pool *pool = &ntpool_pools[kind];
+		const char *name = kind == NTPOOL_PAGED ? "paged" : "nonpaged";
+
+		seq_printf(m, "%s small pages: %ld\n", name,
+			   atomic_long_read(&pool->nr_small_pages));
+		seq_printf(m, "%s empty pages kept: %u\n", name,
+			   READ_ONCE(pool->nr_empty));
+		seq_printf(m, "%s big pages: %ld\n", name,
+			   atomic_long_read(&pool->nr_big_pages));
+		seq_printf(m, "%s quarantined blocks: %ld\n", name,
+			   atomic_long_read(&pool->nr_quarantined));
+	}
+	seq_printf(m, "per-CPU cached blocks: %lu\n", ntpool_pcp_count());
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
 /**
- * ntpool_debugfs_pool() - create "pool", "poolfind" and "bigpool"
+ * ntpool_debugfs_pool() - create "pool", "poolfind", "bigpool" and "stats"
  * @dir: ntpool's debugfs directory
  */
 void ntpool_debugfs_pool(struct dentry *dir)
@@ -351,4 +375,5 @@ void ntpool_debugfs_pool(struct dentry *dir)
 	ntpool_debugfs_control("pool", 0600, dir, &pool_control);
 	ntpool_debugfs_control("poolfind", 0600, dir, &poolfind_control);
 	debugfs_create_file("bigpool", 0400, dir, NULL, &bigpool_fops);
+	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 }

@@ -52,7 +52,11 @@ static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 		size_t room = (ntpool_block_units(pg, unit) - 1) *
 			      NTPOOL_BLOCK_SIZE;
-		struct ntpool_block_info b = {
+		struct ntpool_block_info b;
+
+		/* The bit is set after the header is written (small.c, pcp.c). */
+		smp_rmb();
+		b = (struct ntpool_block_info) {
 			.addr = ntpool_hdr_to_block(hdr),
 			.size = min(ntpool_hdr_requested(hdr), room),
 			.tag = hdr->pool_tag, .kind = pool->kind,

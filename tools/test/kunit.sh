@@ -22,12 +22,28 @@ exec 9>"$NTPOOL_CACHE/kunit.lock"
 flock 9
 
 # Copy the sources only: build products of out-of-tree builds must not leak
-# into the kernel tree.
-rm -rf "$src/drivers/ntpool"
-mkdir -p "$src/drivers/ntpool"
+# into the kernel tree.  A file is replaced only when its contents differ,
+# and then gets a new time: make must rebuild what changed even when the
+# clone's file is older than an object built from another clone's copy.
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
 (cd "$NTPOOL_DIR" && find . \( -name .git -o -name .out \) -prune -o \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig -o \
-	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pdm --quiet "$src/drivers/ntpool")
+	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pd --quiet "$stage")
+dst="$src/drivers/ntpool"
+mkdir -p "$dst"
+(cd "$dst" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o \
+	-name Kconfig -o -name .kunitconfig -o -name dkms.conf \) -print) |
+while IFS= read -r f; do
+	[ -e "$stage/$f" ] || rm -f "$dst/$f"
+done
+(cd "$stage" && find . -type f -print) | while IFS= read -r f; do
+	if ! cmp -s "$stage/$f" "$dst/$f"; then
+		mkdir -p "$(dirname "$dst/$f")"
+		rm -f "$dst/$f"
+		cp "$stage/$f" "$dst/$f"
+	fi
+done
 
 # kunit.py shows the kernel's log lines too when asked (the benchmark).
 raw=
