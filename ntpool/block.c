@@ -211,6 +211,29 @@ static void account_free(const struct ntpool_freed *f, void *p,
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
 
+/*
+ * Does PreviousSize still match the block in front?  If not, that block
+ * wrote past its end: reported (0x19), and this block is freed all the
+ * same, since nothing depends on the field.  The first look is without the
+ * lock and may see the block in front being split or merged: a mismatch is
+ * looked at again under the lock before it is believed.
+ */
+static void check_previous(struct ntpool_block *blk,
+			   const struct ntpool_caller *caller)
+{
+	unsigned long flags;
+	bool sound;
+
+	if (READ_ONCE(blk->hdr->previous_size) ==
+	    ntpool_prev_units(blk->page, blk->unit))
+		return;
+	spin_lock_irqsave(&blk->pool->lock, flags);
+	sound = ntpool_check_previous_locked(blk);
+	spin_unlock_irqrestore(&blk->pool->lock, flags);
+	if (!sound)
+		ntpool_block_report(blk, caller);
+}
+
 /* Nothing may track the block once someone else can be handed it. */
 static void untrack(void *p)
 {
@@ -243,6 +266,7 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
 		return false;
 	}
 	check_slack(blk, p, caller);
+	check_previous(blk, caller);
 	*freed = (struct ntpool_freed) {
 		.bytes = block_bytes(blk), .tag = blk->hdr->pool_tag,
 		.kind = pool->kind, .tag_id = blk->hdr->pool_tag_hash,
@@ -252,11 +276,8 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
 	if (ntpool_pcp_put(blk))
 		return true;
 	spin_lock_irqsave(&pool->lock, flags);
-	ntpool_check_previous_locked(blk);
 	ntpool_small_free_locked(pool, blk->page, blk->unit, freed->tag);
 	spin_unlock_irqrestore(&pool->lock, flags);
-	/* PreviousSize told of an overrun in front: the block is freed. */
-	ntpool_block_report(blk, caller);
 	return true;
 }
 

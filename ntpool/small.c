@@ -61,7 +61,8 @@ unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 
 /**
  * ntpool_prev_units() - size of the block in front of @unit, from the bitmap
- * @pg: its page, locked
+ * @pg: its page, locked (without the lock, the answer may be stale: the
+ *	block in front may be being split or merged)
  * @unit: where a block starts
  *
  * Return: the units of the block before it, 0 for the first block.
@@ -338,14 +339,19 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
  * @unit: where the block starts; the caller owns it (in transit)
  *
  * Nothing of the block is trusted any more: it is never freed, merged or
- * handed out again, and its page stays the pool's.
+ * handed out again, and its page stays the pool's.  Its header keeps what
+ * was found there, but for the sizes, which are set back from the bitmap
+ * so that the page can still be walked by BlockSize, as NT's tools do.
  */
 void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
 			     unsigned int unit)
 {
+	struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
+	hdr->block_size = ntpool_block_units(pg, unit);
+	hdr->previous_size = ntpool_prev_units(pg, unit);
 	__set_bit(unit, pg->quarantine);
 	pg->nr_quarantined++;
 	spin_unlock_irqrestore(&pool->lock, flags);
