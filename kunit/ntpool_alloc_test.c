@@ -411,9 +411,27 @@ static void per_cpu_drain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x0DULL);
 	KUNIT_EXPECT_EQ(test, log->last.args[1], (u64)(unsigned long)hdr_of(p[1]));
-	/* Back on their pages: free, and a second free is a double free. */
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		KUNIT_EXPECT_EQ(test, hdr_of(p[i])->pool_type & NTPOOL_HDR_TYPE_CACHED, 0);
+	/*
+	 * Back on their pages, free (or their page wholly free and gone), and
+	 * a second free is a double free.
+	 */
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		struct ntpool_page *pg =
+			ntpool_page_lookup(&ntpool_pools[NTPOOL_NONPAGED], p[i]);
+		unsigned int unit = ntpool_hdr_unit(hdr_of(p[i]));
+
+		if (!pg)
+			continue;
+		KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
+		KUNIT_EXPECT_TRUE(test, test_bit(unit, pg->free_starts) ||
+				  !test_bit(unit, pg->block_starts));
+	}
+	rcu_read_unlock();
+	p[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, p[0]);
+	ExFreePoolWithTag(p[0], TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
 	ExFreePoolWithTag(p[0], TEST_TAG);
 	KUNIT_EXPECT_EQ(test, log->count, 2u);
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x07ULL);

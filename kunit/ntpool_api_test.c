@@ -326,8 +326,9 @@ static void every_routine(struct kunit *test)
 		/* The owner recorded in PoolIndex is the calling module. */
 		KUNIT_EXPECT_STREQ(test, ntpool_client_name(hdr_of(p[i])->pool_index),
 				   "vmlinux");
+		/* Every byte ExQueryPoolBlockSize reported is the caller's now. */
 		KUNIT_EXPECT_EQ(test, ntpool_hdr_requested(hdr_of(p[i])),
-				(size_t)(i + 1) * 10);
+				(hdr_of(p[i])->block_size - 1) * NTPOOL_BLOCK_SIZE);
 		if (i)
 			ExFreePoolWithTag(p[i], TEST_TAG);
 		else
