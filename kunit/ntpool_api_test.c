@@ -581,10 +581,12 @@ static void nonpaged_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct atomic_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 	void *p, *big;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	/* A lock on the stack needs spin_lock_init() for lockdep's key. */
+	spin_lock_init(&lock);
 	spin_lock(&lock);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
 	big = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, TEST_TAG);
@@ -617,9 +619,10 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	spin_lock_init(&lock);
 	spin_lock(&lock);
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG));
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x08,
