@@ -8,6 +8,9 @@
 #                                (a kernel built with kmemleak, see lib.sh);
 #                                STEPS a script of tools/test/vm/ (core.sh)
 #
+# NTPOOL_VM_SMP=N boots the VM with N CPUs (default 2; not for "numa"
+# steps, which fix their own topology).
+#
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
@@ -46,11 +49,16 @@ grep -q "ntpool-vm: allow-oops" "$NTPOOL_DIR/tools/test/vm/$steps" && allow_oops
 oops_cmdline="oops=panic"
 [ -z "$allow_oops" ] || oops_cmdline=""
 
+# NTPOOL_VM_SMP asks for more CPUs (the stress suite gains from them on a
+# machine that has them); the default is 2.
+smp=${NTPOOL_VM_SMP:-2}
+[[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "NTPOOL_VM_SMP must be a CPU count, not '$smp'"
+machine=(-m 1024 -smp "$smp")
+
 # A steps file marked "ntpool-vm: numa" runs with three NUMA nodes: node 0
 # with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
 # memory only (the order Linux numbers them in); one CPU per socket, so
 # that no cache is shared across nodes.
-machine=(-m 1024 -smp 2)
 if grep -q "ntpool-vm: numa" "$NTPOOL_DIR/tools/test/vm/$steps"; then
 	machine=(-m 1024 -smp 2,sockets=2,cores=1,threads=1
 		-object memory-backend-ram,id=m0,size=512M
