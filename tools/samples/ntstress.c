@@ -13,15 +13,23 @@
  *    pool;
  *  - race rounds: a block of its own tag is freed by two kthreads on two
  *    CPUs at once, released together by a barrier; exactly one free must
- *    succeed and the other must be reported, once.
+ *    succeed and the other must be reported, once.  The per-CPU caches
+ *    are first set so that the two frees take the same path or different
+ *    ones.  Each racer allocates the same size right after its free (the
+ *    block may come back while the other free still checks it), and a
+ *    burst more after the batch, so that a block freed twice is handed
+ *    out twice at once.
  *
  * Every live block's address is kept in a table outside the pool: an
  * allocation that returns an address already live is a block handed out
- * twice.  Reports are counted with a kprobe on ntpool_bugcheck_extra(),
- * through which every ntpool report passes, and charged to the racer whose
- * free made it.  The run is bounded by counts, not time.  When it is over,
- * parameters/done reads 1 and parameters/stats holds the counts; the steps
- * script checks them.  parameters/live_small and live_big hold addresses of
+ * twice.  ntpool's API tells a caller nothing of a refused free, so
+ * reports are counted with a kprobe on ntpool_bugcheck_extra(), through
+ * which every ntpool report passes, and charged to the racer whose free
+ * made it; stress.sh checks the total against debugfs "verifier".
+ *
+ * The run is bounded by counts, not time.  When it is over, parameters/done
+ * reads 1 and parameters/stats holds the counts; the steps script checks
+ * them.  parameters/live_small and live_big hold addresses of
  * recently allocated blocks for the debugfs readers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -66,6 +74,7 @@ MODULE_PARM_DESC(seed, "Seed of the random choices (default 1)");
 static const ULONG worker_tags[WORKER_TAGS] = {
 	'0stS', '1stS', '2stS', '3stS'	/* shown as Sts0..Sts3 */
 };
+
 #define HARDIRQ_TAG	('HstS')	/* StsH */
 #define SOFTIRQ_TAG	('SstS')	/* StsS */
 #define RACE_TAG	('ecaR')	/* Race: the raced blocks only */
@@ -123,6 +132,7 @@ struct racer {
 	unsigned int cpu;
 	struct rnd_state rnd;
 	struct stress_rec burst[BURST];
+	struct stress_rec grab[RACE_BATCH];	/* allocated right after a free */
 	unsigned long reports;	/* charged by the kprobe, in this task only */
 	unsigned long delta[RACE_BATCH];	/* reports each free of the batch made */
 };
@@ -257,8 +267,8 @@ static bool rec_alloc(struct stress_rec *rec, bool paged, size_t size,
 	if (!live_add(rec)) {
 		/* Someone else holds it: leave it to them, never free it. */
 		if (atomic_long_inc_return(&st.twice) == 1)
-			pr_err("block %px (%zu bytes) handed out while live\n",
-			       p, size);
+			pr_err("block %lx (%zu bytes) handed out while live\n",
+			       (unsigned long)p, size);
 		return false;
 	}
 	fill(p, size, rec->seq);
@@ -272,8 +282,8 @@ static void rec_free(struct stress_rec *rec)
 	atomic_long_inc(&st.checks);
 	if (!intact(rec->p, rec->size, rec->seq) &&
 	    atomic_long_inc_return(&st.corrupt) == 1)
-		pr_err("block %px (%zu bytes, tag %.4s) changed while allocated\n",
-		       rec->p, rec->size, (const char *)&rec->tag);
+		pr_err("block %lx (%zu bytes, tag %.4s) changed while allocated\n",
+		       (unsigned long)rec->p, rec->size, (const char *)&rec->tag);
 	ExFreePoolWithTag(rec->p, rec->tag);
 	atomic_long_inc(&st.frees);
 	rec->p = NULL;
@@ -507,6 +517,11 @@ static void free_held(void **held, unsigned int n)
 	}
 }
 
+static bool cache_full(struct racer *me, int batch)
+{
+	return race.size <= PCP_MAX_BYTES && batch % 3 == 1 + (me - racers);
+}
+
 /*
  * Before a batch of a size the per-CPU caches take, each racer sets its
  * CPU's cache for that size: full (blocks allocated and freed), so that its
@@ -525,7 +540,7 @@ static void prime_cache(struct racer *me, int batch)
 	for (i = 0; i < PRIME; i++)
 		held[i] = ExAllocatePool2(race.paged ? POOL_FLAG_PAGED :
 					  POOL_FLAG_NON_PAGED, race.size, CHECK_TAG);
-	if (batch % 3 == 1 + (me - racers))
+	if (cache_full(me, batch))
 		free_held(held, PRIME);
 }
 
@@ -537,6 +552,19 @@ static void meet(atomic_t *arrived, int target)
 		cpu_relax();
 }
 
+/*
+ * A random delay after the racers meet sweeps the window between the two
+ * frees; a loop without cpu_relax(), which an emulator may make slow.
+ * When one racer's cache is full, its free takes the locked path, the
+ * longer one: only the other racer waits then.
+ */
+static unsigned int head_start(struct racer *me, int batch)
+{
+	u32 r = prandom_u32_state(&me->rnd) % 512;
+
+	return cache_full(me, batch) ? 0 : r;
+}
+
 /* Frees the batch's blocks, each at once with the other racer. */
 static void race_frees(struct racer *me, int batch)
 {
@@ -545,11 +573,7 @@ static void race_frees(struct racer *me, int batch)
 	unsigned long before;
 
 	for (k = 0; k < RACE_BATCH; k++) {
-		/*
-		 * A random head start for either side sweeps the window;
-		 * without cpu_relax(), which an emulator may make slow.
-		 */
-		spin = prandom_u32_state(&me->rnd) % 512;
+		spin = head_start(me, batch);
 		before = me->reports;
 		/* Paged pool may only be freed where sleeping is allowed. */
 		if (!paged)
@@ -563,6 +587,12 @@ static void race_frees(struct racer *me, int batch)
 		if (race.p[k])
 			ExFreePoolWithTag(race.p[k], RACE_TAG);
 		atomic_dec(&race.inside);
+		/*
+		 * The same size at once: the winner's CPU hands the block
+		 * out again while the loser's free may still be checking it.
+		 */
+		if (!rec_alloc(&me->grab[k], paged, race.size, CHECK_TAG))
+			me->grab[k].p = NULL;
 		if (!paged)
 			preempt_enable();
 		me->delta[k] = me->reports - before;
@@ -586,6 +616,9 @@ static void burst_check(struct racer *me, int batch)
 	for (i = 0; i < n; i++)
 		if (recs[i].p)
 			rec_free(&recs[i]);
+	for (i = 0; i < RACE_BATCH; i++)
+		if (me->grab[i].p)
+			rec_free(&me->grab[i]);
 }
 
 static int racer_fn(void *arg)
@@ -647,8 +680,8 @@ static void race_batch(int batch)
 		if (reported == 1)
 			atomic_long_inc(&st.race_one);
 		else if (atomic_long_inc_return(&st.race_bad) == 1)
-			pr_err("race at %px (%zu bytes, %s): %lu reports for two frees\n",
-			       race.p[k], race.size,
+			pr_err("race at %lx (%zu bytes, %s): %lu reports for two frees\n",
+			       (unsigned long)race.p[k], race.size,
 			       race.paged ? "paged" : "non-paged", reported);
 	}
 }
@@ -736,12 +769,20 @@ static void stop_threads(void)
 			kthread_stop(workers[i].task);
 }
 
+static bool irq_users_done(void)
+{
+	/* Pairs with irq_step()'s release: its last frees are done. */
+	if (!smp_load_acquire(&hard_user.done))
+		return false;
+	/* Likewise for the softirq user. */
+	return smp_load_acquire(&soft_user.done);
+}
+
 /* The timers stop themselves once done; then nothing re-arms them. */
 static void stop_timers(void)
 {
 	WRITE_ONCE(irq_stop, true);
-	wait_event_idle(ctl_wait, smp_load_acquire(&hard_user.done) &&
-			smp_load_acquire(&soft_user.done));
+	wait_event_idle(ctl_wait, irq_users_done());
 	hrtimer_cancel(&hard_timer);
 	timer_shutdown_sync(&soft_timer);
 }
@@ -753,6 +794,7 @@ static int controller_fn(void *unused)
 	for (batch = 0; batch * RACE_BATCH < rounds && !READ_ONCE(aborting);
 	     batch++)
 		race_batch(batch);
+	pr_info("race rounds over\n");
 	wait_event_idle(ctl_wait, !atomic_read(&workers_busy));
 	stop_timers();
 	stop_threads();
@@ -851,6 +893,7 @@ MODULE_PARM_DESC(stats, "Counts of the run (read only)");
 
 static int done_get(char *buf, const struct kernel_param *kp)
 {
+	/* Pairs with controller_fn()'s release: stats are final. */
 	return sysfs_emit(buf, "%d\n", smp_load_acquire(&done));
 }
 

@@ -61,7 +61,7 @@ churn &
 churner=$!
 start=$(date +%s)
 args=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^ntstress\.//p')
-check "insmod ntstress $args" insmod /modules/ntstress.ko $args
+check "insmod ntstress${args:+ $args}" insmod /modules/ntstress.ko $args
 # The run ends by itself once its counts are done; the bound is generous.
 i=0
 while [ "$(cat $S/done 2>/dev/null)" != 1 ] && [ $i -lt 1500 ]; do
