@@ -58,9 +58,9 @@ static unsigned int ops = 12000;
 module_param(ops, uint, 0444);
 MODULE_PARM_DESC(ops, "Allocations and frees per worker (default 12000)");
 
-static unsigned int rounds = 2000;
+static unsigned int rounds = 1500;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "Rounds of two CPUs freeing one block (default 2000)");
+MODULE_PARM_DESC(rounds, "Rounds of two CPUs freeing one block (default 1500)");
 
 static unsigned int timer_ops = 1500;
 module_param(timer_ops, uint, 0444);
@@ -471,6 +471,8 @@ static struct {
 	atomic_t checked;	/* 2 per batch: the burst's blocks are live */
 	atomic_t finished;	/* 2 per batch */
 	atomic_t inside;	/* racers inside their free now */
+	unsigned long beat[2];	/* each racer's heartbeat in both_running() */
+	int left[2];		/* the round each racer last left it for */
 } race = { .batch = -1 };
 static DECLARE_WAIT_QUEUE_HEAD(race_wait);
 
@@ -565,6 +567,30 @@ static unsigned int head_start(struct racer *me, int batch)
 	return cache_full(me, batch) ? 0 : r;
 }
 
+/*
+ * Released from meet(), a racer whose CPU is not running at that moment
+ * (a virtual CPU the host has put aside) frees much later than the other.
+ * So both also wait until each has seen the other's heartbeat change
+ * twice, proof that the other is running now, or the other leave: then
+ * they leave together.
+ */
+static void both_running(struct racer *me, int id)
+{
+	unsigned int i = me - racers, other = !i, seen = 0;
+	unsigned long beat, last = READ_ONCE(race.beat[other]);
+
+	while (seen < 2 && READ_ONCE(race.left[other]) != id &&
+	       !READ_ONCE(aborting)) {
+		WRITE_ONCE(race.beat[i], race.beat[i] + 1);
+		beat = READ_ONCE(race.beat[other]);
+		if (beat != last) {
+			seen++;
+			last = beat;
+		}
+	}
+	WRITE_ONCE(race.left[i], id);
+}
+
 /* Frees the batch's blocks, each at once with the other racer. */
 static void race_frees(struct racer *me, int batch)
 {
@@ -579,6 +605,7 @@ static void race_frees(struct racer *me, int batch)
 		if (!paged)
 			preempt_disable();
 		meet(&race.arrived, 2 * (batch * RACE_BATCH + k + 1));
+		both_running(me, batch * RACE_BATCH + k + 1);
 		while (spin--)
 			barrier();
 		/* Seen by the later of the two while the other is inside. */
