@@ -93,14 +93,19 @@ if [ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] &&
 		echo no > "$kvm_state"
 	fi
 fi
+# A steps file marked "ntpool-vm: timeout=N" may run N seconds under TCG
+# instead of 300.
+vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
+	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
+vm_timeout=${vm_timeout:-300}
 if [ "$accel" = tcg ]; then
 	# A kernel that dies before /init runs has run none of ntpool: under
 	# TCG that happens, rarely (an int3 oops while patching kernel text
 	# was seen once); such a boot is tried once more.
-	if ! boot tcg 300; then
+	if ! boot tcg "$vm_timeout"; then
 		log "the VM died before /init ran; booting it once more"
 		cp "$console" "$console.first"
-		boot tcg 300 || { cat "$console" >&2; die "VM did not boot"; }
+		boot tcg "$vm_timeout" || { cat "$console" >&2; die "VM did not boot"; }
 	fi
 fi
 log "VM ran with $accel; console in $console"
