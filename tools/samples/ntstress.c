@@ -755,8 +755,6 @@ static int start_racers(void)
 
 	racers[0].cpu = cpumask_first(cpu_online_mask);
 	racers[1].cpu = cpumask_next(racers[0].cpu, cpu_online_mask);
-	if (racers[1].cpu >= nr_cpu_ids)
-		racers[1].cpu = racers[0].cpu;
 	for (i = 0; i < ARRAY_SIZE(racers); i++) {
 		struct task_struct *t;
 
@@ -840,6 +838,11 @@ static int __init ntstress_init(void)
 	unsigned int i;
 	int err;
 
+	/* The racers spin for each other: on one CPU they would never meet. */
+	if (num_online_cpus() < 2) {
+		pr_err("needs two CPUs or more\n");
+		return -EINVAL;
+	}
 	for (i = 0; i < ARRAY_SIZE(live_table); i++)
 		raw_spin_lock_init(&live_table[i].lock);
 	queues = alloc_percpu(struct llist_head);
