@@ -66,7 +66,8 @@ args=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^ntstress\.//p')
 check "insmod ntstress${args:+ $args}" insmod /modules/ntstress.ko $args
 # The run ends by itself once its counts are done; the bound is generous.
 i=0
-while [ "$(cat $S/done 2>/dev/null)" != 1 ] && [ $i -lt 540 ]; do
+while in_modules ntstress && [ "$(cat $S/done 2>/dev/null)" != 1 ] &&
+      [ $i -lt 540 ]; do
 	sleep 1
 	i=$((i + 1))
 done
