@@ -5,7 +5,8 @@
 #   the KUnit suites under UML (kunit.sh), style and warnings (lint.sh),
 #   ntpoolmon's host tests (ntpoolmon-test.sh), DKMS install and a client
 #   built against it (dkms-test.sh), the VM tests on Debian's
-#   6.12 and 6.1 kernels and on a kernel built with kmemleak (vmtest.sh).
+#   6.12 and 6.1 kernels, the SMP stress among them, and on a kernel built
+#   with kmemleak (vmtest.sh).
 # The last line sums them all: "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
@@ -45,7 +46,8 @@ run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke 
 # kmemleak needs a kernel built with it: a small one, from linux-source.
 run vm-kmemleak "$t/vmtest.sh" kmemleak kmemleak.sh
 for series in 6.12 6.1; do
-	for steps in core tags verifier special lookaside trace quota numa secure pcp; do
+	for steps in core tags verifier special lookaside trace quota numa secure \
+		pcp stress; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
 done

@@ -8,6 +8,9 @@
 #                                (a kernel built with kmemleak, see lib.sh);
 #                                STEPS a script of tools/test/vm/ (core.sh)
 #
+# NTPOOL_VM_SMP=N boots the VM with N CPUs (default 2; not for "numa"
+# steps, which fix their own topology).
+#
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
@@ -46,11 +49,16 @@ grep -q "ntpool-vm: allow-oops" "$NTPOOL_DIR/tools/test/vm/$steps" && allow_oops
 oops_cmdline="oops=panic"
 [ -z "$allow_oops" ] || oops_cmdline=""
 
+# NTPOOL_VM_SMP asks for more CPUs (the stress suite gains from them on a
+# machine that has them); the default is 2.
+smp=${NTPOOL_VM_SMP:-2}
+[[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "NTPOOL_VM_SMP must be a CPU count, not '$smp'"
+machine=(-m 1024 -smp "$smp")
+
 # A steps file marked "ntpool-vm: numa" runs with three NUMA nodes: node 0
 # with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
 # memory only (the order Linux numbers them in); one CPU per socket, so
 # that no cache is shared across nodes.
-machine=(-m 1024 -smp 2)
 if grep -q "ntpool-vm: numa" "$NTPOOL_DIR/tools/test/vm/$steps"; then
 	machine=(-m 1024 -smp 2,sockets=2,cores=1,threads=1
 		-object memory-backend-ram,id=m0,size=512M
@@ -74,11 +82,15 @@ boot() {
 }
 # The probe's answer is kept in the cache, so that a machine where KVM
 # stalls pays for the probe once.
+# A steps file marked "ntpool-vm: timeout=N" runs for up to N seconds,
+# under KVM too, instead of 300 (TCG) and 20 (KVM).
+vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
+	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
 kvm_state="$NTPOOL_CACHE/kvm-works"
 accel=tcg
 if [ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] &&
    [ "$(cat "$kvm_state" 2>/dev/null)" != no ]; then
-	if boot kvm 20; then
+	if boot kvm "${vm_timeout:-20}"; then
 		accel=kvm
 		echo yes > "$kvm_state"
 	else
@@ -89,10 +101,10 @@ if [ "$accel" = tcg ]; then
 	# A kernel that dies before /init runs has run none of ntpool: under
 	# TCG that happens, rarely (an int3 oops while patching kernel text
 	# was seen once); such a boot is tried once more.
-	if ! boot tcg 300; then
+	if ! boot tcg "${vm_timeout:-300}"; then
 		log "the VM died before /init ran; booting it once more"
 		cp "$console" "$console.first"
-		boot tcg 300 || { cat "$console" >&2; die "VM did not boot"; }
+		boot tcg "${vm_timeout:-300}" || { cat "$console" >&2; die "VM did not boot"; }
 	fi
 fi
 log "VM ran with $accel; console in $console"
