@@ -44,9 +44,9 @@
 #include <linux/workqueue.h>
 #include <ntpool/ntpool.h>
 
-#define TAG_VICTIM	'iVzF'	/* shows as "FzVi" */
-#define TAG_NEIGHBOUR	'bNzF'	/* "FzNb" */
-#define TAG_CHECK	'kCzF'	/* "FzCk" */
+#define TAG_VICTIM	('iVzF')	/* shows as "FzVi" */
+#define TAG_NEIGHBOUR	('bNzF')	/* "FzNb" */
+#define TAG_CHECK	('kCzF')	/* "FzCk" */
 
 #define HDR		16	/* bytes of a _POOL_HEADER */
 #define PCP_DEPTH	16	/* blocks a per-CPU cache holds of one size */
@@ -140,7 +140,7 @@ static struct {
 
 static DEFINE_MUTEX(fuzz_lock);
 
-static void out(const char *fmt, ...)
+static __printf(1, 2) void out(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -388,6 +388,18 @@ static const struct live *const sentinels[] = {
 	&st.a, &st.c2, &st.other_a, &st.other_c,
 };
 
+/* Does check block @i overlap [@q, @q + @m), which is @what? */
+static bool overlap_found(unsigned int i, const u8 *q, size_t m,
+			  const char *what)
+{
+	if (!q || !overlaps(st.check[i], st.check_size[i], q, m))
+		return false;
+	out("check FAIL block %lx (%zu bytes) overlaps %s %lx (%zu bytes)\n",
+	    (unsigned long)st.check[i], st.check_size[i], what,
+	    (unsigned long)q, m);
+	return true;
+}
+
 /* Blocks overlapping each other or a live neighbour: handed out twice. */
 static bool check_overlaps(unsigned int nr)
 {
@@ -395,23 +407,13 @@ static bool check_overlaps(unsigned int nr)
 
 	for (i = 0; i < nr; i++) {
 		for (j = 0; j < ARRAY_SIZE(sentinels); j++)
-			if (sentinels[j]->p &&
-			    overlaps(st.check[i], st.check_size[i],
-				     sentinels[j]->p, sentinels[j]->size)) {
-				out("check FAIL block %lx (%zu bytes) overlaps a live neighbour %lx\n",
-				    (unsigned long)st.check[i],
-				    st.check_size[i],
-				    (unsigned long)sentinels[j]->p);
+			if (overlap_found(i, sentinels[j]->p,
+					  sentinels[j]->size, "live neighbour"))
 				return false;
-			}
 		for (j = 0; j < i; j++)
-			if (overlaps(st.check[i], st.check_size[i],
-				     st.check[j], st.check_size[j])) {
-				out("check FAIL blocks %lx and %lx handed out overlapping\n",
-				    (unsigned long)st.check[i],
-				    (unsigned long)st.check[j]);
+			if (overlap_found(i, st.check[j], st.check_size[j],
+					  "block"))
 				return false;
-			}
 	}
 	return true;
 }
@@ -546,7 +548,7 @@ static void fill_pcp(size_t size)
 }
 
 /* A, victim, C back to back; the victim's page is told to the script. */
-static bool setup(size_t sa, size_t sv)
+static bool arrange(size_t sa, size_t sv)
 {
 	if (!triplet(&st.a, &st.victim, &st.c2, sa, sv, 0x20)) {
 		out("setup FAIL: no three blocks back to back\n");
@@ -564,7 +566,7 @@ static int start_hdr(void)
 {
 	size_t sv = victim_size[st.c.path];
 
-	if (!setup(neighbour_size[st.c.path], sv))
+	if (!arrange(neighbour_size[st.c.path], sv))
 		return -EAGAIN;
 	st.expect_report = corrupt_header(st.victim - HDR, st.a.p, st.c.mode);
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
@@ -573,7 +575,7 @@ static int start_hdr(void)
 
 static int start_freehdr(void)
 {
-	if (!setup(neighbour_size[st.c.path], victim_size[st.c.path]))
+	if (!arrange(neighbour_size[st.c.path], victim_size[st.c.path]))
 		return -EAGAIN;
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
 	corrupt_header(st.victim - HDR, st.a.p, false);
@@ -591,7 +593,7 @@ static int start_link(void)
 			return -EAGAIN;
 		}
 	}
-	if (!setup(sa, sv))
+	if (!arrange(sa, sv))
 		return -EAGAIN;
 	if (st.other)
 		ExFreePoolWithTag(st.other, TAG_VICTIM);
@@ -611,7 +613,7 @@ static int start_slack(void)
 	size_t size = slack_size[st.c.path];
 	size_t room;
 
-	if (!setup(neighbour_size[st.c.path], size))
+	if (!arrange(neighbour_size[st.c.path], size))
 		return -EAGAIN;
 	room = ExQueryPoolBlockSize(st.victim, NULL);
 	out("blocksize %zu\n", room);
@@ -627,7 +629,7 @@ static int start_waf(void)
 	size_t sv = victim_size[st.c.path], len = sv + HDR;
 	u8 value = st.c.value ? 0x41 : 0, *from;
 
-	if (!setup(neighbour_size[st.c.path], sv))
+	if (!arrange(neighbour_size[st.c.path], sv))
 		return -EAGAIN;
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
 	from = st.victim - HDR;

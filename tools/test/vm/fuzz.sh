@@ -133,7 +133,7 @@ function splats(    lines, n, i, s) {
 			s = s "\n# " lines[i]
 	return s
 }
-function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, view, splat, what, k) {
+function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, view, splat, what, k, was) {
 	print "=== fuzz " n " " name
 	fflush()
 	put(F "/run", n)
@@ -162,8 +162,9 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 	for (k in t2) {
 		if (k !~ /^FzCk / && nreports)
 			continue
-		if (t2[k] != (k in t0 ? t0[k] : "0/0"))
-			bad = bad "; tag row " k " (outstanding/bytes) went from " t0[k] " to " t2[k]
+		was = k in t0 ? t0[k] : "0/0"
+		if (t2[k] != was)
+			bad = bad "; tag row " k " (outstanding/bytes) went from " was " to " t2[k]
 	}
 	if (check != "check ok" && !bad)
 		bad = bad "; " (check ? check : "no check result")
