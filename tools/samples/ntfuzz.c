@@ -24,12 +24,12 @@
  * cache is full.
  *
  * debugfs ntfuzz/cases lists the cases, "N name" a line.  Writing N to
- * ntfuzz/run does the case's first step: set up, corrupt, free the victim.
- * Writing "finish" does the rest: the neighbours are freed and, before and
- * after, many blocks of assorted sizes (the victim's among them) are
- * allocated, filled and checked: none may overlap another or a live
- * neighbour, and no contents may change.  Reading ntfuzz/run tells the
- * outcome.  Which reports came is read by the script from ntpool's
+ * ntfuzz/run sets case N up (its blocks, the per-CPU cache); "corrupt"
+ * then corrupts and frees the victim; "finish" does the rest: the
+ * neighbours are freed and, before and after, many blocks of assorted
+ * sizes (the victim's among them) are allocated, filled and checked: none
+ * may overlap another or a live neighbour, and no contents may change.
+ * Reading ntfuzz/run tells the outcome.  Which reports came is read by the script from ntpool's
  * debugfs "verifier" view.  Everything runs on the first online CPU, so
  * that the per-CPU cache the case fills is the one it then allocates from.
  */
@@ -123,7 +123,6 @@ struct live {
 static struct {
 	struct fuzz_case c;
 	POOL_FLAGS pool;
-	bool started;
 	struct live a, b, c2, other_a, other_c;
 	u8 *victim;
 	u8 *other;
@@ -562,39 +561,45 @@ static bool arrange(size_t sa, size_t sv)
 	return true;
 }
 
-static int start_hdr(void)
+/* Most cases: A, the victim and C, of the sizes of the case's path. */
+static int arrange_triplet(void)
 {
 	size_t sv = victim_size[st.c.path];
 
-	if (!arrange(neighbour_size[st.c.path], sv))
-		return -EAGAIN;
+	if (st.c.fam == FAM_SLACK)
+		sv = slack_size[st.c.path];
+	return arrange(neighbour_size[st.c.path], sv) ? 0 : -EAGAIN;
+}
+
+static void corrupt_hdr(void)
+{
 	st.expect_report = corrupt_header(st.victim - HDR, st.a.p, st.c.mode);
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
-	return 0;
 }
 
-static int start_freehdr(void)
+static void corrupt_freehdr(void)
 {
-	if (!arrange(neighbour_size[st.c.path], victim_size[st.c.path]))
-		return -EAGAIN;
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
 	corrupt_header(st.victim - HDR, st.a.p, false);
-	return 0;
 }
 
-static int start_link(void)
+/* Another free block of the victim's size first, for links to point at. */
+static int arrange_link(void)
 {
 	size_t sa = neighbour_size[st.c.path], sv = victim_size[st.c.path];
+
+	if (st.c.value == LINK_OTHER &&
+	    !triplet(&st.other_a, &st.other, &st.other_c, sa, sv, 0x30)) {
+		out("setup FAIL: no three blocks back to back\n");
+		return -EAGAIN;
+	}
+	return arrange_triplet();
+}
+
+static void corrupt_link(void)
+{
 	u64 value = 0;
 
-	if (st.c.value == LINK_OTHER) {
-		if (!triplet(&st.other_a, &st.other, &st.other_c, sa, sv, 0x30)) {
-			out("setup FAIL: no three blocks back to back\n");
-			return -EAGAIN;
-		}
-	}
-	if (!arrange(sa, sv))
-		return -EAGAIN;
 	if (st.other)
 		ExFreePoolWithTag(st.other, TAG_VICTIM);
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
@@ -605,34 +610,25 @@ static int start_link(void)
 	else if (st.c.value == LINK_SELF)
 		value = (unsigned long)st.victim;
 	memcpy(st.victim + st.c.field * sizeof(value), &value, sizeof(value));
-	return 0;
 }
 
-static int start_slack(void)
+static void corrupt_slack(void)
 {
-	size_t size = slack_size[st.c.path];
-	size_t room;
+	size_t room = ExQueryPoolBlockSize(st.victim, NULL);
 
-	if (!arrange(neighbour_size[st.c.path], size))
-		return -EAGAIN;
-	room = ExQueryPoolBlockSize(st.victim, NULL);
 	out("blocksize %zu\n", room);
 	/* What ExQueryPoolBlockSize reports is the caller's to write. */
 	st.expect_report = st.c.pos >= room;
 	st.victim[st.c.pos] = 0;
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
-	return 0;
 }
 
-static int start_waf(void)
+static void corrupt_waf(void)
 {
 	size_t sv = victim_size[st.c.path], len = sv + HDR;
-	u8 value = st.c.value ? 0x41 : 0, *from;
+	u8 value = st.c.value ? 0x41 : 0, *from = st.victim - HDR;
 
-	if (!arrange(neighbour_size[st.c.path], sv))
-		return -EAGAIN;
 	ExFreePoolWithTag(st.victim, TAG_VICTIM);
-	from = st.victim - HDR;
 	if (st.c.mode == WAF_HEADER) {
 		len = HDR;
 	} else if (st.c.mode == WAF_BODY) {
@@ -640,36 +636,53 @@ static int start_waf(void)
 		len = sv;
 	}
 	memset(from, value, len);
-	return 0;
 }
 
-static int start_big(void)
+static int arrange_big(void)
 {
-	u8 *p = alloc(BIG_SIZE, TAG_VICTIM);
-
-	if (!p) {
+	st.victim = alloc(BIG_SIZE, TAG_VICTIM);
+	if (!st.victim) {
 		out("setup FAIL: allocation of %d bytes\n", BIG_SIZE);
 		return -EAGAIN;
 	}
-	out("page %lx\n", (unsigned long)p);
-	st.expect_report = true;
-	if (st.c.pos < ARRAY_SIZE(big_offsets)) {
-		st.victim = p;
-		p += big_offsets[st.c.pos];
-	}
-	ExFreePoolWithTag(p, TAG_VICTIM);
-	ExFreePoolWithTag(p, TAG_VICTIM);
+	out("page %lx\n", (unsigned long)st.victim);
 	return 0;
 }
 
-static int (*const starts[FAM_NR])(void) = {
-	start_hdr, start_freehdr, start_link, start_slack, start_waf,
-	start_big,
+static void corrupt_big(void)
+{
+	u8 *p = st.victim;
+
+	st.expect_report = true;
+	if (st.c.pos < ARRAY_SIZE(big_offsets))
+		p += big_offsets[st.c.pos];
+	else
+		st.victim = NULL;	/* freed, twice */
+	ExFreePoolWithTag(p, TAG_VICTIM);
+	ExFreePoolWithTag(p, TAG_VICTIM);
+}
+
+static const struct {
+	int (*arrange)(void);
+	void (*corrupt)(void);
+} families[FAM_NR] = {
+	[FAM_HDR] = { arrange_triplet, corrupt_hdr },
+	[FAM_FREEHDR] = { arrange_triplet, corrupt_freehdr },
+	[FAM_LINK] = { arrange_link, corrupt_link },
+	[FAM_SLACK] = { arrange_triplet, corrupt_slack },
+	[FAM_WAF] = { arrange_triplet, corrupt_waf },
+	[FAM_BIG] = { arrange_big, corrupt_big },
 };
 
-static long start_on_cpu(void *unused)
+static long arrange_on_cpu(void *unused)
 {
-	return starts[st.c.fam]();
+	return families[st.c.fam].arrange();
+}
+
+static long corrupt_on_cpu(void *unused)
+{
+	families[st.c.fam].corrupt();
+	return 0;
 }
 
 /* What a driver does next: free the neighbours; the pool must hold. */
@@ -695,34 +708,48 @@ static long finish_on_cpu(void *unused)
 	return 0;
 }
 
-static int run_case(unsigned int n)
+enum fuzz_step { STEP_NONE, STEP_ARRANGED, STEP_CORRUPTED };
+
+static enum fuzz_step step;
+
+/* Run one step of the case on the first online CPU, naming it first. */
+static int run_step(const char *what, long (*fn)(void *))
 {
-	int cpu = cpumask_first(cpu_online_mask);
-	long ret;
+	/* The console names the case: should it crash, the log says which. */
+	pr_info("ntfuzz: case %s: %s\n", st.c.name, what);
+	return work_on_cpu(cpumask_first(cpu_online_mask), fn, NULL);
+}
+
+static int arrange_case(unsigned int n)
+{
+	int ret;
 
 	memset(&st, 0, sizeof(st));
+	step = STEP_NONE;
 	if (!decode(n, &st.c))
 		return -EINVAL;
 	st.pool = st.c.kind ? POOL_FLAG_PAGED : POOL_FLAG_NON_PAGED;
 	st.rng = 0x9e3779b9 ^ n;
 	out("case %u %s\n", n, st.c.name);
-	/* The console names the case: should it crash, the log says which. */
-	pr_info("ntfuzz: case %u %s: start\n", n, st.c.name);
-	ret = work_on_cpu(cpu, start_on_cpu, NULL);
-	out("expect %s\n", st.expect_report ? "report" : "any");
-	st.started = !ret;
+	ret = run_step("arrange", arrange_on_cpu);
+	if (!ret)
+		step = STEP_ARRANGED;
 	return ret;
 }
 
-static int finish_case(void)
+static int next_step(const char *cmd)
 {
-	int cpu = cpumask_first(cpu_online_mask);
-
-	if (!st.started)
-		return -EINVAL;
-	st.started = false;
-	pr_info("ntfuzz: case %s: finish\n", st.c.name);
-	return work_on_cpu(cpu, finish_on_cpu, NULL);
+	if (sysfs_streq(cmd, "corrupt") && step == STEP_ARRANGED) {
+		step = STEP_CORRUPTED;
+		run_step("corrupt", corrupt_on_cpu);
+		out("expect %s\n", st.expect_report ? "report" : "any");
+		return 0;
+	}
+	if (sysfs_streq(cmd, "finish") && step == STEP_CORRUPTED) {
+		step = STEP_NONE;
+		return run_step("finish", finish_on_cpu);
+	}
+	return -EINVAL;
 }
 
 /* ----- debugfs ----- */
@@ -740,10 +767,10 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[len] = '\0';
 	mutex_lock(&fuzz_lock);
-	if (sysfs_streq(buf, "finish"))
-		ret = finish_case();
+	if (kstrtouint(buf, 0, &n))
+		ret = next_step(buf);
 	else
-		ret = kstrtouint(buf, 0, &n) ?: run_case(n);
+		ret = arrange_case(n);
 	mutex_unlock(&fuzz_lock);
 	return ret ?: len;
 }

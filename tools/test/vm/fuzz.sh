@@ -11,9 +11,10 @@
 #   not ok - fuzz N NAME: why
 # A case fails on a splat in the kernel log, a block handed out twice or
 # changed, a report of another code than 0x19, 0xC2 or 0xC1, a tag row left
-# off by blocks that were all freed, a page view that no longer adds up
-# with nothing reported, or a corrupt allocated header or slack byte (past
-# what ExQueryPoolBlockSize gave) not reported when the block is freed.
+# off by blocks that were all freed, a walk of the victim's page with new
+# inconsistencies and nothing reported, or a corrupt allocated header or
+# slack byte (past what ExQueryPoolBlockSize gave) not reported when the
+# block is freed.
 # Reports go to the kernel log, which is read after each case; the console
 # gets only the case lines, and a crash follows the "=== fuzz N" line of
 # the case that caused it.
@@ -123,6 +124,7 @@ function page_view(page,    lines, n, i, f, size, last, bytes, blocks, view) {
 	}
 	if (blocks && bytes != 4096)
 		view = view "; blocks add up to " bytes " bytes"
+	sub(/^; /, "", view)
 	return view
 }
 function splats(    lines, n, i, s) {
@@ -133,29 +135,46 @@ function splats(    lines, n, i, s) {
 			s = s "\n# " lines[i]
 	return s
 }
-function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, view, splat, what, k, was) {
+# Problems of the page view after the case that it did not have before.
+function new_problems(pre, post,    a, b, n, m, i, j, s, seen) {
+	n = split(pre, a, "; ")
+	m = split(post, b, "; ")
+	for (i = 1; i <= n; i++)
+		seen[a[i]] = 1
+	for (j = 1; j <= m; j++)
+		if (b[j] != "" && !(b[j] in seen))
+			s = s "; " b[j]
+	return s
+}
+function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, pre, view, splat, what, k, was) {
 	print "=== fuzz " n " " name
 	fflush()
+	bad = ""
+	nreports = 0
 	put(F "/run", n)
+	nr = slurp(F "/run", r)
+	for (i = 1; i <= nr; i++) {
+		split(r[i], f, " ")
+		if (f[1] == "page")
+			page = f[2]
+	}
+	pre = page_view(page)
+	put(F "/run", "corrupt")
 	violations(v1)
 	put(F "/run", "finish")
 	nr = slurp(F "/run", r)
 	violations(v2)
 	tags(t2)
-	bad = ""
-	nreports = 0
 	for (i = 1; i <= nr; i++) {
 		split(r[i], f, " ")
-		if (f[1] == "page")
-			page = f[2]
-		else if (f[1] == "expect")
+		if (f[1] == "expect")
 			expect = f[2]
 		else if (f[1] == "check")
 			check = r[i]
 		else if (f[1] == "setup")
 			bad = bad "; " r[i]
 	}
-	view = page_view(page)
+	view = new_problems(pre, page_view(page))
 	splat = splats()
 	at_free = reports(v1, v0)
 	after = reports(v2, v1)
@@ -184,8 +203,13 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 	if (bad) {
 		sub(/^; /, "", bad)
 		printf "not ok - fuzz %s %s: %s [%s]%s\n", n, name, bad, what, splat
+		nbad++
 	} else {
 		printf "ok - fuzz %s %s: %s\n", n, name, what
+		if (nreports)
+			nreported++
+		else
+			nharmless++
 	}
 	fflush()
 	copy(v2, v0)
@@ -202,6 +226,7 @@ $1 >= FIRST && $1 <= LAST {
 }
 END {
 	print ran + 0 > "/tmp/ran"
+	printf "fuzz: %d cases, %d reported, %d harmless, %d not ok\n", ran, nreported, nharmless, nbad
 }
 EOF
 
