@@ -47,7 +47,7 @@ run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke 
 run vm-kmemleak "$t/vmtest.sh" kmemleak kmemleak.sh
 for series in 6.12 6.1; do
 	for steps in core tags verifier special lookaside trace quota numa secure \
-		pcp stress; do
+		pcp stress fuzz; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
 done
