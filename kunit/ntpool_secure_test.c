@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
+#include <linux/panic.h>
 #include <linux/pgtable.h>
 #include <linux/vmalloc.h>
 #include "ntpool_kunit.h"
@@ -227,11 +228,88 @@ static void mapping_is_read_only(struct kunit *test)
 	ExDestroyPool(h);
 }
 
+/*
+ * Sizes no machine can hold fail quietly: no allocation, no report, no
+ * WARN from the page or slab allocator (which taints), no size truncated
+ * to fewer pages.  2^44 + 4096 bytes once gave one page (the page count
+ * was truncated to 32 bits), and an update at offset 8192 wrote past it.
+ */
+static void impossible_sizes_fail_quietly(struct kunit *test)
+{
+	const size_t huge[] = {
+		SIZE_MAX, SIZE_MAX - PAGE_SIZE + 2, 1ULL << 44,
+		(1ULL << 44) + PAGE_SIZE, (1ULL << 32) + 16,
+		(totalram_pages() + 1) << PAGE_SHIFT,
+	};
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	bool tainted = test_taint(TAINT_WARN);
+	HANDLE h = create_pool(test);
+	s64 in_use = tag_in_use();
+	unsigned int i;
+	u8 *b;
+
+	for (i = 0; i < ARRAY_SIZE(huge); i++) {
+		b = secure_alloc(h, huge[i], NULL, SECURE_POOL_FLAGS_FREEABLE |
+						   SECURE_POOL_FLAGS_MODIFIABLE);
+		KUNIT_EXPECT_NULL_MSG(test, b, "size %zu", huge[i]);
+		if (b)
+			continue;	/* not written to: ExDestroyPool frees it */
+		KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+							 2 * PAGE_SIZE, 1, "x"),
+				STATUS_INVALID_PARAMETER);
+	}
+	KUNIT_EXPECT_EQ(test, tag_in_use(), in_use);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	if (!tainted)
+		KUNIT_EXPECT_FALSE(test, test_taint(TAINT_WARN));
+	ExDestroyPool(h);
+}
+
+/* An update or validation outside the allocation is refused, page by page. */
+static void update_range(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	HANDLE h = create_pool(test);
+	size_t size = PAGE_SIZE + 1;
+	u8 *b;
+
+	b = secure_alloc(h, size, NULL, SECURE_POOL_FLAGS_FREEABLE |
+					SECURE_POOL_FLAGS_MODIFIABLE);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size - 1, 1, "z"),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, b[size - 1], 'z');
+	/* The rest of the last page is not the allocation's. */
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size, 1, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 2 * PAGE_SIZE, 1, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 1, SIZE_MAX, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 SIZE_MAX - 1, 2, "yy"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size - 1, 2, "yy"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, b[size - 1], 'z');
+	KUNIT_EXPECT_FALSE(test, ExSecurePoolValidate(h, SECURE_TAG,
+						      b + PAGE_SIZE, COOKIE));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	ExDestroyPool(h);
+}
+
 static struct kunit_case ntpool_secure_cases[] = {
 	KUNIT_CASE(create_checks),
 	KUNIT_CASE(allocate_validate_update_free),
 	KUNIT_CASE(flags_and_destroy),
 	KUNIT_CASE(mapping_is_read_only),
+	KUNIT_CASE(impossible_sizes_fail_quietly),
+	KUNIT_CASE(update_range),
 	{}
 };
 

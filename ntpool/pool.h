@@ -164,6 +164,17 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit);
 unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr);
 
+/**
+ * ntpool_size_pages() - whole pages that hold @size bytes
+ * @size: any size, SIZE_MAX included (DIV_ROUND_UP() would wrap)
+ *
+ * Return: the number of pages.
+ */
+static inline size_t ntpool_size_pages(size_t size)
+{
+	return size / PAGE_SIZE + !!(size % PAGE_SIZE);
+}
+
 /* big.c: whole-page blocks */
 void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req);

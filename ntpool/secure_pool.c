@@ -47,7 +47,7 @@ struct secure_allocation {
 	struct llist_node deferred;
 	void *ro;
 	struct page **pages;
-	unsigned int nr_pages;
+	size_t nr_pages;
 	size_t size;
 	u32 tag;
 	u16 tag_id;
@@ -126,19 +126,26 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_create_pool, NTPOOL_NS);
 
-/* Pages with the initial contents, then the read-only mapping. */
-static bool allocation_map(struct secure_allocation *a, const void *init)
+/*
+ * Pages with the initial contents, then the read-only mapping.  Failures
+ * are quiet, and end in the OOM killer only if @gfp asks for it.
+ */
+static bool allocation_map(struct secure_allocation *a, const void *init,
+			   gfp_t gfp)
 {
-	size_t done, chunk;
-	unsigned int i;
+	size_t done, chunk, i;
 
-	a->pages = kcalloc(a->nr_pages, sizeof(*a->pages), GFP_KERNEL);
+	gfp |= GFP_KERNEL | __GFP_NOWARN;
+	if (!(gfp & __GFP_NORETRY))
+		gfp |= __GFP_RETRY_MAYFAIL;
+	a->pages = kvcalloc(a->nr_pages, sizeof(*a->pages), gfp);
 	if (!a->pages)
 		return false;
 	for (i = 0; i < a->nr_pages; i++) {
-		a->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		a->pages[i] = alloc_page(gfp | __GFP_ZERO);
 		if (!a->pages[i])
 			return false;
+		cond_resched();
 	}
 	for (done = 0; init && done < a->size; done += chunk) {
 		chunk = min_t(size_t, a->size - done, PAGE_SIZE);
@@ -151,14 +158,14 @@ static bool allocation_map(struct secure_allocation *a, const void *init)
 
 static void allocation_unmap(struct secure_allocation *a)
 {
-	unsigned int i;
+	size_t i;
 
 	if (a->ro)
 		vunmap(a->ro);
 	for (i = 0; a->pages && i < a->nr_pages; i++)
 		if (a->pages[i])
 			__free_page(a->pages[i]);
-	kfree(a->pages);
+	kvfree(a->pages);
 	kfree(a);
 }
 
@@ -198,23 +205,27 @@ static void allocation_free(struct secure_allocation *a)
 void *ntpool_secure_alloc(struct ntpool_request *req)
 {
 	const POOL_EXTENDED_PARAMS_SECURE_POOL *sp = req->secure;
+	size_t nr_pages = ntpool_size_pages(req->size);
 	struct secure_allocation *a;
 	struct secure_pool *pool;
 	unsigned long flags;
 
 	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~SECURE_FLAGS_VALID)
 		return NULL;
-	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	/* More than the machine has: refused before anything is tried. */
+	if (nr_pages > totalram_pages())
+		return NULL;
+	a = kmalloc(sizeof(*a), GFP_KERNEL | __GFP_NOWARN);
 	if (!a)
 		return NULL;
 	ntpool_leak_no_scan(a);
 	*a = (struct secure_allocation) {
-		.nr_pages = DIV_ROUND_UP(req->size, PAGE_SIZE),
+		.nr_pages = nr_pages,
 		.size = req->size, .tag = req->tag, .kind = req->kind,
 		.client = req->client, .cookie = sp->Cookie,
 		.flags = sp->SecurePoolFlags,
 	};
-	if (!allocation_map(a, sp->Buffer))
+	if (!allocation_map(a, sp->Buffer, req->gfp))
 		goto fail;
 	a->tag_id = ntpool_tag_get(ntpool_plain_tag(req->tag), GFP_KERNEL)->id;
 	spin_lock_irqsave(&secure_lock, flags);

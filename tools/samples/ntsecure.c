@@ -9,8 +9,12 @@
  *   write=1   a thread of its own writes the table through its pointer:
  *             the mapping is read-only, the write faults and kills only
  *             that thread; the table is unchanged afterwards
+ *   huge=1    asks for sizes no machine holds (2^44 + 4096 bytes, ...):
+ *             each fails, and updates past the end of an allocation
+ *             (offset 8192) are refused
  */
 #include <linux/kthread.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/string.h>
@@ -20,9 +24,11 @@
 #define TABLE_COOKIE	0x7ab1e5ecUL
 #define TABLE_SIZE	256
 
-static bool write;
+static bool write, huge;
 module_param(write, bool, 0444);
 MODULE_PARM_DESC(write, "Write the table directly, from a thread (faults)");
+module_param(huge, bool, 0444);
+MODULE_PARM_DESC(huge, "Ask for sizes no machine holds");
 
 static HANDLE Pool;
 static PUCHAR Table;
@@ -44,6 +50,60 @@ static int WriteDirectly(void *unused)
 	WRITE_ONCE(Table[5], 'X');
 	pr_info("ntsecure: the direct write went through\n");
 	return 0;
+}
+
+static PVOID SecureAllocate(HANDLE Where, SIZE_T Size, PVOID Buffer)
+{
+	POOL_EXTENDED_PARAMS_SECURE_POOL Secure = TableParams();
+	POOL_EXTENDED_PARAMETER Param = {
+		.Type = PoolExtendedParameterSecurePool,
+		.SecurePoolParams = &Secure,
+	};
+
+	Secure.SecurePoolHandle = Where;
+	Secure.Buffer = Buffer;
+	return ExAllocatePool3(POOL_FLAG_NON_PAGED, Size, SECURE_TAG, &Param, 1);
+}
+
+static VOID SecureFree(HANDLE Where, PVOID Block)
+{
+	POOL_EXTENDED_PARAMS_SECURE_POOL Secure = {
+		.SecurePoolHandle = Where, .Cookie = TABLE_COOKIE,
+	};
+	POOL_EXTENDED_PARAMETER Param = {
+		.Type = PoolExtendedParameterSecurePool,
+		.SecurePoolParams = &Secure,
+	};
+
+	ExFreePool2(Block, SECURE_TAG, &Param, 1);
+}
+
+/* Sizes no machine holds, and updates past the end of an allocation. */
+static noinline VOID TryHugeSizes(void)
+{
+	const SIZE_T Sizes[] = {
+		(1ULL << 44) + PAGE_SIZE, SIZE_MAX, (1ULL << 32) + 16,
+		(totalram_pages() + 1) << PAGE_SHIFT,
+	};
+	NTSTATUS Status;
+	PVOID Block;
+	ULONG i;
+
+	for (i = 0; i < ARRAY_SIZE(Sizes); i++) {
+		Block = SecureAllocate(Pool, Sizes[i], NULL);
+		Status = ExSecurePoolUpdate(Pool, SECURE_TAG, Block, TABLE_COOKIE,
+					    8192, 1, "x");
+		pr_info("ntsecure: %zu bytes: %s, update at 8192: 0x%08x\n",
+			Sizes[i], Block ? "allocated" : "NULL", (ULONG)Status);
+		if (Block)
+			SecureFree(Pool, Block);
+	}
+	pr_info("ntsecure: updates past the table: 0x%08x at %u, 0x%08x at 8192\n",
+		(ULONG)ExSecurePoolUpdate(Pool, SECURE_TAG, Table, TABLE_COOKIE,
+					  TABLE_SIZE, 1, "x"),
+		TABLE_SIZE,
+		(ULONG)ExSecurePoolUpdate(Pool, SECURE_TAG, Table, TABLE_COOKIE,
+					  8192, 1, "x"));
 }
 
 /* Out of line and outside .init.text, so reports can name it later. */
@@ -77,6 +137,8 @@ static noinline NTSTATUS DriverEntry(void)
 	Status = ExSecurePoolUpdate(Pool, SECURE_TAG, Table, 0, 5, 5, "bogus");
 	pr_info("ntsecure: update without it: 0x%08x, table \"%.22s\"\n",
 		(ULONG)Status, Table);
+	if (huge)
+		TryHugeSizes();
 	if (write)
 		kthread_run(WriteDirectly, NULL, "ntsecure");
 	return STATUS_SUCCESS;
