@@ -24,7 +24,7 @@
  */
 size_t ntpool_big_pages(const struct ntpool_big *big)
 {
-	return big->special ? 1 : DIV_ROUND_UP(big->size, PAGE_SIZE);
+	return big->special ? 1 : ntpool_size_pages(big->size);
 }
 
 /*
@@ -120,7 +120,7 @@ static void big_memory_free(const struct ntpool_big *big, size_t pages)
 void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req)
 {
-	size_t pages = req->size / PAGE_SIZE + !!(req->size % PAGE_SIZE);
+	size_t pages = ntpool_size_pages(req->size);
 	gfp_t gfp = ntpool_gfp(req), memory_gfp;
 	struct ntpool_big *big;
 
