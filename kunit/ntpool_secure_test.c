@@ -6,6 +6,9 @@
  * ExFreePool2 with the SecurePool parameter, ExDestroyPool.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/debug_locks.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/panic.h>
 #include <linux/pgtable.h>
@@ -303,6 +306,59 @@ static void update_range(struct kunit *test)
 	ExDestroyPool(h);
 }
 
+struct irq_free {
+	struct hrtimer timer;
+	struct completion done;
+	HANDLE pool;
+	void *b;
+};
+
+static enum hrtimer_restart free_in_hardirq(struct hrtimer *timer)
+{
+	struct irq_free *f = container_of(timer, struct irq_free, timer);
+
+	secure_free(f->pool, f->b, COOKIE);
+	complete(&f->done);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * ntpool allows non-paged pool in hard interrupts, secure allocations
+ * included.  The xarray of pools must then never be locked with
+ * interrupts on while the secure-pool lock, which hard interrupts take,
+ * can wait for it: lockdep (PROVE_LOCKING) turns debug_locks off when it
+ * sees such an order.  A free in a hard interrupt, a pool destroyed and
+ * one created show every lock order there is.
+ */
+static void free_in_hard_interrupt(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct irq_free *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	bool locks_checked = debug_locks;
+	s64 in_use = tag_in_use();
+	HANDLE other;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->pool = create_pool(test);
+	f->b = secure_alloc(f->pool, 100, NULL, SECURE_POOL_FLAGS_FREEABLE);
+	KUNIT_ASSERT_NOT_NULL(test, f->b);
+	init_completion(&f->done);
+	hrtimer_init(&f->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	f->timer.function = free_in_hardirq;
+	hrtimer_start(&f->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&f->done);
+	KUNIT_EXPECT_FALSE(test, ExSecurePoolValidate(f->pool, SECURE_TAG, f->b,
+						      COOKIE));
+	KUNIT_EXPECT_EQ(test, tag_in_use(), in_use);
+	ExDestroyPool(f->pool);
+	other = create_pool(test);
+	ExDestroyPool(other);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	if (locks_checked)
+		KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+				      "lockdep found a bad lock order");
+}
+
 static struct kunit_case ntpool_secure_cases[] = {
 	KUNIT_CASE(create_checks),
 	KUNIT_CASE(allocate_validate_update_free),
@@ -310,6 +366,7 @@ static struct kunit_case ntpool_secure_cases[] = {
 	KUNIT_CASE(mapping_is_read_only),
 	KUNIT_CASE(impossible_sizes_fail_quietly),
 	KUNIT_CASE(update_range),
+	KUNIT_CASE(free_in_hard_interrupt),
 	{}
 };
 

@@ -58,10 +58,15 @@ struct secure_allocation {
 };
 
 /*
- * The xarray's own lock is only taken in process context (lookups use
- * RCU), also under secure_lock.
+ * Locking: secure_lock (interrupts saved: a free may come from a hard
+ * interrupt, as for any non-paged block) covers the pools' allocation
+ * lists; the pool it finds through secure_pools stays alive while it is
+ * held.  The xarray's own lock is never taken under secure_lock, and
+ * always with interrupts off (XA_FLAGS_LOCK_IRQ), so no order between the
+ * two can deadlock.  Lookups use RCU; secure_lock keeps them in an RCU
+ * read-side section too.
  */
-static DEFINE_XARRAY_ALLOC1(secure_pools);
+static DEFINE_XARRAY_FLAGS(secure_pools, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
 static DEFINE_SPINLOCK(secure_lock);
 
 static HANDLE handle_of(u32 id)
@@ -69,14 +74,20 @@ static HANDLE handle_of(u32 id)
 	return (HANDLE)(uintptr_t)(id << 2);
 }
 
-/* The pool behind @handle, or NULL; with secure_lock held. */
-static struct secure_pool *pool_locked(HANDLE handle)
+/* The index @handle names in secure_pools, or 0 if it names none. */
+static unsigned long id_of(HANDLE handle)
 {
 	uintptr_t h = (uintptr_t)handle;
 
-	if (!h || h & 3 || h >> 2 > U32_MAX)
-		return NULL;
-	return xa_load(&secure_pools, h >> 2);
+	return h & 3 || h >> 2 > U32_MAX ? 0 : h >> 2;
+}
+
+/* The pool behind @handle, or NULL; with secure_lock held. */
+static struct secure_pool *pool_locked(HANDLE handle)
+{
+	unsigned long id = id_of(handle);
+
+	return id ? xa_load(&secure_pools, id) : NULL;
 }
 
 static struct secure_allocation *
@@ -116,8 +127,8 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 	if (!pool)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	INIT_LIST_HEAD(&pool->allocations);
-	if (xa_alloc(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
-		     GFP_KERNEL)) {
+	if (xa_alloc_irq(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
+			 GFP_KERNEL)) {
 		kfree(pool);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
@@ -392,15 +403,16 @@ static void pool_free(struct secure_pool *pool)
  */
 void ntpool_destroy_pool(HANDLE handle, struct ntpool_caller caller)
 {
-	struct secure_pool *pool;
-	unsigned long flags;
+	unsigned long id = id_of(handle), flags;
+	struct secure_pool *pool = NULL;
 
 	caller.ip = _RET_IP_;
-	spin_lock_irqsave(&secure_lock, flags);
-	pool = pool_locked(handle);
-	if (pool)
-		xa_erase(&secure_pools, (uintptr_t)handle >> 2);
-	spin_unlock_irqrestore(&secure_lock, flags);
+	/* Of two racing destroys, one erases the pool and the other reports. */
+	if (id) {
+		xa_lock_irqsave(&secure_pools, flags);
+		pool = __xa_erase(&secure_pools, id);
+		xa_unlock_irqrestore(&secure_pools, flags);
+	}
 	if (!pool) {
 		struct ntpool_report_extra extra = {
 			.notes = { ", not a secure pool handle" },
@@ -410,6 +422,9 @@ void ntpool_destroy_pool(HANDLE handle, struct ntpool_caller caller)
 				      (uintptr_t)handle, 0, 0, &caller, &extra);
 		return;
 	}
+	/* Whoever found the pool before it was erased is done with it now. */
+	spin_lock_irqsave(&secure_lock, flags);
+	spin_unlock_irqrestore(&secure_lock, flags);
 	pool_free(pool);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_destroy_pool, NTPOOL_NS);
@@ -423,7 +438,7 @@ void ntpool_secure_exit(void)
 	unsigned long id;
 
 	xa_for_each(&secure_pools, id, pool) {
-		xa_erase(&secure_pools, id);
+		xa_erase_irq(&secure_pools, id);
 		pool_free(pool);
 	}
 	flush_work(&deferred_work);

@@ -12,7 +12,12 @@
  *   huge=1    asks for sizes no machine holds (2^44 + 4096 bytes, ...):
  *             each fails, and updates past the end of an allocation
  *             (offset 8192) are refused
+ *   irqfree=N N allocations freed by a hard-interrupt timer while this
+ *             thread allocates, updates and frees others and creates and
+ *             destroys pools
  */
+#include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -25,10 +30,13 @@
 #define TABLE_SIZE	256
 
 static bool write, huge;
+static unsigned int irqfree;
 module_param(write, bool, 0444);
 MODULE_PARM_DESC(write, "Write the table directly, from a thread (faults)");
 module_param(huge, bool, 0444);
 MODULE_PARM_DESC(huge, "Ask for sizes no machine holds");
+module_param(irqfree, uint, 0444);
+MODULE_PARM_DESC(irqfree, "Allocations to free in hard interrupts");
 
 static HANDLE Pool;
 static PUCHAR Table;
@@ -106,6 +114,64 @@ static noinline VOID TryHugeSizes(void)
 					  8192, 1, "x"));
 }
 
+struct IRQ_FREE {
+	struct hrtimer Timer;
+	struct completion Done;
+	PVOID Block;
+};
+
+static enum hrtimer_restart FreeInHardIrq(struct hrtimer *Timer)
+{
+	struct IRQ_FREE *Free = container_of(Timer, struct IRQ_FREE, Timer);
+
+	SecureFree(Pool, Free->Block);
+	complete(&Free->Done);
+	return HRTIMER_NORESTART;
+}
+
+/* One allocation freed in a hard interrupt while this thread works on. */
+static bool FreeOneInHardIrq(struct IRQ_FREE *Free)
+{
+	HANDLE Other;
+	PVOID Block;
+	bool Freed;
+
+	Free->Block = SecureAllocate(Pool, 100, NULL);
+	if (!Free->Block)
+		return false;
+	reinit_completion(&Free->Done);
+	hrtimer_start(&Free->Timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	Block = SecureAllocate(Pool, 300, Initial);
+	if (Block) {
+		ExSecurePoolUpdate(Pool, SECURE_TAG, Block, TABLE_COOKIE, 0, 4,
+				   "irq!");
+		SecureFree(Pool, Block);
+	}
+	if (NT_SUCCESS(ExCreatePool(POOL_CREATE_FLG_SECURE_POOL, SECURE_TAG,
+				    NULL, &Other)))
+		ExDestroyPool(Other);
+	wait_for_completion(&Free->Done);
+	Freed = !ExSecurePoolValidate(Pool, SECURE_TAG, Free->Block,
+				      TABLE_COOKIE);
+	return Freed && Block;
+}
+
+static noinline VOID FreeInHardIrqs(void)
+{
+	struct IRQ_FREE Free;
+	ULONG i, Done = 0;
+
+	init_completion(&Free.Done);
+	hrtimer_init_on_stack(&Free.Timer, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_HARD);
+	Free.Timer.function = FreeInHardIrq;
+	for (i = 0; i < irqfree; i++)
+		Done += FreeOneInHardIrq(&Free);
+	destroy_hrtimer_on_stack(&Free.Timer);
+	pr_info("ntsecure: %u of %u allocations freed in hard interrupts\n",
+		Done, irqfree);
+}
+
 /* Out of line and outside .init.text, so reports can name it later. */
 static noinline NTSTATUS DriverEntry(void)
 {
@@ -139,6 +205,8 @@ static noinline NTSTATUS DriverEntry(void)
 		(ULONG)Status, Table);
 	if (huge)
 		TryHugeSizes();
+	if (irqfree)
+		FreeInHardIrqs();
 	if (write)
 		kthread_run(WriteDirectly, NULL, "ntsecure");
 	return STATUS_SUCCESS;

@@ -3,9 +3,9 @@
 # ntpool-vm: allow-oops
 # Runs inside the test VM: a secure pool (ntsecure).  Validate and update
 # with the cookie; sizes no machine holds fail and updates past an
-# allocation are refused, with no fault; a write through the client's
-# pointer faults, in a thread of its own, and leaves the contents
-# unchanged.
+# allocation are refused, with no fault; frees in hard interrupts while
+# another thread allocates; a write through the client's pointer faults,
+# in a thread of its own, and leaves the contents unchanged.
 . /lib.sh
 
 check "insmod ntpool on_violation=report" insmod /modules/ntpool.ko on_violation=report
@@ -39,6 +39,18 @@ check "rmmod ntsecure" rmmod ntsecure
 check "tags: nothing of NSec outstanding" has $D/tags '^NSec Nonp +[0-9]+ +[0-9]+ +0 +0 '
 dmesg > /tmp/d4
 check "no fault, no WARN" lacks /tmp/d4 'BUG:|WARNING:|general protection|Oops|Call Trace:'
+
+echo "=== frees in hard interrupts"
+check "insmod ntsecure irqfree=200" insmod /modules/ntsecure.ko irqfree=200
+dmesg > /tmp/d5
+check "every allocation freed in a hard interrupt" \
+	has /tmp/d5 'ntsecure: 200 of 200 allocations freed in hard interrupts$'
+check "rmmod ntsecure" rmmod ntsecure
+check "tags: nothing of NSec outstanding" has $D/tags '^NSec Nonp +[0-9]+ +[0-9]+ +0 +0 '
+dmesg > /tmp/d5
+splat='BUG:|WARNING:|general protection|Oops|Call Trace:'
+lockdep='possible .*deadlock|inconsistent lock state|lock order detected'
+check "no splat (lockdep, WARN, BUG)" lacks /tmp/d5 "$splat|$lockdep"
 
 echo "=== a direct write"
 check "insmod ntsecure write=1" insmod /modules/ntsecure.ko write=1
