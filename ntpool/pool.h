@@ -16,6 +16,8 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/llist.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include <ntpool/ntpool.h>
@@ -100,6 +102,10 @@ struct ntpool_page {
  * @tag_id: id of the tag's row in the tag table
  * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
  * @caller: call site that allocated it
+ * @deferred: on the list of special-pool pages waiting to be freed where
+ *	vfree() may sleep (never linked through the page: its client writes
+ *	there)
+ * @rcu: the entry is freed after a grace period, for lock-free readers
  */
 struct ntpool_big {
 	void *va;
@@ -111,6 +117,8 @@ struct ntpool_big {
 	u16 tag_id;
 	u8 special;
 	unsigned long caller;
+	struct llist_node deferred;
+	struct rcu_head rcu;
 };
 
 /**
