@@ -8,9 +8,10 @@
  * after every area, or at the start ("Verify Start"), so that an underrun
  * faults in the guard page of the area before.  The rest of the page is
  * filled with a pattern checked on free (0xC1).  A freed page is unmapped
- * (vfree(), and the TLBs flushed), so a use after free faults too, until
- * vmalloc hands the address out again; on x86 a die notifier says which NT
- * bugcheck such a fault is, when the oops printer leaves CR2 intact.
+ * (vfree(), and the TLBs flushed; by a work item if freed where vfree()
+ * must not run), so a use after free faults too, until vmalloc hands the
+ * address out again; on x86 a die notifier says which NT bugcheck such a
+ * fault is, when the oops printer leaves CR2 intact.
  *
  * What gets special pool: POOL_FLAG_SPECIAL_POOL, the SpecialPool
  * priorities (Overrun: end, Underrun: start), and the special_pool setting
