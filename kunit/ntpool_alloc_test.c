@@ -4,6 +4,7 @@
  * on private pools so that every page's contents are known.
  */
 #include <kunit/test.h>
+#include <linux/irqflags.h>
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
@@ -459,6 +460,43 @@ static void per_cpu_corrupt_header(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x01ULL);
 }
 
+/*
+ * A special-pool page freed where vfree() must not run (interrupts off)
+ * waits for a work item, still mapped.  Its client may have written every
+ * byte of its "start" block, the page's first bytes, and a use after free
+ * in that window writes them again: none of that may be what the deferred
+ * free follows.
+ */
+static void special_deferred_free(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *vpool = &ntpool_pools[NTPOOL_PAGED];
+	long pages = atomic_long_read(&vpool->nr_big_pages);
+	unsigned long flags;
+	u8 *b[3];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(b); i++) {
+		b[i] = ExAllocatePoolWithTagPriority(NonPagedPool, 100, TEST_TAG,
+						     NormalPoolPrioritySpecialPoolUnderrun);
+		KUNIT_ASSERT_NOT_NULL(test, b[i]);
+		KUNIT_ASSERT_TRUE(test, is_vmalloc_addr(b[i]));
+		KUNIT_ASSERT_EQ(test, offset_in_page(b[i]), 0UL);
+		memset(b[i], 0x41, 100);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vpool->nr_big_pages), pages + 3);
+	local_irq_save(flags);
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		ExFreePoolWithTag(b[i], TEST_TAG);
+	/* The work item cannot run here yet: the pages are still mapped. */
+	for (i = 0; i < ARRAY_SIZE(b); i++)
+		memset(b[i], 0x41, 100);
+	local_irq_restore(flags);
+	ntpool_big_flush();
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&vpool->nr_big_pages), pages);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
 static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(header_layout),
 	KUNIT_CASE(carve_and_coalesce),
@@ -472,6 +510,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(free_block_size_overrun),
 	KUNIT_CASE(per_cpu_drain),
 	KUNIT_CASE(per_cpu_corrupt_header),
+	KUNIT_CASE(special_deferred_free),
 	{}
 };
 

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
+#include "quota.h"
 
 #define TEST_TAG	('tseT')	/* shows as "Test" */
 
@@ -382,22 +383,87 @@ static void query_block_size(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x21ULL);
 }
 
+static POOL_EXTENDED_PARAMETER param(ULONG64 type, bool optional, ULONG64 value)
+{
+	POOL_EXTENDED_PARAMETER p = { .Type = type, .Optional = optional };
+
+	p.Reserved2 = value;
+	return p;
+}
+
+/*
+ * Sizes no machine can hold fail quietly, whichever way they are asked
+ * for: NULL, no report, nothing from the page or slab allocator (a WARN
+ * in the run's log fails the run), and no size truncated to 32 bits on
+ * the way.
+ */
 static void impossible_sizes_fail_quietly(struct kunit *test)
 {
-	static const size_t huge[] = { SIZE_MAX, SIZE_MAX - PAGE_SIZE,
-				       SIZE_MAX / 2, 1ULL << 48 };
+	const size_t huge[] = {
+		SIZE_MAX, SIZE_MAX - PAGE_SIZE, SIZE_MAX - PAGE_SIZE + 2,
+		SIZE_MAX / 2, 1ULL << 48, (1ULL << 44) + PAGE_SIZE,
+		(1ULL << 32) + 16, (totalram_pages() + 1) << PAGE_SHIFT,
+	};
+	POOL_EXTENDED_PARAMETER node = param(PoolExtendedParameterNumaNode,
+					     false, 0 | MM_ANY_NODE_OK);
+	POOL_EXTENDED_PARAMETER low = param(PoolExtendedParameterPriority,
+					    false, LowPoolPriority);
+	const POOL_TYPE quota_type = NonPagedPool | POOL_QUOTA_FAIL_INSTEAD_OF_RAISE;
+	const EX_POOL_PRIORITY special = HighPoolPrioritySpecialPoolOverrun;
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	unsigned int i;
+	void *p;
 
 	for (i = 0; i < ARRAY_SIZE(huge); i++) {
-		KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, huge[i],
-							TEST_TAG));
-		KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED,
-							huge[i], TEST_TAG));
-		KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPool,
-							      huge[i], TEST_TAG));
+		size_t size = huge[i];
+
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePool2(POOL_FLAG_PAGED, size,
+							    TEST_TAG), "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePool2(POOL_FLAG_NON_PAGED,
+							    size, TEST_TAG),
+				      "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePool2(POOL_FLAG_NON_PAGED |
+							    POOL_FLAG_CACHE_ALIGNED |
+							    POOL_FLAG_USE_QUOTA,
+							    size, TEST_TAG),
+				      "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePool3(POOL_FLAG_NON_PAGED,
+							    size, TEST_TAG, &node, 1),
+				      "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePool3(POOL_FLAG_PAGED, size,
+							    TEST_TAG, &low, 1),
+				      "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePoolWithTag(NonPagedPool,
+								  size, TEST_TAG),
+				      "%zu", size);
+		p = ExAllocatePoolWithTagPriority(PagedPool, size, TEST_TAG,
+						  special);
+		KUNIT_EXPECT_NULL_MSG(test, p, "%zu", size);
+		KUNIT_EXPECT_NULL_MSG(test, ExAllocatePoolWithQuotaTag(quota_type,
+								       size, TEST_TAG),
+				      "%zu", size);
 	}
 	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/* What a failed quota request raises: no page count that wraps to 0. */
+static void quota_failure_status(struct kunit *test)
+{
+	const size_t huge[] = { SIZE_MAX, SIZE_MAX / 2, 1ULL << 48,
+				(totalram_pages() + 1) << PAGE_SHIFT };
+	struct ntpool_request req = { .charge = true };
+	unsigned int i;
+
+	/* More than the machine has is no quota question. */
+	for (i = 0; i < ARRAY_SIZE(huge); i++) {
+		req.size = huge[i];
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_quota_failure_status(&req),
+				    (u32)STATUS_INSUFFICIENT_RESOURCES, "%zu",
+				    huge[i]);
+	}
+	req.charge = false;
+	KUNIT_EXPECT_EQ(test, ntpool_quota_failure_status(&req),
+			(u32)STATUS_INSUFFICIENT_RESOURCES);
 }
 
 static void raise_on_failure_reports(struct kunit *test)
@@ -637,14 +703,6 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 2u);
 }
 
-static POOL_EXTENDED_PARAMETER param(ULONG64 type, bool optional, ULONG64 value)
-{
-	POOL_EXTENDED_PARAMETER p = { .Type = type, .Optional = optional };
-
-	p.Reserved2 = value;
-	return p;
-}
-
 static void pool3_parameters(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
@@ -750,6 +808,7 @@ static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(every_routine),
 	KUNIT_CASE(query_block_size),
 	KUNIT_CASE(impossible_sizes_fail_quietly),
+	KUNIT_CASE(quota_failure_status),
 	KUNIT_CASE(raise_on_failure_reports),
 	KUNIT_CASE(zero_size_reported),
 	KUNIT_CASE(bad_frees_are_refused),

@@ -6,6 +6,9 @@
  * ExFreePool2 with the SecurePool parameter, ExDestroyPool.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/debug_locks.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/vmalloc.h>
@@ -227,11 +230,141 @@ static void mapping_is_read_only(struct kunit *test)
 	ExDestroyPool(h);
 }
 
+/*
+ * Sizes no machine can hold fail quietly: no allocation, no report, no
+ * size truncated to fewer pages, and nothing from the page or slab
+ * allocator (a WARN in the run's log fails the run; this kernel is
+ * tainted by one at boot, so the taint cannot tell).  2^44 + 4096 bytes
+ * once gave one page (the page count was truncated to 32 bits), and an
+ * update at offset 8192 wrote past it.
+ */
+static void impossible_sizes_fail_quietly(struct kunit *test)
+{
+	const size_t huge[] = {
+		SIZE_MAX, SIZE_MAX - PAGE_SIZE + 2, 1ULL << 44,
+		(1ULL << 44) + PAGE_SIZE, (1ULL << 32) + 16,
+		(totalram_pages() + 1) << PAGE_SHIFT,
+	};
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	HANDLE h = create_pool(test);
+	s64 in_use = tag_in_use();
+	unsigned int i;
+	u8 *b;
+
+	for (i = 0; i < ARRAY_SIZE(huge); i++) {
+		b = secure_alloc(h, huge[i], NULL, SECURE_POOL_FLAGS_FREEABLE |
+						   SECURE_POOL_FLAGS_MODIFIABLE);
+		KUNIT_EXPECT_NULL_MSG(test, b, "size %zu", huge[i]);
+		if (b)
+			continue;	/* not written to: ExDestroyPool frees it */
+		KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+							 2 * PAGE_SIZE, 1, "x"),
+				STATUS_INVALID_PARAMETER);
+	}
+	KUNIT_EXPECT_EQ(test, tag_in_use(), in_use);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	ExDestroyPool(h);
+}
+
+/* An update or validation outside the allocation is refused, page by page. */
+static void update_range(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	HANDLE h = create_pool(test);
+	size_t size = PAGE_SIZE + 1;
+	u8 *b;
+
+	b = secure_alloc(h, size, NULL, SECURE_POOL_FLAGS_FREEABLE |
+					SECURE_POOL_FLAGS_MODIFIABLE);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size - 1, 1, "z"),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, b[size - 1], 'z');
+	/* The rest of the last page is not the allocation's. */
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size, 1, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 2 * PAGE_SIZE, 1, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 1, SIZE_MAX, "y"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 SIZE_MAX - 1, 2, "yy"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, ExSecurePoolUpdate(h, SECURE_TAG, b, COOKIE,
+						 size - 1, 2, "yy"),
+			STATUS_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, b[size - 1], 'z');
+	KUNIT_EXPECT_FALSE(test, ExSecurePoolValidate(h, SECURE_TAG,
+						      b + PAGE_SIZE, COOKIE));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	ExDestroyPool(h);
+}
+
+struct irq_free {
+	struct hrtimer timer;
+	struct completion done;
+	HANDLE pool;
+	void *b;
+};
+
+static enum hrtimer_restart free_in_hardirq(struct hrtimer *timer)
+{
+	struct irq_free *f = container_of(timer, struct irq_free, timer);
+
+	secure_free(f->pool, f->b, COOKIE);
+	complete(&f->done);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * ntpool allows non-paged pool in hard interrupts, secure allocations
+ * included.  The xarray of pools must then never be locked with
+ * interrupts on while the secure-pool lock, which hard interrupts take,
+ * can wait for it: lockdep (PROVE_LOCKING) turns debug_locks off when it
+ * sees such an order.  A free in a hard interrupt, a pool destroyed and
+ * one created show every lock order there is.
+ */
+static void free_in_hard_interrupt(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct irq_free *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	bool locks_checked = debug_locks;
+	s64 in_use = tag_in_use();
+	HANDLE other;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->pool = create_pool(test);
+	f->b = secure_alloc(f->pool, 100, NULL, SECURE_POOL_FLAGS_FREEABLE);
+	KUNIT_ASSERT_NOT_NULL(test, f->b);
+	init_completion(&f->done);
+	hrtimer_init(&f->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	f->timer.function = free_in_hardirq;
+	hrtimer_start(&f->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&f->done);
+	KUNIT_EXPECT_FALSE(test, ExSecurePoolValidate(f->pool, SECURE_TAG, f->b,
+						      COOKIE));
+	KUNIT_EXPECT_EQ(test, tag_in_use(), in_use);
+	ExDestroyPool(f->pool);
+	other = create_pool(test);
+	ExDestroyPool(other);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	if (locks_checked)
+		KUNIT_EXPECT_TRUE_MSG(test, debug_locks,
+				      "lockdep found a bad lock order");
+}
+
 static struct kunit_case ntpool_secure_cases[] = {
 	KUNIT_CASE(create_checks),
 	KUNIT_CASE(allocate_validate_update_free),
 	KUNIT_CASE(flags_and_destroy),
 	KUNIT_CASE(mapping_is_read_only),
+	KUNIT_CASE(impossible_sizes_fail_quietly),
+	KUNIT_CASE(update_range),
+	KUNIT_CASE(free_in_hard_interrupt),
 	{}
 };
 

@@ -10,6 +10,7 @@
 #include <linux/llist.h>
 #include <linux/workqueue.h>
 #include <linux/mm.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "leak.h"
@@ -24,7 +25,7 @@
  */
 size_t ntpool_big_pages(const struct ntpool_big *big)
 {
-	return big->special ? 1 : DIV_ROUND_UP(big->size, PAGE_SIZE);
+	return big->special ? 1 : ntpool_size_pages(big->size);
 }
 
 /*
@@ -67,17 +68,22 @@ static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
 
 /*
  * Special-pool pages of non-paged requests are vmalloc memory that may be
- * freed where vfree() must not sleep: those wait, linked through their own
- * memory, for a work item.
+ * freed where vfree() must not sleep: those wait for a work item, linked
+ * through their entries.  The page stays mapped until then, and its client
+ * may still write it (a use after free), so nothing of ntpool's is kept
+ * there.
  */
 static LLIST_HEAD(deferred_pages);
 
 static void free_deferred_pages(struct work_struct *work)
 {
-	struct llist_node *node, *next;
+	struct ntpool_big *big, *next;
 
-	llist_for_each_safe(node, next, llist_del_all(&deferred_pages))
-		vfree(node);
+	llist_for_each_entry_safe(big, next, llist_del_all(&deferred_pages),
+				  deferred) {
+		vfree(big->va);
+		kfree_rcu(big, rcu);
+	}
 	vm_unmap_aliases();
 }
 
@@ -91,12 +97,15 @@ void ntpool_big_flush(void)
 	flush_work(&deferred_work);
 }
 
-static void big_memory_free(const struct ntpool_big *big, size_t pages)
+/* The pages, then the entry; either may wait for the work item. */
+static void big_memory_free(struct ntpool_big *big, size_t pages)
 {
 	if (big->special && !ntpool_can_sleep()) {
-		if (llist_add(big->va, &deferred_pages))
+		if (llist_add(&big->deferred, &deferred_pages))
 			schedule_work(&deferred_work);
-	} else if (big->special) {
+		return;
+	}
+	if (big->special) {
 		vfree(big->va);
 		/*
 		 * vfree() unmaps at once but flushes TLBs lazily: flush now,
@@ -108,6 +117,7 @@ static void big_memory_free(const struct ntpool_big *big, size_t pages)
 	} else {
 		free_pages_exact(big->va, pages << PAGE_SHIFT);
 	}
+	kfree_rcu(big, rcu);
 }
 
 /**
@@ -120,7 +130,7 @@ static void big_memory_free(const struct ntpool_big *big, size_t pages)
 void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req)
 {
-	size_t pages = req->size / PAGE_SIZE + !!(req->size % PAGE_SIZE);
+	size_t pages = ntpool_size_pages(req->size);
 	gfp_t gfp = ntpool_gfp(req), memory_gfp;
 	struct ntpool_big *big;
 
@@ -154,6 +164,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 
 free_memory:
 	big_memory_free(big, pages);
+	return NULL;
 free_entry:
 	kfree(big);
 	return NULL;
@@ -179,6 +190,9 @@ struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va)
  * ntpool_big_release() - give a big block's pages back and drop its entry
  * @pool: its pool, not locked
  * @big: the entry, already removed from the big-pool table
+ *
+ * The entry is freed after an RCU grace period: whoever found it in the
+ * table under rcu_read_lock() may still read it.
  */
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big)
 {
@@ -186,5 +200,4 @@ void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big)
 
 	atomic_long_sub(pages, &pool->nr_big_pages);
 	big_memory_free(big, pages);
-	kfree(big);
 }

@@ -33,6 +33,8 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/llist.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include <ntpool/ntpool.h>
@@ -130,6 +132,10 @@ struct ntpool_page {
  * @tag_id: id of the tag's row in the tag table
  * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
  * @caller: call site that allocated it
+ * @deferred: on the list of special-pool pages waiting to be freed where
+ *	vfree() may sleep (never linked through the page: its client writes
+ *	there)
+ * @rcu: the entry is freed after a grace period, for lock-free readers
  */
 struct ntpool_big {
 	void *va;
@@ -141,6 +147,8 @@ struct ntpool_big {
 	u16 tag_id;
 	u8 special;
 	unsigned long caller;
+	struct llist_node deferred;
+	struct rcu_head rcu;
 };
 
 /**
@@ -208,6 +216,17 @@ void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 void ntpool_seal_init(void);
 void ntpool_hdr_seal(struct ntpool_header *hdr);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
+
+/**
+ * ntpool_size_pages() - whole pages that hold @size bytes
+ * @size: any size, SIZE_MAX included (DIV_ROUND_UP() would wrap)
+ *
+ * Return: the number of pages.
+ */
+static inline size_t ntpool_size_pages(size_t size)
+{
+	return size / PAGE_SIZE + !!(size % PAGE_SIZE);
+}
 
 /* big.c: whole-page blocks */
 void *ntpool_big_alloc(struct ntpool_pool *pool,

@@ -77,17 +77,20 @@ static bool memcg_at_limit(struct mem_cgroup *memcg, unsigned long pages)
  * @req: the request that found no memory
  *
  * Return: STATUS_QUOTA_EXCEEDED when the caller's memcg has no room for
- * the block, else STATUS_INSUFFICIENT_RESOURCES.
+ * the block, else (a size no machine holds included)
+ * STATUS_INSUFFICIENT_RESOURCES.
  */
 u32 ntpool_quota_failure_status(const struct ntpool_request *req)
 {
+	size_t pages = ntpool_size_pages(req->size);
 	struct mem_cgroup *memcg;
 	bool exceeded;
 
-	if (!req->charge)
+	/* As NT, which finds no pool before it charges any quota. */
+	if (!req->charge || pages > totalram_pages())
 		return (u32)STATUS_INSUFFICIENT_RESOURCES;
 	memcg = get_mem_cgroup_from_mm(current->mm);
-	exceeded = memcg_at_limit(memcg, DIV_ROUND_UP(req->size, PAGE_SIZE));
+	exceeded = memcg_at_limit(memcg, pages);
 	mem_cgroup_put(memcg);
 	return exceeded ? (u32)STATUS_QUOTA_EXCEEDED :
 			  (u32)STATUS_INSUFFICIENT_RESOURCES;

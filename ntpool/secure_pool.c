@@ -47,7 +47,7 @@ struct secure_allocation {
 	struct llist_node deferred;
 	void *ro;
 	struct page **pages;
-	unsigned int nr_pages;
+	size_t nr_pages;
 	size_t size;
 	u32 tag;
 	u16 tag_id;
@@ -58,10 +58,15 @@ struct secure_allocation {
 };
 
 /*
- * The xarray's own lock is only taken in process context (lookups use
- * RCU), also under secure_lock.
+ * Locking: secure_lock (interrupts saved: a free may come from a hard
+ * interrupt, as for any non-paged block) covers the pools' allocation
+ * lists; the pool it finds through secure_pools stays alive while it is
+ * held.  The xarray's own lock is never taken under secure_lock, and
+ * always with interrupts off (XA_FLAGS_LOCK_IRQ), so no order between the
+ * two can deadlock.  Lookups use RCU; secure_lock keeps them in an RCU
+ * read-side section too.
  */
-static DEFINE_XARRAY_ALLOC1(secure_pools);
+static DEFINE_XARRAY_FLAGS(secure_pools, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
 static DEFINE_SPINLOCK(secure_lock);
 
 static HANDLE handle_of(u32 id)
@@ -69,14 +74,20 @@ static HANDLE handle_of(u32 id)
 	return (HANDLE)(uintptr_t)(id << 2);
 }
 
-/* The pool behind @handle, or NULL; with secure_lock held. */
-static struct secure_pool *pool_locked(HANDLE handle)
+/* The index @handle names in secure_pools, or 0 if it names none. */
+static unsigned long id_of(HANDLE handle)
 {
 	uintptr_t h = (uintptr_t)handle;
 
-	if (!h || h & 3 || h >> 2 > U32_MAX)
-		return NULL;
-	return xa_load(&secure_pools, h >> 2);
+	return h & 3 || h >> 2 > U32_MAX ? 0 : h >> 2;
+}
+
+/* The pool behind @handle, or NULL; with secure_lock held. */
+static struct secure_pool *pool_locked(HANDLE handle)
+{
+	unsigned long id = id_of(handle);
+
+	return id ? xa_load(&secure_pools, id) : NULL;
 }
 
 static struct secure_allocation *
@@ -116,8 +127,8 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 	if (!pool)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	INIT_LIST_HEAD(&pool->allocations);
-	if (xa_alloc(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
-		     GFP_KERNEL)) {
+	if (xa_alloc_irq(&secure_pools, &id, pool, XA_LIMIT(1, U32_MAX >> 2),
+			 GFP_KERNEL)) {
 		kfree(pool);
 		return STATUS_INSUFFICIENT_RESOURCES;
 	}
@@ -126,19 +137,26 @@ NTSTATUS ntpool_create_pool(ULONG flags, unsigned long tag,
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_create_pool, NTPOOL_NS);
 
-/* Pages with the initial contents, then the read-only mapping. */
-static bool allocation_map(struct secure_allocation *a, const void *init)
+/*
+ * Pages with the initial contents, then the read-only mapping.  Failures
+ * are quiet, and end in the OOM killer only if @gfp asks for it.
+ */
+static bool allocation_map(struct secure_allocation *a, const void *init,
+			   gfp_t gfp)
 {
-	size_t done, chunk;
-	unsigned int i;
+	size_t done, chunk, i;
 
-	a->pages = kcalloc(a->nr_pages, sizeof(*a->pages), GFP_KERNEL);
+	gfp |= GFP_KERNEL | __GFP_NOWARN;
+	if (!(gfp & __GFP_NORETRY))
+		gfp |= __GFP_RETRY_MAYFAIL;
+	a->pages = kvcalloc(a->nr_pages, sizeof(*a->pages), gfp);
 	if (!a->pages)
 		return false;
 	for (i = 0; i < a->nr_pages; i++) {
-		a->pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		a->pages[i] = alloc_page(gfp | __GFP_ZERO);
 		if (!a->pages[i])
 			return false;
+		cond_resched();
 	}
 	for (done = 0; init && done < a->size; done += chunk) {
 		chunk = min_t(size_t, a->size - done, PAGE_SIZE);
@@ -151,14 +169,14 @@ static bool allocation_map(struct secure_allocation *a, const void *init)
 
 static void allocation_unmap(struct secure_allocation *a)
 {
-	unsigned int i;
+	size_t i;
 
 	if (a->ro)
 		vunmap(a->ro);
 	for (i = 0; a->pages && i < a->nr_pages; i++)
 		if (a->pages[i])
 			__free_page(a->pages[i]);
-	kfree(a->pages);
+	kvfree(a->pages);
 	kfree(a);
 }
 
@@ -198,23 +216,27 @@ static void allocation_free(struct secure_allocation *a)
 void *ntpool_secure_alloc(struct ntpool_request *req)
 {
 	const POOL_EXTENDED_PARAMS_SECURE_POOL *sp = req->secure;
+	size_t nr_pages = ntpool_size_pages(req->size);
 	struct secure_allocation *a;
 	struct secure_pool *pool;
 	unsigned long flags;
 
 	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~SECURE_FLAGS_VALID)
 		return NULL;
-	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	/* More than the machine has: refused before anything is tried. */
+	if (nr_pages > totalram_pages())
+		return NULL;
+	a = kmalloc(sizeof(*a), GFP_KERNEL | __GFP_NOWARN);
 	if (!a)
 		return NULL;
 	ntpool_leak_no_scan(a);
 	*a = (struct secure_allocation) {
-		.nr_pages = DIV_ROUND_UP(req->size, PAGE_SIZE),
+		.nr_pages = nr_pages,
 		.size = req->size, .tag = req->tag, .kind = req->kind,
 		.client = req->client, .cookie = sp->Cookie,
 		.flags = sp->SecurePoolFlags,
 	};
-	if (!allocation_map(a, sp->Buffer))
+	if (!allocation_map(a, sp->Buffer, req->gfp))
 		goto fail;
 	a->tag_id = ntpool_tag_get(ntpool_plain_tag(req->tag), GFP_KERNEL)->id;
 	spin_lock_irqsave(&secure_lock, flags);
@@ -381,15 +403,16 @@ static void pool_free(struct secure_pool *pool)
  */
 void ntpool_destroy_pool(HANDLE handle, struct ntpool_caller caller)
 {
-	struct secure_pool *pool;
-	unsigned long flags;
+	unsigned long id = id_of(handle), flags;
+	struct secure_pool *pool = NULL;
 
 	caller.ip = _RET_IP_;
-	spin_lock_irqsave(&secure_lock, flags);
-	pool = pool_locked(handle);
-	if (pool)
-		xa_erase(&secure_pools, (uintptr_t)handle >> 2);
-	spin_unlock_irqrestore(&secure_lock, flags);
+	/* Of two racing destroys, one erases the pool and the other reports. */
+	if (id) {
+		xa_lock_irqsave(&secure_pools, flags);
+		pool = __xa_erase(&secure_pools, id);
+		xa_unlock_irqrestore(&secure_pools, flags);
+	}
 	if (!pool) {
 		struct ntpool_report_extra extra = {
 			.notes = { ", not a secure pool handle" },
@@ -399,6 +422,9 @@ void ntpool_destroy_pool(HANDLE handle, struct ntpool_caller caller)
 				      (uintptr_t)handle, 0, 0, &caller, &extra);
 		return;
 	}
+	/* Whoever found the pool before it was erased is done with it now. */
+	spin_lock_irqsave(&secure_lock, flags);
+	spin_unlock_irqrestore(&secure_lock, flags);
 	pool_free(pool);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_destroy_pool, NTPOOL_NS);
@@ -412,7 +438,7 @@ void ntpool_secure_exit(void)
 	unsigned long id;
 
 	xa_for_each(&secure_pools, id, pool) {
-		xa_erase(&secure_pools, id);
+		xa_erase_irq(&secure_pools, id);
 		pool_free(pool);
 	}
 	flush_work(&deferred_work);

@@ -8,9 +8,10 @@
  * after every area, or at the start ("Verify Start"), so that an underrun
  * faults in the guard page of the area before.  The rest of the page is
  * filled with a pattern checked on free (0xC1).  A freed page is unmapped
- * (vfree(), and the TLBs flushed), so a use after free faults too, until
- * vmalloc hands the address out again; on x86 a die notifier says which NT
- * bugcheck such a fault is, when the oops printer leaves CR2 intact.
+ * (vfree(), and the TLBs flushed; by a work item if freed where vfree()
+ * must not run), so a use after free faults too, until vmalloc hands the
+ * address out again; on x86 a die notifier says which NT bugcheck such a
+ * fault is, when the oops printer leaves CR2 intact.
  *
  * What gets special pool: POOL_FLAG_SPECIAL_POOL, the SpecialPool
  * priorities (Overrun: end, Underrun: start), and the special_pool setting
@@ -27,6 +28,7 @@
 #include <linux/kdebug.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -290,7 +292,11 @@ static bool was_freed(unsigned long page)
 	return false;
 }
 
-/* The special-pool entry whose page is @offset pages from @addr's, if any. */
+/*
+ * The special-pool entry whose page is @offset pages from @addr's, if any;
+ * under rcu_read_lock(), which keeps it from being freed (see
+ * ntpool_big_release()).
+ */
 static struct ntpool_big *entry_near(unsigned long addr, long offset,
 				     unsigned int where)
 {
@@ -322,6 +328,8 @@ static int special_die(struct notifier_block *nb, unsigned long val, void *data)
 
 	if (val != DIE_OOPS || !is_vmalloc_addr((void *)addr))
 		return NOTIFY_DONE;
+	/* No lock: the oops may have happened with the pool lock held. */
+	rcu_read_lock();
 	big = entry_near(page, -1, NTPOOL_SPECIAL_END);
 	if (big)
 		pr_emerg("The fault at %lx, past the end of special pool block %lx (tag %.4s, %zu bytes), is bugcheck 0xD6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION (0xCD PAGE_FAULT_BEYOND_END_OF_ALLOCATION)\n",
@@ -332,6 +340,7 @@ static int special_die(struct notifier_block *nb, unsigned long val, void *data)
 		pr_emerg("The fault at %lx, before the start of special pool block %lx (tag %.4s, %zu bytes), is bugcheck 0xD6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION\n",
 			 addr, (unsigned long)big->block, (char *)&big->tag,
 			 big->size);
+	rcu_read_unlock();
 	if (was_freed(page))
 		pr_emerg("The fault at %lx, in a freed special pool page, is bugcheck 0xD5 DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL (0xCC PAGE_FAULT_IN_FREED_SPECIAL_POOL)\n",
 			 addr);
