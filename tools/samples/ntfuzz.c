@@ -53,7 +53,7 @@
 #define NR_CHECK	128	/* blocks the consistency check allocates */
 #define NR_HOT		48	/* of which of the victim's size */
 #define NR_KEEP		(2 * PCP_DEPTH + 8)
-#define TRIPLET_TRIES	64
+#define TRIPLET_TRIES	256
 
 enum fuzz_family { FAM_HDR, FAM_FREEHDR, FAM_LINK, FAM_SLACK, FAM_WAF, FAM_BIG,
 	      FAM_NR };
