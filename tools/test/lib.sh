@@ -24,6 +24,18 @@ PKGS_LINT="sparse python3-docutils"
 PKGS_TOOLS="libncurses-dev file tmux python3"
 PKGS_DKMS="dkms xz-utils"
 
+# A kernel splat: a line with which the kernel reports a bug of its own or
+# of a module (extended regex).  KASAN's, KFENCE's and the sleeping-in-atomic
+# reports start with "BUG:"; lockdep's, ODEBUG's and list debugging's with
+# "WARNING:" (6.1 prints list corruption without it); the rest are reports
+# without either header, lockdep turning itself off among them (a lock it
+# cannot track, such as an uninitialised one, ends its checks for the run).
+SPLATS='BUG:|WARNING:|kernel BUG at|Oops|general protection fault'
+SPLATS+='|sleeping function called from invalid context'
+SPLATS+='|inconsistent lock state|possible (circular|recursive) locking'
+SPLATS+='|turning off the locking correctness validator'
+SPLATS+='|list_(add|del) corruption|ODEBUG|KFENCE:|UBSAN:|Kernel panic'
+
 # A test result: "ok - WHAT" or "not ok - WHAT" ($1 is ok or "not ok"),
 # counted in $passed and $failed for the "N passed, N failed" line.
 passed=0 failed=0
