@@ -25,12 +25,14 @@ exec 9>"$NTPOOL_CACHE/kunit.lock"
 flock 9
 
 # Copy the sources only: build products of out-of-tree builds must not leak
-# into the kernel tree.
+# into the kernel tree.  The copies are new files (no -m): the build
+# directory is shared by clones on other branches, and an object built from
+# another clone's newer file must not pass for one built from this one.
 rm -rf "$src/drivers/ntpool"
 mkdir -p "$src/drivers/ntpool"
 (cd "$NTPOOL_DIR" && find . \( -name .git -o -name .out \) -prune -o \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig -o \
-	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pdm --quiet "$src/drivers/ntpool")
+	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pd --quiet "$src/drivers/ntpool")
 
 # kunit.py shows the kernel's log lines too when asked (the benchmark).
 raw=
