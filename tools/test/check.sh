@@ -5,14 +5,16 @@
 #   the KUnit suites under UML (kunit.sh), style and warnings (lint.sh),
 #   ntpoolmon's host tests (ntpoolmon-test.sh), DKMS install and a client
 #   built against it (dkms-test.sh), the VM tests on Debian's
-#   6.12 and 6.1 kernels, the SMP stress among them, and on a kernel built
-#   with kmemleak (vmtest.sh).
+#   6.12 and 6.1 kernels and on debug kernels built once from Debian's 6.12
+#   and 6.1 sources with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST,
+#   DEBUG_OBJECTS, KFENCE and kmemleak (vmtest.sh debug-6.12, debug-6.1;
+#   tools/test/kernel/debug.config).  Any kernel splat fails a suite.
 # The last line sums them all: "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS \
-	$PKGS_DKMS
+	$PKGS_DKMS $PKGS_DEBUG
 
 total_passed=0 total_failed=0
 run() {
@@ -43,13 +45,20 @@ run ntpoolmon "$t/ntpoolmon-test.sh"
 run dkms "$t/dkms-test.sh"
 run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
 	"$t/vmtest.sh" 6.12 bench.sh
-# kmemleak needs a kernel built with it: a small one, from linux-source.
-run vm-kmemleak "$t/vmtest.sh" kmemleak kmemleak.sh
-for series in 6.12 6.1; do
-	for steps in core tags verifier special lookaside trace quota numa secure \
-		pcp stress fuzz; do
+# Every VM suite on Debian's stock kernels and on the 6.12 debug kernel
+# (built once, cached; vmtest.sh debug-SERIES); on the 6.1 debug kernel the
+# suites whose locking differs on 6.1 (rhashtable's bucket locks disable
+# softirqs there): tags from interrupts, verified frees with interrupts off
+# and in hard IRQ, the SMP stress.
+vm_suites="core tags verifier special lookaside trace quota numa secure pcp stress fuzz"
+for series in 6.12 6.1 debug-6.12; do
+	for steps in $vm_suites; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
+done
+run vm-debug-6.12-kmemleak "$t/vmtest.sh" debug-6.12 kmemleak.sh
+for steps in tags verifier lookaside stress; do
+	run "vm-debug-6.1-$steps" "$t/vmtest.sh" debug-6.1 "$steps.sh"
 done
 
 echo "$total_passed passed, $total_failed failed"

@@ -5,8 +5,11 @@
 # linux-source-6.12.  The extracted source and the UML build directory are
 # cached outside the clone, keyed by the package version, and rebuilt when
 # absent; ntpool's sources are copied into drivers/ntpool on every run.
+# A kernel splat in the run's log (lockdep, KASAN, sleeping in atomic
+# context, WARNING...: SPLATS in lib.sh) fails it even if every test passed.
 #
-# Prints kunit.py's results and, last, "N passed, N failed".
+# Prints kunit.py's results, a "not ok" line per splat and, last,
+# "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
 
@@ -56,6 +59,10 @@ python3 "$src/tools/testing/kunit/kunit.py" run \
 	--build_dir="$build" --jobs="$(nproc)" --timeout=600 $raw 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
+# kunit.py's parsed output leaves out the kernel's own lines: the whole log
+# is the build directory's test.log (ours while the lock is held).
+klog="$NTPOOL_OUT/kunit${NTPOOL_KUNITCONFIG:+-bench}-kernel.log"
+cp "$build/test.log" "$klog" 2>/dev/null || : > "$klog"
 
 summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out" | tail -n 1)
 if [ -z "$summary" ]; then
@@ -67,6 +74,17 @@ passed=$(echo "$summary" | grep -oE 'passed: [0-9]+' | grep -oE '[0-9]+' || echo
 failed=$(echo "$summary" | grep -oE 'failed: [0-9]+' | grep -oE '[0-9]+' || echo 0)
 crashed=$(echo "$summary" | grep -oE 'crashed: [0-9]+' | grep -oE '[0-9]+' || echo 0)
 failed=$((failed + crashed))
+# Each distinct splat line is a failure, shown with what precedes and
+# follows it (the function and the backtrace).  One warning is UML's own,
+# at every boot: kunit.py's arch_uml.config enables virtio PCI with no
+# device for it (arch/um/drivers/virt-pci.c).
+uml_own='WARNING: .* at arch/um/drivers/virt-pci\.c:'
+while IFS= read -r splat; do
+	echo "not ok - kernel log: $splat"
+	grep -aF -m 1 -B 3 -A 25 -- "$splat" "$klog" | sed 's/^/# /'
+	failed=$((failed + 1))
+done < <(grep -aE "$SPLATS" "$klog" | grep -avE "$uml_own" |
+	sed 's/^\[[ 0-9.]*\] //' | awk '!seen[$0]++')
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

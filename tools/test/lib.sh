@@ -20,9 +20,22 @@ PKGS_BUILD="make gcc libc6-dev bc flex bison libelf-dev libssl-dev kmod"
 PKGS_KERNELS="linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-headers-amd64 linux-image-amd64"
 PKGS_VM="qemu-system-x86 busybox-static cpio gzip"
 PKGS_KUNIT="linux-source-6.12 python3 xz-utils"
+PKGS_DEBUG="linux-source-6.12 linux-source-6.1 xz-utils"
 PKGS_LINT="sparse python3-docutils"
 PKGS_TOOLS="libncurses-dev file tmux python3"
 PKGS_DKMS="dkms xz-utils"
+
+# A kernel splat: a line with which the kernel reports a bug of its own or
+# of a module (extended regex).  KASAN's, KFENCE's and the sleeping-in-atomic
+# reports start with "BUG:"; lockdep's, ODEBUG's and list debugging's with
+# "WARNING:" (6.1 prints list corruption without it); the rest are reports
+# without either header, lockdep turning itself off among them (a lock it
+# cannot track, such as an uninitialised one, ends its checks for the run).
+SPLATS='BUG:|WARNING:|kernel BUG at|Oops|general protection fault'
+SPLATS+='|sleeping function called from invalid context'
+SPLATS+='|inconsistent lock state|possible (circular|recursive) locking'
+SPLATS+='|turning off the locking correctness validator'
+SPLATS+='|list_(add|del) corruption|ODEBUG|KFENCE:|UBSAN:|Kernel panic'
 
 # A test result: "ok - WHAT" or "not ok - WHAT" ($1 is ok or "not ok"),
 # counted in $passed and $failed for the "N passed, N failed" line.
@@ -52,14 +65,18 @@ need_pkgs() {
 }
 
 # Kernel release (uname -r) of the newest installed Debian kernel of a series;
-# the series "kmemleak" is the kmemleak kernel below, built on demand.
+# the series "debug-6.12" and "debug-6.1" are the debug kernels below, built
+# on demand, and "kmemleak" is another name for debug-6.12 (it has kmemleak).
 kernel_release() {
 	local series=$1 f
-	if [ "$series" = kmemleak ]; then
-		kmemleak_kernel > /dev/null
-		echo kmemleak
+	[ "$series" != kmemleak ] || series=debug-6.12
+	case "$series" in
+	debug-*)
+		debug_kernel "${series#debug-}" > /dev/null
+		echo "$series"
 		return
-	fi
+		;;
+	esac
 	f=$(ls -d /usr/src/linux-headers-"$series".*-amd64 2>/dev/null |
 		sort -V | tail -n 1)
 	[ -n "$f" ] || die "no linux-headers for $series installed"
@@ -67,22 +84,43 @@ kernel_release() {
 }
 
 kdir_for() {
-	if [ "$1" = kmemleak ]; then kmemleak_kernel; else
-		echo "/usr/src/linux-headers-$1"; fi
+	case "$1" in
+	debug-*) debug_kernel "${1#debug-}" ;;
+	*) echo "/usr/src/linux-headers-$1" ;;
+	esac
 }
 vmlinuz_for() {
-	if [ "$1" = kmemleak ]; then
-		echo "$(kmemleak_kernel)/arch/x86/boot/bzImage"
-	else
-		echo "/boot/vmlinuz-$1"
-	fi
+	case "$1" in
+	debug-*) echo "$(debug_kernel "${1#debug-}")/arch/x86/boot/bzImage" ;;
+	*) echo "/boot/vmlinuz-$1" ;;
+	esac
 }
 
-linux_source_version() { dpkg-query -W -f='${Version}' linux-source-6.12; }
+# Version of Debian's linux-source package of a series (default 6.12).
+linux_source_version() { dpkg-query -W -f='${Version}' "linux-source-${1:-6.12}"; }
+
+# Debian's linux-source-SERIES (6.12 or 6.1), extracted once into the cache.
+# Prints the directory.
+linux_tree() {
+	local series=$1 dir
+	dir="$NTPOOL_CACHE/linux-$series-$(linux_source_version "$series")"
+	if [ ! -f "$dir/.ntpool-ready" ]; then
+		need_pkgs "linux-source-$series" xz-utils
+		log "extracting linux-source-$series into $dir (once)"
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xaf "/usr/src/linux-source-$series.tar.xz" -C "$dir.tmp" \
+			--strip-components=1
+		touch "$dir.tmp/.ntpool-ready"
+		mv "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
+}
 
 # Debian's linux-source-6.12, extracted once into the cache, with
-# drivers/ntpool hooked into its Kconfig and Makefile (for KUnit).
-# Prints the directory.
+# drivers/ntpool hooked into its Kconfig and Makefile (for KUnit).  A tree
+# of its own: kunit.sh rewrites drivers/ntpool in it on every run, which
+# must not race with a kernel build.  Prints the directory.
 linux_source() {
 	local src
 	src="$NTPOOL_CACHE/linux-source-$(linux_source_version)"
@@ -101,28 +139,40 @@ linux_source() {
 	echo "$src"
 }
 
-# A small x86_64 kernel with kmemleak, built from linux-source with
-# tools/test/kernel/kmemleak.config (about 4 minutes on two cores), cached
-# and keyed by the source version and the config fragment.  Prints the
-# build directory: a KDIR for modules, and arch/x86/boot/bzImage.
-kmemleak_kernel() {
-	local src frag key build
-	src=$(linux_source)
-	frag="$NTPOOL_DIR/tools/test/kernel/kmemleak.config"
+# Options the debug kernel must end up with: a fragment line that
+# olddefconfig drops (a missing dependency) must not pass unnoticed.
+DEBUG_KERNEL_MUST="KASAN KASAN_GENERIC PROVE_LOCKING DEBUG_ATOMIC_SLEEP
+	DEBUG_LIST DEBUG_OBJECTS KFENCE DEBUG_KMEMLEAK DEBUG_PREEMPT NUMA
+	ACPI_NUMA MEMCG EVENT_TRACING MODULE_UNLOAD DEBUG_FS"
+
+# A small x86_64 debug kernel built from linux-source-SERIES (6.12 or 6.1)
+# with tools/test/kernel/debug.config on top of tinyconfig: KASAN, lockdep,
+# atomic-sleep, list and object debugging, KFENCE and kmemleak.  Cached and
+# keyed by the source version and the fragment; built once (41 minutes for
+# 6.12 on two cores busy with other builds).  From a tree of its own, not
+# linux_source's.  Prints the build directory: a KDIR for modules, and
+# arch/x86/boot/bzImage.
+debug_kernel() {
+	local series=$1 src frag key build opt
+	case "$series" in 6.12|6.1) ;; *) die "no debug kernel for $series" ;; esac
+	frag="$NTPOOL_DIR/tools/test/kernel/debug.config"
 	key=$(md5sum < "$frag" | cut -c1-8)
-	build="$NTPOOL_CACHE/kmemleak-build-$(linux_source_version)-$key"
+	build="$NTPOOL_CACHE/debug-build-$(linux_source_version "$series")-$key"
 	if [ ! -f "$build/.ntpool-ready" ]; then
-		log "building the kmemleak kernel in $build (once)"
+		src=$(linux_tree "$series")
+		log "building the debug kernel $series in $build (once)"
 		rm -rf "$build"
 		mkdir -p "$build"
 		make -s -C "$src" O="$build" ARCH=x86_64 tinyconfig >&2
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$build" \
 			"$build/.config" "$frag" >&2
 		make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >&2
-		grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$build/.config" ||
-			die "kmemleak kernel: CONFIG_DEBUG_KMEMLEAK did not stick"
+		for opt in $DEBUG_KERNEL_MUST; do
+			grep -q "^CONFIG_$opt=y" "$build/.config" ||
+				die "debug kernel $series: CONFIG_$opt did not stick"
+		done
 		make -s -C "$src" O="$build" ARCH=x86_64 -j"$(nproc)" \
-			bzImage modules >&2 || die "kmemleak kernel build failed"
+			bzImage modules >&2 || die "debug kernel $series: build failed"
 		touch "$build/.ntpool-ready"
 	fi
 	echo "$build"
