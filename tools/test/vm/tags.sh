@@ -92,4 +92,20 @@ check "rmmod nttags" rmmod nttags
 cat $D/tags > /tmp/tags2
 check "tags after unload: Tag1 all freed" has /tmp/tags2 '^Tag1 Nonp +10 +10 +0 +0 +0 '
 check "tags after unload: Tag2 all freed" has /tmp/tags2 '^Tag2 Paged +3 +3 +0 +0 +0 '
+# New tags where nothing may sleep: from a hard-interrupt hrtimer and with
+# interrupts off, with Pool Tracking on (each block tracked and untracked
+# there too).  On 6.1 this once warned (softirqs enabled in hard IRQ).
+check "verify nttags" sh -c "echo nttags > $D/verify_drivers"
+check "insmod nttags irq_tags=40" insmod /modules/nttags.ko irq_tags=40
+check "nttags: 40 rounds without sleeping, none failed" \
+	sh -c "dmesg | grep -q 'nttags: 40 rounds of new tags without sleeping, 0 failed'"
+cat $D/tags > /tmp/tags3
+check "tags: 40 rows made in the hard-IRQ timer, each 1 alloc and 1 free" \
+	count /tmp/tags3 '^Iq[0-9]{2} Nonp +1 +1 +0 +0 ' 40
+check "tags: 40 rows made with interrupts off, each 1 alloc and 1 free" \
+	count /tmp/tags3 '^Ix[0-9]{2} Nonp +1 +1 +0 +0 ' 40
+check "tags: IxLv, 40 allocated with interrupts off and freed in the timer" \
+	has /tmp/tags3 '^IxLv Nonp +40 +40 +0 +0 '
+check "rmmod nttags (irq_tags)" rmmod nttags
+check "verify no module" sh -c "echo none > $D/verify_drivers"
 check "rmmod ntpool" rmmod ntpool
