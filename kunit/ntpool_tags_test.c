@@ -574,21 +574,20 @@ static void pooltag_data(struct kunit *test)
 		"Ptg9 - a - ok\nbroken line\n",
 		"TooLongTag - x - y\n",
 		" - x - no tag\n",
+		"Ptg9 - no end of line and broken",
 	};
 	struct ntpool_pooltag_text text;
-	LIST_HEAD(parsed);
-	unsigned int i;
+	unsigned int i, before;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, ntpool_pooltag_parse(bad[i], strlen(bad[i]),
-							       &parsed),
+		before = ntpool_pooltag_count();
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_pooltag_load(bad[i], strlen(bad[i])),
 				    -EINVAL, "input \"%s\"", bad[i]);
-		KUNIT_EXPECT_TRUE(test, list_empty(&parsed));
+		KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before);
 	}
 	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('9gtP'), &text));
 
-	KUNIT_ASSERT_EQ(test, ntpool_pooltag_parse(good, strlen(good), &parsed), 0);
-	ntpool_pooltag_add(&parsed);
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load(good, strlen(good)), 0);
 	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('1gtP'), &text));
 	KUNIT_EXPECT_STREQ(test, text.binary, "ptg1.sys");
 	KUNIT_EXPECT_STREQ(test, text.desc, "Exact entry");
@@ -597,6 +596,50 @@ static void pooltag_data(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('  pS'), &text));
 	KUNIT_EXPECT_STREQ(test, text.binary, "nt!sp");
 	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('xxpS'), &text));
+
+	/* The same entries again replace the old ones: nothing added. */
+	before = ntpool_pooltag_count();
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load(good, strlen(good)), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before);
+}
+
+/* A load arrives in pieces that end mid-line, as cat writes a big file. */
+static void pooltag_load_in_pieces(struct kunit *test)
+{
+	static const char text[] =
+		"rem written in pieces\n"
+		"Pcs1 - pieces.sys   - First entry\n"
+		"Pcs2 - pieces.sys   - Second entry, split across pieces\n"
+		"Pcs3 - pieces.sys   - Last entry, no end of line";
+	struct ntpool_pooltag_text found;
+	struct ntpool_pooltag_load *ld;
+	unsigned int before = ntpool_pooltag_count(), i;
+
+	ld = ntpool_pooltag_load_begin();
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	for (i = 0; i < sizeof(text) - 1; i += 5) {
+		size_t n = min_t(size_t, 5, sizeof(text) - 1 - i);
+
+		KUNIT_ASSERT_EQ(test, ntpool_pooltag_load_text(ld, text + i, n), 0);
+	}
+	/* Nothing is visible before the load ends. */
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('1scP'), &found));
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load_end(ld), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before + 3);
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('2scP'), &found));
+	KUNIT_EXPECT_STREQ(test, found.desc, "Second entry, split across pieces");
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('3scP'), &found));
+	KUNIT_EXPECT_STREQ(test, found.desc, "Last entry, no end of line");
+
+	/* A bad line in a later piece spoils the whole load. */
+	ld = ntpool_pooltag_load_begin();
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "Pcs4 - p - ok\nPc", 16), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "s5 - broken\n", 12), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "Pcs6 - p - ok\n", 14), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_end(ld), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('4scP'), &found));
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before + 3);
 }
 
 static struct kunit_case ntpool_tags_cases[] = {
@@ -616,6 +659,7 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(poolfind_and_bigpool_views),
 	KUNIT_CASE(poolfind_parse),
 	KUNIT_CASE(pooltag_data),
+	KUNIT_CASE(pooltag_load_in_pieces),
 	{}
 };
 
