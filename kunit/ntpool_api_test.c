@@ -540,9 +540,11 @@ static void nonpaged_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct atomic_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 	void *p, *big;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
+	spin_lock_init(&lock);
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	spin_lock(&lock);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
@@ -576,8 +578,10 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
+	spin_lock_init(&lock);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	spin_lock(&lock);
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG));

@@ -142,8 +142,10 @@ static void verified_misuse_uses_c4(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, 'ciMV');
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
+	spin_lock_init(&lock);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
 	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPool, 0, 'ciMV'));
@@ -395,10 +397,12 @@ static void special_pool_selection(struct kunit *test)
 {
 	static const char * const bad[] = { "0x18", "0x10", "Spc1 sideways",
 					    "toolongtag" };
-	DEFINE_SPINLOCK(lock);
+	spinlock_t lock;
 	unsigned int i;
 	void *p;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
+	spin_lock_init(&lock);
 	KUNIT_ASSERT_EQ(test, ntpool_special_set("Spc1"), 0);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 50, '1cpS');
 	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
