@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
 #include "quota.h"
+#include "gfp.h"
 
 #define TEST_TAG	('tseT')	/* shows as "Test" */
 
@@ -650,9 +651,9 @@ static void nonpaged_in_atomic_context(struct kunit *test)
 	spinlock_t lock;
 	void *p, *big;
 
-	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	/* A lock on the stack needs spin_lock_init() for lockdep's key. */
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	spin_lock(&lock);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
 	big = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, TEST_TAG);
@@ -687,8 +688,9 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
 	spinlock_t lock;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	spin_lock(&lock);
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG));
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x08,
@@ -793,6 +795,35 @@ static void free2_parameters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 }
 
+/*
+ * What each pool, context and priority asks of the page allocator:
+ * non-paged pool never reclaims through I/O, LowPoolPriority never uses
+ * the atomic reserves.
+ */
+static void gfp_for_pool_and_priority(struct kunit *test)
+{
+	gfp_t low = ntpool_priority_gfp(LowPoolPriority);
+	gfp_t normal = ntpool_priority_gfp(NormalPoolPriority);
+	gfp_t high = ntpool_priority_gfp(HighPoolPriority);
+	gfp_t gfp;
+
+	gfp = ntpool_gfp_choose(NTPOOL_PAGED, true, normal);
+	KUNIT_EXPECT_EQ(test, gfp & GFP_KERNEL, GFP_KERNEL);
+	gfp = ntpool_gfp_choose(NTPOOL_NONPAGED, true, normal);
+	KUNIT_EXPECT_EQ(test, gfp & (__GFP_IO | __GFP_FS), 0u);
+	KUNIT_EXPECT_TRUE(test, gfpflags_allow_blocking(gfp));
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_NOWARN);
+	gfp = ntpool_gfp_choose(NTPOOL_NONPAGED, false, normal);
+	KUNIT_EXPECT_FALSE(test, gfpflags_allow_blocking(gfp));
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_HIGH);
+	gfp = ntpool_gfp_choose(NTPOOL_NONPAGED, false, low);
+	KUNIT_EXPECT_FALSE(test, gfpflags_allow_blocking(gfp));
+	KUNIT_EXPECT_EQ(test, gfp & __GFP_HIGH, 0u);
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_NOWARN);
+	gfp = ntpool_gfp_choose(NTPOOL_NONPAGED, false, high);
+	KUNIT_EXPECT_TRUE(test, gfp & __GFP_HIGH);
+}
+
 static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(paged_pool_is_vmalloc),
 	KUNIT_CASE(nonpaged_pool_is_direct_map),
@@ -818,6 +849,7 @@ static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(pool3_parameters),
 	KUNIT_CASE(pool3_numa_node),
 	KUNIT_CASE(free2_parameters),
+	KUNIT_CASE(gfp_for_pool_and_priority),
 	{}
 };
 

@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -12,6 +13,7 @@
 #include "debugfs.h"
 #include "pooltag.h"
 #include "tags.h"
+#include "usage.h"
 
 static struct ntpool_tag_stats read_tag(u32 tag)
 {
@@ -149,6 +151,115 @@ static void concurrent_updates(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_PAGED], st.u.allocs[NTPOOL_PAGED]);
 	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 0LL);
 	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
+}
+
+/* New tags where nothing may sleep: a hard interrupt, interrupts off. */
+struct irq_tag_ctx {
+	struct hrtimer timer;
+	struct completion done;
+	u32 tag;
+	bool allocated;
+};
+
+static enum hrtimer_restart new_tag_in_irq(struct hrtimer *timer)
+{
+	struct irq_tag_ctx *ctx = container_of(timer, struct irq_tag_ctx, timer);
+	void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, ctx->tag);
+
+	ctx->allocated = p;
+	if (p)
+		ExFreePoolWithTag(p, ctx->tag);
+	complete(&ctx->done);
+	return HRTIMER_NORESTART;
+}
+
+static void new_tags_without_sleeping(struct kunit *test)
+{
+	struct irq_tag_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	const u32 off_tag = ('1qrI');	/* "Irq1" */
+	struct ntpool_tag_stats st;
+	unsigned long flags;
+	void *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	ctx->tag = ('2qrI');
+	init_completion(&ctx->done);
+	hrtimer_init(&ctx->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	ctx->timer.function = new_tag_in_irq;
+	hrtimer_start(&ctx->timer, ns_to_ktime(1000), HRTIMER_MODE_REL_HARD);
+	wait_for_completion(&ctx->done);
+	KUNIT_EXPECT_TRUE(test, ctx->allocated);
+
+	local_irq_save(flags);
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, off_tag);
+	if (p)
+		ExFreePoolWithTag(p, off_tag);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+
+	st = read_tag(ctx->tag);
+	KUNIT_EXPECT_FALSE(test, st.overflow);
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_NONPAGED], 1ULL);
+	st = read_tag(off_tag);
+	KUNIT_EXPECT_FALSE(test, st.overflow);
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.u.frees[NTPOOL_NONPAGED], 1ULL);
+}
+
+/* The memory a tag row costs per CPU, and the cap that bounds it. */
+static void tag_row_memory_bound(struct kunit *test)
+{
+	unsigned long rows = (16UL << 20) /
+		(sizeof(struct ntpool_usage_cpu) * num_possible_cpus());
+
+	KUNIT_EXPECT_EQ(test, sizeof(struct ntpool_usage_cpu), (size_t)16);
+	KUNIT_EXPECT_EQ(test, ntpool_tags_max(),
+			(unsigned int)clamp(rows, 256UL, (unsigned long)NTPOOL_MAX_TAGS));
+}
+
+/*
+ * A fold between a reader's read of the totals and of the per-CPU shares
+ * must be seen whole or not at all: once it moved a share, the reader
+ * would count that share twice or never.
+ */
+static struct ntpool_usage *fold_target;
+
+static void fold_during_read(struct ntpool_usage *u)
+{
+	unsigned int i;
+
+	if (u != fold_target)
+		return;
+	fold_target = NULL;
+	/* 32 allocations and frees: this CPU's share passes the batch. */
+	for (i = 0; i < NTPOOL_USAGE_COUNT_BATCH; i++)
+		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+}
+
+static void fold_racing_read(struct kunit *test)
+{
+	struct ntpool_usage *u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	struct ntpool_usage_stats st;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
+	/* A share that is not empty, so that the fold moves something. */
+	for (i = 0; i < 10; i++)
+		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+	fold_target = u;
+	ntpool_usage_read_hook = fold_during_read;
+	ntpool_usage_read(u, &st);
+	ntpool_usage_read_hook = NULL;
+	KUNIT_EXPECT_NULL(test, fold_target);
+	/* The read saw the state after the fold: 42 blocks of 16 bytes. */
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_NONPAGED], 42ULL);
+	KUNIT_EXPECT_EQ(test, st.count[NTPOOL_NONPAGED], 42LL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 42LL * 16);
+	ntpool_usage_read(u, &st);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 42LL * 16);
+	ntpool_usage_destroy(u);
 }
 
 struct match_case {
@@ -463,21 +574,20 @@ static void pooltag_data(struct kunit *test)
 		"Ptg9 - a - ok\nbroken line\n",
 		"TooLongTag - x - y\n",
 		" - x - no tag\n",
+		"Ptg9 - no end of line and broken",
 	};
 	struct ntpool_pooltag_text text;
-	LIST_HEAD(parsed);
-	unsigned int i;
+	unsigned int i, before;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, ntpool_pooltag_parse(bad[i], strlen(bad[i]),
-							       &parsed),
+		before = ntpool_pooltag_count();
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_pooltag_load(bad[i], strlen(bad[i])),
 				    -EINVAL, "input \"%s\"", bad[i]);
-		KUNIT_EXPECT_TRUE(test, list_empty(&parsed));
+		KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before);
 	}
 	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('9gtP'), &text));
 
-	KUNIT_ASSERT_EQ(test, ntpool_pooltag_parse(good, strlen(good), &parsed), 0);
-	ntpool_pooltag_add(&parsed);
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load(good, strlen(good)), 0);
 	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('1gtP'), &text));
 	KUNIT_EXPECT_STREQ(test, text.binary, "ptg1.sys");
 	KUNIT_EXPECT_STREQ(test, text.desc, "Exact entry");
@@ -486,6 +596,50 @@ static void pooltag_data(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('  pS'), &text));
 	KUNIT_EXPECT_STREQ(test, text.binary, "nt!sp");
 	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('xxpS'), &text));
+
+	/* The same entries again replace the old ones: nothing added. */
+	before = ntpool_pooltag_count();
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load(good, strlen(good)), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before);
+}
+
+/* A load arrives in pieces that end mid-line, as cat writes a big file. */
+static void pooltag_load_in_pieces(struct kunit *test)
+{
+	static const char text[] =
+		"rem written in pieces\n"
+		"Pcs1 - pieces.sys   - First entry\n"
+		"Pcs2 - pieces.sys   - Second entry, split across pieces\n"
+		"Pcs3 - pieces.sys   - Last entry, no end of line";
+	struct ntpool_pooltag_text found;
+	struct ntpool_pooltag_load *ld;
+	unsigned int before = ntpool_pooltag_count(), i;
+
+	ld = ntpool_pooltag_load_begin();
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	for (i = 0; i < sizeof(text) - 1; i += 5) {
+		size_t n = min_t(size_t, 5, sizeof(text) - 1 - i);
+
+		KUNIT_ASSERT_EQ(test, ntpool_pooltag_load_text(ld, text + i, n), 0);
+	}
+	/* Nothing is visible before the load ends. */
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('1scP'), &found));
+	KUNIT_ASSERT_EQ(test, ntpool_pooltag_load_end(ld), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before + 3);
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('2scP'), &found));
+	KUNIT_EXPECT_STREQ(test, found.desc, "Second entry, split across pieces");
+	KUNIT_ASSERT_TRUE(test, ntpool_pooltag_lookup(('3scP'), &found));
+	KUNIT_EXPECT_STREQ(test, found.desc, "Last entry, no end of line");
+
+	/* A bad line in a later piece spoils the whole load. */
+	ld = ntpool_pooltag_load_begin();
+	KUNIT_ASSERT_NOT_NULL(test, ld);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "Pcs4 - p - ok\nPc", 16), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "s5 - broken\n", 12), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_text(ld, "Pcs6 - p - ok\n", 14), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_load_end(ld), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, ntpool_pooltag_lookup(('4scP'), &found));
+	KUNIT_EXPECT_EQ(test, ntpool_pooltag_count(), before + 3);
 }
 
 static struct kunit_case ntpool_tags_cases[] = {
@@ -493,6 +647,9 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(big_blocks_and_peak),
 	KUNIT_CASE(failures_counted),
 	KUNIT_CASE(concurrent_updates),
+	KUNIT_CASE(new_tags_without_sleeping),
+	KUNIT_CASE(tag_row_memory_bound),
+	KUNIT_CASE(fold_racing_read),
 	KUNIT_CASE_PARAM(tag_pattern_matching, match_gen_params),
 	KUNIT_CASE(tag_pattern_bad_input),
 	KUNIT_CASE(tag_text),
@@ -502,6 +659,7 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(poolfind_and_bigpool_views),
 	KUNIT_CASE(poolfind_parse),
 	KUNIT_CASE(pooltag_data),
+	KUNIT_CASE(pooltag_load_in_pieces),
 	{}
 };
 

@@ -9,6 +9,7 @@
 #include <linux/completion.h>
 #include <linux/fault-inject.h>
 #include <linux/hrtimer.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
@@ -143,6 +144,7 @@ static void verified_misuse_uses_c4(struct kunit *test)
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, 'ciMV');
 	spinlock_t lock;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
@@ -401,6 +403,7 @@ static void special_pool_selection(struct kunit *test)
 	unsigned int i;
 	void *p;
 
+	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);
 	KUNIT_ASSERT_EQ(test, ntpool_special_set("Spc1"), 0);
 	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 50, '1cpS');
@@ -461,6 +464,63 @@ static void violations_counted(struct kunit *test)
 			after = counts[i];
 	KUNIT_EXPECT_EQ(test, after - before, 2UL);
 	ExFreePool(p);
+}
+
+/*
+ * Reports past the rate limit are counted, not printed; a test that
+ * catches reports still sees every one.
+ */
+static unsigned long violation_count(struct kunit *test, u32 code, u64 arg1)
+{
+	struct ntpool_bugcheck *codes;
+	unsigned long *counts, count = 0;
+	unsigned int i, n;
+
+	codes = kunit_kcalloc(test, MAX_KINDS, sizeof(*codes), GFP_KERNEL);
+	counts = kunit_kcalloc(test, MAX_KINDS, sizeof(*counts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, codes);
+	KUNIT_ASSERT_NOT_NULL(test, counts);
+	n = ntpool_violations(codes, counts, MAX_KINDS);
+	for (i = 0; i < n; i++)
+		if (codes[i].code == code && codes[i].args[0] == arg1)
+			count = counts[i];
+	kunit_kfree(test, codes);
+	kunit_kfree(test, counts);
+	return count;
+}
+
+static void reports_rate_limited(struct kunit *test)
+{
+	const char *policy = ntpool_policy_name();
+	unsigned long before, suppressed;
+	struct ntpool_report_log *log;
+	unsigned int i;
+
+	/* An hour, two reports: the test cannot outlast the interval. */
+	ntpool_report_ratelimit_set(3600 * HZ, 2);
+	KUNIT_ASSERT_EQ(test, ntpool_policy_set("report"), 0);
+	before = violation_count(test, BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS);
+	suppressed = ntpool_reports_suppressed();
+	for (i = 0; i < 30; i++)
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS, i, 0, 0,
+				NULL);
+	KUNIT_EXPECT_EQ(test, ntpool_reports_suppressed() - suppressed, 28UL);
+	KUNIT_EXPECT_EQ(test, violation_count(test, BAD_POOL_CALLER,
+					      NTPOOL_C2_BAD_ADDRESS) - before,
+			30UL);
+
+	/* Caught reports are not limited: all 30 arrive. */
+	log = ntpool_catch_reports(test);
+	suppressed = ntpool_reports_suppressed();
+	for (i = 0; i < 30; i++)
+		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS, i, 0, 0,
+				NULL);
+	ntpool_expect_report(test, log, 30, BAD_POOL_CALLER,
+			     NTPOOL_C2_BAD_ADDRESS, 29, 0, 0);
+	KUNIT_EXPECT_EQ(test, ntpool_reports_suppressed(), suppressed);
+	KUNIT_EXPECT_EQ(test, ntpool_policy_set(policy), 0);
+	ntpool_report_ratelimit_set(DEFAULT_RATELIMIT_INTERVAL,
+				    DEFAULT_RATELIMIT_BURST);
 }
 
 /* Quota requests from a hard interrupt, where no task can be charged. */
@@ -546,6 +606,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(special_pool_checks),
 	KUNIT_CASE(special_pool_selection),
 	KUNIT_CASE(violations_counted),
+	KUNIT_CASE(reports_rate_limited),
 	KUNIT_CASE(quota_contexts),
 	{}
 };

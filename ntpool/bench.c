@@ -492,6 +492,7 @@ static void bench_bookkeeping(const struct bench *b)
 	plain = median_ps(ntpool_pairs, &np, b->pairs);
 	report("verifier", "nonpaged 64, defaults", plain, "defaults", plain);
 	/* Nothing of the benchmark's is live while accounting is off. */
+	WRITE_ONCE(ntpool_bench_client, ntpool_client_id(THIS_MODULE));
 	static_branch_enable(&ntpool_bench_no_accounting);
 	report("verifier", "nonpaged 64, no accounting",
 	       median_ps(ntpool_pairs, &np, b->pairs), "defaults", plain);

@@ -11,6 +11,7 @@
 #include <linux/jump_label.h>
 
 DECLARE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
+extern u8 ntpool_bench_client;
 int ntpool_bench_run(bool smoke);
 void ntpool_bench_debugfs(struct dentry *dir);
 #else

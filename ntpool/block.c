@@ -64,17 +64,23 @@ static size_t block_requested(const struct ntpool_block *blk)
 }
 
 #ifdef NTPOOL_BENCH
-/* Only the benchmark turns accounting off, to measure what it costs. */
+/*
+ * Only the benchmark turns accounting off, to measure what it costs, and
+ * only for its own blocks: other clients' counts stay right.
+ */
 DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
-#define accounting_on() (!static_branch_unlikely(&ntpool_bench_no_accounting))
+u8 ntpool_bench_client;
+#define accounting_on(client) \
+	(!static_branch_unlikely(&ntpool_bench_no_accounting) || \
+	 (client) != READ_ONCE(ntpool_bench_client))
 #else
-#define accounting_on() true
+#define accounting_on(client) true
 #endif
 
 static void account_alloc(struct ntpool_tag *row,
 			  const struct ntpool_request *req, size_t bytes)
 {
-	if (accounting_on())
+	if (accounting_on(req->client))
 		ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
 }
 
@@ -204,7 +210,7 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 static void account_free(const struct ntpool_freed *f, void *p,
 			 const struct ntpool_caller *caller)
 {
-	if (accounting_on())
+	if (accounting_on(f->owner))
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
 	trace_ntpool_free(f->tag, f->bytes, f->kind, p, caller);

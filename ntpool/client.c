@@ -78,7 +78,7 @@ static int setup_client(struct ntpool_client *c, const char *name, gfp_t gfp)
 	free_percpu(c->vcpu);
 	ntpool_usage_destroy(&c->usage);
 	c->vcpu = vcpu;
-	c->usage = usage;
+	ntpool_usage_move(&c->usage, &usage);
 	strscpy(c->name, name, sizeof(c->name));
 	c->loaded = true;
 	c->verify = ntpool_verify_level_for(name);

@@ -87,21 +87,6 @@ void ntpool_debugfs_control(const char *name, umode_t mode,
 	debugfs_create_file(name, mode, dir, (void *)ctl, &control_fops);
 }
 
-static int pooltag_set(const char *text)
-{
-	LIST_HEAD(parsed);
-	int err = ntpool_pooltag_parse(text, strlen(text), &parsed);
-
-	if (!err)
-		ntpool_pooltag_add(&parsed);
-	return err;
-}
-
-/* A whole pooltag.txt must arrive in one write; 1 MiB is plenty. */
-static const struct ntpool_control pooltag_control = {
-	.show = ntpool_pooltag_show, .set = pooltag_set, .max = 1024 * 1024,
-};
-
 /**
  * ntpool_debugfs_init() - create /sys/kernel/debug/ntpool/
  *
@@ -110,7 +95,7 @@ static const struct ntpool_control pooltag_control = {
 void ntpool_debugfs_init(void)
 {
 	ntpool_dir = debugfs_create_dir("ntpool", NULL);
-	ntpool_debugfs_control("pooltag", 0600, ntpool_dir, &pooltag_control);
+	ntpool_pooltag_debugfs(ntpool_dir);
 	ntpool_debugfs_tags(ntpool_dir);
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
@@ -124,5 +109,5 @@ void ntpool_debugfs_init(void)
 void ntpool_debugfs_exit(void)
 {
 	debugfs_remove_recursive(ntpool_dir);
-	ntpool_pooltag_free(NULL);
+	ntpool_pooltag_free();
 }

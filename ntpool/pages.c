@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include "gfp.h"
 #include "leak.h"
 #include "pool.h"
 
@@ -36,19 +37,17 @@ bool ntpool_can_sleep(void)
  * ntpool_gfp() - GFP flags for memory that backs a request
  * @req: the request
  *
- * Non-paged pool never sleeps where the caller may not; paged pool is only
- * used where sleeping is allowed.  Failures are quiet: NT returns NULL.
+ * As ntpool_gfp_choose() (gfp.h) sets them out.  Without
+ * CONFIG_PREEMPT_COUNT a held spinlock cannot be seen, so non-paged pool
+ * then never sleeps.
  *
  * Return: the flags.
  */
 gfp_t ntpool_gfp(const struct ntpool_request *req)
 {
-	gfp_t gfp = __GFP_NOWARN | req->gfp;
-
-	if (req->kind == NTPOOL_PAGED ||
-	    (IS_ENABLED(CONFIG_PREEMPT_COUNT) && ntpool_can_sleep()))
-		return gfp | GFP_KERNEL;
-	return gfp | GFP_ATOMIC;
+	return ntpool_gfp_choose(req->kind,
+				 IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
+				 ntpool_can_sleep(), req->gfp);
 }
 
 /**

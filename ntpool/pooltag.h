@@ -5,11 +5,14 @@
 #ifndef _NTPOOL_POOLTAG_H
 #define _NTPOOL_POOLTAG_H
 
+#include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
 #define NTPOOL_POOLTAG_BINARY	64
 #define NTPOOL_POOLTAG_DESC	128
+/* Most entries kept: more than a full Windows pooltag.txt holds. */
+#define NTPOOL_POOLTAG_MAX	16384
 
 /**
  * struct ntpool_pooltag_text - what pooltag.txt says about a tag
@@ -21,10 +24,17 @@ struct ntpool_pooltag_text {
 	char desc[NTPOOL_POOLTAG_DESC];
 };
 
+struct ntpool_pooltag_load;
+
 bool ntpool_pooltag_lookup(u32 tag, struct ntpool_pooltag_text *text);
-int ntpool_pooltag_parse(const char *buf, size_t len, struct list_head *out);
-void ntpool_pooltag_add(struct list_head *entries);
+struct ntpool_pooltag_load *ntpool_pooltag_load_begin(void);
+int ntpool_pooltag_load_text(struct ntpool_pooltag_load *ld, const char *buf,
+			     size_t len);
+int ntpool_pooltag_load_end(struct ntpool_pooltag_load *ld);
+int ntpool_pooltag_load(const char *buf, size_t len);
+unsigned int ntpool_pooltag_count(void);
 void ntpool_pooltag_show(struct seq_file *m);
-void ntpool_pooltag_free(struct list_head *entries);
+void ntpool_pooltag_free(void);
+void ntpool_pooltag_debugfs(struct dentry *dir);
 
 #endif /* _NTPOOL_POOLTAG_H */

@@ -9,6 +9,13 @@
  * parameter on_violation decides what follows: panic (a real bugcheck),
  * warn (WARN and taint, the default) or report (print only).
  *
+ * Reports are rate-limited (ten per five seconds, the printk default), so
+ * that a client that corrupts pool in a loop cannot flood the console or
+ * stall the CPUs that print.  A report that is not printed is still
+ * counted in the violation statistics (debugfs "verifier") and traced,
+ * and the number not printed is shown there too.  The panic policy is
+ * never rate-limited.
+ *
  * Under KUnit, a test that registers the NTPOOL_KUNIT_REPORTS resource gets
  * the reports recorded there instead, so that it can assert code and
  * arguments without printing or tainting.
@@ -22,6 +29,7 @@
 #include <linux/moduleparam.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
+#include <linux/ratelimit.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
@@ -410,6 +418,56 @@ unsigned int ntpool_violations(struct ntpool_bugcheck *codes,
 	return n;
 }
 
+/* ntpool says itself how many were not printed, in the next report. */
+static struct ratelimit_state report_rs =
+	RATELIMIT_STATE_INIT_FLAGS(report_rs, DEFAULT_RATELIMIT_INTERVAL,
+				   DEFAULT_RATELIMIT_BURST,
+				   RATELIMIT_MSG_ON_RELEASE);
+static atomic_long_t reports_suppressed = ATOMIC_LONG_INIT(0);
+static atomic_long_t suppressed_told = ATOMIC_LONG_INIT(0);
+
+/**
+ * ntpool_reports_suppressed() - reports the rate limit kept off the console
+ *
+ * Return: how many since ntpool was loaded.
+ */
+unsigned long ntpool_reports_suppressed(void)
+{
+	return atomic_long_read(&reports_suppressed);
+}
+
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+/**
+ * ntpool_report_ratelimit_set() - restart the rate limit (for tests)
+ * @interval: the interval, in jiffies
+ * @burst: reports printed per interval
+ */
+void ntpool_report_ratelimit_set(int interval, int burst)
+{
+	ratelimit_state_init(&report_rs, interval, burst);
+	ratelimit_set_flags(&report_rs, RATELIMIT_MSG_ON_RELEASE);
+}
+#endif
+
+/* Whether this report may be printed; counts it if not. */
+static bool report_allowed(int policy)
+{
+	long total, told;
+
+	if (policy == NTPOOL_POLICY_PANIC)
+		return true;
+	if (!__ratelimit(&report_rs)) {
+		atomic_long_inc(&reports_suppressed);
+		return false;
+	}
+	total = atomic_long_read(&reports_suppressed);
+	told = atomic_long_xchg(&suppressed_told, total);
+	if (total > told)
+		pr_err("%ld reports not printed (rate limit) before this one\n",
+		       total - told);
+	return true;
+}
+
 /**
  * ntpool_bugcheck_extra() - report a misuse, with more than the standard
  *	text
@@ -421,9 +479,9 @@ unsigned int ntpool_violations(struct ntpool_bugcheck *codes,
  * @caller: the client call that caused it, or NULL
  * @extra: notes on the arguments and more lines, or NULL
  *
- * Counts the report, prints it and applies the on_violation policy;
- * returns unless the policy is panic.  The caller refuses the bad operation
- * afterwards.
+ * Counts the report, prints it (rate-limited, unless the policy is panic)
+ * and applies the on_violation policy; returns unless the policy is panic.
+ * The caller refuses the bad operation afterwards.
  */
 void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 			   const struct ntpool_caller *caller,
@@ -438,8 +496,10 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	trace_ntpool_violation(code, bc.args, caller);
 	if (kunit_caught(&bc))
 		return;
-	print_report(&bc, caller, extra);
 	policy = READ_ONCE(on_violation);
+	if (!report_allowed(policy))
+		return;
+	print_report(&bc, caller, extra);
 	if (policy == NTPOOL_POLICY_PANIC)
 		panic("ntpool: bugcheck 0x%x (0x%llx, 0x%llx, 0x%llx, 0x%llx)\n",
 		      code, arg1, arg2, arg3, arg4);

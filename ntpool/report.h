@@ -79,6 +79,8 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 			   const struct ntpool_report_extra *extra);
 unsigned int ntpool_violations(struct ntpool_bugcheck *codes,
 			       unsigned long *counts, unsigned int max);
+unsigned long ntpool_reports_suppressed(void);
+void ntpool_report_ratelimit_set(int interval, int burst);
 unsigned int ntpool_current_irql(void);
 void ntpool_print_stack(void);
 int ntpool_policy_set(const char *val);

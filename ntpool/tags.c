@@ -5,37 +5,44 @@
  *
  * The allocation path only writes per-CPU counters (usage.c).
  *
- * Finding a row: an rhashtable keyed by tag, read under RCU without locks,
- * and a per-CPU pointer to the row used last.  Rows also get a 16-bit id,
- * kept in the PoolTagHash field of each block's header (and in big-pool
- * entries), so that a free finds its row in a two-level table indexed by
- * id, without a search.  Creating a row takes rows_lock.  When a row cannot be created
- * (no memory in atomic context, or 65535 tags) the allocation is counted in
- * the overflow row, which `tags` shows; no tag is dropped silently.
+ * Finding a row: an xarray indexed by tag value, read under RCU without
+ * locks, and a per-CPU pointer to the row used last.  Rows also get a
+ * 16-bit id, kept in the PoolTagHash field of each block's header (and in
+ * big-pool entries), so that a free finds its row in a two-level table
+ * indexed by id, without a search.
+ *
+ * Locking: a new row is published under the xarray's lock, taken with
+ * interrupts saved, so rows can be created from any context, hard
+ * interrupts and interrupts-off sections included (no lock here disables
+ * softirqs, as rhashtable's bucket locks do before Linux 6.2).  When a row
+ * cannot be created (no memory in atomic context, or the row limit below
+ * reached) the allocation is counted in the overflow row, which `tags`
+ * shows; no tag is dropped silently.
+ *
+ * Memory: a row costs sizeof(struct ntpool_tag) plus
+ * sizeof(struct ntpool_usage_cpu) per possible CPU, and rows are never
+ * freed (blocks carry the row id).  The number of rows is capped so that
+ * the per-CPU part of all rows stays within TAGS_PCPU_BUDGET.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
-#include <linux/jhash.h>
-#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 #include "tags.h"
 
-static const struct rhashtable_params tag_params = {
-	.key_len = sizeof(u32),
-	.key_offset = offsetof(struct ntpool_tag, tag),
-	.head_offset = offsetof(struct ntpool_tag, node),
-	.automatic_shrinking = false,
-};
+/* Per-CPU counter memory all rows together may use. */
+#define TAGS_PCPU_BUDGET	(16UL << 20)
 
-static struct rhashtable tag_table;
+/* Rows by tag value; its lock serialises row creation. */
+static DEFINE_XARRAY_FLAGS(rows_by_tag, XA_FLAGS_LOCK_IRQ);
 /* Rows by id: 256 chunks of 256 pointers, a chunk allocated when needed. */
 #define ID_CHUNK_SHIFT	8
 #define ID_CHUNK	BIT(ID_CHUNK_SHIFT)
 static struct ntpool_tag **rows_by_id[(NTPOOL_MAX_TAGS >> ID_CHUNK_SHIFT) + 1];
 static unsigned int next_id = 1;
-static DEFINE_SPINLOCK(rows_lock);
+static unsigned int max_id = NTPOOL_MAX_TAGS;
 static struct ntpool_tag overflow_row;
 static atomic_t nr_rows = ATOMIC_INIT(0);
 static DEFINE_PER_CPU(struct ntpool_tag *, last_row);
@@ -60,53 +67,52 @@ static struct ntpool_tag *new_row(u32 tag, gfp_t gfp)
 	return t;
 }
 
-/* Give a new row the next id; rows_lock held. */
-static bool add_id(struct ntpool_tag *t)
+/* The chunk of rows_by_id that will hold @id, allocated if needed. */
+static struct ntpool_tag **id_chunk(unsigned int id)
 {
-	unsigned int id = next_id;
-	struct ntpool_tag **chunk;
+	struct ntpool_tag **chunk = rows_by_id[id >> ID_CHUNK_SHIFT];
 
-	if (id > NTPOOL_MAX_TAGS)
-		return false;
-	chunk = rows_by_id[id >> ID_CHUNK_SHIFT];
-	if (!chunk) {
-		chunk = kcalloc(ID_CHUNK, sizeof(*chunk), GFP_ATOMIC | __GFP_NOWARN);
-		if (!chunk)
-			return false;
+	if (chunk)
+		return chunk;
+	chunk = kcalloc(ID_CHUNK, sizeof(*chunk), GFP_ATOMIC | __GFP_NOWARN);
+	if (chunk)
 		/* Readers find the chunk only once it is zeroed. */
 		smp_store_release(&rows_by_id[id >> ID_CHUNK_SHIFT], chunk);
-	}
+	return chunk;
+}
+
+/*
+ * Publish a new row; returns the row that won.  Whatever can fail is done
+ * before the row becomes visible, so a row that loses is never published.
+ */
+static struct ntpool_tag *insert_row(struct ntpool_tag *t)
+{
+	struct ntpool_tag *old, **chunk;
+	unsigned long flags;
+	unsigned int id;
+
+	xa_lock_irqsave(&rows_by_tag, flags);
+	old = xa_load(&rows_by_tag, t->tag);
+	if (old)
+		goto out;
+	old = &overflow_row;
+	id = next_id;
+	if (id > max_id)
+		goto out;
+	chunk = id_chunk(id);
+	if (!chunk)
+		goto out;
 	t->id = id;
+	if (__xa_insert(&rows_by_tag, t->tag, t, GFP_ATOMIC | __GFP_NOWARN))
+		goto out;
 	/* Readers find the row only once it is complete. */
 	smp_store_release(&chunk[id & (ID_CHUNK - 1)], t);
 	/* Pairs with ntpool_tags_snapshot(): ids below next_id are set. */
 	smp_store_release(&next_id, id + 1);
-	return true;
-}
-
-/* Publish a new row under rows_lock; returns the row that won. */
-static struct ntpool_tag *insert_row(struct ntpool_tag *t)
-{
-	struct ntpool_tag *old;
-	unsigned long flags;
-
-	spin_lock_irqsave(&rows_lock, flags);
-	old = rhashtable_lookup_fast(&tag_table, &t->tag, tag_params);
-	if (old)
-		goto out;
-	old = &overflow_row;
-	if (!add_id(t))
-		goto out;
-	if (rhashtable_insert_fast(&tag_table, &t->node, tag_params)) {
-		/* The id stays used, and names the overflow row. */
-		WRITE_ONCE(rows_by_id[t->id >> ID_CHUNK_SHIFT][t->id & (ID_CHUNK - 1)],
-			   NULL);
-		goto out;
-	}
 	atomic_inc(&nr_rows);
 	old = t;
 out:
-	spin_unlock_irqrestore(&rows_lock, flags);
+	xa_unlock_irqrestore(&rows_by_tag, flags);
 	if (old != t)
 		free_row(t);
 	return old;
@@ -117,6 +123,9 @@ out:
  * @tag: the tag
  * @gfp: how to allocate a new row
  *
+ * Any context: hard interrupts and interrupts off included.  Finding an
+ * existing row takes no lock.
+ *
  * Return: the row, or the overflow row when a new one cannot be made.
  */
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
@@ -126,13 +135,13 @@ struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
 
 	if (likely(t && t->tag == tag))
 		return t;
-	rcu_read_lock();
-	t = rhashtable_lookup(&tag_table, &tag, tag_params);
-	rcu_read_unlock();
+	t = xa_load(&rows_by_tag, tag);
 	if (likely(t)) {
 		this_cpu_write(last_row, t);
 		return t;
 	}
+	if (READ_ONCE(next_id) > max_id)
+		return &overflow_row;
 	t = new_row(tag, gfp & ~__GFP_ZERO);
 	return t ? insert_row(t) : &overflow_row;
 }
@@ -257,22 +266,21 @@ struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count)
  */
 int ntpool_tags_init(void)
 {
-	int err;
+	unsigned long rows = TAGS_PCPU_BUDGET /
+		(sizeof(struct ntpool_usage_cpu) * num_possible_cpus());
 
-	err = ntpool_usage_init(&overflow_row.usage, GFP_KERNEL);
-	if (err)
-		return err;
-	err = rhashtable_init(&tag_table, &tag_params);
-	if (err)
-		ntpool_usage_destroy(&overflow_row.usage);
-	return err;
+	max_id = clamp_t(unsigned long, rows, ID_CHUNK, NTPOOL_MAX_TAGS);
+	return ntpool_usage_init(&overflow_row.usage, GFP_KERNEL);
 }
 
-static void free_table_row(void *ptr, void *arg)
+/**
+ * ntpool_tags_max() - how many rows the tag table can hold
+ *
+ * Return: the limit set at load from the number of possible CPUs.
+ */
+unsigned int ntpool_tags_max(void)
 {
-	struct ntpool_tag *t = ptr;
-
-	free_row(t);
+	return max_id;
 }
 
 /**
@@ -280,16 +288,22 @@ static void free_table_row(void *ptr, void *arg)
  */
 void ntpool_tags_exit(void)
 {
-	unsigned int i;
+	unsigned int i, j;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
 		per_cpu(last_row, cpu) = NULL;
-	rhashtable_free_and_destroy(&tag_table, free_table_row, NULL);
+	xa_destroy(&rows_by_tag);
 	for (i = 0; i < ARRAY_SIZE(rows_by_id); i++) {
+		if (!rows_by_id[i])
+			continue;
+		for (j = 0; j < ID_CHUNK; j++)
+			if (rows_by_id[i][j])
+				free_row(rows_by_id[i][j]);
 		kfree(rows_by_id[i]);
 		rows_by_id[i] = NULL;
 	}
 	next_id = 1;
+	atomic_set(&nr_rows, 0);
 	ntpool_usage_destroy(&overflow_row.usage);
 }

@@ -10,7 +10,6 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/percpu.h>
-#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include "pool.h"
 #include "client.h"
@@ -22,7 +21,6 @@
 
 /**
  * struct ntpool_tag - one row of the tag table
- * @node: in the tag hash table
  * @tag: the tag (PROTECTED_POOL bit stripped)
  * @id: index in the id table, stored in headers' PoolTagHash
  * @usage: the counters
@@ -31,7 +29,6 @@
  * Rows are never removed while ntpool is loaded, as on NT.
  */
 struct ntpool_tag {
-	struct rhash_head node;
 	u32 tag;
 	u16 id;
 	struct ntpool_usage usage;
@@ -54,6 +51,7 @@ struct ntpool_tag_stats {
 
 int ntpool_tags_init(void);
 void ntpool_tags_exit(void);
+unsigned int ntpool_tags_max(void);
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp);
 struct ntpool_tag *ntpool_tag_by_id(u16 id);
 void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,

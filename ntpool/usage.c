@@ -2,12 +2,17 @@
 /*
  * Pool usage counters that scale: the allocation path only writes per-CPU
  * data, with interrupts off for the few instructions it takes.
- * Allocations, frees and failures are per-CPU counts summed on read.
- * Live bytes and live blocks are per-CPU deltas folded into a shared
- * total once they pass a batch, as percpu_counter does; reading sums the
- * deltas, so the live figures are exact.  A peak is the highest total seen
- * when a delta was folded or a reader summed, so it can miss a short peak
- * by up to one batch per CPU.
+ *
+ * Each CPU counts allocations, frees and live bytes in a small share; once
+ * the share passes a batch (32 operations or 32 KiB) it is folded into the
+ * shared totals, under a lock that only folds take, and the peaks are
+ * raised.  A fold is written inside a sequence count, and a reader that
+ * overlapped a fold sums again: a read sees every fold whole or not at
+ * all, so an allocation or free that finished before the read began is
+ * counted exactly once, and one that races the read is counted once or
+ * not yet.  Live blocks are allocations minus frees.  A peak is the
+ * highest total seen when a share was folded or a reader summed, so it can
+ * miss a short peak by up to one batch per CPU.
  */
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
@@ -23,8 +28,23 @@
  */
 int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp)
 {
+	raw_spin_lock_init(&u->lock);
+	seqcount_raw_spinlock_init(&u->seq, &u->lock);
 	u->cpu = alloc_percpu_gfp(struct ntpool_usage_cpu, gfp);
 	return u->cpu ? 0 : -ENOMEM;
+}
+
+/**
+ * ntpool_usage_move() - give counters set up elsewhere their home
+ * @to: where they go; anything it held is already freed
+ * @from: counters from ntpool_usage_init(), not used afterwards
+ */
+void ntpool_usage_move(struct ntpool_usage *to, struct ntpool_usage *from)
+{
+	*to = *from;
+	/* The sequence count names its lock, which moved too. */
+	raw_spin_lock_init(&to->lock);
+	seqcount_raw_spinlock_init(&to->seq, &to->lock);
 }
 
 /**
@@ -45,35 +65,49 @@ static void raise_peak(atomic64_t *peak, s64 total)
 		;
 }
 
-/*
- * Add to this CPU's share of a total, and move the share to the total once
- * it passes @batch.  Called with interrupts off, so that one allocation's
- * counters are updated in one go (cheap where per-CPU operations are not
- * single instructions).
- */
-static void fold_delta(s64 *share, atomic64_t *total, atomic64_t *peak,
-		       s64 delta, s64 batch)
+/* Move this CPU's share of one pool into the totals; interrupts off. */
+static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		 enum ntpool_kind kind, s64 bytes)
 {
-	*share += delta;
-	if (abs(*share) < batch)
-		return;
-	raise_peak(peak, atomic64_add_return(*share, total));
-	*share = 0;
+	s64 total_bytes, total_count;
+
+	raw_spin_lock(&u->lock);
+	write_seqcount_begin(&u->seq);
+	u->allocs[kind] += c->allocs[kind];
+	u->frees[kind] += c->frees[kind];
+	u->bytes[kind] += bytes;
+	c->allocs[kind] = 0;
+	c->frees[kind] = 0;
+	c->bytes[kind] = 0;
+	write_seqcount_end(&u->seq);
+	total_bytes = u->bytes[kind];
+	total_count = u->allocs[kind] - u->frees[kind];
+	raw_spin_unlock(&u->lock);
+	raise_peak(&u->peak_bytes[kind], total_bytes);
+	raise_peak(&u->peak_count[kind], total_count);
 }
 
+/*
+ * Count one allocation (@blocks 1) or free (-1) in this CPU's share, and
+ * fold the share once it passes a batch.  Called with interrupts off, so
+ * that one operation's counters are updated in one go.
+ */
 static void count_locked(struct ntpool_usage *u, enum ntpool_kind kind,
-			 s64 bytes, s64 blocks)
+			 s64 bytes, int blocks)
 {
 	struct ntpool_usage_cpu *c = this_cpu_ptr(u->cpu);
+	s64 share = c->bytes[kind] + bytes;
 
 	if (blocks > 0)
 		c->allocs[kind]++;
 	else
 		c->frees[kind]++;
-	fold_delta(&c->bytes[kind], &u->bytes[kind], &u->peak_bytes[kind],
-		   bytes, NTPOOL_USAGE_BYTES_BATCH);
-	fold_delta(&c->count[kind], &u->count[kind], &u->peak_count[kind],
-		   blocks, NTPOOL_USAGE_COUNT_BATCH);
+	if (abs(share) < NTPOOL_USAGE_BYTES_BATCH &&
+	    c->allocs[kind] + c->frees[kind] < NTPOOL_USAGE_COUNT_BATCH) {
+		c->bytes[kind] = share;
+		return;
+	}
+	fold(u, c, kind, share);
 }
 
 /**
@@ -121,36 +155,67 @@ void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
  */
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind)
 {
-	this_cpu_inc(u->cpu->failed[kind]);
+	atomic64_inc(&u->failed[kind]);
 }
 
-/**
- * ntpool_usage_read() - sum the counters over all CPUs
- * @u: the counters
- * @st: the sums
- */
-void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st)
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+/* Called between reading the totals and the shares: lets a test fold there. */
+void (*ntpool_usage_read_hook)(struct ntpool_usage *u);
+static void read_hook(struct ntpool_usage *u)
+{
+	void (*hook)(struct ntpool_usage *u) = READ_ONCE(ntpool_usage_read_hook);
+
+	if (hook)
+		hook(u);
+}
+#else
+static inline void read_hook(struct ntpool_usage *u)
+{
+}
+#endif
+
+static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 {
 	unsigned int kind;
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		st->bytes[kind] = atomic64_read(&u->bytes[kind]);
-		st->count[kind] = atomic64_read(&u->count[kind]);
+		st->allocs[kind] = READ_ONCE(u->allocs[kind]);
+		st->frees[kind] = READ_ONCE(u->frees[kind]);
+		st->bytes[kind] = READ_ONCE(u->bytes[kind]);
 	}
+	read_hook(u);
 	for_each_possible_cpu(cpu) {
 		const struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
 
 		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 			st->allocs[kind] += READ_ONCE(c->allocs[kind]);
 			st->frees[kind] += READ_ONCE(c->frees[kind]);
-			st->failed[kind] += READ_ONCE(c->failed[kind]);
 			st->bytes[kind] += READ_ONCE(c->bytes[kind]);
-			st->count[kind] += READ_ONCE(c->count[kind]);
 		}
 	}
+}
+
+/**
+ * ntpool_usage_read() - sum the counters over all CPUs
+ * @u: the counters
+ * @st: the sums
+ *
+ * Any context.  Every operation that finished before the call is counted
+ * exactly once.
+ */
+void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st)
+{
+	unsigned int kind, seq;
+
+	do {
+		seq = read_seqcount_begin(&u->seq);
+		sum(u, st);
+	} while (read_seqcount_retry(&u->seq, seq));
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		st->count[kind] = st->allocs[kind] - st->frees[kind];
+		st->failed[kind] = atomic64_read(&u->failed[kind]);
 		raise_peak(&u->peak_bytes[kind], st->bytes[kind]);
 		raise_peak(&u->peak_count[kind], st->count[kind]);
 		st->peak_bytes[kind] = atomic64_read(&u->peak_bytes[kind]);

@@ -9,43 +9,53 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/percpu.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include "pool.h"
 
-/* Per-CPU deltas are folded into the shared totals past these. */
+/* Per-CPU shares are folded into the shared totals past these. */
 #define NTPOOL_USAGE_BYTES_BATCH	(32 * 1024)
 #define NTPOOL_USAGE_COUNT_BATCH	32
 
 /**
- * struct ntpool_usage_cpu - one CPU's share, per pool
- * @allocs: successful allocations
- * @frees: frees
- * @failed: allocations that failed
- * @bytes: bytes allocated minus freed, not yet folded
- * @count: blocks allocated minus freed, not yet folded
+ * struct ntpool_usage_cpu - one CPU's share not yet folded, per pool
+ * @bytes: bytes allocated minus freed; below the bytes batch in size
+ * @allocs: successful allocations; below the count batch
+ * @frees: frees; below the count batch
+ *
+ * Kept small: one of these per possible CPU is the per-CPU cost of a tag
+ * row or a client (16 bytes with two pools).
  */
 struct ntpool_usage_cpu {
-	u64 allocs[NTPOOL_KINDS];
-	u64 frees[NTPOOL_KINDS];
-	u64 failed[NTPOOL_KINDS];
-	s64 bytes[NTPOOL_KINDS];
-	s64 count[NTPOOL_KINDS];
+	s32 bytes[NTPOOL_KINDS];
+	u16 allocs[NTPOOL_KINDS];
+	u16 frees[NTPOOL_KINDS];
 };
 
 /**
  * struct ntpool_usage - counters for a tag or a module
  * @cpu: per-CPU shares
+ * @lock: serialises folds
+ * @seq: bumped around each fold, so that a reader sees a fold whole or
+ *	not at all
+ * @allocs: folded allocations, per pool
+ * @frees: folded frees, per pool
  * @bytes: folded live bytes, per pool
  * @peak_bytes: highest live bytes seen, per pool
- * @count: folded live blocks, per pool
  * @peak_count: highest live blocks seen, per pool
+ * @failed: allocations that failed, per pool
  */
 struct ntpool_usage {
 	struct ntpool_usage_cpu __percpu *cpu;
-	atomic64_t bytes[NTPOOL_KINDS];
+	raw_spinlock_t lock;
+	seqcount_raw_spinlock_t seq;
+	u64 allocs[NTPOOL_KINDS];
+	u64 frees[NTPOOL_KINDS];
+	s64 bytes[NTPOOL_KINDS];
 	atomic64_t peak_bytes[NTPOOL_KINDS];
-	atomic64_t count[NTPOOL_KINDS];
 	atomic64_t peak_count[NTPOOL_KINDS];
+	atomic64_t failed[NTPOOL_KINDS];
 };
 
 /**
@@ -69,6 +79,7 @@ struct ntpool_usage_stats {
 };
 
 int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp);
+void ntpool_usage_move(struct ntpool_usage *to, struct ntpool_usage *from);
 void ntpool_usage_destroy(struct ntpool_usage *u);
 void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
 			enum ntpool_kind kind, size_t bytes);
@@ -76,5 +87,9 @@ void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
 		       enum ntpool_kind kind, size_t bytes);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
+
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+extern void (*ntpool_usage_read_hook)(struct ntpool_usage *u);
+#endif
 
 #endif /* _NTPOOL_USAGE_H */

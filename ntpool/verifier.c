@@ -8,7 +8,7 @@
  * recorded (address, length, tag, caller; with ":full" also the allocation
  * stack) in a table keyed by address, so that leaks and !verifier can name
  * the call site.  Cost, per allocation of a verified module: one small
- * kmalloc and a hash-table insert (and remove at free); with ":full" also a
+ * kmalloc and an xarray insert (and erase at free); with ":full" also a
  * stack trace.  Unverified modules pay nothing beyond their counters.
  *
  * Every module, verified or not, gets the leak check when it unloads: if it
@@ -21,7 +21,6 @@
 #include <linux/ctype.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
@@ -192,14 +191,17 @@ MODULE_PARM_DESC(verify_drivers,
 
 /* ---- Pool Tracking -------------------------------------------------- */
 
-static const struct rhashtable_params track_params = {
-	.key_len = sizeof(unsigned long),
-	.key_offset = offsetof(struct ntpool_track, addr),
-	.head_offset = offsetof(struct ntpool_track, node),
-	.automatic_shrinking = true,
-};
+/*
+ * Records by block address (all blocks are 16-byte aligned).  An xarray
+ * whose lock is taken with interrupts saved: records are made and dropped
+ * from any context, hard interrupts included, and looked up under RCU.
+ */
+static DEFINE_XARRAY_FLAGS(track_table, XA_FLAGS_LOCK_IRQ);
 
-static struct rhashtable track_table;
+static unsigned long track_key(unsigned long addr)
+{
+	return addr >> 4;
+}
 
 /**
  * ntpool_verifier_track() - record an allocation of a verified module
@@ -227,7 +229,8 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	};
 	if (full)
 		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
-	if (!rhashtable_insert_fast(&track_table, &t->node, track_params))
+	if (!ntpool_xa_insert(&track_table, track_key(t->addr), t,
+			      ntpool_gfp(req)))
 		return;
 	kfree(t);
 untracked:
@@ -240,18 +243,22 @@ untracked:
  */
 void ntpool_verifier_untrack(void *p)
 {
-	unsigned long addr = (unsigned long)p;
+	unsigned long addr = (unsigned long)p, flags;
 	struct ntpool_track *t;
 
 	/* Nothing was ever tracked: no lookup on the free path. */
 	if (!static_branch_unlikely(&tracking_used))
 		return;
 
-	rcu_read_lock();
-	t = rhashtable_lookup(&track_table, &addr, track_params);
-	if (t && !rhashtable_remove_fast(&track_table, &t->node, track_params))
+	xa_lock_irqsave(&track_table, flags);
+	t = xa_load(&track_table, track_key(addr));
+	if (t && t->addr == addr)
+		__xa_erase(&track_table, track_key(addr));
+	else
+		t = NULL;
+	xa_unlock_irqrestore(&track_table, flags);
+	if (t)
 		kfree_rcu(t, rcu);
-	rcu_read_unlock();
 }
 
 /**
@@ -270,9 +277,9 @@ bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 	bool found;
 
 	rcu_read_lock();
-	t = rhashtable_lookup(&track_table, &addr, track_params);
-	found = t;
-	if (t) {
+	t = xa_load(&track_table, track_key(addr));
+	found = t && t->addr == addr;
+	if (found) {
 		*caller = t->caller;
 		if (nr_frames)
 			*nr_frames = t->nr_frames;
@@ -465,12 +472,7 @@ unsigned long ntpool_verifier_release(const char *name)
  */
 int ntpool_verifier_init(void)
 {
-	return rhashtable_init(&track_table, &track_params);
-}
-
-static void free_track(void *ptr, void *arg)
-{
-	kfree(ptr);
+	return 0;
 }
 
 /**
@@ -478,7 +480,12 @@ static void free_track(void *ptr, void *arg)
  */
 void ntpool_verifier_exit(void)
 {
-	rhashtable_free_and_destroy(&track_table, free_track, NULL);
+	struct ntpool_track *t;
+	unsigned long key;
+
+	xa_for_each(&track_table, key, t)
+		kfree(t);
+	xa_destroy(&track_table);
 	kfree(rcu_dereference_protected(verify_list, true));
 	RCU_INIT_POINTER(verify_list, NULL);
 }

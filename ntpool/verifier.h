@@ -6,7 +6,7 @@
 #ifndef _NTPOOL_VERIFIER_H
 #define _NTPOOL_VERIFIER_H
 
-#include <linux/rhashtable-types.h>
+#include <linux/types.h>
 #include <linux/seq_file.h>
 #include "client.h"
 #include "pool.h"
@@ -24,7 +24,6 @@
 
 /**
  * struct ntpool_track - Pool Tracking's record of one allocation
- * @node: in the tracking table, keyed by @addr
  * @addr: the caller's pointer
  * @size: bytes requested
  * @tag: the tag
@@ -36,7 +35,6 @@
  * @frames: the allocation stack
  */
 struct ntpool_track {
-	struct rhash_head node;
 	struct rcu_head rcu;
 	unsigned long addr;
 	size_t size;

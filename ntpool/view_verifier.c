@@ -139,6 +139,8 @@ static void print_violations(struct seq_file *m)
 			   codes[i].args[0], counts[i]);
 	if (!n)
 		seq_puts(m, "  none\n");
+	seq_printf(m, "\n  Reports not printed (rate limit): %lu\n",
+		   ntpool_reports_suppressed());
 }
 
 /**
