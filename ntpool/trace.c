@@ -4,3 +4,6 @@
  */
 #define CREATE_TRACE_POINTS
 #include "trace.h"
+
+/* Test clients count reports through this event (tools/samples/ntstress.c). */
+EXPORT_TRACEPOINT_SYMBOL_GPL(ntpool_violation);

@@ -23,8 +23,8 @@
  * Every live block's address is kept in a table outside the pool: an
  * allocation that returns an address already live is a block handed out
  * twice.  ntpool's API tells a caller nothing of a refused free, so
- * reports are counted with a kprobe on ntpool_bugcheck_extra(), through
- * which every ntpool report passes, and charged to the racer whose free
+ * reports are counted through ntpool's ntpool_violation trace event, which
+ * every report fires (printed or not), and charged to the racer whose free
  * made it; stress.sh checks the total against debugfs "verifier".
  *
  * The run is bounded by counts, not time.  When it is over, parameters/done
@@ -38,11 +38,11 @@
 #include <linux/cpumask.h>
 #include <linux/hash.h>
 #include <linux/hrtimer.h>
-#include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/module.h>
+#include <linux/tracepoint.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/prandom.h>
@@ -133,7 +133,7 @@ struct racer {
 	struct rnd_state rnd;
 	struct stress_rec burst[BURST];
 	struct stress_rec grab[RACE_BATCH];	/* allocated right after a free */
-	unsigned long reports;	/* charged by the kprobe, in this task only */
+	unsigned long reports;	/* charged by report_seen(), in this task only */
 	unsigned long delta[RACE_BATCH];	/* reports each free of the batch made */
 };
 
@@ -479,11 +479,13 @@ static DECLARE_WAIT_QUEUE_HEAD(race_wait);
 static const size_t race_sizes[] = { 16, 64, 256, PCP_MAX_BYTES, 497, 1500,
 				     SMALL_MAX_BYTES, MAX_BYTES };
 
+/* ntpool's trace event for reports, exported for probes like this one. */
+extern struct tracepoint __tracepoint_ntpool_violation;
+
 /* Counts every report; charges it to the racer whose own free made it. */
-static int report_seen(struct kprobe *kp, struct pt_regs *regs)
+static void report_seen(void *data, u32 code, const u64 *args,
+			const struct ntpool_caller *caller)
 {
-	u32 code = regs_get_kernel_argument(regs, 0);
-	u64 arg1 = regs_get_kernel_argument(regs, 1);
 	unsigned int i;
 
 	atomic_long_inc(&st.reports);
@@ -492,19 +494,26 @@ static int report_seen(struct kprobe *kp, struct pt_regs *regs)
 			break;
 	if (i == ARRAY_SIZE(racers)) {
 		atomic_long_inc(&st.reports_other);
-		return 0;
+		return;
 	}
 	racers[i].reports++;
 	/* BAD_POOL_CALLER: already free, wrong tag (reused), bad address. */
-	if (code != 0xC2 || (arg1 != 0x07 && arg1 != 0x0A && arg1 != 0x99))
+	if (code != 0xC2 || (args[0] != 0x07 && args[0] != 0x0A && args[0] != 0x99))
 		atomic_long_inc(&st.race_bad_kind);
-	return 0;
 }
 
-static struct kprobe report_probe = {
-	.symbol_name = "ntpool_bugcheck_extra",
-	.pre_handler = report_seen,
-};
+static int watch_reports(void)
+{
+	return tracepoint_probe_register(&__tracepoint_ntpool_violation,
+					 (void *)report_seen, NULL);
+}
+
+static void unwatch_reports(void)
+{
+	tracepoint_probe_unregister(&__tracepoint_ntpool_violation,
+				    (void *)report_seen, NULL);
+	tracepoint_synchronize_unregister();
+}
 
 static void *racer_blocks[2][PRIME];
 
@@ -848,9 +857,9 @@ static int __init ntstress_init(void)
 	queues = alloc_percpu(struct llist_head);
 	if (!queues)
 		return -ENOMEM;
-	err = register_kprobe(&report_probe);
+	err = watch_reports();
 	if (err) {
-		pr_err("cannot probe ntpool_bugcheck_extra: %d\n", err);
+		pr_err("cannot watch ntpool's reports: %d\n", err);
 		goto out_queues;
 	}
 	err = start_workers();
@@ -869,7 +878,7 @@ static int __init ntstress_init(void)
 	stop_timers();
 	stop_threads();
 	kfree(workers);
-	unregister_kprobe(&report_probe);
+	unwatch_reports();
 out_queues:
 	free_percpu(queues);
 	return err;
@@ -882,7 +891,7 @@ static void __exit ntstress_exit(void)
 	wake_up_all(&ctl_wait);
 	kthread_stop(controller);
 	kfree(workers);
-	unregister_kprobe(&report_probe);
+	unwatch_reports();
 	free_percpu(queues);
 }
 
