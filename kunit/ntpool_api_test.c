@@ -648,7 +648,7 @@ static void nonpaged_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct atomic_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
-	spinlock_t lock;
+	spinlock_t lock;	/* held: the atomic context under test */
 	void *p, *big;
 
 	/* On the stack: lockdep needs the key spin_lock_init() gives. */
@@ -686,7 +686,7 @@ static void paged_refused_in_atomic_context(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, TEST_TAG);
-	spinlock_t lock;
+	spinlock_t lock;	/* held: the atomic context under test */
 
 	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);

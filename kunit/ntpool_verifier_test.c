@@ -142,7 +142,7 @@ static void verified_misuse_uses_c4(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	void *p = ExAllocatePool2(POOL_FLAG_PAGED, 64, 'ciMV');
-	spinlock_t lock;
+	spinlock_t lock;	/* held: the atomic context under test */
 
 	/* On the stack: lockdep needs the key spin_lock_init() gives. */
 	spin_lock_init(&lock);
@@ -399,7 +399,7 @@ static void special_pool_selection(struct kunit *test)
 {
 	static const char * const bad[] = { "0x18", "0x10", "Spc1 sideways",
 					    "toolongtag" };
-	spinlock_t lock;
+	spinlock_t lock;	/* held: the atomic context under test */
 	unsigned int i;
 	void *p;
 

@@ -74,7 +74,7 @@ u8 ntpool_bench_client;
 	(!static_branch_unlikely(&ntpool_bench_no_accounting) || \
 	 (client) != READ_ONCE(ntpool_bench_client))
 #else
-#define accounting_on(client) true
+#define accounting_on(client) ((void)(client), true)
 #endif
 
 static void account_alloc(struct ntpool_tag *row,
@@ -390,6 +390,7 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 		}
 		blk->hdr->allocator_backtrace_index = block_room(blk);
 		ntpool_hdr_seal(blk->hdr);
+		/* A free that wins the bit next reads the header: write it first. */
 		smp_mb__before_atomic();
 		set_bit(blk->unit, blk->page->allocated);
 		return block_room(blk);

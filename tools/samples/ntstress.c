@@ -43,6 +43,7 @@
 #include <linux/llist.h>
 #include <linux/module.h>
 #include <linux/tracepoint.h>
+#include <ntpool/events.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/prandom.h>
@@ -478,9 +479,6 @@ static DECLARE_WAIT_QUEUE_HEAD(race_wait);
 
 static const size_t race_sizes[] = { 16, 64, 256, PCP_MAX_BYTES, 497, 1500,
 				     SMALL_MAX_BYTES, MAX_BYTES };
-
-/* ntpool's trace event for reports, exported for probes like this one. */
-extern struct tracepoint __tracepoint_ntpool_violation;
 
 /* Counts every report; charges it to the racer whose own free made it. */
 static void report_seen(void *data, u32 code, const u64 *args,
