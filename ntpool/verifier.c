@@ -479,6 +479,14 @@ static void free_track(void *ptr, void *arg)
 void ntpool_verifier_exit(void)
 {
 	rhashtable_free_and_destroy(&track_table, free_track, NULL);
+	ntpool_verify_clear();
+}
+
+/**
+ * ntpool_verify_clear() - drop the verify_drivers setting (ntpool going)
+ */
+void ntpool_verify_clear(void)
+{
 	kfree(rcu_dereference_protected(verify_list, true));
 	RCU_INIT_POINTER(verify_list, NULL);
 }

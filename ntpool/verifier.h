@@ -51,6 +51,7 @@ struct ntpool_track {
 enum ntpool_verify ntpool_verify_level_for(const char *name);
 void ntpool_verify_update(void);
 int ntpool_verify_set(const char *text);
+void ntpool_verify_clear(void);
 void ntpool_verify_show(struct seq_file *m);
 
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
