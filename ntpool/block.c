@@ -176,6 +176,9 @@ static void account_free(const struct ntpool_freed *f, void *p,
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
 
+static bool pool_free_locked(struct ntpool_pool *pool, void *p, u32 tag,
+			     int owner, const struct ntpool_caller *caller);
+
 /**
  * ntpool_pool_free() - free a block of one pool, after checking it
  * @pool: the pool
@@ -192,17 +195,36 @@ static void account_free(const struct ntpool_freed *f, void *p,
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller)
 {
-	struct ntpool_page *release = NULL;
 	struct ntpool_freed freed;
-	struct ntpool_block blk;
-	unsigned long flags;
 
 	if (ntpool_pcp_free(pool, p, tag, &freed)) {
 		account_free(&freed, p, caller);
 		return true;
 	}
+	return pool_free_locked(pool, p, tag, -1, caller);
+}
+
+/* Is the block not @owner's (-1: anyone's) or not of @tag?  No report. */
+static bool other_block(const struct ntpool_block *blk, u32 tag, int owner)
+{
+	if (owner < 0)
+		return false;
+	return owner != (blk->big ? blk->big->client : blk->hdr->pool_index) ||
+	       ntpool_plain_tag(tag) !=
+	       ntpool_plain_tag(blk->big ? blk->big->tag : blk->hdr->pool_tag);
+}
+
+static bool pool_free_locked(struct ntpool_pool *pool, void *p, u32 tag,
+			     int owner, const struct ntpool_caller *caller)
+{
+	struct ntpool_page *release = NULL;
+	struct ntpool_freed freed;
+	struct ntpool_block blk;
+	unsigned long flags;
+
 	spin_lock_irqsave(&pool->lock, flags);
 	if (!ntpool_find_block_locked(pool, p, &blk, caller) ||
+	    other_block(&blk, tag, owner) ||
 	    !tag_matches(&blk, p, tag, caller) ||
 	    !ntpool_lookaside_guard(p, block_room(&blk), caller)) {
 		spin_unlock_irqrestore(&pool->lock, flags);
@@ -261,14 +283,19 @@ enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p)
 }
 
 /**
- * ntpool_free_block() - free a block found by a walk, with no tag check
+ * ntpool_free_block() - free a block found by a walk, if it still is
  * @p: the block
+ * @tag: its tag, as the walk saw it
+ * @owner: its owner's id, as the walk saw it
  *
- * Return: 1 if it was freed, 0 if not (the reason is reported).
+ * The pool lock was dropped since the walk: the block is freed only if,
+ * under the lock, it is still allocated to @owner with @tag.
+ *
+ * Return: 1 if it was freed, 0 if not.
  */
-unsigned int ntpool_free_block(void *p)
+unsigned int ntpool_free_block(void *p, u32 tag, u8 owner)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 
-	return pool && ntpool_pool_free(pool, p, 0, NULL);
+	return pool && pool_free_locked(pool, p, tag, owner, NULL);
 }

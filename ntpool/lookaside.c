@@ -48,7 +48,7 @@ struct lookaside {
 	struct list_head link;
 	PGENERAL_LOOKASIDE_POOL list;
 	unsigned int kind;
-	u8 client;
+	struct ntpool_client *owner;
 	struct ntpool_caller caller;
 	struct lookaside_cpu __percpu *cpu;
 };
@@ -212,13 +212,13 @@ static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
 	la->list = list;
 	la->kind = kind;
 	la->caller = caller;
-	la->client = ntpool_client_id(caller.module);
+	la->owner = ntpool_client_of(caller.module);
 	return la;
 }
 
-static bool verified(u8 client)
+static bool verified(const struct lookaside *la)
 {
-	return READ_ONCE(ntpool_client(client)->verify) != NTPOOL_VERIFY_NONE;
+	return READ_ONCE(la->owner->verify) != NTPOOL_VERIFY_NONE;
 }
 
 /**
@@ -272,7 +272,7 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	list->Allocate = allocate;
 	list->Free = free;
 	list->MaximumDepth = EX_MAXIMUM_LOOKASIDE_DEPTH_BASE;
-	list->Depth = verified(la->client) ? 0 : LOOKASIDE_MIN_DEPTH;
+	list->Depth = verified(la) ? 0 : LOOKASIDE_MIN_DEPTH;
 	spin_lock_irqsave(&registry_lock, irq);
 	list_add_tail(&la->link, &registry);
 	spin_unlock_irqrestore(&registry_lock, irq);
@@ -389,13 +389,15 @@ bool ntpool_lookaside_guard(const void *p, size_t size,
 
 /**
  * ntpool_lookaside_unload() - a module went away: its undeleted lists
- * @client: its id
+ * @mod: the module
  *
  * Each is reported (0xC7, Arg1 NTPOOL_C7_LOOKASIDE) and dropped; the
  * entries it cached go back to the pool when ntpool allocated them, and
  * stay where they are when the module's own routines did (they are gone).
+ * Lists are matched by module, not by client id, so that a module without
+ * an id of its own loses its lists too.
  */
-void ntpool_lookaside_unload(u8 client)
+void ntpool_lookaside_unload(struct module *mod)
 {
 	struct lookaside *la, *tmp;
 	unsigned long flags;
@@ -403,13 +405,13 @@ void ntpool_lookaside_unload(u8 client)
 
 	spin_lock_irqsave(&registry_lock, flags);
 	list_for_each_entry_safe(la, tmp, &registry, link)
-		if (la->client == client)
+		if (la->caller.module == mod)
 			list_move_tail(&la->link, &gone);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	list_for_each_entry_safe(la, tmp, &gone, link) {
 		ntpool_bugcheck(TIMER_OR_DPC_INVALID, NTPOOL_C7_LOOKASIDE,
 				(unsigned long)la->list,
-				(unsigned long)ntpool_client_name(client),
+				(unsigned long)la->owner->name,
 				la->list->Tag, NULL);
 		if (!la->list->Allocate && !la->list->Free)
 			drain(la);
@@ -429,7 +431,7 @@ void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list)
 
 	list->LastTotalAllocates = list->TotalAllocates;
 	list->LastAllocateMisses = list->AllocateMisses;
-	if (!depth && verified(state_of(list)->client))
+	if (!depth && verified(state_of(list)))
 		return;
 	if (allocs < 75) {
 		depth -= 10;
@@ -486,7 +488,7 @@ void ntpool_print_lookaside(struct seq_file *m)
 		memcpy(tag, &l->Tag, 4);
 		tag[4] = '\0';
 		seq_printf(m, "Lookaside \"%s\" @ 0x%016lx Tag(hex): 0x%08x \"%s\"\n",
-			   ntpool_client_name(la->client), (unsigned long)l,
+			   la->owner->name, (unsigned long)l,
 			   l->Tag, tag);
 		seq_printf(m, "    Type           =       %04x %s%s\n", l->Type,
 			   type_name(l->Type),

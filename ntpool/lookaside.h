@@ -5,6 +5,7 @@
 #ifndef _NTPOOL_LOOKASIDE_INTERNAL_H
 #define _NTPOOL_LOOKASIDE_INTERNAL_H
 
+#include <linux/module.h>
 #include <linux/seq_file.h>
 #include <ntpool/ntpool.h>
 
@@ -20,7 +21,7 @@
 PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size);
 bool ntpool_lookaside_guard(const void *p, size_t size,
 			    const struct ntpool_caller *caller);
-void ntpool_lookaside_unload(u8 client);
+void ntpool_lookaside_unload(struct module *mod);
 void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list);
 void ntpool_print_lookaside(struct seq_file *m);
 int ntpool_lookaside_start(void);

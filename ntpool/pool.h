@@ -195,7 +195,7 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
-unsigned int ntpool_free_block(void *p);
+unsigned int ntpool_free_block(void *p, u32 tag, u8 owner);
 
 /* api.c and extparams.c: ExAllocatePool3's extended parameters */
 gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);
