@@ -303,10 +303,15 @@ static void leaking_reloads_each_reported(struct kunit *test)
 	/* The table did fill: the last ones shared id 0. */
 	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), 0u);
 	KUNIT_EXPECT_EQ(test, shared, RELOADS - free_ids);
+	/* Their lists went with them. */
+	KUNIT_EXPECT_NULL(test, ntpool_lookaside_alloc(&reloaded_lists[RELOADS - 1].L));
+	ntpool_expect_report(test, log, 2 * RELOADS + 1,
+			     DRIVER_VERIFIER_DETECTED_VIOLATION, 0xCB,
+			     (unsigned long)&reloaded_lists[RELOADS - 1].L, 0, 0);
 
 	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), (unsigned long)RELOADS);
 	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids);
-	KUNIT_EXPECT_EQ(test, log->count, 2 * RELOADS);
+	KUNIT_EXPECT_EQ(test, log->count, 2 * RELOADS + 1);
 }
 
 /* A block is freed by release only while it is the block the walk saw. */

@@ -11,6 +11,7 @@
 
 /* Bugcheck 0xC4 Arg1 values for lookaside lists */
 #define NTPOOL_C4_LOOKASIDE_REINIT	0xCA
+/* deleting, allocating from or freeing to a list that is not live */
 #define NTPOOL_C4_LOOKASIDE_NOT_INIT	0xCB
 #define NTPOOL_C4_LOOKASIDE_IN_FREED	0xCC
 #define NTPOOL_C4_LOOKASIDE_TOO_SMALL	0xCD
