@@ -45,7 +45,7 @@ run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke 
 # kmemleak needs a kernel built with it: a small one, from linux-source.
 run vm-kmemleak "$t/vmtest.sh" kmemleak kmemleak.sh
 for series in 6.12 6.1; do
-	for steps in core tags verifier special lookaside trace quota numa secure; do
+	for steps in core tags verifier special lookaside trace quota numa secure clients; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
 	done
 done

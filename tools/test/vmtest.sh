@@ -46,6 +46,11 @@ grep -q "ntpool-vm: allow-oops" "$NTPOOL_DIR/tools/test/vm/$steps" && allow_oops
 oops_cmdline="oops=panic"
 [ -z "$allow_oops" ] || oops_cmdline=""
 
+# A steps file marked "ntpool-vm: slow" (hundreds of module loads under
+# TCG on a busy machine) gets twice the time.
+vm_timeout=300
+! grep -q "ntpool-vm: slow" "$NTPOOL_DIR/tools/test/vm/$steps" || vm_timeout=600
+
 # A steps file marked "ntpool-vm: numa" runs with three NUMA nodes: node 0
 # with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
 # memory only (the order Linux numbers them in); one CPU per socket, so
@@ -89,10 +94,10 @@ if [ "$accel" = tcg ]; then
 	# A kernel that dies before /init runs has run none of ntpool: under
 	# TCG that happens, rarely (an int3 oops while patching kernel text
 	# was seen once); such a boot is tried once more.
-	if ! boot tcg 300; then
+	if ! boot tcg "$vm_timeout"; then
 		log "the VM died before /init ran; booting it once more"
 		cp "$console" "$console.first"
-		boot tcg 300 || { cat "$console" >&2; die "VM did not boot"; }
+		boot tcg "$vm_timeout" || { cat "$console" >&2; die "VM did not boot"; }
 	fi
 fi
 log "VM ran with $accel; console in $console"
