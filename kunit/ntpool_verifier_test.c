@@ -16,6 +16,7 @@
 #include "hit_tag.h"
 #include "lookaside.h"
 #include "special.h"
+#include "tags.h"
 #include "verifier.h"
 
 static struct ntpool_client *self(void)
@@ -312,6 +313,30 @@ static void leaking_reloads_each_reported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), (unsigned long)RELOADS);
 	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids);
 	KUNIT_EXPECT_EQ(test, log->count, 2 * RELOADS + 1);
+}
+
+/* An id given back is forgotten by the tags its module used. */
+static u64 tagger_storage[8];
+
+static void recycled_id_forgets_tags(struct kunit *test)
+{
+	struct ntpool_caller caller = {
+		.module = (struct module *)tagger_storage, .ip = _THIS_IP_,
+	};
+	struct ntpool_tag *row;
+	void *p;
+	u8 id;
+
+	p = ntpool_allocate(POOL_FLAG_PAGED, 40, 'gaTR', caller);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ntpool_free(p, 'gaTR', caller);
+	id = ntpool_client_id(caller.module);
+	KUNIT_ASSERT_NE(test, id, 0);
+	row = ntpool_tag_get('gaTR', GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, test_bit(id, row->owners));
+	ntpool_client_gone(caller.module);
+	KUNIT_EXPECT_PTR_EQ(test, ntpool_client(id), ntpool_client(0));
+	KUNIT_EXPECT_FALSE(test, test_bit(id, row->owners));
 }
 
 /* A block is freed by release only while it is the block the walk saw. */
@@ -625,6 +650,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(leak_check_at_unload),
 	KUNIT_CASE(leaking_reloads_each_reported),
 	KUNIT_CASE(free_block_checks_owner_and_tag),
+	KUNIT_CASE(recycled_id_forgets_tags),
 	KUNIT_CASE(hit_tag),
 	KUNIT_CASE(low_resources_simulation),
 	KUNIT_CASE(special_pool_placement),

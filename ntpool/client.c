@@ -47,6 +47,7 @@
 #include <linux/workqueue.h>
 #include "client.h"
 #include "lookaside.h"
+#include "tags.h"
 #include "verifier.h"
 
 /* Module pointer keys: the kernel, and a module that is gone. */
@@ -362,6 +363,9 @@ void ntpool_client_retire(struct ntpool_client *c)
 	synchronize_rcu();
 	if (ntpool_client_outstanding(c))
 		return;
+	/* The id's next module must not inherit this one's tags. */
+	if (c->id != NTPOOL_SHARED_CLIENT)
+		ntpool_tags_forget_owner(c->id);
 	spin_lock_irqsave(&clients_lock, flags);
 	if (c->id != NTPOOL_SHARED_CLIENT) {
 		RCU_INIT_POINTER(clients[c->id], NULL);
