@@ -47,6 +47,7 @@
 #include <linux/workqueue.h>
 #include "client.h"
 #include "lookaside.h"
+#include "pool.h"
 #include "tags.h"
 #include "verifier.h"
 
@@ -137,7 +138,9 @@ static struct ntpool_client *add_client(struct module *mod)
 	struct ntpool_client *c, *found;
 	unsigned long flags;
 
-	c = new_client(name, GFP_ATOMIC | __GFP_NOWARN);
+	/* Atomic per-CPU memory is scarce: only take it when it must be. */
+	c = new_client(name, ntpool_can_sleep() ? GFP_KERNEL :
+						  GFP_ATOMIC | __GFP_NOWARN);
 	if (!c) {
 		pr_warn_ratelimited("no memory to register %s: its blocks are counted under \"%s\" and not leak-checked\n",
 				    name, shared_client.name);

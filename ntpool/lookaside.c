@@ -40,6 +40,7 @@
 #include <linux/workqueue.h>
 #include "client.h"
 #include "lookaside.h"
+#include "pool.h"
 #include "report.h"
 
 #define LOOKASIDE_MIN_DEPTH	4
@@ -248,12 +249,14 @@ static POOL_TYPE list_type(unsigned int kind, POOL_TYPE type, ULONG flags)
 static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
 				   unsigned int kind, struct ntpool_caller caller)
 {
-	struct lookaside *la = kzalloc(sizeof(*la), GFP_ATOMIC | __GFP_NOWARN);
+	/* Atomic per-CPU memory is scarce: only take it when it must be. */
+	gfp_t gfp = ntpool_can_sleep() ? GFP_KERNEL : GFP_ATOMIC | __GFP_NOWARN;
+	struct lookaside *la = kzalloc(sizeof(*la), gfp);
 	int cpu;
 
 	if (!la)
 		return NULL;
-	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, GFP_ATOMIC | __GFP_NOWARN);
+	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, gfp);
 	if (!la->cpu) {
 		kfree(la);
 		return NULL;
