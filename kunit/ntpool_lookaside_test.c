@@ -237,9 +237,8 @@ static void undeleted_list_at_unload(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct ntpool_caller caller = { .module = fake_module };
-	struct ntpool_usage_stats u;
+	const char *name;
 	void *e;
-	u8 id;
 
 	KUNIT_ASSERT_EQ(test, ntpool_lookaside_init(&ex_list.L, NTPOOL_LOOKASIDE_EX,
 						    NULL, NULL, NonPagedPool, 0,
@@ -247,15 +246,96 @@ static void undeleted_list_at_unload(struct kunit *test)
 			STATUS_SUCCESS);
 	e = ExAllocateFromLookasideListEx(&ex_list);
 	ExFreeToLookasideListEx(&ex_list, e);
-	id = ntpool_client_id(fake_module);
+	name = ntpool_client_of(fake_module)->name;
 	ntpool_client_gone(fake_module);
-	/* The list is reported; its cached entry is the list's, not a leak. */
+	/*
+	 * The list is reported; its cached entry is the list's, not a leak:
+	 * no 0xC4/0x62 follows.
+	 */
 	ntpool_expect_report(test, log, 1, TIMER_OR_DPC_INVALID, 0x4,
-			     (unsigned long)&ex_list,
-			     (unsigned long)ntpool_client_name(id), LA_TAG);
-	ntpool_usage_read(&ntpool_client(id)->usage, &u);
-	KUNIT_EXPECT_EQ(test, u.count[NTPOOL_NONPAGED], 0LL);
+			     (unsigned long)&ex_list, (unsigned long)name, LA_TAG);
+	/* The list is no longer live. */
+	KUNIT_EXPECT_NULL(test, ExAllocateFromLookasideListEx(&ex_list));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0xCB, (unsigned long)&ex_list, 0, 0);
 	ntpool_client_coming(fake_module);
+}
+
+/*
+ * Depth and MaximumDepth are the client's to read, not to write: written
+ * anyway, they bound nothing of ntpool's.
+ */
+static void client_written_depth(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	PGENERAL_LOOKASIDE_POOL L = &ex_list.L;
+	void *e[300];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, ExInitializeLookasideListEx(&ex_list, NULL, NULL,
+							  NonPagedPool, 0, 64, LA_TAG, 0),
+			STATUS_SUCCESS);
+	for (i = 0; i < ARRAY_SIZE(e); i++) {
+		e[i] = ExAllocateFromLookasideListEx(&ex_list);
+		KUNIT_ASSERT_NOT_NULL(test, e[i]);
+	}
+	L->Depth = 0xffff;
+	L->MaximumDepth = 0xffff;
+	/* One CPU's stack holds 256 at most: the rest go back to the pool. */
+	migrate_disable();
+	for (i = 0; i < ARRAY_SIZE(e); i++)
+		ExFreeToLookasideListEx(&ex_list, e[i]);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, L->FreeMisses, 300u - 256u);
+	/* Busy and missing: the depth grows to 256 at most. */
+	L->TotalAllocates += 1000;
+	L->AllocateMisses += 1000;
+	ntpool_lookaside_adjust(L);
+	KUNIT_EXPECT_EQ(test, L->Depth, 256);
+	ExDeleteLookasideListEx(&ex_list);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/* A list never initialised, or deleted: reported, never followed. */
+static void list_not_live(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	static NPAGED_LOOKASIDE_LIST never;
+	void *e;
+
+	KUNIT_EXPECT_NULL(test, ExAllocateFromNPagedLookasideList(&never));
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0xCB, (unsigned long)&never, 0, 0);
+
+	ExInitializeNPagedLookasideList(&np_list, NULL, NULL, 0, 64, LA_TAG, 0);
+	e = ExAllocateFromNPagedLookasideList(&np_list);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	ExDeleteNPagedLookasideList(&np_list);
+	KUNIT_EXPECT_NULL(test, ExAllocateFromNPagedLookasideList(&np_list));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0xCB, (unsigned long)&np_list, 0, 0);
+	/* Freed to a deleted list: reported, and left alone. */
+	ExFreeToNPagedLookasideList(&np_list, e);
+	ntpool_expect_report(test, log, 3, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0xCB, (unsigned long)&np_list, (unsigned long)e, 0);
+	ExFreePool(e);
+	KUNIT_EXPECT_EQ(test, log->count, 3u);
+}
+
+/* Size is a ULONG in the list: a larger entry size is refused. */
+static void size_beyond_ulong(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ExInitializeLookasideListEx(&ex_list, NULL, NULL,
+							  PagedPool, 0,
+							  (SIZE_T)U32_MAX + 1 + 64,
+							  LA_TAG, 0),
+			STATUS_INVALID_PARAMETER_6);
+	KUNIT_ASSERT_EQ(test, ExInitializeLookasideListEx(&ex_list, NULL, NULL,
+							  PagedPool, 0, U32_MAX,
+							  LA_TAG, 0),
+			STATUS_SUCCESS);
+	KUNIT_EXPECT_EQ(test, ex_list.L.Size, U32_MAX);
+	ExDeleteLookasideListEx(&ex_list);
 }
 
 static struct kunit_case ntpool_lookaside_cases[] = {
@@ -266,6 +346,9 @@ static struct kunit_case ntpool_lookaside_cases[] = {
 	KUNIT_CASE(verified_lists_keep_nothing),
 	KUNIT_CASE(verifier_codes),
 	KUNIT_CASE(undeleted_list_at_unload),
+	KUNIT_CASE(client_written_depth),
+	KUNIT_CASE(list_not_live),
+	KUNIT_CASE(size_beyond_ulong),
 	{}
 };
 

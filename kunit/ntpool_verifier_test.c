@@ -15,7 +15,9 @@
 #include "ntpool_kunit.h"
 #include "faults.h"
 #include "hit_tag.h"
+#include "lookaside.h"
 #include "special.h"
+#include "tags.h"
 #include "verifier.h"
 
 static struct ntpool_client *self(void)
@@ -204,7 +206,9 @@ static void leak_check_at_unload(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct ntpool_caller caller = { .module = &fake_module, .ip = _THIS_IP_ };
+	char name[MODULE_NAME_LEN];
 	struct ntpool_client *c;
+	unsigned int free_ids;
 	struct seq_file *m;
 	void *p[3];
 	u8 id;
@@ -216,6 +220,7 @@ static void leak_check_at_unload(struct kunit *test)
 	ntpool_free(p[2], 'dcba', caller);
 	id = ntpool_client_id(&fake_module);
 	c = ntpool_client(id);
+	strscpy(name, c->name, sizeof(name));
 
 	ntpool_client_gone(&fake_module);
 	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
@@ -241,13 +246,120 @@ static void leak_check_at_unload(struct kunit *test)
 	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
 			     0x61, 48 + 16, 8192, 2);
 
-	/* Released on request; then the module's entry can be reused. */
-	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(c->name), 2UL);
-	KUNIT_EXPECT_EQ(test, ntpool_client_outstanding(c), 0LL);
+	/* Released on request; then the record goes and its id is free. */
+	free_ids = ntpool_clients_free_ids();
+	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), 2UL);
+	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids + 1);
+	KUNIT_EXPECT_PTR_EQ(test, ntpool_client(id), ntpool_client(0));
+	/* Loaded again: a new client, with nothing outstanding. */
 	ntpool_client_coming(&fake_module);
-	KUNIT_EXPECT_EQ(test, ntpool_client_id(&fake_module), id);
-	KUNIT_EXPECT_TRUE(test, ntpool_client(id)->loaded);
+	c = ntpool_client_of(&fake_module);
+	KUNIT_EXPECT_TRUE(test, c->loaded);
+	KUNIT_EXPECT_NE(test, c->id, 0);
+	KUNIT_EXPECT_EQ(test, ntpool_client_outstanding(c), 0LL);
+	ntpool_client_gone(&fake_module);
+	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids + 1);
 	KUNIT_EXPECT_EQ(test, log->count, 2u);
+}
+
+/*
+ * The same driver loaded and unloaded 300 times, leaking a block and an
+ * undeleted lookaside list each time (each load is a module at an address
+ * of its own).  Every unload is reported, 0xC7 for the list and then
+ * 0xC4/0x62 naming the module and its one block, also once the leakers
+ * hold every id; "release" frees them all and gives every id back.
+ */
+#define RELOADS		300
+static u64 reloaded_storage[RELOADS][8];
+static LOOKASIDE_LIST_EX reloaded_lists[RELOADS];
+
+static struct module *reloaded(unsigned int i)
+{
+	return (struct module *)reloaded_storage[i];
+}
+
+static void leaking_reloads_each_reported(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	unsigned int i, shared = 0, free_ids = ntpool_clients_free_ids();
+	char name[MODULE_NAME_LEN] = "";
+
+	for (i = 0; i < RELOADS; i++) {
+		struct ntpool_caller caller = { .module = reloaded(i), .ip = _THIS_IP_ };
+		struct ntpool_client *c;
+
+		KUNIT_ASSERT_NOT_NULL(test, ntpool_allocate(POOL_FLAG_NON_PAGED, 40,
+							    'kaeL', caller));
+		KUNIT_ASSERT_EQ(test, ntpool_lookaside_init(&reloaded_lists[i].L,
+							    NTPOOL_LOOKASIDE_EX, NULL,
+							    NULL, NonPagedPool, 0, 64,
+							    'kaeL', caller),
+				STATUS_SUCCESS);
+		c = ntpool_client_of(reloaded(i));
+		strscpy(name, c->name, sizeof(name));
+		shared += ntpool_client_on_shared_id(c);
+		ntpool_client_gone(reloaded(i));
+		KUNIT_ASSERT_EQ(test, log->count, 2 * (i + 1));
+		ntpool_expect_report(test, log, 2 * (i + 1),
+				     DRIVER_VERIFIER_DETECTED_VIOLATION, 0x62,
+				     (unsigned long)c->name, (unsigned long)c, 1);
+	}
+	/* The table did fill: the last ones shared id 0. */
+	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), 0u);
+	KUNIT_EXPECT_EQ(test, shared, RELOADS - free_ids);
+	/* Their lists went with them. */
+	KUNIT_EXPECT_NULL(test, ntpool_lookaside_alloc(&reloaded_lists[RELOADS - 1].L));
+	ntpool_expect_report(test, log, 2 * RELOADS + 1,
+			     DRIVER_VERIFIER_DETECTED_VIOLATION, 0xCB,
+			     (unsigned long)&reloaded_lists[RELOADS - 1].L, 0, 0);
+
+	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), (unsigned long)RELOADS);
+	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids);
+	KUNIT_EXPECT_EQ(test, log->count, 2 * RELOADS + 1);
+}
+
+/* An id given back is forgotten by the tags its module used. */
+static u64 tagger_storage[8];
+
+static void recycled_id_forgets_tags(struct kunit *test)
+{
+	struct ntpool_caller caller = {
+		.module = (struct module *)tagger_storage, .ip = _THIS_IP_,
+	};
+	struct ntpool_tag *row;
+	void *p;
+	u8 id;
+
+	p = ntpool_allocate(POOL_FLAG_PAGED, 40, 'gaTR', caller);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ntpool_free(p, 'gaTR', caller);
+	id = ntpool_client_id(caller.module);
+	KUNIT_ASSERT_NE(test, id, 0);
+	row = ntpool_tag_get('gaTR', GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, test_bit(id, row->owners));
+	ntpool_client_gone(caller.module);
+	KUNIT_EXPECT_PTR_EQ(test, ntpool_client(id), ntpool_client(0));
+	KUNIT_EXPECT_FALSE(test, test_bit(id, row->owners));
+}
+
+/* A block is freed by release only while it is the block the walk saw. */
+static void free_block_checks_owner_and_tag(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 self_id = ntpool_client_id(NULL);
+	void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, 'nwOF');
+	void *big = ExAllocatePool2(POOL_FLAG_PAGED, 3 * PAGE_SIZE, 'nwOF');
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(p, 'nwOF', self_id + 1), 0u);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(p, 'rhtO', self_id), 0u);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(big, 'nwOF', self_id + 1), 0u);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(big, 'rhtO', self_id), 0u);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(p, 'nwOF', self_id), 1u);
+	KUNIT_EXPECT_EQ(test, ntpool_free_block(big, 'nwOF', self_id), 1u);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
 }
 
 static void hit_tag(struct kunit *test)
@@ -600,6 +712,9 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(verified_misuse_uses_c4),
 	KUNIT_CASE(overrun_detected_on_free),
 	KUNIT_CASE(leak_check_at_unload),
+	KUNIT_CASE(leaking_reloads_each_reported),
+	KUNIT_CASE(free_block_checks_owner_and_tag),
+	KUNIT_CASE(recycled_id_forgets_tags),
 	KUNIT_CASE(hit_tag),
 	KUNIT_CASE(low_resources_simulation),
 	KUNIT_CASE(special_pool_placement),

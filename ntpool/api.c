@@ -102,8 +102,9 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	struct ntpool_client *c;
 	void *p;
 
-	req->client = ntpool_client_id(req->caller.module);
-	c = ntpool_client(req->client);
+	/* A module on the shared id keeps its own counters. */
+	c = ntpool_client_of(req->caller.module);
+	req->client = c->id;
 	ntpool_client_count(c, NTPOOL_VC_ATTEMPTED);
 	if (req->tag == NTPOOL_TAG_NONE)
 		ntpool_client_count(c, NTPOOL_VC_NO_TAG);
@@ -345,7 +346,7 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 	if (pool->kind != NTPOOL_PAGED || ntpool_can_sleep() ||
 	    ntpool_block_kind(pool, p) != NTPOOL_PAGED)
 		return true;
-	strict = verified(ntpool_client(ntpool_client_id(caller->module)));
+	strict = verified(ntpool_client_of(caller->module));
 	ntpool_bugcheck(strict ? DRIVER_VERIFIER_DETECTED_VIOLATION :
 				 BAD_POOL_CALLER,
 			strict ? NTPOOL_C4_PAGED_FREE_IRQL : NTPOOL_C2_FREE_IRQL,

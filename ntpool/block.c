@@ -240,6 +240,8 @@ static void check_previous(struct ntpool_block *blk,
 		ntpool_block_report(blk, caller);
 }
 
+static bool other_block(const struct ntpool_block *blk, u32 tag, int owner);
+
 /* Nothing may track the block once someone else can be handed it. */
 static void untrack(void *p)
 {
@@ -252,7 +254,7 @@ static void untrack(void *p)
  * not as ntpool wrote it is reported and the block quarantined; a wrong tag
  * or a live lookaside list inside gives the block back to its client.
  */
-static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
+static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		       const struct ntpool_caller *caller,
 		       struct ntpool_freed *freed)
 {
@@ -264,6 +266,10 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
 		ntpool_leak_untrack(p);
 		ntpool_small_quarantine(pool, blk->page, blk->unit);
 		ntpool_block_report(blk, caller);
+		return false;
+	}
+	if (other_block(blk, tag, owner)) {
+		set_bit(blk->unit, blk->page->allocated);
 		return false;
 	}
 	if (!tag_matches(blk, p, tag) || !no_lookaside_inside(blk, p)) {
@@ -288,16 +294,17 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag,
 }
 
 /* Free a big block: the table entry is the state, changed under the lock. */
-static bool free_big(struct ntpool_pool *pool, void *p, u32 tag,
+static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		     const struct ntpool_caller *caller,
 		     struct ntpool_freed *freed)
 {
 	struct ntpool_block blk;
 	unsigned long flags;
-	bool ok;
+	bool ok, other = false;
 
 	spin_lock_irqsave(&pool->lock, flags);
 	ok = ntpool_find_big_locked(pool, p, &blk) &&
+	     !(other = other_block(&blk, tag, owner)) &&
 	     tag_matches(&blk, p, tag) && no_lookaside_inside(&blk, p);
 	if (ok) {
 		ntpool_xa_forget_locked(pool, blk.big->va);
@@ -306,7 +313,8 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag,
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (!ok) {
-		ntpool_block_report(&blk, caller);
+		if (owner < 0)
+			ntpool_block_report(&blk, caller);
 		return false;
 	}
 	/* The entry is out of the table: the block is this caller's alone. */
@@ -322,6 +330,45 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag,
 	untrack(p);
 	ntpool_big_release(pool, blk.big);
 	return true;
+}
+
+/* Is the block not @owner's (-1: anyone's) or not of @tag?  No report. */
+static bool other_block(const struct ntpool_block *blk, u32 tag, int owner)
+{
+	if (owner < 0)
+		return false;
+	return owner != (blk->big ? blk->big->client : blk->hdr->pool_index) ||
+	       ntpool_plain_tag(tag) !=
+	       ntpool_plain_tag(blk->big ? blk->big->tag : blk->hdr->pool_tag);
+}
+
+/*
+ * A free, for a client (@owner -1: every problem reported) or for a walk
+ * that saw the block (@owner its id: a block freed or handed to someone
+ * else since is left alone, without a report).
+ */
+static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
+		      const struct ntpool_caller *caller)
+{
+	struct ntpool_freed freed;
+	struct ntpool_block blk;
+	bool done;
+
+	switch (ntpool_claim_block(pool, p, &blk)) {
+	case NTPOOL_CLAIM_SMALL:
+		done = free_small(&blk, p, tag, owner, caller, &freed);
+		break;
+	case NTPOOL_CLAIM_BIG:
+		done = free_big(pool, p, tag, owner, caller, &freed);
+		break;
+	default:
+		if (owner < 0)
+			ntpool_block_report(&blk, caller);
+		return false;
+	}
+	if (done)
+		account_free(&freed, p, caller);
+	return done;
 }
 
 /**
@@ -342,24 +389,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag,
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller)
 {
-	struct ntpool_freed freed;
-	struct ntpool_block blk;
-	bool done;
-
-	switch (ntpool_claim_block(pool, p, &blk)) {
-	case NTPOOL_CLAIM_SMALL:
-		done = free_small(&blk, p, tag, caller, &freed);
-		break;
-	case NTPOOL_CLAIM_BIG:
-		done = free_big(pool, p, tag, caller, &freed);
-		break;
-	default:
-		ntpool_block_report(&blk, caller);
-		return false;
-	}
-	if (done)
-		account_free(&freed, p, caller);
-	return done;
+	return pool_free(pool, p, tag, -1, caller);
 }
 
 /**
@@ -427,14 +457,19 @@ enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p)
 }
 
 /**
- * ntpool_free_block() - free a block found by a walk, with no tag check
+ * ntpool_free_block() - free a block found by a walk, if it still is
  * @p: the block
+ * @tag: its tag, as the walk saw it
+ * @owner: its owner's id, as the walk saw it
  *
- * Return: 1 if it was freed, 0 if not (the reason is reported).
+ * The pool lock was dropped since the walk: the block is freed only if it
+ * is still allocated to @owner with @tag when its free claims it.
+ *
+ * Return: 1 if it was freed, 0 if not.
  */
-unsigned int ntpool_free_block(void *p)
+unsigned int ntpool_free_block(void *p, u32 tag, u8 owner)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 
-	return pool && ntpool_pool_free(pool, p, 0, NULL);
+	return pool && pool_free(pool, p, tag, owner, NULL);
 }

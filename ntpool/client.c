@@ -2,147 +2,221 @@
 /*
  * The client modules that call ntpool.
  *
- * Each module that allocates gets a small id on its first call; the id goes
- * into the PoolIndex byte of its blocks' headers and into big-pool entries,
- * so that a block names its owner however it is later found.  The kernel
- * itself (THIS_MODULE == NULL, callers built into vmlinux) is a client like
- * any other; id 0, "unknown", takes what cannot get an id of its own (a
- * full table, or no memory for the counters in atomic context).
+ * Each module that allocates gets a record on its first call, and with it
+ * a small id that goes into the PoolIndex byte of its blocks' headers and
+ * into big-pool entries, so that a block names its owner however it is
+ * later found.  The kernel itself (THIS_MODULE == NULL, callers built into
+ * vmlinux) is a client like any other.
  *
- * Entries are found without a lock: an entry is complete before its module
- * pointer is published, and entries never move.  clients_lock serialises
- * additions and changes.  When a module goes away (after its exit routine)
- * its entry is marked unloaded, keeps its name and counters for what it
- * left behind, and the verifier runs its leak check; an allocation that
- * still arrives from that module is then reported (0xC4/0x61).  Only when
- * another module is loaded at the same address does the entry stop
- * matching the pointer.  A module loaded again under the same name reuses
- * its old entry once that entry has nothing outstanding.
+ * Ids are 1 to 255 and are recycled: when a module goes away (after its
+ * exit routine) its record is marked unloaded, keeps its name and counters
+ * for what it left behind, and the verifier runs its leak check; an
+ * allocation that still arrives from that module is reported (0xC4/0x61).
+ * A record with nothing outstanding is retired and its id given to the
+ * next module that asks; one that left blocks keeps its id until "release"
+ * frees them (or until they are freed some other way, or ntpool unloads).
+ *
+ * Id 0 is shared.  When leaking modules hold every other id, a new module
+ * still gets a record of its own, on id 0: every block it allocates gets a
+ * Pool Tracking record naming it (out of band, where the module cannot
+ * reach), which is what its leak check at unload, "verifier" and "release"
+ * go by.  Such a module pays one small allocation per block; a block whose
+ * record could not be made is counted as untracked and escapes its leak
+ * check.  A module whose record cannot be allocated at all (no memory in
+ * atomic context) is counted under the shared record itself, with a
+ * warning: then, and only then, its blocks are not leak-checked.
+ *
+ * Locking: records are found by module pointer in an RCU hash, without a
+ * lock; clients_lock (a spinlock, interrupts off) serialises additions and
+ * changes of the hash, the id table and the list of records.  Records are
+ * freed only by ntpool_client_retire(), under clients_mutex, once their
+ * module is gone and nothing of theirs is outstanding, after a grace
+ * period: frees count a block against its owner with interrupts off, so
+ * the grace period waits for the last of them.  Readers that walk the list
+ * and sleep (debugfs, release) hold clients_mutex.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
+#include <linux/bitmap.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include "client.h"
 #include "lookaside.h"
+#include "pool.h"
+#include "tags.h"
 #include "verifier.h"
 
 /* Module pointer keys: the kernel, and a module that is gone. */
 #define KEY_KERNEL	((struct module *)1UL)
 #define KEY_GONE	((struct module *)2UL)
 
-static struct ntpool_client clients[NTPOOL_MAX_CLIENTS];
-static unsigned int nr_clients = 1;	/* id 0 is "unknown" */
+static struct ntpool_client shared_client;
+static struct ntpool_client __rcu *clients[NTPOOL_MAX_CLIENTS];
+static DECLARE_BITMAP(ids_used, NTPOOL_MAX_CLIENTS);
+static DEFINE_HASHTABLE(clients_by_module, 7);
+static LIST_HEAD(clients_list);
 static DEFINE_SPINLOCK(clients_lock);
+static DEFINE_MUTEX(clients_mutex);
+
+static void reap_work_fn(struct work_struct *work);
+static DECLARE_WORK(reap_work, reap_work_fn);
 
 static struct module *key_of(struct module *mod)
 {
 	return mod ? mod : KEY_KERNEL;
 }
 
-static unsigned int find_client(struct module *key, unsigned int nr)
+/* The record of a module key, or NULL; under RCU or clients_lock. */
+static struct ntpool_client *lookup(struct module *key)
 {
-	unsigned int id;
+	struct ntpool_client *c;
 
-	for (id = 1; id < nr; id++)
-		if (READ_ONCE(clients[id].module) == key)
-			return id;
-	return 0;
+	hash_for_each_possible_rcu(clients_by_module, c, hash, (unsigned long)key)
+		if (READ_ONCE(c->module) == key)
+			return c;
+	return NULL;
 }
 
-/* A gone entry of the same name with nothing outstanding, or a new one. */
-static unsigned int free_slot(const char *name)
+static void free_client(struct ntpool_client *c)
 {
-	unsigned int id;
-
-	for (id = 1; id < nr_clients; id++)
-		if (clients[id].module == KEY_GONE &&
-		    !strcmp(clients[id].name, name) &&
-		    !ntpool_client_outstanding(&clients[id]))
-			return id;
-	return nr_clients < NTPOOL_MAX_CLIENTS ? nr_clients : 0;
-}
-
-static int setup_client(struct ntpool_client *c, const char *name, gfp_t gfp)
-{
-	struct ntpool_verifier_cpu __percpu *vcpu;
-	struct ntpool_usage usage = {};
-
-	vcpu = alloc_percpu_gfp(struct ntpool_verifier_cpu, gfp);
-	if (!vcpu || ntpool_usage_init(&usage, gfp)) {
-		free_percpu(vcpu);
-		return -ENOMEM;
-	}
 	free_percpu(c->vcpu);
 	ntpool_usage_destroy(&c->usage);
-	c->vcpu = vcpu;
-	ntpool_usage_move(&c->usage, &usage);
+	kfree(c);
+}
+
+static void free_client_rcu(struct rcu_head *rcu)
+{
+	free_client(container_of(rcu, struct ntpool_client, rcu));
+}
+
+static struct ntpool_client *new_client(const char *name, gfp_t gfp)
+{
+	struct ntpool_client *c = kzalloc(sizeof(*c), gfp);
+
+	if (!c)
+		return NULL;
+	c->vcpu = alloc_percpu_gfp(struct ntpool_verifier_cpu, gfp);
+	if (!c->vcpu || ntpool_usage_init(&c->usage, gfp)) {
+		free_client(c);
+		return NULL;
+	}
 	strscpy(c->name, name, sizeof(c->name));
 	c->loaded = true;
 	c->verify = ntpool_verify_level_for(name);
-	return 0;
+	INIT_HLIST_NODE(&c->hash);
+	return c;
 }
 
-static unsigned int add_client(struct module *mod)
+/* Give @c an id, or the shared one; clients_lock held. */
+static void give_id(struct ntpool_client *c)
+{
+	unsigned int id = find_next_zero_bit(ids_used, NTPOOL_MAX_CLIENTS, 1);
+
+	if (id < NTPOOL_MAX_CLIENTS) {
+		__set_bit(id, ids_used);
+		c->id = id;
+		rcu_assign_pointer(clients[id], c);
+		return;
+	}
+	c->id = NTPOOL_SHARED_CLIENT;
+	/* Its blocks are told apart by their tracking records: track them. */
+	WRITE_ONCE(shared_client.verify,
+		   max(READ_ONCE(shared_client.verify), NTPOOL_VERIFY_TRACK));
+	ntpool_verifier_track_shared();
+	/* Ids of modules gone meanwhile may be free to take back. */
+	schedule_work(&reap_work);
+}
+
+static struct ntpool_client *add_client(struct module *mod)
 {
 	const char *name = mod ? module_name(mod) : "vmlinux";
-	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	struct ntpool_client *c, *found;
 	unsigned long flags;
-	unsigned int id;
 
-	spin_lock_irqsave(&clients_lock, flags);
-	id = find_client(key_of(mod), nr_clients);
-	if (id)
-		goto out;
-	id = free_slot(name);
-	if (!id || setup_client(&clients[id], name, gfp)) {
-		id = NTPOOL_UNKNOWN_CLIENT;
-		goto out;
+	/* Atomic per-CPU memory is scarce: only take it when it must be. */
+	c = new_client(name, ntpool_can_sleep() ? GFP_KERNEL :
+						  GFP_ATOMIC | __GFP_NOWARN);
+	if (!c) {
+		pr_warn_ratelimited("no memory to register %s: its blocks are counted under \"%s\" and not leak-checked\n",
+				    name, shared_client.name);
+		return &shared_client;
 	}
-	WRITE_ONCE(clients[id].module, key_of(mod));
-	if (id == nr_clients)
-		/* Publish the entry only once it is complete. */
-		smp_store_release(&nr_clients, id + 1);
-out:
+	c->module = key_of(mod);
+	spin_lock_irqsave(&clients_lock, flags);
+	found = lookup(c->module);
+	if (!found) {
+		give_id(c);
+		/* Complete before it can be found. */
+		list_add_tail_rcu(&c->link, &clients_list);
+		hash_add_rcu(clients_by_module, &c->hash, (unsigned long)c->module);
+	}
 	spin_unlock_irqrestore(&clients_lock, flags);
-	return id;
+	if (found) {
+		free_client(c);
+		return found;
+	}
+	if (c->id == NTPOOL_SHARED_CLIENT)
+		pr_warn("client ids all held: %s shares id 0, each of its blocks tracked\n",
+			name);
+	return c;
+}
+
+/**
+ * ntpool_client_of() - the record of a client module, registering it if new
+ * @mod: THIS_MODULE of the caller, NULL for the kernel itself
+ *
+ * The record lives as long as the module is loaded.
+ *
+ * Return: the record; the shared record only when no memory was left.
+ */
+struct ntpool_client *ntpool_client_of(struct module *mod)
+{
+	struct ntpool_client *c;
+
+	rcu_read_lock();
+	c = lookup(key_of(mod));
+	rcu_read_unlock();
+	return c ? c : add_client(mod);
 }
 
 /**
  * ntpool_client_id() - the id of a client module, registering it if new
  * @mod: THIS_MODULE of the caller, NULL for the kernel itself
  *
- * Return: the id; NTPOOL_UNKNOWN_CLIENT when none could be given.
+ * Return: the id its blocks carry; NTPOOL_SHARED_CLIENT for a module on
+ * the shared id.
  */
 u8 ntpool_client_id(struct module *mod)
 {
-	/* Pairs with add_client(): entries below nr_clients are complete. */
-	unsigned int id = find_client(key_of(mod), smp_load_acquire(&nr_clients));
-
-	return id ? id : add_client(mod);
+	return ntpool_client_of(mod)->id;
 }
 
 /**
- * ntpool_client() - a client by id
- * @id: its id
+ * ntpool_client() - the record behind an id
+ * @id: an id from a block
  *
- * Return: the entry (the "unknown" entry for an id never given out).
+ * The record stays valid while a block of that id is outstanding.
+ *
+ * Return: the record (the shared record for id 0 or an id not in use).
  */
 struct ntpool_client *ntpool_client(u8 id)
 {
-	/* Pairs with add_client(): entries below nr_clients are complete. */
-	if (id >= smp_load_acquire(&nr_clients))
-		id = NTPOOL_UNKNOWN_CLIENT;
-	return &clients[id];
+	/* Lifetime: see the top of this file. */
+	struct ntpool_client *c = rcu_dereference_raw(clients[id]);
+
+	return c ? c : &shared_client;
 }
 
 /**
  * ntpool_client_name() - name of a client
  * @id: its id
  *
- * Return: the module name, "vmlinux" for the kernel, "unknown" for id 0.
+ * Return: the module name, "vmlinux" for the kernel, "shared" for id 0.
  */
 const char *ntpool_client_name(u8 id)
 {
@@ -150,14 +224,19 @@ const char *ntpool_client_name(u8 id)
 }
 
 /**
- * ntpool_clients_count() - how many ids were given out, "unknown" included
+ * ntpool_clients_free_ids() - how many ids are free to give out
  *
- * Return: the number; ids are 0 to the number - 1.
+ * Return: the number.
  */
-unsigned int ntpool_clients_count(void)
+unsigned int ntpool_clients_free_ids(void)
 {
-	/* Pairs with add_client(): entries below nr_clients are complete. */
-	return smp_load_acquire(&nr_clients);
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&clients_lock, flags);
+	n = NTPOOL_MAX_CLIENTS - bitmap_weight(ids_used, NTPOOL_MAX_CLIENTS);
+	spin_unlock_irqrestore(&clients_lock, flags);
+	return n;
 }
 
 /**
@@ -168,11 +247,10 @@ unsigned int ntpool_clients_count(void)
 void ntpool_client_verifier_read(struct ntpool_client *c,
 				 struct ntpool_verifier_stats *st)
 {
+	unsigned int i;
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
-	unsigned int i;
-
 	for_each_possible_cpu(cpu) {
 		const struct ntpool_verifier_cpu *v = per_cpu_ptr(c->vcpu, cpu);
 
@@ -182,15 +260,29 @@ void ntpool_client_verifier_read(struct ntpool_client *c,
 }
 
 /**
+ * ntpool_client_on_shared_id() - is this a module that shares id 0?
+ * @c: the client
+ *
+ * Return: true for such a module, false for the shared record itself.
+ */
+bool ntpool_client_on_shared_id(const struct ntpool_client *c)
+{
+	return c->id == NTPOOL_SHARED_CLIENT && c != &shared_client;
+}
+
+/**
  * ntpool_client_outstanding() - blocks a client allocated and did not free
  * @c: the client
  *
- * Return: the number, in both pools.
+ * Return: the number, in both pools; for a module on the shared id, its
+ * tracked blocks.
  */
 s64 ntpool_client_outstanding(struct ntpool_client *c)
 {
 	struct ntpool_usage_stats st;
 
+	if (ntpool_client_on_shared_id(c))
+		return atomic_long_read(&c->tracked);
 	if (!c->usage.cpu)
 		return 0;
 	ntpool_usage_read(&c->usage, &st);
@@ -205,56 +297,154 @@ s64 ntpool_client_outstanding(struct ntpool_client *c)
  */
 void ntpool_verify_update(void)
 {
+	struct ntpool_client *c;
 	unsigned long flags;
-	unsigned int id;
 
 	spin_lock_irqsave(&clients_lock, flags);
-	for (id = 1; id < nr_clients; id++)
-		if (clients[id].loaded)
-			WRITE_ONCE(clients[id].verify,
-				   ntpool_verify_level_for(clients[id].name));
+	list_for_each_entry(c, &clients_list, link)
+		if (c != &shared_client && c->loaded)
+			WRITE_ONCE(c->verify, ntpool_verify_level_for(c->name));
 	spin_unlock_irqrestore(&clients_lock, flags);
+}
+
+/**
+ * ntpool_clients_lock() - keep every record in place (may sleep)
+ */
+void ntpool_clients_lock(void)
+{
+	mutex_lock(&clients_mutex);
+}
+
+/**
+ * ntpool_clients_unlock() - undo ntpool_clients_lock()
+ */
+void ntpool_clients_unlock(void)
+{
+	mutex_unlock(&clients_mutex);
+}
+
+/**
+ * ntpool_clients_next() - the record after @c, under ntpool_clients_lock()
+ * @c: a record, or NULL for the first
+ *
+ * Return: the next record, or NULL at the end.
+ */
+struct ntpool_client *ntpool_clients_next(struct ntpool_client *c)
+{
+	struct list_head *pos = c ? &c->link : &clients_list;
+	struct ntpool_client *next;
+
+	lockdep_assert_held(&clients_mutex);
+	/* Records are added meanwhile, under clients_lock only. */
+	rcu_read_lock();
+	next = list_next_or_null_rcu(&clients_list, pos, struct ntpool_client,
+				     link);
+	rcu_read_unlock();
+	return next;
+}
+
+/**
+ * ntpool_client_retire() - free a gone module's record if nothing of it is
+ *	outstanding, and its id with it
+ * @c: the record, under ntpool_clients_lock()
+ *
+ * Sleeps for a grace period.  A record that still has blocks is kept.
+ */
+void ntpool_client_retire(struct ntpool_client *c)
+{
+	unsigned long flags;
+
+	lockdep_assert_held(&clients_mutex);
+	if (c == &shared_client || READ_ONCE(c->loaded) ||
+	    ntpool_client_outstanding(c))
+		return;
+	/* No new lookup finds it: a stray caller would get a new record. */
+	spin_lock_irqsave(&clients_lock, flags);
+	hlist_del_init_rcu(&c->hash);
+	spin_unlock_irqrestore(&clients_lock, flags);
+	/* The last free that counted against it is done with it. */
+	synchronize_rcu();
+	if (ntpool_client_outstanding(c))
+		return;
+	/* The id's next module must not inherit this one's tags. */
+	if (c->id != NTPOOL_SHARED_CLIENT)
+		ntpool_tags_forget_owner(c->id);
+	spin_lock_irqsave(&clients_lock, flags);
+	if (c->id != NTPOOL_SHARED_CLIENT) {
+		RCU_INIT_POINTER(clients[c->id], NULL);
+		__clear_bit(c->id, ids_used);
+	}
+	list_del_rcu(&c->link);
+	spin_unlock_irqrestore(&clients_lock, flags);
+	call_rcu(&c->rcu, free_client_rcu);
+}
+
+static void reap_work_fn(struct work_struct *work)
+{
+	struct ntpool_client *c, *next;
+
+	ntpool_clients_lock();
+	for (c = ntpool_clients_next(NULL); c; c = next) {
+		next = ntpool_clients_next(c);
+		ntpool_client_retire(c);
+	}
+	ntpool_clients_unlock();
+}
+
+/**
+ * ntpool_clients_reap() - retire, soon, every gone record with nothing
+ *	outstanding (any context)
+ */
+void ntpool_clients_reap(void)
+{
+	schedule_work(&reap_work);
 }
 
 /**
  * ntpool_client_gone() - a module has gone away (its exit routine ran)
  * @mod: the module
  *
- * Marks its entry unloaded and runs the verifier's leak check.
+ * Drops its undeleted lookaside lists, marks its record unloaded, runs the
+ * verifier's leak check, and retires the record if it left nothing.
  */
 void ntpool_client_gone(struct module *mod)
 {
+	struct ntpool_client *c;
 	unsigned long flags;
-	unsigned int id;
 
-	spin_lock_irqsave(&clients_lock, flags);
-	id = find_client(mod, nr_clients);
-	if (id)
-		WRITE_ONCE(clients[id].loaded, false);
-	spin_unlock_irqrestore(&clients_lock, flags);
-	if (!id)
-		return;
 	/* Undeleted lists first: their entries are theirs, not leaks. */
-	ntpool_lookaside_unload(id);
-	ntpool_verifier_unload(&clients[id], id);
+	ntpool_lookaside_unload(mod);
+	ntpool_clients_lock();
+	spin_lock_irqsave(&clients_lock, flags);
+	c = lookup(mod);
+	if (c)
+		WRITE_ONCE(c->loaded, false);
+	spin_unlock_irqrestore(&clients_lock, flags);
+	if (c) {
+		ntpool_verifier_unload(c);
+		ntpool_client_retire(c);
+	}
+	ntpool_clients_unlock();
 }
 
 /**
  * ntpool_client_coming() - a module is being loaded
  * @mod: the module
  *
- * An unloaded module's entry that still matches this address stops
+ * An unloaded module's record that still matches this address stops
  * matching it: the new module is a new client.
  */
 void ntpool_client_coming(struct module *mod)
 {
+	struct ntpool_client *c;
 	unsigned long flags;
-	unsigned int id;
 
 	spin_lock_irqsave(&clients_lock, flags);
-	id = find_client(mod, nr_clients);
-	if (id && !clients[id].loaded)
-		WRITE_ONCE(clients[id].module, KEY_GONE);
+	c = lookup(mod);
+	if (c && !c->loaded) {
+		hlist_del_init_rcu(&c->hash);
+		WRITE_ONCE(c->module, KEY_GONE);
+	}
 	spin_unlock_irqrestore(&clients_lock, flags);
 }
 
@@ -296,35 +486,52 @@ static void unwatch_modules(void)
 #endif
 
 /**
- * ntpool_clients_init() - set up the "unknown" client and watch modules
+ * ntpool_clients_init() - set up the shared record and watch modules
  *
  * Return: 0 or a negative errno.
  */
 int ntpool_clients_init(void)
 {
-	int err = setup_client(&clients[NTPOOL_UNKNOWN_CLIENT], "unknown",
-			       GFP_KERNEL);
+	struct ntpool_client *c = &shared_client;
+	int err = -ENOMEM;
 
-	if (err)
-		return err;
+	c->vcpu = alloc_percpu(struct ntpool_verifier_cpu);
+	if (!c->vcpu || ntpool_usage_init(&c->usage, GFP_KERNEL))
+		goto fail;
+	strscpy(c->name, "shared", sizeof(c->name));
+	c->loaded = true;
+	c->id = NTPOOL_SHARED_CLIENT;
+	INIT_HLIST_NODE(&c->hash);
+	__set_bit(NTPOOL_SHARED_CLIENT, ids_used);
+	RCU_INIT_POINTER(clients[NTPOOL_SHARED_CLIENT], c);
+	list_add_tail_rcu(&c->link, &clients_list);
 	err = watch_modules();
-	if (err)
-		ntpool_clients_exit();
+	if (!err)
+		return 0;
+fail:
+	ntpool_clients_exit();
 	return err;
 }
 
 /**
- * ntpool_clients_exit() - stop watching modules and free every entry
+ * ntpool_clients_exit() - stop watching modules and free every record
  */
 void ntpool_clients_exit(void)
 {
-	unsigned int id;
+	struct ntpool_client *c, *tmp;
 
 	unwatch_modules();
-	for (id = 0; id < nr_clients; id++) {
-		free_percpu(clients[id].vcpu);
-		ntpool_usage_destroy(&clients[id].usage);
-	}
+	cancel_work_sync(&reap_work);
+	/* Nothing can look records up any more: no module is left to call. */
+	rcu_barrier();
+	list_for_each_entry_safe(c, tmp, &clients_list, link)
+		if (c != &shared_client)
+			free_client(c);
+	free_percpu(shared_client.vcpu);
+	ntpool_usage_destroy(&shared_client.usage);
+	memset(&shared_client, 0, sizeof(shared_client));
 	memset(clients, 0, sizeof(clients));
-	nr_clients = 1;
+	bitmap_zero(ids_used, NTPOOL_MAX_CLIENTS);
+	hash_init(clients_by_module);
+	INIT_LIST_HEAD(&clients_list);
 }

@@ -6,13 +6,18 @@
 #ifndef _NTPOOL_CLIENT_H
 #define _NTPOOL_CLIENT_H
 
+#include <linux/atomic.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
+#include <linux/types.h>
 #include "usage.h"
 
+/* Ids fit the PoolIndex byte of a block header. */
 #define NTPOOL_MAX_CLIENTS	256
-#define NTPOOL_UNKNOWN_CLIENT	0
+/* The id shared by modules that could not get one of their own. */
+#define NTPOOL_SHARED_CLIENT	0
 
 /* How closely a module's pool use is watched (verify_drivers). */
 enum ntpool_verify {
@@ -42,21 +47,35 @@ struct ntpool_verifier_cpu {
 };
 
 /**
- * struct ntpool_client - one client module
- * @module: the module while it is loaded (NULL for the kernel itself)
+ * struct ntpool_client - one client module, or the shared id
+ * @module: key: the module (1 for the kernel itself; 2 once it is gone
+ *	and another module may be loaded at its address)
  * @name: its name, kept after it unloads
  * @loaded: it has not gone away yet
  * @verify: how closely it is watched
- * @usage: its pool usage
+ * @id: its id, in its blocks' headers; NTPOOL_SHARED_CLIENT for a module
+ *	that shares id 0 (a full table), whose blocks are told apart by
+ *	their Pool Tracking records
+ * @tracked: shared id only: its live blocks that have a tracking record
+ * @usage: its pool usage (for a module on the shared id: the shared
+ *	id's usage holds its blocks)
  * @vcpu: !verifier's counters
+ * @hash: in the lookup by module
+ * @link: in the list of every client
+ * @rcu: freed after lookups are done
  */
 struct ntpool_client {
 	struct module *module;
 	char name[MODULE_NAME_LEN];
 	bool loaded;
 	enum ntpool_verify verify;
+	u8 id;
+	atomic_long_t tracked;
 	struct ntpool_usage usage;
 	struct ntpool_verifier_cpu __percpu *vcpu;
+	struct hlist_node hash;
+	struct list_head link;
+	struct rcu_head rcu;
 };
 
 /**
@@ -67,13 +86,20 @@ struct ntpool_verifier_stats {
 	u64 count[NTPOOL_VC_NR];
 };
 
+struct ntpool_client *ntpool_client_of(struct module *mod);
 u8 ntpool_client_id(struct module *mod);
 struct ntpool_client *ntpool_client(u8 id);
 const char *ntpool_client_name(u8 id);
-unsigned int ntpool_clients_count(void);
+unsigned int ntpool_clients_free_ids(void);
 void ntpool_client_verifier_read(struct ntpool_client *c,
 				 struct ntpool_verifier_stats *st);
 s64 ntpool_client_outstanding(struct ntpool_client *c);
+bool ntpool_client_on_shared_id(const struct ntpool_client *c);
+void ntpool_clients_lock(void);
+void ntpool_clients_unlock(void);
+struct ntpool_client *ntpool_clients_next(struct ntpool_client *c);
+void ntpool_client_retire(struct ntpool_client *c);
+void ntpool_clients_reap(void);
 void ntpool_client_gone(struct module *mod);
 void ntpool_client_coming(struct module *mod);
 int ntpool_clients_init(void);

@@ -203,5 +203,14 @@ MODULE_PARM_DESC(hit_tag,
  */
 void ntpool_hit_tag_exit(void)
 {
-	ntpool_hit_tag_set("0");
+	struct hit_setting *old;
+
+	/* No allocation on the way out: "0" through the setter could fail. */
+	mutex_lock(&hit_lock);
+	old = rcu_replace_pointer(hit_setting, NULL, lockdep_is_held(&hit_lock));
+	if (old)
+		static_branch_disable(&ntpool_hit_tag_on);
+	mutex_unlock(&hit_lock);
+	if (old)
+		kfree_rcu(old, rcu);
 }

@@ -8,68 +8,88 @@
  * NT's are, without interlocking.  The cached entries are ntpool's: one
  * stack per CPU, each behind its own spinlock (uncontended on the fast
  * path, taken with interrupts saved because non-paged lists are used from
- * interrupt handlers), so that lists scale across CPUs.  ListHead, which
- * clients never touch, points at that state.  Depth bounds each CPU's
- * stack.
+ * interrupt handlers), so that lists scale across CPUs.  Depth bounds each
+ * CPU's stack, and EX_MAXIMUM_LOOKASIDE_DEPTH_BASE bounds Depth: the list
+ * structure is the client's memory, so nothing in it is trusted to bound
+ * ntpool's arrays or to point at ntpool's state.
  *
- * Every live list is in a registry: for !lookaside (debugfs "lookaside"),
- * for the depth worker, and for Driver Verifier's checks (0xC4/0xCA
- * re-initialising a live list, 0xCB deleting one never initialised, 0xCC
- * freeing pool that holds a live list, 0xCD an entry size below the
- * minimum; a module that unloads with a list it never deleted).
+ * Every live list is in a registry, found by the list's address (an RCU
+ * hash, so that allocate and free need no shared lock): for !lookaside
+ * (debugfs "lookaside"), for the depth worker, and for Driver Verifier's
+ * checks (0xC4/0xCA re-initialising a live list, 0xCB deleting, or
+ * allocating from or freeing to, one never initialised or deleted
+ * already, 0xCC freeing pool that holds a live list, 0xCD an entry size
+ * below the minimum; a module that unloads with a list it never deleted).
+ * A list's state is freed after a grace period.
  *
  * The depth adapts once a second: a list used fewer than 75 times since
  * the last look shrinks by 10; one that missed on more than 0.5% of its
  * allocations grows by 5 plus a share of the room left proportional to the
- * miss rate; one that missed less shrinks by 1; always between 4 and 256.
+ * miss rate; one that missed less shrinks by 1; always between 4 and
+ * MaximumDepth, which is at most 256.
  * Lists of verified modules keep depth 0, so every free goes back to the
  * pool and Driver Verifier sees it.  Entries above a lowered depth stay
  * cached until used: only frees are bounded by it.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include "client.h"
 #include "lookaside.h"
+#include "pool.h"
 #include "report.h"
 
 #define LOOKASIDE_MIN_DEPTH	4
+#define LOOKASIDE_MAX_DEPTH	EX_MAXIMUM_LOOKASIDE_DEPTH_BASE
 
 struct lookaside_cpu {
 	spinlock_t lock;	/* guards this CPU's stack; see the top */
 	unsigned int n;
-	PVOID entries[EX_MAXIMUM_LOOKASIDE_DEPTH_BASE];
+	PVOID entries[LOOKASIDE_MAX_DEPTH];
 };
 
 struct lookaside {
 	struct list_head link;
+	struct hlist_node node;
 	PGENERAL_LOOKASIDE_POOL list;
 	unsigned int kind;
-	u8 client;
+	struct ntpool_client *owner;
 	struct ntpool_caller caller;
 	struct lookaside_cpu __percpu *cpu;
+	struct rcu_head rcu;
 };
 
 static LIST_HEAD(registry);
+static DEFINE_HASHTABLE(registry_by_list, 6);
 static DEFINE_SPINLOCK(registry_lock);
 
-static struct lookaside *state_of(PGENERAL_LOOKASIDE_POOL list)
-{
-	return list->ListHead.Reserved[0];
-}
-
-/* The registered state of @list, or NULL; registry_lock held. */
+/* The registered state of @list, or NULL; under RCU or registry_lock. */
 static struct lookaside *find_locked(PGENERAL_LOOKASIDE_POOL list)
 {
 	struct lookaside *la;
 
-	list_for_each_entry(la, &registry, link)
+	hash_for_each_possible_rcu(registry_by_list, la, node, (unsigned long)list)
 		if (la->list == list)
 			return la;
 	return NULL;
+}
+
+/* Depth, as far as ntpool's stacks can hold it. */
+static unsigned int depth_of(PGENERAL_LOOKASIDE_POOL list)
+{
+	return min_t(unsigned int, READ_ONCE(list->Depth), LOOKASIDE_MAX_DEPTH);
+}
+
+/* Allocate from or free to a list that is not live: 0xC4/0xCB. */
+static void not_live(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
+{
+	ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+			NTPOOL_C4_LOOKASIDE_NOT_INIT, (unsigned long)list,
+			(unsigned long)entry, 0, NULL);
 }
 
 static bool registered(PGENERAL_LOOKASIDE_POOL list)
@@ -83,29 +103,40 @@ static bool registered(PGENERAL_LOOKASIDE_POOL list)
 	return found;
 }
 
-static PVOID allocate_entry(struct lookaside *la)
-{
-	PGENERAL_LOOKASIDE_POOL l = la->list;
+/* What allocate and free need once the state may be gone. */
+struct lookaside_use {
+	unsigned int kind;
+	struct ntpool_caller caller;
+};
 
-	if (la->kind == NTPOOL_LOOKASIDE_EX && l->AllocateEx)
+static PVOID allocate_entry(PGENERAL_LOOKASIDE_POOL l,
+			    const struct lookaside_use *u)
+{
+	if (u->kind == NTPOOL_LOOKASIDE_EX && l->AllocateEx)
 		return l->AllocateEx(l->Type, l->Size, l->Tag,
 				     container_of(l, LOOKASIDE_LIST_EX, L));
-	if (la->kind != NTPOOL_LOOKASIDE_EX && l->Allocate)
+	if (u->kind != NTPOOL_LOOKASIDE_EX && l->Allocate)
 		return l->Allocate(l->Type, l->Size, l->Tag);
 	return ntpool_allocate_legacy(l->Type, l->Size, l->Tag,
-				      NormalPoolPriority, la->caller);
+				      NormalPoolPriority, u->caller);
 }
 
-static void free_entry(struct lookaside *la, PVOID entry)
+static void free_entry(PGENERAL_LOOKASIDE_POOL l, const struct lookaside_use *u,
+		       PVOID entry)
 {
-	PGENERAL_LOOKASIDE_POOL l = la->list;
-
-	if (la->kind == NTPOOL_LOOKASIDE_EX && l->FreeEx)
+	if (u->kind == NTPOOL_LOOKASIDE_EX && l->FreeEx)
 		l->FreeEx(entry, container_of(l, LOOKASIDE_LIST_EX, L));
-	else if (la->kind != NTPOOL_LOOKASIDE_EX && l->Free)
+	else if (u->kind != NTPOOL_LOOKASIDE_EX && l->Free)
 		l->Free(entry);
 	else
-		ntpool_free(entry, 0, la->caller);
+		ntpool_free(entry, 0, u->caller);
+}
+
+static void free_cached(struct lookaside *la, PVOID entry)
+{
+	struct lookaside_use u = { .kind = la->kind, .caller = la->caller };
+
+	free_entry(la->list, &u, entry);
 }
 
 /**
@@ -116,21 +147,31 @@ static void free_entry(struct lookaside *la, PVOID entry)
  */
 PVOID ntpool_lookaside_alloc(PGENERAL_LOOKASIDE_POOL list)
 {
-	struct lookaside *la = state_of(list);
+	struct lookaside_use u;
 	struct lookaside_cpu *c;
+	struct lookaside *la;
 	unsigned long flags;
 	PVOID entry = NULL;
 
+	rcu_read_lock();
+	la = find_locked(list);
+	if (!la) {
+		rcu_read_unlock();
+		not_live(list, NULL);
+		return NULL;
+	}
+	u = (struct lookaside_use) { .kind = la->kind, .caller = la->caller };
 	WRITE_ONCE(list->TotalAllocates, list->TotalAllocates + 1);
 	c = raw_cpu_ptr(la->cpu);
 	spin_lock_irqsave(&c->lock, flags);
 	if (c->n)
 		entry = c->entries[--c->n];
 	spin_unlock_irqrestore(&c->lock, flags);
+	rcu_read_unlock();
 	if (entry)
 		return entry;
 	WRITE_ONCE(list->AllocateMisses, list->AllocateMisses + 1);
-	return allocate_entry(la);
+	return allocate_entry(list, &u);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_alloc, NTPOOL_NS);
 
@@ -144,23 +185,34 @@ EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_alloc, NTPOOL_NS);
  */
 void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
 {
-	struct lookaside *la = state_of(list);
+	struct lookaside_use u;
 	struct lookaside_cpu *c;
+	struct lookaside *la;
 	unsigned long flags;
 	bool cached = false;
 
+	rcu_read_lock();
+	la = find_locked(list);
+	if (!la) {
+		rcu_read_unlock();
+		/* Whose entry it is, is not known: it stays where it is. */
+		not_live(list, entry);
+		return;
+	}
+	u = (struct lookaside_use) { .kind = la->kind, .caller = la->caller };
 	WRITE_ONCE(list->TotalFrees, list->TotalFrees + 1);
 	c = raw_cpu_ptr(la->cpu);
 	spin_lock_irqsave(&c->lock, flags);
-	if (c->n < READ_ONCE(list->Depth)) {
+	if (c->n < depth_of(list)) {
 		c->entries[c->n++] = entry;
 		cached = true;
 	}
 	spin_unlock_irqrestore(&c->lock, flags);
+	rcu_read_unlock();
 	if (cached)
 		return;
 	WRITE_ONCE(list->FreeMisses, list->FreeMisses + 1);
-	free_entry(la, entry);
+	free_entry(list, &u, entry);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_free, NTPOOL_NS);
 
@@ -197,12 +249,14 @@ static POOL_TYPE list_type(unsigned int kind, POOL_TYPE type, ULONG flags)
 static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
 				   unsigned int kind, struct ntpool_caller caller)
 {
-	struct lookaside *la = kzalloc(sizeof(*la), GFP_ATOMIC | __GFP_NOWARN);
+	/* Atomic per-CPU memory is scarce: only take it when it must be. */
+	gfp_t gfp = ntpool_can_sleep() ? GFP_KERNEL : GFP_ATOMIC | __GFP_NOWARN;
+	struct lookaside *la = kzalloc(sizeof(*la), gfp);
 	int cpu;
 
 	if (!la)
 		return NULL;
-	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, GFP_ATOMIC | __GFP_NOWARN);
+	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, gfp);
 	if (!la->cpu) {
 		kfree(la);
 		return NULL;
@@ -212,13 +266,13 @@ static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
 	la->list = list;
 	la->kind = kind;
 	la->caller = caller;
-	la->client = ntpool_client_id(caller.module);
+	la->owner = ntpool_client_of(caller.module);
 	return la;
 }
 
-static bool verified(u8 client)
+static bool verified(const struct lookaside *la)
 {
-	return READ_ONCE(ntpool_client(client)->verify) != NTPOOL_VERIFY_NONE;
+	return READ_ONCE(la->owner->verify) != NTPOOL_VERIFY_NONE;
 }
 
 /**
@@ -233,9 +287,10 @@ static bool verified(u8 client)
  * @tag: pool tag
  * @caller: the calling module and call site
  *
- * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_4 or _5 (Ex); on a
- * Driver Verifier violation or no memory, STATUS_INSUFFICIENT_RESOURCES,
- * and the list is unusable.
+ * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_4, _5 or _6 (a @size
+ * that does not fit the list's ULONG Size) (Ex); on a Driver Verifier
+ * violation or no memory, STATUS_INSUFFICIENT_RESOURCES, and the list is
+ * unusable.
  */
 NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 			       PVOID allocate, PVOID free, POOL_TYPE pool_type,
@@ -249,6 +304,8 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	caller.ip = _RET_IP_;
 	if (!NT_SUCCESS(status))
 		return status;
+	if (size > U32_MAX)
+		return STATUS_INVALID_PARAMETER_6;
 	if (size < LOOKASIDE_MINIMUM_BLOCK_SIZE) {
 		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
 				NTPOOL_C4_LOOKASIDE_TOO_SMALL, (unsigned long)list,
@@ -265,16 +322,16 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	if (!la)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	memset(list, 0, sizeof(*list));
-	list->ListHead.Reserved[0] = la;
 	list->Type = list_type(kind, pool_type, flags);
 	list->Tag = tag;
 	list->Size = size;
 	list->Allocate = allocate;
 	list->Free = free;
-	list->MaximumDepth = EX_MAXIMUM_LOOKASIDE_DEPTH_BASE;
-	list->Depth = verified(la->client) ? 0 : LOOKASIDE_MIN_DEPTH;
+	list->MaximumDepth = LOOKASIDE_MAX_DEPTH;
+	list->Depth = verified(la) ? 0 : LOOKASIDE_MIN_DEPTH;
 	spin_lock_irqsave(&registry_lock, irq);
 	list_add_tail(&la->link, &registry);
+	hash_add_rcu(registry_by_list, &la->node, (unsigned long)list);
 	spin_unlock_irqrestore(&registry_lock, irq);
 	return STATUS_SUCCESS;
 }
@@ -296,15 +353,30 @@ static void drain(struct lookaside *la)
 			spin_unlock_irqrestore(&c->lock, flags);
 			if (!entry)
 				break;
-			free_entry(la, entry);
+			free_cached(la, entry);
 		}
 	}
 }
 
-static void forget(struct lookaside *la)
+/* Out of the registry; registry_lock held. */
+static void unregister_locked(struct lookaside *la)
 {
+	list_del(&la->link);
+	hash_del_rcu(&la->node);
+}
+
+static void forget_rcu(struct rcu_head *rcu)
+{
+	struct lookaside *la = container_of(rcu, struct lookaside, rcu);
+
 	free_percpu(la->cpu);
 	kfree(la);
+}
+
+/* Free the state once allocate and free calls that found it are done. */
+static void forget(struct lookaside *la)
+{
+	call_rcu(&la->rcu, forget_rcu);
 }
 
 /**
@@ -326,7 +398,7 @@ void ntpool_lookaside_delete(PGENERAL_LOOKASIDE_POOL list, bool keep,
 	spin_lock_irqsave(&registry_lock, flags);
 	la = find_locked(list);
 	if (la && !keep)
-		list_del(&la->link);
+		unregister_locked(la);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	if (!la) {
 		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
@@ -335,10 +407,8 @@ void ntpool_lookaside_delete(PGENERAL_LOOKASIDE_POOL list, bool keep,
 		return;
 	}
 	drain(la);
-	if (keep)
-		return;
-	list->ListHead.Reserved[0] = NULL;
-	forget(la);
+	if (!keep)
+		forget(la);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_delete, NTPOOL_NS);
 
@@ -387,29 +457,42 @@ bool ntpool_lookaside_guard(const void *p, size_t size,
 	return false;
 }
 
+/* Take every list of @mod (or every list, @all) out of the registry. */
+static void unregister_all(struct module *mod, bool all, struct list_head *gone)
+{
+	struct lookaside *la, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&registry_lock, flags);
+	list_for_each_entry_safe(la, tmp, &registry, link) {
+		if (!all && la->caller.module != mod)
+			continue;
+		hash_del_rcu(&la->node);
+		list_move_tail(&la->link, gone);
+	}
+	spin_unlock_irqrestore(&registry_lock, flags);
+}
+
 /**
  * ntpool_lookaside_unload() - a module went away: its undeleted lists
- * @client: its id
+ * @mod: the module
  *
  * Each is reported (0xC7, Arg1 NTPOOL_C7_LOOKASIDE) and dropped; the
  * entries it cached go back to the pool when ntpool allocated them, and
  * stay where they are when the module's own routines did (they are gone).
+ * Lists are matched by module, not by client id, so that a module without
+ * an id of its own loses its lists too.
  */
-void ntpool_lookaside_unload(u8 client)
+void ntpool_lookaside_unload(struct module *mod)
 {
 	struct lookaside *la, *tmp;
-	unsigned long flags;
 	LIST_HEAD(gone);
 
-	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry_safe(la, tmp, &registry, link)
-		if (la->client == client)
-			list_move_tail(&la->link, &gone);
-	spin_unlock_irqrestore(&registry_lock, flags);
+	unregister_all(mod, false, &gone);
 	list_for_each_entry_safe(la, tmp, &gone, link) {
 		ntpool_bugcheck(TIMER_OR_DPC_INVALID, NTPOOL_C7_LOOKASIDE,
 				(unsigned long)la->list,
-				(unsigned long)ntpool_client_name(client),
+				(unsigned long)la->owner->name,
 				la->list->Tag, NULL);
 		if (!la->list->Allocate && !la->list->Free)
 			drain(la);
@@ -417,19 +500,19 @@ void ntpool_lookaside_unload(u8 client)
 	}
 }
 
-/**
- * ntpool_lookaside_adjust() - the once-a-second depth rule for one list
- * @list: the list
- */
-void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list)
+/* The depth rule; ntpool's bounds, whatever the client wrote. */
+static void adjust(struct lookaside *la)
 {
+	PGENERAL_LOOKASIDE_POOL list = la->list;
 	ULONG allocs = list->TotalAllocates - list->LastTotalAllocates;
 	ULONG misses = list->AllocateMisses - list->LastAllocateMisses;
-	int depth = list->Depth, max = list->MaximumDepth;
+	int depth = depth_of(list);
+	int max = clamp_t(int, READ_ONCE(list->MaximumDepth), LOOKASIDE_MIN_DEPTH,
+			  LOOKASIDE_MAX_DEPTH);
 
 	list->LastTotalAllocates = list->TotalAllocates;
 	list->LastAllocateMisses = list->AllocateMisses;
-	if (!depth && verified(state_of(list)->client))
+	if (!depth && verified(la))
 		return;
 	if (allocs < 75) {
 		depth -= 10;
@@ -444,6 +527,22 @@ void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list)
 	WRITE_ONCE(list->Depth, clamp(depth, LOOKASIDE_MIN_DEPTH, max));
 }
 
+/**
+ * ntpool_lookaside_adjust() - the once-a-second depth rule for one list
+ * @list: the list; nothing happens unless it is live
+ */
+void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list)
+{
+	struct lookaside *la;
+	unsigned long flags;
+
+	spin_lock_irqsave(&registry_lock, flags);
+	la = find_locked(list);
+	if (la)
+		adjust(la);
+	spin_unlock_irqrestore(&registry_lock, flags);
+}
+
 static void adjust_all(struct work_struct *work);
 static DECLARE_DELAYED_WORK(adjust_work, adjust_all);
 
@@ -454,7 +553,7 @@ static void adjust_all(struct work_struct *work)
 
 	spin_lock_irqsave(&registry_lock, flags);
 	list_for_each_entry(la, &registry, link)
-		ntpool_lookaside_adjust(la->list);
+		adjust(la);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	schedule_delayed_work(&adjust_work, HZ);
 }
@@ -486,7 +585,7 @@ void ntpool_print_lookaside(struct seq_file *m)
 		memcpy(tag, &l->Tag, 4);
 		tag[4] = '\0';
 		seq_printf(m, "Lookaside \"%s\" @ 0x%016lx Tag(hex): 0x%08x \"%s\"\n",
-			   ntpool_client_name(la->client), (unsigned long)l,
+			   la->owner->name, (unsigned long)l,
 			   l->Tag, tag);
 		seq_printf(m, "    Type           =       %04x %s%s\n", l->Type,
 			   type_name(l->Type),
@@ -519,9 +618,24 @@ int ntpool_lookaside_start(void)
 }
 
 /**
- * ntpool_lookaside_stop() - stop the depth worker
+ * ntpool_lookaside_stop() - stop the depth worker, drop every list left
+ *
+ * Lists left when ntpool unloads belong to callers built into the kernel
+ * (modules' lists went when they did): their cached entries are freed.
  */
 void ntpool_lookaside_stop(void)
 {
+	struct lookaside *la, *tmp;
+	LIST_HEAD(gone);
+
 	cancel_delayed_work_sync(&adjust_work);
+	unregister_all(NULL, true, &gone);
+	list_for_each_entry_safe(la, tmp, &gone, link) {
+		pr_warn("lookaside list with tag 0x%08x of %s never deleted\n",
+			la->list->Tag, la->owner->name);
+		drain(la);
+		forget(la);
+	}
+	/* Their state is freed before ntpool's code goes. */
+	rcu_barrier();
 }

@@ -5,11 +5,13 @@
 #ifndef _NTPOOL_LOOKASIDE_INTERNAL_H
 #define _NTPOOL_LOOKASIDE_INTERNAL_H
 
+#include <linux/module.h>
 #include <linux/seq_file.h>
 #include <ntpool/ntpool.h>
 
 /* Bugcheck 0xC4 Arg1 values for lookaside lists */
 #define NTPOOL_C4_LOOKASIDE_REINIT	0xCA
+/* deleting, allocating from or freeing to a list that is not live */
 #define NTPOOL_C4_LOOKASIDE_NOT_INIT	0xCB
 #define NTPOOL_C4_LOOKASIDE_IN_FREED	0xCC
 #define NTPOOL_C4_LOOKASIDE_TOO_SMALL	0xCD
@@ -20,7 +22,7 @@
 PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size);
 bool ntpool_lookaside_guard(const void *p, size_t size,
 			    const struct ntpool_caller *caller);
-void ntpool_lookaside_unload(u8 client);
+void ntpool_lookaside_unload(struct module *mod);
 void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list);
 void ntpool_print_lookaside(struct seq_file *m);
 int ntpool_lookaside_start(void);

@@ -21,6 +21,14 @@
 #include "tags.h"
 #include "verifier.h"
 
+/* What module parameters set before init ran: dropped if init fails. */
+static void drop_settings(void)
+{
+	ntpool_special_exit();
+	ntpool_hit_tag_exit();
+	ntpool_verify_clear();
+}
+
 static int __init ntpool_init(void)
 {
 	int err;
@@ -57,6 +65,7 @@ tags:
 	ntpool_tags_exit();
 pcp:
 	ntpool_pcp_exit();
+	drop_settings();
 	return err;
 }
 

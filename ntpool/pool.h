@@ -289,7 +289,7 @@ static inline void ntpool_block_report(const struct ntpool_block *blk,
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req);
 bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
-unsigned int ntpool_free_block(void *p);
+unsigned int ntpool_free_block(void *p, u32 tag, u8 owner);
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p);
 
 /* api.c and extparams.c: ExAllocatePool3's extended parameters */

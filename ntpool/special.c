@@ -239,6 +239,18 @@ int ntpool_special_set(const char *text)
 	return 0;
 }
 
+/* Clear the setting without allocating: the way out must not fail. */
+static void drop_setting(void)
+{
+	struct special_setting *old;
+
+	mutex_lock(&setting_lock);
+	old = rcu_replace_pointer(setting, NULL, lockdep_is_held(&setting_lock));
+	mutex_unlock(&setting_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
 /**
  * ntpool_special_enabled() - does the special_pool setting select anything?
  *
@@ -366,8 +378,9 @@ int ntpool_special_init(void)
  */
 void ntpool_special_exit(void)
 {
+	/* Harmless when it was never registered (init failed before). */
 	unregister_die_notifier(&special_die_nb);
-	ntpool_special_set("none");
+	drop_setting();
 }
 #else
 int ntpool_special_init(void)
@@ -377,6 +390,6 @@ int ntpool_special_init(void)
 
 void ntpool_special_exit(void)
 {
-	ntpool_special_set("none");
+	drop_setting();
 }
 #endif

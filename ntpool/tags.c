@@ -195,6 +195,28 @@ void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
 }
 
 /**
+ * ntpool_tags_forget_owner() - a client id is given back: no row names it
+ * @client: the id, no longer anyone's
+ *
+ * Process context; the next module with this id starts with no tags.
+ */
+void ntpool_tags_forget_owner(u8 client)
+{
+	/* Pairs with add_id(): rows below next_id are set. */
+	unsigned int id, last = smp_load_acquire(&next_id);
+
+	clear_bit(client, overflow_row.owners);
+	for (id = 1; id < last; id++) {
+		struct ntpool_tag *t = ntpool_tag_by_id(id);
+
+		if (t != &overflow_row && test_bit(client, t->owners))
+			clear_bit(client, t->owners);
+		if (!(id % 1024))
+			cond_resched();
+	}
+}
+
+/**
  * ntpool_tag_count_failure() - count an allocation that found no memory
  * @t: its tag's row
  * @kind: its pool

@@ -203,6 +203,32 @@ static unsigned long track_key(unsigned long addr)
 	return addr >> 4;
 }
 
+/* Some module shares id 0: its blocks are tracked, whatever the setting. */
+static bool track_shared;
+
+/**
+ * ntpool_verifier_track_shared() - a module now shares id 0
+ *
+ * From now on every free looks for a tracking record, as records of such
+ * a module are what tells its blocks apart.
+ */
+void ntpool_verifier_track_shared(void)
+{
+	WRITE_ONCE(track_shared, true);
+}
+
+/* The module on the shared id a block of id 0 is allocated for, if any. */
+static struct ntpool_client *shared_owner(u8 id,
+					  const struct ntpool_request *req)
+{
+	struct ntpool_client *o;
+
+	if (id != NTPOOL_SHARED_CLIENT)
+		return NULL;
+	o = ntpool_client_of(req->caller.module);
+	return ntpool_client_on_shared_id(o) ? o : NULL;
+}
+
 /**
  * ntpool_verifier_track() - record an allocation of a verified module
  * @c: the client
@@ -215,7 +241,8 @@ static unsigned long track_key(unsigned long addr)
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 			   const struct ntpool_request *req)
 {
-	bool full = READ_ONCE(c->verify) == NTPOOL_VERIFY_FULL;
+	struct ntpool_client *owner = shared_owner(id, req);
+	bool full = READ_ONCE((owner ? owner : c)->verify) == NTPOOL_VERIFY_FULL;
 	struct ntpool_track *t;
 
 	t = kmalloc(struct_size(t, frames, full ? NTPOOL_TRACK_FRAMES : 0),
@@ -225,16 +252,32 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	ntpool_leak_no_scan(t);
 	*t = (struct ntpool_track) {
 		.addr = (unsigned long)p, .size = req->size, .tag = req->tag,
-		.kind = req->kind, .client = id, .caller = req->caller.ip,
+		.kind = req->kind, .client = id, .owner = owner,
+		.caller = req->caller.ip,
 	};
 	if (full)
 		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
+	/* Counted first: the block may be freed as soon as it is inserted. */
+	if (owner)
+		atomic_long_inc(&owner->tracked);
 	if (!ntpool_xa_insert(&track_table, track_key(t->addr), t,
 			      ntpool_gfp(req)))
 		return;
+	if (owner)
+		atomic_long_dec(&owner->tracked);
 	kfree(t);
 untracked:
-	ntpool_client_count(c, NTPOOL_VC_UNTRACKED);
+	ntpool_client_count(owner ? owner : c, NTPOOL_VC_UNTRACKED);
+}
+
+/* A record is gone: its owner on the shared id has one block less. */
+static void drop_record(struct ntpool_track *t)
+{
+	struct ntpool_client *o = t->owner;
+
+	kfree_rcu(t, rcu);
+	if (o && !atomic_long_dec_return(&o->tracked) && !READ_ONCE(o->loaded))
+		ntpool_clients_reap();
 }
 
 /**
@@ -247,7 +290,7 @@ void ntpool_verifier_untrack(void *p)
 	struct ntpool_track *t;
 
 	/* Nothing was ever tracked: no lookup on the free path. */
-	if (!static_branch_unlikely(&tracking_used))
+	if (!static_branch_unlikely(&tracking_used) && !READ_ONCE(track_shared))
 		return;
 
 	xa_lock_irqsave(&track_table, flags);
@@ -258,7 +301,43 @@ void ntpool_verifier_untrack(void *p)
 		t = NULL;
 	xa_unlock_irqrestore(&track_table, flags);
 	if (t)
-		kfree_rcu(t, rcu);
+		drop_record(t);
+}
+
+/*
+ * Take the record of a block of @owner away, so that nothing else frees
+ * the block meanwhile without a report.  Returns false if it is not there.
+ */
+static bool claim_record(unsigned long addr, struct ntpool_client *owner)
+{
+	struct ntpool_track *t;
+	unsigned long flags;
+
+	xa_lock_irqsave(&track_table, flags);
+	t = xa_load(&track_table, track_key(addr));
+	if (t && t->addr == addr && t->owner == owner)
+		__xa_erase(&track_table, track_key(addr));
+	else
+		t = NULL;
+	xa_unlock_irqrestore(&track_table, flags);
+	if (t)
+		drop_record(t);
+	return t;
+}
+
+/* The module on the shared id that owns a tracked block, or NULL. */
+static struct ntpool_client *record_owner(const void *p)
+{
+	unsigned long addr = (unsigned long)p;
+	struct ntpool_client *o = NULL;
+	struct ntpool_track *t;
+
+	rcu_read_lock();
+	t = xa_load(&track_table, track_key(addr));
+	if (t && t->addr == addr)
+		o = t->owner;
+	rcu_read_unlock();
+	return o;
 }
 
 /**
@@ -317,9 +396,16 @@ void ntpool_format_allocation(char *buf, const void *addr, size_t size,
 
 struct leak_walk {
 	u8 id;
+	struct ntpool_client *owner;	/* a module on the shared id, or NULL */
 	unsigned long seen;
 	struct seq_file *m;	/* NULL: print to the console */
 };
+
+/* Is this block the client's?  Blocks of id 0 are told by their records. */
+static bool walk_owns(const struct leak_walk *w, const struct ntpool_block_info *b)
+{
+	return b->client == w->id && (!w->owner || record_owner(b->addr) == w->owner);
+}
 
 static bool print_leak_row(const struct ntpool_block_info *b, void *arg)
 {
@@ -327,7 +413,7 @@ static bool print_leak_row(const struct ntpool_block_info *b, void *arg)
 	unsigned long caller = b->caller;
 	char row[NTPOOL_ROW_TEXT];
 
-	if (b->client != w->id)
+	if (!walk_owns(w, b))
 		return true;
 	if (!caller)
 		ntpool_verifier_caller(b->addr, &caller, NULL);
@@ -358,14 +444,19 @@ static void print_table_head(struct seq_file *m)
 	}
 }
 
+static struct ntpool_client *walk_owner(struct ntpool_client *c)
+{
+	return ntpool_client_on_shared_id(c) ? c : NULL;
+}
+
 /**
  * ntpool_print_allocations() - a client's live blocks, as !verifier 3
  * @m: where to
- * @id: the client
+ * @c: the client
  */
-void ntpool_print_allocations(struct seq_file *m, u8 id)
+void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c)
 {
-	struct leak_walk w = { .id = id, .m = m };
+	struct leak_walk w = { .id = c->id, .owner = walk_owner(c), .m = m };
 	unsigned int kind;
 
 	print_table_head(m);
@@ -375,7 +466,8 @@ void ntpool_print_allocations(struct seq_file *m, u8 id)
 
 static void print_leak_table(const void *data)
 {
-	struct leak_walk w = { .id = *(const u8 *)data };
+	struct ntpool_client *c = (struct ntpool_client *)data;
+	struct leak_walk w = { .id = c->id, .owner = walk_owner(c) };
 	unsigned int kind;
 
 	pr_err("Pool Allocations:\n");
@@ -390,17 +482,16 @@ static void print_leak_table(const void *data)
 /**
  * ntpool_verifier_unload() - the leak check, when a module has gone away
  * @c: the client, no longer loaded
- * @id: its id
  *
  * Runs after the module's exit routine.  Reports 0xC4/0x62 if it left
  * blocks allocated; they stay allocated and listed under the module.
  */
-void ntpool_verifier_unload(struct ntpool_client *c, u8 id)
+void ntpool_verifier_unload(struct ntpool_client *c)
 {
 	s64 left = ntpool_client_outstanding(c);
 	char note[MODULE_NAME_LEN + 4];
 	struct ntpool_report_extra extra = {
-		.print = print_leak_table, .data = &id,
+		.print = print_leak_table, .data = c,
 	};
 
 	if (left <= 0)
@@ -413,54 +504,91 @@ void ntpool_verifier_unload(struct ntpool_client *c, u8 id)
 }
 
 struct release_walk {
-	u8 id;
+	struct leak_walk owner;
 	unsigned int n;
-	void *blocks[64];
+	struct {
+		void *addr;
+		u32 tag;
+	} blocks[64];
 };
 
 static bool collect_block(const struct ntpool_block_info *b, void *arg)
 {
 	struct release_walk *w = arg;
 
-	if (b->client == w->id)
-		w->blocks[w->n++] = b->addr;
+	if (walk_owns(&w->owner, b)) {
+		w->blocks[w->n].addr = b->addr;
+		w->blocks[w->n++].tag = b->tag;
+	}
 	return w->n < ARRAY_SIZE(w->blocks);
+}
+
+/*
+ * Free one block found by the walk, if it is still the block found: the
+ * lock was dropped since, and another caller may have freed it and got
+ * the address back.  A block of a module on the shared id is first taken
+ * out of Pool Tracking, which only its own record can be.
+ */
+static unsigned int release_block(struct release_walk *w, unsigned int i)
+{
+	unsigned long addr = (unsigned long)w->blocks[i].addr;
+
+	if (w->owner.owner && !claim_record(addr, w->owner.owner))
+		return 0;
+	return ntpool_free_block(w->blocks[i].addr, w->blocks[i].tag,
+				 w->owner.id);
+}
+
+static unsigned long release_client(struct release_walk *w,
+				    struct ntpool_client *c)
+{
+	unsigned long freed = 0, before;
+	unsigned int kind, i;
+
+	w->owner = (struct leak_walk) { .id = c->id, .owner = walk_owner(c) };
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		/* Stop when a round frees nothing (corrupt blocks stay). */
+		do {
+			before = freed;
+			w->n = 0;
+			ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, collect_block, w);
+			for (i = 0; i < w->n; i++)
+				freed += release_block(w, i);
+		} while (w->n && freed > before);
+	}
+	return freed;
 }
 
 /**
  * ntpool_verifier_release() - free what an unloaded module left behind
  * @name: the module's name
  *
+ * Each unloaded module of that name whose blocks are all freed gives its
+ * id back.
+ *
  * Return: the number of blocks freed; 0 if no unloaded module of that
  * name left any.
  */
 unsigned long ntpool_verifier_release(const char *name)
 {
-	unsigned int id, kind, i, count = ntpool_clients_count();
 	struct release_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	struct ntpool_client *c, *next;
+	char want[MODULE_NAME_LEN];
 	unsigned long freed = 0;
 
 	if (!w)
 		return 0;
-	for (id = 1; id < count; id++) {
-		struct ntpool_client *c = ntpool_client(id);
-
-		if (READ_ONCE(c->loaded) || strcmp(c->name, name))
+	/* @name may be a record's, and records go as they are retired. */
+	strscpy(want, name, sizeof(want));
+	ntpool_clients_lock();
+	for (c = ntpool_clients_next(NULL); c; c = next) {
+		next = ntpool_clients_next(c);
+		if (READ_ONCE(c->loaded) || strcmp(c->name, want))
 			continue;
-		w->id = id;
-		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-			unsigned long before;
-
-			/* Stop when a round frees nothing (corrupt blocks stay). */
-			do {
-				before = freed;
-				w->n = 0;
-				ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, collect_block, w);
-				for (i = 0; i < w->n; i++)
-					freed += ntpool_free_block(w->blocks[i]);
-			} while (w->n && freed > before);
-		}
+		freed += release_client(w, c);
+		ntpool_client_retire(c);
 	}
+	ntpool_clients_unlock();
 	kfree(w);
 	return freed;
 }
@@ -486,6 +614,14 @@ void ntpool_verifier_exit(void)
 	xa_for_each(&track_table, key, t)
 		kfree(t);
 	xa_destroy(&track_table);
+	ntpool_verify_clear();
+}
+
+/**
+ * ntpool_verify_clear() - drop the verify_drivers setting (ntpool going)
+ */
+void ntpool_verify_clear(void)
+{
 	kfree(rcu_dereference_protected(verify_list, true));
 	RCU_INIT_POINTER(verify_list, NULL);
 }

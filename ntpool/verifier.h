@@ -29,6 +29,7 @@
  * @tag: the tag
  * @kind: the pool
  * @client: owner's id
+ * @owner: the owner, for a module on the shared id (else NULL)
  * @caller: call site
  * @rcu: for freeing after lookups are done
  * @nr_frames: frames in @frames (full tracking only)
@@ -41,6 +42,7 @@ struct ntpool_track {
 	u32 tag;
 	u8 kind;
 	u8 client;
+	struct ntpool_client *owner;
 	unsigned long caller;
 	unsigned int nr_frames;
 	unsigned long frames[];
@@ -49,6 +51,7 @@ struct ntpool_track {
 enum ntpool_verify ntpool_verify_level_for(const char *name);
 void ntpool_verify_update(void);
 int ntpool_verify_set(const char *text);
+void ntpool_verify_clear(void);
 void ntpool_verify_show(struct seq_file *m);
 
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
@@ -56,13 +59,14 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 void ntpool_verifier_untrack(void *p);
 bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 			    unsigned int *nr_frames);
-void ntpool_verifier_unload(struct ntpool_client *c, u8 id);
+void ntpool_verifier_track_shared(void);
+void ntpool_verifier_unload(struct ntpool_client *c);
 unsigned long ntpool_verifier_release(const char *name);
 /* One line of a leaked-allocations table, for the console or debugfs. */
 #define NTPOOL_ROW_TEXT		160
 void ntpool_format_allocation(char *buf, const void *addr, size_t size,
 			      u32 tag, unsigned long caller);
-void ntpool_print_allocations(struct seq_file *m, u8 id);
+void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c);
 void ntpool_print_verifier(struct seq_file *m);
 int ntpool_verifier_init(void);
 void ntpool_verifier_exit(void);

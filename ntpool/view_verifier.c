@@ -14,13 +14,14 @@
 #include "special.h"
 #include "verifier.h"
 
+/* Under ntpool_clients_lock(), as everything below. */
 static void print_flags(struct seq_file *m)
 {
-	unsigned int id, n = ntpool_clients_count();
+	struct ntpool_client *c;
 	bool tracking = false;
 
-	for (id = 1; id < n; id++)
-		tracking |= READ_ONCE(ntpool_client(id)->verify) != NTPOOL_VERIFY_NONE;
+	for (c = ntpool_clients_next(NULL); c; c = ntpool_clients_next(c))
+		tracking |= READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE;
 	seq_printf(m, "Verify Flags Level 0x%08x\n\n  STANDARD FLAGS:\n",
 		   tracking ? 0x8 : 0);
 	seq_printf(m, "    [%c] (0x00000001) Special pool\n",
@@ -56,12 +57,13 @@ static void print_summary(struct seq_file *m)
 {
 	struct ntpool_verifier_stats sum = {}, st;
 	struct ntpool_usage_stats u, total = {};
-	unsigned int i, id, kind, n = ntpool_clients_count();
+	struct ntpool_client *c;
+	unsigned int i, kind;
 
-	for (id = 0; id < n; id++) {
-		ntpool_client_verifier_read(ntpool_client(id), &st);
+	for (c = ntpool_clients_next(NULL); c; c = ntpool_clients_next(c)) {
+		ntpool_client_verifier_read(c, &st);
 		add_stats(&sum, &st);
-		ntpool_usage_read(&ntpool_client(id)->usage, &u);
+		ntpool_usage_read(&c->usage, &u);
 		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 			total.count[kind] += u.count[kind];
 			total.bytes[kind] += u.bytes[kind];
@@ -93,9 +95,21 @@ static const char * const verify_names[] = {
 	[NTPOOL_VERIFY_FULL] = "Pool Tracking with allocation stacks",
 };
 
-static void print_client(struct seq_file *m, u8 id)
+/* A module on the shared id: its blocks are counted by their records. */
+static void print_shared_id(struct seq_file *m, struct ntpool_client *c)
 {
-	struct ntpool_client *c = ntpool_client(id);
+	seq_puts(m, "    Shares client id 0: blocks counted by Pool Tracking\n\n");
+	seq_printf(m, "      Current Pool Allocations: 0x%08llx\n\n",
+		   ntpool_client_outstanding(c));
+	if (ntpool_client_outstanding(c) <= 0)
+		return;
+	seq_puts(m, "    Pool Allocations:\n\n");
+	ntpool_print_allocations(m, c);
+	seq_putc(m, '\n');
+}
+
+static void print_client(struct seq_file *m, struct ntpool_client *c)
+{
 	struct ntpool_verifier_stats st;
 	struct ntpool_usage_stats u;
 	unsigned int i;
@@ -108,6 +122,10 @@ static void print_client(struct seq_file *m, u8 id)
 		   verify_names[READ_ONCE(c->verify)]);
 	for (i = 0; i < NTPOOL_VC_NR; i++)
 		seq_printf(m, "    %-40s 0x%llx\n", vc_names[i], st.count[i]);
+	if (ntpool_client_on_shared_id(c)) {
+		print_shared_id(m, c);
+		return;
+	}
 	seq_puts(m, "    Pool Allocation Statistics: ( NonPagedPool / PagedPool )\n\n");
 	seq_printf(m, "      Current Pool Allocations: ( 0x%08llx / 0x%08llx )\n",
 		   u.count[NTPOOL_NONPAGED], u.count[NTPOOL_PAGED]);
@@ -122,7 +140,7 @@ static void print_client(struct seq_file *m, u8 id)
 	if (u.count[NTPOOL_NONPAGED] + u.count[NTPOOL_PAGED] <= 0)
 		return;
 	seq_puts(m, "    Pool Allocations:\n\n");
-	ntpool_print_allocations(m, id);
+	ntpool_print_allocations(m, c);
 	seq_putc(m, '\n');
 }
 
@@ -151,17 +169,17 @@ static void print_violations(struct seq_file *m)
  */
 void ntpool_print_verifier(struct seq_file *m)
 {
-	unsigned int id, n = ntpool_clients_count();
+	struct ntpool_client *c;
 
+	ntpool_clients_lock();
 	print_flags(m);
 	print_summary(m);
 	seq_puts(m, "Driver Verification List\n------------------------\n\n");
-	for (id = 1; id < n; id++) {
-		struct ntpool_client *c = ntpool_client(id);
-
-		if (READ_ONCE(c->loaded) || ntpool_client_outstanding(c) > 0)
-			print_client(m, id);
-	}
+	for (c = ntpool_clients_next(NULL); c; c = ntpool_clients_next(c))
+		if (c != ntpool_client(NTPOOL_SHARED_CLIENT) &&
+		    (READ_ONCE(c->loaded) || ntpool_client_outstanding(c) > 0))
+			print_client(m, c);
+	ntpool_clients_unlock();
 	print_violations(m);
 }
 

@@ -4,8 +4,8 @@
  * included by <ntpool/ntpool.h>.
  *
  * The structures have NT's layout and hold NT's counters; clients treat
- * them as opaque.  ntpool keeps its own state behind ListHead, which no
- * client touches.
+ * them as opaque.  ntpool keeps its own state out of band, found by the
+ * list's address.
  */
 #ifndef _NTPOOL_LOOKASIDE_H
 #define _NTPOOL_LOOKASIDE_H
@@ -182,12 +182,14 @@ ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside,
  * @PoolType: NonPagedPool, PagedPool or NonPagedPoolNx
  * @Flags: 0, EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL or
  *	EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE (the latter needs @Allocate)
- * @Size: bytes per entry, at least LOOKASIDE_MINIMUM_BLOCK_SIZE
+ * @Size: bytes per entry, at least LOOKASIDE_MINIMUM_BLOCK_SIZE, at most
+ *	what the list's ULONG Size holds
  * @Tag: pool tag of the entries
  * @Depth: reserved, 0
  *
- * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_4 for a bad @PoolType or
- * STATUS_INVALID_PARAMETER_5 for bad @Flags.
+ * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_4 for a bad @PoolType,
+ * STATUS_INVALID_PARAMETER_5 for bad @Flags or STATUS_INVALID_PARAMETER_6
+ * for a @Size above 4 GiB - 1.
  */
 static __always_inline NTSTATUS
 ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside,

@@ -72,6 +72,7 @@ typedef LONG NTSTATUS;
 #define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000DL)
 #define STATUS_INVALID_PARAMETER_4	((NTSTATUS)0xC00000F2L)
 #define STATUS_INVALID_PARAMETER_5	((NTSTATUS)0xC00000F3L)
+#define STATUS_INVALID_PARAMETER_6	((NTSTATUS)0xC00000F4L)
 
 /* ------------------------------------------------------------------ */
 /* POOL_TYPE and the legacy modifier bits                               */

@@ -50,7 +50,7 @@ run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke 
 # suites whose locking differs on 6.1 (rhashtable's bucket locks disable
 # softirqs there): tags from interrupts, verified frees with interrupts off
 # and in hard IRQ, the SMP stress.
-vm_suites="core tags verifier special lookaside trace quota numa secure pcp stress fuzz"
+vm_suites="core tags verifier special lookaside trace quota numa secure pcp clients stress fuzz"
 for series in 6.12 6.1 debug-6.12; do
 	for steps in $vm_suites; do
 		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
