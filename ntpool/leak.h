@@ -13,7 +13,7 @@
  *    pool) stop being kmemleak objects of their own (kmemleak does not
  *    allow one object inside another); vfree() then has nothing to forget;
  *  - the objects start at the block's data, not at its _POOL_HEADER, so the
- *    page-start and free-list pointers ntpool keeps do not point into them;
+ *    page-start pointers ntpool keeps do not point into them;
  *  - ntpool's records that do point at blocks (big-block entries, Driver
  *    Verifier's records) are not scanned.  They are still objects, found
  *    through ntpool's tables, so they raise no report of their own.
