@@ -435,28 +435,6 @@ PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size)
 	return hit;
 }
 
-/**
- * ntpool_lookaside_guard() - may this block be freed?
- * @p: the block
- * @size: its usable bytes
- * @caller: who frees it
- *
- * Return: false, after reporting 0xC4/0xCC, if a live lookaside list lies
- * in the block.
- */
-bool ntpool_lookaside_guard(const void *p, size_t size,
-			    const struct ntpool_caller *caller)
-{
-	PGENERAL_LOOKASIDE_POOL hit = ntpool_lookaside_within(p, size);
-
-	if (!hit)
-		return true;
-	ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
-			NTPOOL_C4_LOOKASIDE_IN_FREED, (unsigned long)hit,
-			(unsigned long)p, size, caller);
-	return false;
-}
-
 /* Take every list of @mod (or every list, @all) out of the registry. */
 static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 {

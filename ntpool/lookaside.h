@@ -20,8 +20,6 @@
 #define NTPOOL_C7_LOOKASIDE		0x4
 
 PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size);
-bool ntpool_lookaside_guard(const void *p, size_t size,
-			    const struct ntpool_caller *caller);
 void ntpool_lookaside_unload(struct module *mod);
 void ntpool_lookaside_adjust(PGENERAL_LOOKASIDE_POOL list);
 void ntpool_print_lookaside(struct seq_file *m);
