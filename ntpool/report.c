@@ -449,12 +449,18 @@ void ntpool_report_ratelimit_set(int interval, int burst)
 }
 #endif
 
-/* Whether this report may be printed; counts it if not. */
-static bool report_allowed(int policy)
+/*
+ * Whether this report may be printed; counts it if not.  A driver's leaks
+ * at its unload (0xC4/0x62) are always printed: there is one per unload,
+ * and it is the report a developer reloading a driver waits for.
+ */
+static bool report_allowed(int policy, u32 code, u64 arg1)
 {
 	long total, told;
 
-	if (policy == NTPOOL_POLICY_PANIC)
+	if (policy == NTPOOL_POLICY_PANIC ||
+	    (code == DRIVER_VERIFIER_DETECTED_VIOLATION &&
+	     arg1 == NTPOOL_C4_UNLOAD_LEAK))
 		return true;
 	if (!__ratelimit(&report_rs)) {
 		atomic_long_inc(&reports_suppressed);
@@ -497,7 +503,7 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	if (kunit_caught(&bc))
 		return;
 	policy = READ_ONCE(on_violation);
-	if (!report_allowed(policy))
+	if (!report_allowed(policy, code, arg1))
 		return;
 	print_report(&bc, caller, extra);
 	if (policy == NTPOOL_POLICY_PANIC)
