@@ -553,12 +553,21 @@ static void prime_cache(struct racer *me, int batch)
 		free_held(held, PRIME);
 }
 
-/* Both racers wait here until @target arrivals, released together. */
+/*
+ * Both racers wait here until @target arrivals, released together.  The
+ * wait may be long (the other racer preempted, or its CPU stopped by
+ * stop_machine() for a module load): it lets the scheduler in.
+ */
 static void meet(atomic_t *arrived, int target)
 {
+	unsigned int n = 0;
+
 	atomic_inc(arrived);
-	while (atomic_read(arrived) < target && !READ_ONCE(aborting))
+	while (atomic_read(arrived) < target && !READ_ONCE(aborting)) {
 		cpu_relax();
+		if (!(++n % 1024))
+			cond_resched();
+	}
 }
 
 /*
@@ -585,9 +594,14 @@ static void both_running(struct racer *me, int id)
 {
 	unsigned int i = me - racers, other = !i, seen = 0;
 	unsigned long beat, last = READ_ONCE(race.beat[other]);
+	unsigned int bound = BOTH_RUNNING_SPINS;
 
+	/*
+	 * Bounded: preemption may be off here, and a CPU stopper waiting for
+	 * this CPU must get it back; the round then races less, that is all.
+	 */
 	while (seen < 2 && READ_ONCE(race.left[other]) != id &&
-	       !READ_ONCE(aborting)) {
+	       !READ_ONCE(aborting) && bound--) {
 		WRITE_ONCE(race.beat[i], race.beat[i] + 1);
 		beat = READ_ONCE(race.beat[other]);
 		if (beat != last) {
@@ -608,10 +622,10 @@ static void race_frees(struct racer *me, int batch)
 	for (k = 0; k < RACE_BATCH; k++) {
 		spin = head_start(me, batch);
 		before = me->reports;
+		meet(&race.arrived, 2 * (batch * RACE_BATCH + k + 1));
 		/* Paged pool may only be freed where sleeping is allowed. */
 		if (!paged)
 			preempt_disable();
-		meet(&race.arrived, 2 * (batch * RACE_BATCH + k + 1));
 		both_running(me, batch * RACE_BATCH + k + 1);
 		while (spin--)
 			barrier();
