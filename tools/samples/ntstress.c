@@ -553,6 +553,9 @@ static void prime_cache(struct racer *me, int batch)
 		free_held(held, PRIME);
 }
 
+/* Spins both_running() waits at most for the other racer's heartbeat. */
+#define BOTH_RUNNING_SPINS	(1U << 20)
+
 /*
  * Both racers wait here until @target arrivals, released together.  The
  * wait may be long (the other racer preempted, or its CPU stopped by
