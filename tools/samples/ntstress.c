@@ -554,7 +554,7 @@ static void prime_cache(struct racer *me, int batch)
 }
 
 /* Spins both_running() waits at most for the other racer's heartbeat. */
-#define BOTH_RUNNING_SPINS	(1U << 20)
+#define BOTH_RUNNING_SPINS	BIT(20)
 
 /*
  * Both racers wait here until @target arrivals, released together.  The
