@@ -280,28 +280,41 @@ static void drop_record(struct ntpool_track *t)
 		ntpool_clients_reap();
 }
 
-/**
- * ntpool_verifier_untrack() - forget a freed block, if it was tracked
- * @p: the block
+/*
+ * Drop the record of the block at @addr, if there is one (and, when
+ * @check_owner, if it is @owner's).  Returns whether one was dropped.
  */
-void ntpool_verifier_untrack(void *p)
+static bool take_record(unsigned long addr, bool check_owner,
+			struct ntpool_client *owner)
 {
-	unsigned long addr = (unsigned long)p, flags;
 	struct ntpool_track *t;
-
-	/* Nothing was ever tracked: no lookup on the free path. */
-	if (!static_branch_unlikely(&tracking_used) && !READ_ONCE(track_shared))
-		return;
+	unsigned long flags;
 
 	xa_lock_irqsave(&track_table, flags);
 	t = xa_load(&track_table, track_key(addr));
-	if (t && t->addr == addr)
+	if (t && t->addr == addr && (!check_owner || t->owner == owner))
 		__xa_erase(&track_table, track_key(addr));
 	else
 		t = NULL;
 	xa_unlock_irqrestore(&track_table, flags);
 	if (t)
 		drop_record(t);
+	return t;
+}
+
+/**
+ * ntpool_verifier_untrack() - forget a freed block, if it was tracked
+ * @p: the block
+ */
+void ntpool_verifier_untrack(void *p)
+{
+	unsigned long addr = (unsigned long)p;
+
+	/* Nothing was ever tracked: no lookup on the free path. */
+	if (!static_branch_unlikely(&tracking_used) && !READ_ONCE(track_shared))
+		return;
+
+	take_record(addr, false, NULL);
 }
 
 /*
@@ -310,19 +323,7 @@ void ntpool_verifier_untrack(void *p)
  */
 static bool claim_record(unsigned long addr, struct ntpool_client *owner)
 {
-	struct ntpool_track *t;
-	unsigned long flags;
-
-	xa_lock_irqsave(&track_table, flags);
-	t = xa_load(&track_table, track_key(addr));
-	if (t && t->addr == addr && t->owner == owner)
-		__xa_erase(&track_table, track_key(addr));
-	else
-		t = NULL;
-	xa_unlock_irqrestore(&track_table, flags);
-	if (t)
-		drop_record(t);
-	return t;
+	return take_record(addr, true, owner);
 }
 
 /* The module on the shared id that owns a tracked block, or NULL. */
