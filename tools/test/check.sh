@@ -9,25 +9,124 @@
 #   and 6.1 sources with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST,
 #   DEBUG_OBJECTS, KFENCE and kmemleak (vmtest.sh debug-6.12, debug-6.1;
 #   tools/test/kernel/debug.config).  Any kernel splat fails a suite.
-# The last line sums them all: "N passed, N failed".
+#
+# The steps run side by side, NTPOOL_CHECK_JOBS at a time (default: one per
+# CPU), longest first; what they share is built first, once: the debug
+# kernels, ntpool and the samples for each kernel, ntpoolmon.  Each step's
+# output is printed when it ends, and a progress line at least every 30
+# seconds; the logs are in .out/check/.  The last line sums them all:
+# "N passed, N failed".
 
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS \
 	$PKGS_DKMS $PKGS_DEBUG
 
+jobs_max=${NTPOOL_CHECK_JOBS:-$(nproc)}
+[[ "$jobs_max" =~ ^[1-9][0-9]*$ ]] ||
+	die "NTPOOL_CHECK_JOBS must be a number of jobs, not '$jobs_max'"
+logs="$NTPOOL_OUT/check"
+rm -rf "$logs"
+mkdir -p "$logs"
+t="$NTPOOL_DIR/tools/test"
+
+# The steps, in the order they start: what others wait for first, then the
+# longest.  "step NAME AFTER CMD...": NAME runs once every step in AFTER
+# (comma-separated, or "-") has ended well.  A step whose name starts with
+# "build-" is a preparation: it prints no result line, and counts as one
+# failure only if it fails (its dependents then count one failure each).
+names=() afters=() cmds=()
+step() {
+	names+=("$1")
+	afters+=("$2")
+	shift 2
+	cmds+=("$(printf '%q ' "$@")")
+}
+
+# Preparations.  The debug kernels take minutes on a cold cache; ntpool and
+# the samples are built once per kernel and handed to every VM step.
+for k in debug-6.12 debug-6.1 6.12 6.1; do
+	step "build-$k" - "$t/check-build.sh" "$k" "$logs/modules-$k"
+done
+step build-bench - env NTPOOL_BENCH=y "$t/check-build.sh" 6.12 "$logs/modules-bench"
+step build-ntpoolmon - make -s -C "$NTPOOL_DIR/tools/ntpoolmon"
+
+# A VM step: SERIES STEPS.sh, with the modules its build step made.
+vm() {
+	local series=$1 steps=$2
+	shift 2
+	step "vm-$series-${steps%.sh}" "build-$series,build-ntpoolmon" \
+		env "NTPOOL_VM_MODULES=$logs/modules-$series" "$@" \
+		"$t/vmtest.sh" "$series" "$steps"
+}
+
+# The long ones first.  On the 6.12 debug kernel every VM suite runs, and
+# kmemleak's; on the 6.1 one the suites that lock differently on 6.1 or race
+# (tags from interrupts, verified frees with interrupts off and in hard IRQ,
+# lookaside lists, the SMP stress).
+vm_suites="core tags verifier special lookaside trace quota numa secure pcp clients stress fuzz"
+for s in stress clients pcp fuzz; do vm debug-6.12 "$s.sh"; done
+vm debug-6.1 stress.sh
+step kunit - "$t/kunit.sh"
+step lint - "$t/lint.sh"
+vm debug-6.12 kmemleak.sh
+for s in $vm_suites; do
+	case "$s" in stress|clients|pcp|fuzz) continue ;; esac
+	vm debug-6.12 "$s.sh"
+done
+for s in tags verifier lookaside; do vm debug-6.1 "$s.sh"; done
+step dkms - "$t/dkms-test.sh"
+step ntpoolmon build-ntpoolmon "$t/ntpoolmon-test.sh"
+step vm-6.12-bench-smoke build-bench,build-ntpoolmon \
+	env "NTPOOL_VM_MODULES=$logs/modules-bench" NTPOOL_BENCH=y \
+	NTPOOL_VM_CMDLINE=ntpool_bench=smoke "$t/vmtest.sh" 6.12 bench.sh
+for series in 6.12 6.1; do
+	for s in $vm_suites; do vm "$series" "$s.sh"; done
+done
+
+# The scheduler: start what is ready, up to jobs_max at a time; report each
+# step as it ends.
+declare -A state pid_of start_of took
+for n in "${names[@]}"; do state[$n]=waiting; done
 total_passed=0 total_failed=0
-run() {
-	local name=$1 logf="$NTPOOL_OUT/check-$1.log" line p f
-	shift
-	log "== $name"
-	set +e
-	"$@" 2>&1 | tee "$logf"
-	set -e
+running=0 t0=$SECONDS last_news=$SECONDS
+
+# Is every step NAME waits for done?  Prints "failed" if one failed.
+deps_state() {
+	local d
+	[ "$1" != - ] || { echo ready; return; }
+	for d in ${1//,/ }; do
+		case "${state[$d]}" in
+		done) ;;
+		failed|skipped) echo failed; return ;;
+		*) echo waiting; return ;;
+		esac
+	done
+	echo ready
+}
+
+finish() {
+	local n=$1 rc=$2 logf="$logs/$1.log" line p f
+	took[$n]=$((SECONDS - start_of[$n]))
+	running=$((running - 1))
+	if [[ "$n" == build-* ]]; then
+		if [ "$rc" -eq 0 ]; then
+			state[$n]=done
+			log "== $n: done (${took[$n]} s)"
+			return
+		fi
+		state[$n]=failed
+		cat "$logf"
+		log "== $n failed (${took[$n]} s): counted as one failure"
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	state[$n]=done
+	cat "$logf"
 	# No line at all (the step died) must not end the run: it is counted.
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logf" | tail -n 1 || true)
 	if [ -z "$line" ]; then
-		log "$name produced no result line: counted as one failure"
+		log "$n produced no result line: counted as one failure"
 		line="0 passed, 1 failed"
 	fi
 	p=${line%% passed*}
@@ -35,31 +134,64 @@ run() {
 	f=${f%% failed*}
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + f))
-	log "== $name: $line"
+	[ "$f" -eq 0 ] || state[$n]=failed
+	log "== $n: $line (${took[$n]} s)"
 }
 
-t="$NTPOOL_DIR/tools/test"
-run kunit "$t/kunit.sh"
-run lint "$t/lint.sh"
-run ntpoolmon "$t/ntpoolmon-test.sh"
-run dkms "$t/dkms-test.sh"
-run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
-	"$t/vmtest.sh" 6.12 bench.sh
-# Every VM suite on Debian's stock kernels and on the 6.12 debug kernel
-# (built once, cached; vmtest.sh debug-SERIES); on the 6.1 debug kernel the
-# suites whose locking differs on 6.1 (rhashtable's bucket locks disable
-# softirqs there): tags from interrupts, verified frees with interrupts off
-# and in hard IRQ, the SMP stress.
-vm_suites="core tags verifier special lookaside trace quota numa secure pcp clients stress fuzz"
-for series in 6.12 6.1 debug-6.12; do
-	for steps in $vm_suites; do
-		run "vm-$series-$steps" "$t/vmtest.sh" "$series" "$steps.sh"
+progress() {
+	local n list=""
+	for n in "${names[@]}"; do
+		[ "${state[$n]}" != running ] ||
+			list+=" $n ($((SECONDS - start_of[$n])) s)"
 	done
+	log "check: $((SECONDS - t0)) s, $total_passed passed, $total_failed failed; running:$list"
+}
+
+while :; do
+	for i in "${!names[@]}"; do
+		n=${names[$i]}
+		[ "${state[$n]}" = waiting ] || continue
+		case "$(deps_state "${afters[$i]}")" in
+		failed)
+			state[$n]=skipped
+			log "== $n: not run, a step it needs failed: counted as one failure"
+			total_failed=$((total_failed + 1))
+			;;
+		ready)
+			[ "$running" -lt "$jobs_max" ] || continue
+			log "== $n: starting"
+			( eval "${cmds[$i]}" ) > "$logs/$n.log" 2>&1 < /dev/null &
+			pid_of[$n]=$!
+			start_of[$n]=$SECONDS
+			state[$n]=running
+			running=$((running + 1))
+			;;
+		esac
+	done
+	[ "$running" -gt 0 ] || break
+	sleep 1
+	for n in "${names[@]}"; do
+		[ "${state[$n]}" = running ] || continue
+		kill -0 "${pid_of[$n]}" 2>/dev/null && continue
+		set +e
+		wait "${pid_of[$n]}"
+		rc=$?
+		set -e
+		finish "$n" "$rc"
+		last_news=$SECONDS
+	done
+	if [ $((SECONDS - last_news)) -ge 30 ]; then
+		progress
+		last_news=$SECONDS
+	fi
 done
-run vm-debug-6.12-kmemleak "$t/vmtest.sh" debug-6.12 kmemleak.sh
-for steps in tags verifier lookaside stress; do
-	run "vm-debug-6.1-$steps" "$t/vmtest.sh" debug-6.1 "$steps.sh"
-done
+
+# Where the time went, longest first (also in .out/check/times).
+for n in "${names[@]}"; do
+	[ -z "${took[$n]:-}" ] || echo "${took[$n]} $n"
+done | sort -rn > "$logs/times"
+log "check took $((SECONDS - t0)) s with $jobs_max jobs at a time; the longest steps:"
+head -n 8 "$logs/times" | sed 's/^/ntpool:   /' >&2
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

@@ -8,9 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 
 series=${1:-6.12}
+# What the run is doing (building, booting) as it goes; the rest when done.
 set +e
-"$NTPOOL_DIR/tools/test/vmtest.sh" "$series" demo.sh > "$NTPOOL_OUT/demo-run.log" 2>&1
-rc=$?
+"$NTPOOL_DIR/tools/test/vmtest.sh" "$series" demo.sh 2>&1 |
+	tee "$NTPOOL_OUT/demo-run.log" | grep --line-buffered '^ntpool: ' >&2
+rc=${PIPESTATUS[0]}
 set -e
 krel=$(kernel_release "$series")
 console="$NTPOOL_OUT/console-$krel-demo.log"

@@ -53,12 +53,15 @@ raw=
 [ -z "${NTPOOL_KUNITCONFIG:-}" ] || raw=--raw_output=all
 
 out="$NTPOOL_OUT/kunit${NTPOOL_KUNITCONFIG:+-bench}.log"
+# kunit.py is silent while it builds (minutes on a cold cache).
+progress_start "KUnit under UML (kunit.py: build, then run)" "$build"
 set +e
 python3 "$src/tools/testing/kunit/kunit.py" run \
 	--kunitconfig="$kunitconfig" \
 	--build_dir="$build" --jobs="$(nproc)" --timeout=600 $raw 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
+progress_stop
 # kunit.py's parsed output leaves out the kernel's own lines: the whole log
 # is the build directory's test.log (ours while the lock is held).
 klog="$NTPOOL_OUT/kunit${NTPOOL_KUNITCONFIG:+-bench}-kernel.log"

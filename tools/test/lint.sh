@@ -54,12 +54,9 @@ for series in 6.12 6.1; do
 	fi
 done
 
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-src="$NTPOOL_CACHE/linux-source-$ver"
+# checkpatch and kernel-doc from Debian's 6.12 source (extracted once).
+src=$(linux_source)
 checkpatch="$src/scripts/checkpatch.pl"
-if [ ! -x "$checkpatch" ]; then
-	"$NTPOOL_DIR/tools/test/kunit.sh" > /dev/null 2>&1 || true
-fi
 files=$(cd "$NTPOOL_DIR" && find ntpool include kunit tools/samples \
 	tools/ntpoolmon -name '*.[ch]' ! -name '*.mod.c' | sort)
 logf="$NTPOOL_OUT/lint-checkpatch.log"

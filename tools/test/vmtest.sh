@@ -42,7 +42,7 @@ cp "$NTPOOL_DIR/tools/test/vm/lib.sh" "$root/lib.sh"
 chmod +x "$root/init"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
 cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
-initrd="$NTPOOL_OUT/initrd-$krel.cpio.gz"
+initrd="$NTPOOL_OUT/initrd-$krel-${steps%.sh}.cpio.gz"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd"
 
 # A steps file marked "ntpool-vm: allow-oops" provokes oopses on purpose:
@@ -88,11 +88,13 @@ fi
 # kernel's decompressor, and TCG is used instead.
 console="$NTPOOL_OUT/console-$krel-${steps%.sh}.log"
 boot() {
+	progress_start "VM on $krel running $steps ($1)"
 	timeout "$2" qemu-system-x86_64 -accel "$1" "${machine[@]}" \
 		-nographic -no-reboot -kernel "$(vmlinuz_for "$krel")" \
 		-initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 $oops_cmdline loglevel=7 $debug_cmdline ${NTPOOL_VM_CMDLINE:-}" \
 		> "$console" 2>&1 || true
+	progress_stop
 	# Kernel messages can interleave with the marker: look for its start.
 	grep -aq "NTPOOL-VM: boot" "$console"
 }
