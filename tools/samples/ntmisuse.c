@@ -11,12 +11,15 @@
  *   bad_pointer=1          frees a pointer into a block         0xC2/0x99
  *   tag_zero=1             allocates with tag 0                 0xC2/0x9B
  *   lose_pointer=1         forgets its only pointer to a block  (kmemleak)
+ *   leak=1                 keeps a block it never frees, its only
+ *                          pointer gone with the module at unload 0xC4/0x62
  *
  * (With Driver Verifier on the module, verify_drivers=ntmisuse, the
  * allocation bugs are 0xC4 instead.)  Load ntpool with on_violation=report
  * to see each reported as NT would bugcheck, while the pool stays
  * consistent and the system keeps running.
  */
+#include <linux/irqflags.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
@@ -27,7 +30,7 @@
 #define MISUSE_SIZE	100
 
 static bool double_free, wrong_tag, overrun, paged_in_spinlock, zero_size,
-	    bad_pointer, tag_zero, lose_pointer;
+	    bad_pointer, tag_zero, lose_pointer, leak;
 module_param(double_free, bool, 0444);
 MODULE_PARM_DESC(double_free, "Free a block twice");
 module_param(wrong_tag, bool, 0444);
@@ -44,6 +47,8 @@ module_param(tag_zero, bool, 0444);
 MODULE_PARM_DESC(tag_zero, "Allocate with the tag 0");
 module_param(lose_pointer, bool, 0444);
 MODULE_PARM_DESC(lose_pointer, "Forget the only pointer to a block (a leak)");
+module_param(leak, bool, 0444);
+MODULE_PARM_DESC(leak, "Keep a block and never free it (a leak at unload)");
 
 static DEFINE_SPINLOCK(DeviceLock);
 
@@ -115,12 +120,53 @@ static noinline void TagZero(void)
 
 /*
  * Nothing is wrong until the block is unreferenced: only kmemleak, in a
- * kernel built with it, can tell.
+ * kernel built with it, can tell, and only if no copy of the pointer is
+ * left where it looks.  A copy could be left in a register, or on the
+ * interrupt stack by an interrupt taken while the pointer was in one: these
+ * blocks are allocated with interrupts off, by functions that clear the
+ * registers they used when they return.  What they spilled to the stack
+ * goes with insmod's stack.
  */
-static noinline void LosePointer(PUCHAR Buffer)
+#if __has_attribute(__zero_call_used_regs__)
+#define CLEARS_REGISTERS __attribute__((__zero_call_used_regs__("all-gpr")))
+#else
+#define CLEARS_REGISTERS
+#endif
+
+/* leak=1: the only pointer to the kept block, gone with the module. */
+static PUCHAR KeptBlock;
+
+static noinline CLEARS_REGISTERS bool AllocateAndLose(void)
 {
-	pr_info("ntmisuse: forgetting the only pointer to a block\n");
+	PUCHAR Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, MISUSE_SIZE, MISUSE_TAG);
+
+	if (!Buffer)
+		return false;
 	strscpy(Buffer, "lost by ntmisuse", MISUSE_SIZE);
+	return true;
+}
+
+static noinline CLEARS_REGISTERS bool AllocateAndKeep(void)
+{
+	PUCHAR Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, MISUSE_SIZE, MISUSE_TAG);
+
+	if (!Buffer)
+		return false;
+	strscpy(Buffer, "kept by ntmisuse", MISUSE_SIZE);
+	WRITE_ONCE(KeptBlock, Buffer);
+	return true;
+}
+
+/* Only whether it worked comes back: never the pointer. */
+static noinline bool LeakBlock(bool (*Allocate)(void))
+{
+	unsigned long flags;
+	bool done;
+
+	local_irq_save(flags);
+	done = Allocate();
+	local_irq_restore(flags);
+	return done;
 }
 
 /* Each misuse on a block of its own: one report per bug. */
@@ -144,9 +190,18 @@ static NTSTATUS DriverEntry(void)
 	if (!NT_SUCCESS(MisuseBlock(double_free, DoubleFree)) ||
 	    !NT_SUCCESS(MisuseBlock(wrong_tag, WrongTag)) ||
 	    !NT_SUCCESS(MisuseBlock(overrun, Overrun)) ||
-	    !NT_SUCCESS(MisuseBlock(bad_pointer, BadPointer)) ||
-	    !NT_SUCCESS(MisuseBlock(lose_pointer, LosePointer)))
+	    !NT_SUCCESS(MisuseBlock(bad_pointer, BadPointer)))
 		return STATUS_INSUFFICIENT_RESOURCES;
+	if (lose_pointer) {
+		pr_info("ntmisuse: forgetting the only pointer to a block\n");
+		if (!LeakBlock(AllocateAndLose))
+			return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	if (leak) {
+		pr_info("ntmisuse: keeping a block it will not free\n");
+		if (!LeakBlock(AllocateAndKeep))
+			return STATUS_INSUFFICIENT_RESOURCES;
+	}
 	if (paged_in_spinlock)
 		PagedInSpinLock();
 	if (zero_size)

@@ -3,6 +3,10 @@
 # Runs inside the test VM, on the kmemleak kernel: a block a client lost
 # every pointer to is in kmemleak's report with the client's allocation
 # stack; ntpool's bookkeeping neither hides it nor is reported itself.
+# kmemleak is conservative: a stale copy of a pointer in a register or on a
+# stack would hide a lost block.  ntmisuse loses its blocks so that no copy
+# is left (see LeakBlock() in tools/samples/ntmisuse.c): the results do not
+# depend on what the scan happens to find.
 . /lib.sh
 
 K=/sys/kernel/debug/kmemleak
@@ -44,37 +48,36 @@ check "its contents are the block's" has /tmp/k2 'lost by ntmisuse'
 check "its backtrace passes through ntpool's allocator" \
 	has /tmp/k2 'ntpool_pool_alloc'
 check "and names the client's function" \
-	has /tmp/k2 '(MisuseBlock|ntmisuse_init|DriverEntry)\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntmisuse\]'
+	has /tmp/k2 'AllocateAndLose\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntmisuse\]'
 check "rmmod ntmisuse" rmmod ntmisuse
 echo clear > $K
 
-echo "=== the registry-path driver leaks at unload"
-check "insmod ntsample leak=1" insmod /modules/ntsample.ko leak=1
-check "rmmod ntsample (its only pointer to the block goes with it)" \
-	rmmod ntsample
+echo "=== the bad driver leaks a block at unload"
+check "insmod ntmisuse leak=1" insmod /modules/ntmisuse.ko leak=1
+check "rmmod ntmisuse (its only pointer to the block goes with it)" \
+	rmmod ntmisuse
 scan /tmp/k3
 cat /tmp/k3
 check "kmemleak reports one unreferenced object" \
 	count /tmp/k3 '^unreferenced object' 1
-# 59 bytes requested, 64 in 16-byte units.
-check "of 64 bytes" has /tmp/k3 '^unreferenced object 0x[0-9a-f]+ \(size 64\):'
-check "its contents show the registry path" has /tmp/k3 'Registry'
+check "of 112 bytes" has /tmp/k3 '^unreferenced object 0x[0-9a-f]+ \(size 112\):'
+check "its contents are the kept block's" has /tmp/k3 'kept by ntmisuse'
 check "allocated through ntpool" has /tmp/k3 'ntpool_pool_alloc'
 
-check "release ntsample frees the leaked block" sh -c "echo 'release ntsample' > $D/verifier"
+check "release ntmisuse frees the leaked block" sh -c "echo 'release ntmisuse' > $D/verifier"
 echo clear > $K
 
 echo "=== the same leak with Driver Verifier tracking the client"
-check "verify_drivers ntsample" sh -c "echo ntsample > $D/verify_drivers"
-check "insmod ntsample leak=1" insmod /modules/ntsample.ko leak=1
-check "rmmod ntsample" rmmod ntsample
+check "verify_drivers ntmisuse" sh -c "echo ntmisuse > $D/verify_drivers"
+check "insmod ntmisuse leak=1" insmod /modules/ntmisuse.ko leak=1
+check "rmmod ntmisuse" rmmod ntmisuse
 dmesg > /tmp/d4
 check "verifier reported 0xC4/0x62" has /tmp/d4 'Arg1: 0000000000000062'
 scan /tmp/k4
 cat /tmp/k4
 check "kmemleak still reports the block: the verifier's record hides nothing" \
 	count /tmp/k4 '^unreferenced object' 1
-check "release ntsample frees it" sh -c "echo 'release ntsample' > $D/verifier"
+check "release ntmisuse frees it" sh -c "echo 'release ntmisuse' > $D/verifier"
 echo clear > $K
 scan /tmp/k5
 check "nothing left to report" test ! -s /tmp/k5
