@@ -137,8 +137,10 @@ while IFS= read -r line; do
 	esac
 done < <(tr -d '\r' < "$console")
 
+# grep reads to the end: with pipefail, a grep -q that stopped at the first
+# match would fail the check whenever tr had more to write (SIGPIPE).
 expect() {
-	if tr -d '\r' < "$console" | grep -aqE "$1"; then
+	if tr -d '\r' < "$console" | grep -aE "$1" > /dev/null; then
 		result ok "$krel: console shows: $2"
 	else
 		result "not ok" "$krel: console shows: $2"
