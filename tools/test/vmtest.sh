@@ -39,6 +39,7 @@ cp /bin/busybox "$root/bin/busybox"
 cp "$NTPOOL_DIR/tools/test/vm/init" "$root/init"
 cp "$NTPOOL_DIR/tools/test/vm/$steps" "$root/steps.sh"
 cp "$NTPOOL_DIR/tools/test/vm/lib.sh" "$root/lib.sh"
+echo "$SPLATS|Call Trace:" > "$root/splats"
 chmod +x "$root/init"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
 cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
@@ -56,8 +57,10 @@ oops_cmdline="oops=panic"
 # No RCU stall warnings: under TCG on a busy host the guest's CPUs are
 # starved for seconds (seen at boot, before ntpool was loaded), which RCU
 # reports with a backtrace; a real hang ends in the timeout instead.
+# ntpool_vm.debug=1 tells the steps they run on a debug kernel (vm/lib.sh).
 debug_cmdline=
-[ -z "$debug" ] || debug_cmdline="kasan_multi_shot rcupdate.rcu_cpu_stall_suppress=1"
+[ -z "$debug" ] ||
+	debug_cmdline="kasan_multi_shot rcupdate.rcu_cpu_stall_suppress=1 ntpool_vm.debug=1"
 
 # NTPOOL_VM_SMP asks for more CPUs (the stress suite gains from them on a
 # machine that has them); the default is 2.

@@ -5,6 +5,9 @@
 
 D=/sys/kernel/debug/ntpool
 
+# A debug kernel (KASAN, lockdep...) runs several times slower under TCG.
+on_debug_kernel() { grep -qw ntpool_vm.debug=1 /proc/cmdline; }
+
 check() {
 	desc=$1
 	shift
@@ -17,3 +20,10 @@ lacks() { test -s "$1" && ! grep -qE "$2" "$1"; }
 count() { test "$(grep -cE "$2" "$1")" -eq "$3"; }
 in_modules() { grep -q "^$1 " /proc/modules; }
 used_by() { grep "^$1 " /proc/modules | grep -q "$2"; }
+
+# A step may keep a long run of expected reports off the console (dmesg -n 1,
+# then dmesg -c into a file): the host's console check would not see a
+# kernel splat among them.  show_splats FILE prints every line of FILE that
+# reads like one (the host's list, /splats) to the console, where the host
+# finds it.
+show_splats() { grep -aE -f /splats "$1" || true; }
