@@ -11,13 +11,18 @@
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_LINT $PKGS_KUNIT
 
-# Build in a private copy with extra flags; warnings are failures.
+# Build in a private copy with extra flags; warnings are failures.  The
+# copy is made afresh for the W=1 build; sparse then runs over the same
+# copy (C=2 checks every file, and with the same flags nothing is compiled
+# again).
 build_log() {
 	local krel=$1 flags=$2 dir="$NTPOOL_OUT/lint-$1"
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
-		(cd "$dir" && tar -xf -)
+	if [ "$flags" = W=1 ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
+			(cd "$dir" && tar -xf -)
+	fi
 	make -C "$(kdir_for "$krel")" M="$dir" CONFIG_NTPOOL=m NTPOOL_BENCH=y $flags modules 2>&1 &&
 	make -C "$(kdir_for "$krel")" M="$dir/tools/samples" $flags modules 2>&1
 }
@@ -45,7 +50,7 @@ for series in 6.12 6.1; do
 	krel=$(kernel_release "$series")
 	logf="$NTPOOL_OUT/lint-sparse-$krel.log"
 	# ... and sparse must have looked at every source file.
-	if build_log "$krel" C=2 > "$logf" && [ -z "$(sparse_findings)" ] &&
+	if build_log "$krel" "W=1 C=2" > "$logf" && [ -z "$(sparse_findings)" ] &&
 	   [ "$(grep -c '^  CHECK ' "$logf")" -ge "$(ls "$NTPOOL_DIR"/ntpool/*.c | wc -l)" ]; then
 		result ok "sparse (C=2) against $krel reports nothing"
 	else
