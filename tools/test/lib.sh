@@ -87,12 +87,14 @@ need_pkgs() {
 	log "installing ${missing[*]}"
 	local sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	progress_start "installing ${#missing[@]} packages"
 	if [ -z "${NTPOOL_APT_UPDATED:-}" ]; then
 		$sudo apt-get update -qq >&2
 		export NTPOOL_APT_UPDATED=1
 	fi
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >&2
+	progress_stop
 }
 
 # Kernel release (uname -r) of the newest installed Debian kernel of a series;
