@@ -42,6 +42,7 @@ t="$NTPOOL_DIR/tools/test"
 run kunit "$t/kunit.sh"
 run lint "$t/lint.sh"
 run ntpoolmon "$t/ntpoolmon-test.sh"
+run tags "$t/tags-check.py"
 run dkms "$t/dkms-test.sh"
 run vm-6.12-bench-smoke env NTPOOL_BENCH=y NTPOOL_VM_CMDLINE=ntpool_bench=smoke \
 	"$t/vmtest.sh" 6.12 bench.sh
