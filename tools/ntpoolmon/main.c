@@ -40,7 +40,8 @@ static const char * const help_text[] = {
 	"  -j, --json           print one snapshot as JSON and exit",
 	"  -w, --width COLS     fit the table in COLS columns, 0 for no limit;",
 	"                       default: the terminal's width (COLUMNS if set),",
-	"                       and no limit for --once into a file or pipe",
+	"                       and no limit for --once into a file or pipe or",
+	"                       on a terminal of unknown width",
 	"  -h, --help           this text",
 	"",
 	"Live view keys: t a f d b m sort, ( or ) sort by change, p cycle",
@@ -169,7 +170,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 /*
  * The width of a --once snapshot: -w's; else, on a terminal, COLUMNS or the
- * terminal's own width; into a file or a pipe, no limit.
+ * terminal's own width; into a file or a pipe, or on a terminal that does
+ * not know its width (a serial console), no limit.
  */
 static int once_width(const struct options *o)
 {
@@ -187,9 +189,9 @@ static int once_width(const struct options *o)
 		if (!*end && n > 0 && n <= WIDTH_MAX)
 			return (int)n;
 	}
-	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
 		return ws.ws_col;
-	return 80;
+	return 0;
 }
 
 static int snapshot(const struct options *o)

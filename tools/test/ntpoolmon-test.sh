@@ -160,6 +160,8 @@ check "--once on an 80-column terminal fits it, one line a row" \
 	width_check 80 80 "'$mon' --once -f '$fx/tags.txt'" '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter'
 check "--once on a terminal follows COLUMNS" \
 	width_check 120 60 "COLUMNS=60 '$mon' --once -f '$fx/tags.txt'" '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter'
+check "--once on a terminal of unknown width (a serial console): no limit" \
+	width_check 80 200 "stty cols 0 rows 0; '$mon' --once -f '$fx/tags.txt'" 'ntwriter \[ntwriter.ko - Staged write buffers\]$'
 check "live view at 80 columns: no row wraps, change columns kept" \
 	width_check 80 80 "'$mon' -f '$fx/tags.txt' -r 1" '^ Tag +Type +Allocs +\( \) +Frees +\( \) +Diff +Bytes +\( \) +Per Alloc'
 check "live view at 200 columns: the descriptions whole" \
