@@ -7,7 +7,7 @@
 #
 # (for ntpool installed with DKMS: /usr/src/ntpool-<version>/tools/...).
 # It puts <ntpool/ntpool.h> on the include path, lets NT-style
-# multi-character tags ('WrB1') compile without warnings, and hands ntpool's
+# multi-character tags ('1BrW') compile without warnings, and hands ntpool's
 # Module.symvers to modpost (KBUILD_EXTRA_SYMBOLS) so the client links
 # against ntpool's exports, with their CRCs.  The Module.symvers used is,
 # in order: NTPOOL_SYMVERS if set; the one of ntpool built in its own

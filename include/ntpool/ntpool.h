@@ -9,9 +9,10 @@
  * site, then enters ntpool through one of the few exported ntpool_*()
  * functions, so that accounting and reports name the client, not ntpool.
  *
- * Multi-character tag literals such as 'WrB1' are used exactly as in NT
- * driver code; GCC warns about them by default, so client Kbuild files add
- * -Wno-multichar (tools/ntpool-client.mk does that in one line).
+ * Multi-character tag literals are used exactly as in NT driver code,
+ * written reversed ('1BrW' is shown as WrB1); GCC warns about them by
+ * default, so client Kbuild files add -Wno-multichar
+ * (tools/ntpool-client.mk does that in one line).
  *
  * See Documentation/ntpool.rst for what differs from NT and why.
  */
@@ -288,7 +289,8 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
  * @Flags: POOL_FLAG_* bits; exactly one of POOL_FLAG_NON_PAGED,
  *	POOL_FLAG_NON_PAGED_EXECUTE and POOL_FLAG_PAGED
  * @NumberOfBytes: size of the block
- * @Tag: pool tag, non-zero (a character literal such as 'WrB1')
+ * @Tag: pool tag, non-zero (a character literal such as '1BrW',
+ *	shown as WrB1)
  *
  * The block is zeroed unless POOL_FLAG_UNINITIALIZED is given.  Blocks of
  * up to 4064 bytes are 16-byte aligned and lie in one page behind a

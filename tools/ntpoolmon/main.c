@@ -10,9 +10,12 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include "ntpoolmon.h"
 
 #define DEFAULT_TAGS	"/sys/kernel/debug/ntpool/tags"
+#define WIDTH_MAX	10000
 
 static const char * const help_text[] = {
 	"Usage: ntpoolmon [options]",
@@ -35,6 +38,10 @@ static const char * const help_text[] = {
 	"  -l, --no-highlight   do not highlight changed rows (poolmon /l)",
 	"  -o, --once           print one snapshot and exit (poolmon /n, to stdout)",
 	"  -j, --json           print one snapshot as JSON and exit",
+	"  -w, --width COLS     fit the table in COLS columns, 0 for no limit;",
+	"                       default: the terminal's width (COLUMNS if set),",
+	"                       and no limit for --once into a file or pipe or",
+	"                       on a terminal of unknown width",
 	"  -h, --help           this text",
 	"",
 	"Live view keys: t a f d b m sort, ( or ) sort by change, p cycle",
@@ -44,6 +51,9 @@ static const char * const help_text[] = {
 	"Diff (allocations live), Bytes (block bytes in use, headers included),",
 	"Per Alloc (Bytes / Diff), the modules that used the tag, and the",
 	"description; in the live view each count is followed by its change.",
+	"Narrower than the full table, the numbers narrow to fit their values,",
+	"then the description and modules are cut or dropped, then the change",
+	"columns, Per Alloc, Frees and Allocs.",
 };
 
 static void print_help(FILE *out)
@@ -90,13 +100,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "no-highlight", no_argument, NULL, 'l' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "width", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	unsigned long width;
 	int c, pools = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojh", longopts,
+	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojw:h", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -137,6 +149,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'j':
 			o->json = true;
 			break;
+		case 'w':
+			width = strtoul(optarg, &end, 10);
+			if (!*optarg || *end || width > WIDTH_MAX)
+				return -1;
+			o->width = (int)width;
+			break;
 		case 'h':
 			print_help(stdout);
 			exit(0);
@@ -147,6 +165,32 @@ static int parse_args(int argc, char **argv, struct options *o)
 	if (optind != argc || pools > 2)
 		return -1;
 	o->view = pools == 1 ? VIEW_NONPAGED : pools == 2 ? VIEW_PAGED : VIEW_BOTH;
+	return 0;
+}
+
+/*
+ * The width of a --once snapshot: -w's; else, on a terminal, COLUMNS or the
+ * terminal's own width; into a file or a pipe, or on a terminal that does
+ * not know its width (a serial console), no limit.
+ */
+static int once_width(const struct options *o)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	unsigned long n;
+	char *end;
+
+	if (o->width >= 0)
+		return o->width;
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (env && *env) {
+		n = strtoul(env, &end, 10);
+		if (!*end && n > 0 && n <= WIDTH_MAX)
+			return (int)n;
+	}
+	if (!ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws))
+		return ws.ws_col;
 	return 0;
 }
 
@@ -166,7 +210,7 @@ static int snapshot(const struct options *o)
 	if (o->json)
 		print_json(stdout, &t);
 	else
-		print_once(stdout, &t);
+		print_once(stdout, &t, once_width(o));
 	table_free(&t);
 	return 0;
 }
@@ -175,6 +219,7 @@ int main(int argc, char **argv)
 {
 	struct options o = {
 		.file = DEFAULT_TAGS, .refresh = 5, .highlight = true,
+		.width = -1,
 	};
 
 	if (parse_args(argc, argv, &o)) {

@@ -36,6 +36,21 @@ struct table {
 	size_t n, room;
 };
 
+/* The columns of the table, in their order on screen. */
+enum column { COL_TAG, COL_TYPE, COL_ALLOCS, COL_D_ALLOCS, COL_FREES,
+	      COL_D_FREES, COL_DIFF, COL_BYTES, COL_D_BYTES, COL_PER_ALLOC,
+	      NR_COLS };
+
+/* Which columns show, how wide, and the room for modules and description. */
+struct layout {
+	bool shown[NR_COLS];
+	int w[NR_COLS];
+	int text;		/* -1 no limit, 0 not shown */
+	int width;		/* the line's limit, 0 for none */
+};
+
+#define LAYOUT_LINE	(NR_COLS * 32 + MODULES_TEXT + DESC_TEXT + 8)
+
 struct pattern_list {
 	char **items;
 	size_t n;
@@ -52,6 +67,7 @@ struct options {
 	bool json;
 	bool highlight;
 	unsigned int refresh;
+	int width;		/* -w: columns to fit in, 0 none, -1 not given */
 };
 
 /* table.c */
@@ -68,8 +84,16 @@ bool tag_match(const char *pattern, const char *tag);
 int pooltag_load(const char *path);
 const char *pooltag_describe(const char *tag);
 
+/* layout.c */
+void layout_fit(struct layout *l, const struct table *t, int width,
+		bool changes);
+void layout_header(const struct layout *l, char out[LAYOUT_LINE]);
+void layout_row(const struct layout *l, const struct row *r, const char *desc,
+		char out[LAYOUT_LINE]);
+
 /* output.c */
-void print_once(FILE *out, const struct table *t);
+const char *row_description(const struct row *r);
+void print_once(FILE *out, const struct table *t, int width);
 void print_json(FILE *out, const struct table *t);
 
 /* view.c */

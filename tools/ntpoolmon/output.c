@@ -9,7 +9,13 @@ static const char *kind_name(enum pool_kind kind)
 	return kind == KIND_PAGED ? "Paged" : "Nonp";
 }
 
-static const char *description(const struct row *r)
+/**
+ * row_description() - a row's description: pooltag.txt's (-g), else ntpool's
+ * @r: the row
+ *
+ * Return: the text, possibly empty.
+ */
+const char *row_description(const struct row *r)
 {
 	const char *text = pooltag_describe(r->tag);
 
@@ -20,20 +26,20 @@ static const char *description(const struct row *r)
  * print_once() - the table as text, without change columns
  * @out: where to
  * @t: the (filtered, sorted) table
+ * @width: the columns to fit in (layout.c); 0 for no limit
  */
-void print_once(FILE *out, const struct table *t)
+void print_once(FILE *out, const struct table *t, int width)
 {
+	char line[LAYOUT_LINE];
+	struct layout l;
 	size_t i;
 
-	fprintf(out, " %-4s %-5s %12s %12s %12s %12s %10s  %s\n", "Tag", "Type",
-		"Allocs", "Frees", "Diff", "Bytes", "Per Alloc",
-		"Modules [Binary - Description]");
+	layout_fit(&l, t, width, false);
+	layout_header(&l, line);
+	fprintf(out, "%s\n", line);
 	for (i = 0; i < t->n; i++) {
-		const struct row *r = &t->rows[i];
-
-		fprintf(out, " %-4s %-5s %12llu %12llu %12lld %12lld %10lld  %s %s\n",
-			r->tag, kind_name(r->kind), r->allocs, r->frees, r->diff,
-			r->bytes, r->per_alloc, r->modules, description(r));
+		layout_row(&l, &t->rows[i], row_description(&t->rows[i]), line);
+		fprintf(out, "%s\n", line);
 	}
 }
 
@@ -77,7 +83,7 @@ void print_json(FILE *out, const struct table *t)
 			r->peak, r->failed);
 		json_string(out, r->modules);
 		fputs(", \"description\": ", out);
-		json_string(out, description(r));
+		json_string(out, row_description(r));
 		fprintf(out, "}%s\n", i + 1 < t->n ? "," : "");
 	}
 	fputs("]\n", out);

@@ -33,32 +33,36 @@ static void draw_help(void)
 	refresh();
 }
 
+/* The width the table is fitted to: the terminal's, or -w's if narrower. */
+static int view_width(const struct options *o)
+{
+	return o->width > 0 && o->width < COLS ? o->width : COLS;
+}
+
 static void draw(const struct table *t, const struct options *o)
 {
-	int row = 3, maxy = getmaxy(stdscr);
+	int row = 3, maxy = getmaxy(stdscr), width = view_width(o);
+	char line[LAYOUT_LINE];
+	struct layout l;
 	size_t i;
 
 	erase();
-	mvprintw(0, 0, "ntpoolmon  %s  sorted by %s%s  (%s)   h for help",
+	snprintf(line, sizeof(line), "ntpoolmon  %s  sorted by %s%s  h for help  (%s)",
 		 view_names[o->view], sort_names[o->sort],
 		 o->by_change ? " change" : "", o->file);
-	mvprintw(2, 0, " %-4s %-5s %10s %8s %10s %8s %10s %12s %8s %9s  %s",
-		 "Tag", "Type", "Allocs", "( )", "Frees", "( )", "Diff", "Bytes",
-		 "( )", "Per Alloc", "Modules [Binary - Description]");
+	mvaddnstr(0, 0, line, width);
+	layout_fit(&l, t, width, true);
+	layout_header(&l, line);
+	mvaddnstr(2, 0, line, width);
 	for (i = 0; i < t->n && row < maxy; i++, row++) {
 		const struct row *r = &t->rows[i];
-		const char *desc = pooltag_describe(r->tag);
 		bool changed = r->d_allocs || r->d_frees || r->d_bytes ||
 			       !r->seen_before;
 
+		layout_row(&l, r, row_description(r), line);
 		if (o->highlight && changed)
 			attron(A_REVERSE);
-		mvprintw(row, 0, " %-4s %-5s %10llu %8lld %10llu %8lld",
-			 r->tag, r->kind == KIND_PAGED ? "Paged" : "Nonp",
-			 r->allocs, r->d_allocs, r->frees, r->d_frees);
-		printw(" %10lld %12lld %8lld %9lld  %s %s", r->diff, r->bytes,
-		       r->d_bytes, r->per_alloc, r->modules,
-		       desc ? desc : r->desc);
+		mvaddnstr(row, 0, line, width);
 		if (o->highlight && changed)
 			attroff(A_REVERSE);
 	}

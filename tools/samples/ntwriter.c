@@ -10,7 +10,7 @@
 #include <linux/printk.h>
 #include <ntpool/ntpool.h>
 
-#define WRITER_TAG		('WrB1')
+#define WRITER_TAG		('1BrW')	/* shows as "WrB1" */
 #define WRITER_MAX_LENGTH	10000
 
 static unsigned int writes = 200;

@@ -80,6 +80,7 @@ done
 for s in tags verifier lookaside; do vm debug-6.1 "$s.sh"; done
 step dkms - "$t/dkms-test.sh"
 step ntpoolmon build-ntpoolmon "$t/ntpoolmon-test.sh"
+step tags - "$t/tags-check.py"
 step vm-6.12-bench-smoke build-bench,build-ntpoolmon \
 	env "NTPOOL_VM_MODULES=$logs/modules-bench" NTPOOL_BENCH=y \
 	NTPOOL_VM_CMDLINE=ntpool_bench=smoke "$t/vmtest.sh" 6.12 bench.sh

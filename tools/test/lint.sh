@@ -39,7 +39,7 @@ for series in 6.12 6.1; do
 done
 
 # Only what sparse says about ntpool's own files counts.  Sparse 0.6.4 has
-# no -Wno-multichar, so the NT tag literals of the sample clients ('WrB1')
+# no -Wno-multichar, so the NT tag literals of the sample clients ('1BrW')
 # are let through; ntpool itself spells its few tags in hex.
 sparse_findings() {
 	grep -F "$NTPOOL_OUT/lint-$krel/" "$logf" |

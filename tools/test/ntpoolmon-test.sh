@@ -113,5 +113,59 @@ live_check() {
 }
 check "live view: key b sorts by bytes" live_check
 
+# Widths.  A --once snapshot of the fixture; the length of its longest
+# line; whether all its 7 lines fit in a width.
+snap() { "$mon" --once -f "$fx/tags.txt" "$@"; }
+longest() { snap "$@" | awk '{ if (length > n) n = length } END { print n + 0 }'; }
+fits() {
+	local w=$1
+	shift
+	[ "$(snap "$@" | wc -l)" -eq 7 ] && [ "$(longest "$@")" -le "$w" ]
+}
+check "-w 80: no line is longer than 80 columns" fits 80 -w 80
+check "-w 80: poolmon's columns Tag Type Allocs Frees Diff Bytes Per Alloc" \
+	bash -c "'$mon' --once -f '$fx/tags.txt' -w 80 | head -1 | grep -qE '^ Tag +Type +Allocs +Frees +Diff +Bytes +Per Alloc  Modules'"
+check "-w 80: the numbers are whole, the description cut" \
+	bash -c "'$mon' --once -f '$fx/tags.txt' -w 80 | grep -qE '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter \[ntwriter.ko - ' &&
+		! '$mon' --once -f '$fx/tags.txt' -w 80 | grep -q 'Staged write buffers\]'"
+check "-w 200: no line is longer than 200 columns" fits 200 -w 200
+check "-w 200: the whole table, descriptions and all" \
+	bash -c "'$mon' --once -f '$fx/tags.txt' -w 200 | grep -qE '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter \[ntwriter.ko - Staged write buffers\]$' &&
+		'$mon' --once -f '$fx/tags.txt' -w 200 | grep -qF ' - [ntpool - allocations whose tag could not be tracked]'"
+check "-w 40: Per Alloc and the text go, Tag Type Allocs Frees Diff Bytes stay" \
+	bash -c "'$mon' --once -f '$fx/tags.txt' -w 40 | head -1 | grep -qE '^ Tag +Type +Allocs +Frees +Diff +Bytes$'"
+check "-w 40: no line is longer than 40 columns" fits 40 -w 40
+check "into a pipe: no limit, even with COLUMNS=80, as -w 0" \
+	bash -c "[ \"\$(COLUMNS=80 '$mon' --once -f '$fx/tags.txt' | md5sum)\" = \"\$('$mon' --once -f '$fx/tags.txt' -w 0 | md5sum)\" ] &&
+		COLUMNS=80 '$mon' --once -f '$fx/tags.txt' | grep -q 'Staged write buffers\]$'"
+check "a width that is not a number is refused" \
+	bash -c "! '$mon' --once -f '$fx/tags.txt' -w 8x 2>/dev/null"
+
+# On a terminal of COLS columns (tmux): no line of the screen, wrapped
+# lines joined again, is longer than LIMIT; each fixture row is on a line
+# of its own; WANT is on the screen.
+width_check() {
+	local cols=$1 limit=$2 cmd=$3 want=$4 screen
+	tmux kill-session -t ntpoolmon-width 2>/dev/null || true
+	tmux new-session -d -s ntpoolmon-width -x "$cols" -y 30 "$cmd; sleep 30"
+	sleep 1.5
+	screen=$(tmux capture-pane -p -J -t ntpoolmon-width)
+	tmux kill-session -t ntpoolmon-width 2>/dev/null || true
+	echo "$screen" | awk -v w="$limit" 'length > w { bad = 1 } END { exit bad }' &&
+		[ "$(echo "$screen" | grep -cE '^ (Aaaa|Ovfl|Vpb |WrB1|Zed1) (Nonp|Paged) ')" -eq 6 ] &&
+		echo "$screen" | grep -qE "$want" ||
+		{ echo "$screen" | head -12 >&2; return 1; }
+}
+check "--once on an 80-column terminal fits it, one line a row" \
+	width_check 80 80 "'$mon' --once -f '$fx/tags.txt'" '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter'
+check "--once on a terminal follows COLUMNS" \
+	width_check 120 60 "COLUMNS=60 '$mon' --once -f '$fx/tags.txt'" '^ WrB1 Paged +500 +480 +20 +81920 +4096  ntwriter'
+check "--once on a terminal of unknown width (a serial console): no limit" \
+	width_check 80 200 "stty cols 0 rows 0; '$mon' --once -f '$fx/tags.txt'" 'ntwriter \[ntwriter.ko - Staged write buffers\]$'
+check "live view at 80 columns: no row wraps, change columns kept" \
+	width_check 80 80 "'$mon' -f '$fx/tags.txt' -r 1" '^ Tag +Type +Allocs +\( \) +Frees +\( \) +Diff +Bytes +\( \) +Per Alloc'
+check "live view at 200 columns: the descriptions whole" \
+	width_check 200 200 "'$mon' -f '$fx/tags.txt' -r 1" '^ WrB1 Paged +500 +0 +480 +0 +20 +81920 +0 +4096  ntwriter \[ntwriter.ko - Staged write buffers\]$'
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,15 +10,15 @@ insmod /modules/ntpool.ko on_violation=report verify_drivers=ntsample
 cat /pooltag.txt > $D/pooltag
 sleep 0.2
 
-say "insmod ntwriter.ko: a Windows-style driver staging writes in ExAllocatePool2(POOL_FLAG_PAGED, 1..10000, 'WrB1') buffers"
+say "insmod ntwriter.ko: a Windows-style driver staging writes in ExAllocatePool2(POOL_FLAG_PAGED, 1..10000, '1BrW') buffers, tag WrB1 in every view"
 insmod /modules/ntwriter.ko writes=2000
 sleep 0.2
 
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
-say "trace events: echo 'tag == \"1BrW\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again"
+say "trace events: echo 'tag == \"WrB1\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again"
 rmmod ntwriter
-echo 'tag == "1BrW"' > $T/events/ntpool/ntpool_alloc/filter
+echo 'tag == "WrB1"' > $T/events/ntpool/ntpool_alloc/filter
 echo 1 > $T/events/ntpool/ntpool_alloc/enable
 insmod /modules/ntwriter.ko writes=3
 echo 0 > $T/events/ntpool/ntpool_alloc/enable

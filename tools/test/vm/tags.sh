@@ -127,4 +127,20 @@ check "tags: IxLv, 40 allocated with interrupts off and freed in the timer" \
 	has /tmp/tags3 '^IxLv Nonp +40 +40 +0 +0 '
 check "rmmod nttags (irq_tags)" rmmod nttags
 check "verify no module" sh -c "echo none > $D/verify_drivers"
+
+# ntwriter's tag, written '1BrW' in C, shows as the docs, tools/pooltag.txt
+# and ntpoolmon.rst's example write it: WrB1, with its description.
+check "insmod ntwriter writes=30" insmod /modules/ntwriter.ko writes=30
+cat $D/tags > /tmp/tags4
+grep "^WrB1 " /tmp/tags4
+check "tags: ntwriter's '1BrW' shows as WrB1, described by tools/pooltag.txt" \
+	has /tmp/tags4 '^WrB1 Paged +30 +30 +0 +0 +0 +[0-9]+ +0 ntwriter \[ntwriter.ko - ntwriter sample, staged write buffers\]$'
+check "tags: no row 1BrW" lacks /tmp/tags4 '^1BrW '
+check "pooltag: the WrB1 entry" \
+	has $D/pooltag '^WrB1 - ntwriter.ko +- ntwriter sample, staged write buffers$'
+check "ntpoolmon --once -i 'WrB*' (ntpoolmon.rst's example) shows WrB1 described" \
+	sh -c "/ntpoolmon --once -i 'WrB*' | grep -qE '^ WrB1 Paged +30 +30 +0 +0 +0  ntwriter \[ntwriter.ko - ntwriter sample, staged write buffers\]$'"
+check "rmmod ntwriter" rmmod ntwriter
+check "tags: every row nttags and ntwriter made has a tools/pooltag.txt description" \
+	sh -c "grep -E '^(Tag[1-3]|Iq[0-9]{2}|Ix[0-9]{2}|IxLv|WrB1) ' /tmp/tags4 > /tmp/ours && test \$(grep -c . /tmp/ours) -eq 85 && ! grep -v '\[nt[a-z]*\.ko - ' /tmp/ours"
 check "rmmod ntpool" rmmod ntpool

@@ -20,23 +20,23 @@ echo "=== allocations and frees of one tag, by filter"
 # (ftrace drops the event's filter when a new one is refused: first.)
 check "a filter on a field the events lack is refused" \
 	sh -c "! echo 'colour == 1' > $E/ntpool_alloc/filter 2>/dev/null"
-check "filter ntpool_alloc on tag == \"1BrW\"" sh -c "echo 'tag == \"1BrW\"' > $E/ntpool_alloc/filter"
-check "filter ntpool_free on tag == \"1BrW\"" sh -c "echo 'tag == \"1BrW\"' > $E/ntpool_free/filter"
+check "filter ntpool_alloc on tag == \"WrB1\"" sh -c "echo 'tag == \"WrB1\"' > $E/ntpool_alloc/filter"
+check "filter ntpool_free on tag == \"WrB1\"" sh -c "echo 'tag == \"WrB1\"' > $E/ntpool_free/filter"
 echo 1 > $E/ntpool_alloc/enable
 echo 1 > $E/ntpool_free/enable
-check "insmod ntwriter writes=20 (20 'WrB1' buffers, tag text 1BrW)" \
+check "insmod ntwriter writes=20 (20 buffers tagged WrB1)" \
 	insmod /modules/ntwriter.ko writes=20
 check "insmod nttags (other tags, filtered out)" insmod /modules/nttags.ko
 echo 0 > $E/ntpool_alloc/enable
 echo 0 > $E/ntpool_free/enable
 cat $T/trace > /tmp/t1
 grep ntpool_ /tmp/t1 | head -4
-check "20 ntpool_alloc events, all tag 1BrW from ntwriter in paged pool" \
-	sh -c "test \$(grep -cE 'ntpool_alloc: tag=1BrW size=[0-9]+ pool=PagedPool ptr=[^ ]+ caller=(WriteBuffered|DriverEntry)\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntwriter\] module=ntwriter$' /tmp/t1) -eq 20"
+check "20 ntpool_alloc events, all tag WrB1 from ntwriter in paged pool" \
+	sh -c "test \$(grep -cE 'ntpool_alloc: tag=WrB1 size=[0-9]+ pool=PagedPool ptr=[^ ]+ caller=(WriteBuffered|DriverEntry)\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntwriter\] module=ntwriter$' /tmp/t1) -eq 20"
 check "20 ntpool_free events for them" \
-	sh -c "test \$(grep -cE 'ntpool_free: tag=1BrW size=[0-9]+ pool=PagedPool .* module=ntwriter$' /tmp/t1) -eq 20"
+	sh -c "test \$(grep -cE 'ntpool_free: tag=WrB1 size=[0-9]+ pool=PagedPool .* module=ntwriter$' /tmp/t1) -eq 20"
 check "the sizes lie in 1..10000" \
-	sh -c "grep -oE 'ntpool_alloc: tag=1BrW size=[0-9]+' /tmp/t1 | grep -oE '[0-9]+\$' | awk '\$1 < 1 || \$1 > 10000 { bad = 1 } END { exit bad }'"
+	sh -c "grep -oE 'ntpool_alloc: tag=WrB1 size=[0-9]+' /tmp/t1 | grep -oE '[0-9]+\$' | awk '\$1 < 1 || \$1 > 10000 { bad = 1 } END { exit bad }'"
 check "no event of nttags' tags got through the filter" lacks /tmp/t1 'tag=Tag[123]'
 rmmod nttags ntwriter
 
