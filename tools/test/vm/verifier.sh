@@ -17,6 +17,19 @@ cat $D/verifier > /tmp/v1
 cat /tmp/v1
 check "verifier lists ntsample, loaded, under Pool Tracking" \
 	sh -c "grep -qE '^MODULE: 0x[0-9a-f]{16} ntsample \(Loaded\)$' /tmp/v1 && grep -q '^    Verification: Pool Tracking$' /tmp/v1"
+# The header's Level is the OR of the flags ticked below it.
+flags_agree() {
+	level=$(sed -n 's/^Verify Flags Level 0x\([0-9a-f]*\)$/\1/p' "$1")
+	sum=0
+	for f in $(sed -n 's/^    \[X\] (0x\([0-9a-f]*\)) .*/\1/p' "$1"); do
+		sum=$((sum | 0x$f))
+	done
+	test -n "$level" && test $((0x$level)) -eq $sum
+}
+check "verifier: Level 0xa, Force IRQL checking and Pool tracking" \
+	sh -c "grep -q '^Verify Flags Level 0x0000000a$' /tmp/v1 && grep -q '^    \[X\] (0x00000002) Force IRQL checking$' /tmp/v1 && grep -q '^    \[X\] (0x00000008) Pool tracking$' /tmp/v1"
+check "verifier: Level is the OR of the flags ticked" flags_agree /tmp/v1
+check "verifier: 0x10 is NT's I/O verification, not ticked" has /tmp/v1 '^    \[ \] \(0x00000010\) I/O verification$'
 check "verifier: one paged allocation now" has /tmp/v1 '^      Current Pool Allocations: \( 0x00000000 / 0x00000001 \)$'
 check "verifier: its row names tag abcd and the caller DriverEntry" \
 	has /tmp/v1 '^      0x[0-9a-f]{16}  0x0000003b  abcd  0x[0-9a-f]{16}  DriverEntry\+0x'
@@ -73,6 +86,9 @@ dmesg > /tmp/d7
 BIG_ROW='0x[0-9a-f]{16}  0x00002000  Init  0x[0-9a-f]{16}  ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
 check "console: the big block from init code, named" has /tmp/d7 "ntpool:   $BIG_ROW"
 check "verifier after the unload: the big block's call site, named" has $D/verifier "^      $BIG_ROW"
+cat $D/verifier > /tmp/v7
+check "verifier, nothing verified: Level 0x2" has /tmp/v7 '^Verify Flags Level 0x00000002$'
+check "verifier, nothing verified: Level is the OR of the flags ticked" flags_agree /tmp/v7
 check "bigpool after the unload: its call site, named" \
 	has $D/bigpool '^[0-9a-f]{16} +8192 +2 Init Nonp  ntsample +ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
 check "release ntsample" sh -c "echo 'release ntsample' > $D/verifier"
