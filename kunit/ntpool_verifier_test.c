@@ -67,6 +67,8 @@ static void counters_after_known_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SUCCEEDED), 4ULL);
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 2ULL);
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_NO_TAG), 1ULL);
+	/* Unverified: none of the four has a tracking record. */
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 4ULL);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED] - u0.count[NTPOOL_PAGED], 2LL);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_NONPAGED] - u0.count[NTPOOL_NONPAGED], 2LL);
 	/* 100 and 50 bytes: 8 and 5 units; 200 bytes: 14 units; 3 pages. */
@@ -115,9 +117,14 @@ static void pool_tracking(struct kunit *test)
 	unsigned int frames = 99;
 	void *p, *q;
 
+	struct ntpool_verifier_stats before = counters(), after;
+
 	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	before = counters();
 	p = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'krTV');
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 0ULL);
 	KUNIT_ASSERT_TRUE(test, ntpool_verifier_caller(p, &caller, &frames));
 	KUNIT_EXPECT_TRUE(test, caller >= (unsigned long)pool_tracking &&
 			  caller < (unsigned long)pool_tracking + 0x1000);

@@ -35,7 +35,7 @@ enum ntpool_vcounter {
 	NTPOOL_VC_NO_TAG,		/* ... With NO TAG */
 	NTPOOL_VC_FAILED,		/* Pool Allocations Failed */
 	NTPOOL_VC_FAILED_DELIBERATELY,	/* Resource Allocations Failed Deliberately */
-	NTPOOL_VC_UNTRACKED,		/* allocations Pool Tracking missed */
+	NTPOOL_VC_UNTRACKED,		/* allocations with no tracking record */
 	NTPOOL_VC_NR,
 };
 

@@ -86,6 +86,8 @@ dmesg > /tmp/d7
 BIG_ROW='0x[0-9a-f]{16}  0x00002000  Init  0x[0-9a-f]{16}  ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
 check "console: the big block from init code, named" has /tmp/d7 "ntpool:   $BIG_ROW"
 check "verifier after the unload: the big block's call site, named" has $D/verifier "^      $BIG_ROW"
+check "verifier: both allocations of the unverified module counted as not tracked" \
+	sh -c "grep -A8 '^MODULE: 0x[0-9a-f]* ntsample (Unloaded)\$' $D/verifier | grep -q '^    Pool Allocations Not Tracked  *0x2\$'"
 cat $D/verifier > /tmp/v7
 check "verifier, nothing verified: Level 0x2" has /tmp/v7 '^Verify Flags Level 0x00000002$'
 check "verifier, nothing verified: Level is the OR of the flags ticked" flags_agree /tmp/v7
