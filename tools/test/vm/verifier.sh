@@ -77,6 +77,12 @@ check "console: the block allocated elsewhere, named" has /tmp/d6 "ntpool:   $EN
 cat $D/verifier > /tmp/v6
 check "verifier after the unload: the init code's call site, named" has /tmp/v6 "^      $INIT_ROW"
 check "verifier after the unload: the other call site, named" has /tmp/v6 "^      $ENTRY_ROW"
+# Loaded again while its leftovers are listed: two ids, one name.
+check "insmod ntsample again" insmod /modules/ntsample.ko
+cat $D/tags > /tmp/t6
+check "tags: abcd's Modules column names ntsample once" \
+	sh -c "grep -qE '^abcd Paged +4 +2 +2 .* ntsample$' /tmp/t6 && ! grep -q 'ntsample,ntsample' /tmp/t6"
+check "rmmod ntsample (clean)" rmmod ntsample
 check "release ntsample" sh -c "echo 'release ntsample' > $D/verifier"
 # Unverified, only a big block has its caller recorded: named the same.
 check "verify_drivers none" sh -c "echo none > $D/verify_drivers"
