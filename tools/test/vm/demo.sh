@@ -16,12 +16,13 @@ sleep 0.2
 
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
-say "trace events: echo 'tag == \"1BrW\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again"
+say "trace events: echo 'tag == \"1BrW\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again; echo 0 > $T/options/hash-ptr (real addresses)"
 rmmod ntwriter
 echo 'tag == "1BrW"' > $T/events/ntpool/ntpool_alloc/filter
 echo 1 > $T/events/ntpool/ntpool_alloc/enable
 insmod /modules/ntwriter.ko writes=3
 echo 0 > $T/events/ntpool/ntpool_alloc/enable
+echo 0 > $T/options/hash-ptr
 grep ntpool_alloc $T/trace
 
 say "insmod nttags.ko: known allocations under the tags Tag1, Tag2, Tag3"
