@@ -43,7 +43,11 @@ say "echo $addr > $D/pool; cat $D/pool    (!pool on a Tag1 pointer)"
 echo "$addr" > $D/pool
 cat $D/pool
 
-say "echo 'Tag? 1' > $D/poolfind; cat $D/poolfind    (!poolfind)"
+say "echo 'Tag?' > $D/poolfind; cat $D/poolfind    (!poolfind Tag?: non-paged pool, the default)"
+echo 'Tag?' > $D/poolfind
+cat $D/poolfind
+
+say "echo 'Tag? 1' > $D/poolfind; cat $D/poolfind    (!poolfind Tag? 1: paged pool, where nttags has only big blocks)"
 echo 'Tag? 1' > $D/poolfind
 cat $D/poolfind
 

@@ -91,6 +91,11 @@ echo "Tag1" > $D/poolfind
 cat $D/poolfind > /tmp/find1
 check "poolfind Tag1: the six live blocks, non-paged" \
 	count /tmp/find1 '^ [0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\)  Tag1$' 6
+echo "Tag?" > $D/poolfind
+cat $D/poolfind > /tmp/find3
+check "poolfind 'Tag?' (non-paged, the default): the six small Tag1 blocks" \
+	count /tmp/find3 '^ [0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\)  Tag1$' 6
+check "poolfind 'Tag?': no paged Tag2 block in non-paged pool" lacks /tmp/find3 Tag2
 echo "Tag? 1" > $D/poolfind
 cat $D/poolfind > /tmp/find2
 check "poolfind 'Tag? 1': the big Tag2 blocks, table first" \
