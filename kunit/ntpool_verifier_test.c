@@ -67,6 +67,8 @@ static void counters_after_known_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SUCCEEDED), 4ULL);
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 2ULL);
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_NO_TAG), 1ULL);
+	/* Unverified: none of the four has a tracking record. */
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 4ULL);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED] - u0.count[NTPOOL_PAGED], 2LL);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_NONPAGED] - u0.count[NTPOOL_NONPAGED], 2LL);
 	/* 100 and 50 bytes: 8 and 5 units; 200 bytes: 14 units; 3 pages. */
@@ -115,9 +117,14 @@ static void pool_tracking(struct kunit *test)
 	unsigned int frames = 99;
 	void *p, *q;
 
+	struct ntpool_verifier_stats before = counters(), after;
+
 	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	before = counters();
 	p = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'krTV');
 	KUNIT_ASSERT_NOT_NULL(test, p);
+	after = counters();
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 0ULL);
 	KUNIT_ASSERT_TRUE(test, ntpool_verifier_caller(p, &caller, &frames));
 	KUNIT_EXPECT_TRUE(test, caller >= (unsigned long)pool_tracking &&
 			  caller < (unsigned long)pool_tracking + 0x1000);
@@ -340,6 +347,108 @@ static void recycled_id_forgets_tags(struct kunit *test)
 	ntpool_client_gone(caller.module);
 	KUNIT_EXPECT_PTR_EQ(test, ntpool_client(id), ntpool_client(0));
 	KUNIT_EXPECT_FALSE(test, test_bit(id, row->owners));
+}
+
+/*
+ * Call sites are named once each, however many blocks they allocated, and
+ * the names are kept with the module's record for when its code is gone;
+ * a site whose blocks were all freed loses its name at the next naming,
+ * and the names go with the record.  The KUnit kernel has no modules:
+ * "kernel" is the name of every fake one.
+ */
+#define NAMED_BLOCKS	10000
+static u64 named_storage[8];
+
+static noinline void *named_site_many(struct module *mod)
+{
+	struct ntpool_caller caller = { .module = mod };
+
+	return ntpool_allocate(POOL_FLAG_NON_PAGED, 16, 'emaN', caller);
+}
+
+static noinline void *named_site_freed(struct module *mod)
+{
+	struct ntpool_caller caller = { .module = mod };
+
+	return ntpool_allocate(POOL_FLAG_PAGED, 100, 'emaN', caller);
+}
+
+static noinline void *named_site_big(struct module *mod)
+{
+	struct ntpool_caller caller = { .module = mod };
+
+	return ntpool_allocate(POOL_FLAG_PAGED, 2 * PAGE_SIZE, 'emaN', caller);
+}
+
+static const char *site_name_of(struct ntpool_client *c, void *p)
+{
+	unsigned long caller = 0;
+
+	if (!ntpool_verifier_caller(p, &caller, NULL))
+		return NULL;
+	return ntpool_callsite_find(rcu_dereference_protected(c->sites, true),
+				    caller);
+}
+
+static void call_sites_named_once(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct module *mod = (struct module *)named_storage;
+	struct ntpool_callsite_scope scope = { .mod = mod };
+	struct ntpool_client *c;
+	void *many, *freed, *big;
+	struct seq_file *m;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("kernel"), 0);
+	for (i = 0; i < NAMED_BLOCKS; i++) {
+		many = named_site_many(mod);
+		KUNIT_ASSERT_NOT_NULL(test, many);
+	}
+	freed = named_site_freed(mod);
+	big = named_site_big(mod);
+	KUNIT_ASSERT_NOT_NULL(test, freed);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	c = ntpool_client_of(mod);
+
+	/* Three sites, three names, whatever the number of blocks. */
+	ntpool_clients_lock();
+	ntpool_verifier_name_callers(c, &scope);
+	ntpool_clients_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, rcu_dereference_protected(c->sites, true));
+	KUNIT_EXPECT_EQ(test, rcu_dereference_protected(c->sites, true)->n, 3u);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(site_name_of(c, many) ?: "",
+					   "named_site_many"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(site_name_of(c, freed) ?: "",
+					   "named_site_freed"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(site_name_of(c, big) ?: "",
+					   "named_site_big"));
+
+	/* At unload the site whose block was freed loses its name. */
+	ntpool_free(freed, 'emaN', (struct ntpool_caller) { .module = mod });
+	ntpool_client_gone(mod);
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0x62, (unsigned long)c->name, (unsigned long)c,
+			     NAMED_BLOCKS + 1);
+	KUNIT_EXPECT_EQ(test, rcu_dereference_protected(c->sites, true)->n, 2u);
+
+	/* verifier names both sites of the leftovers after the unload. */
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = 2 * 1024 * 1024;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	ntpool_print_verifier(m);
+	KUNIT_ASSERT_LT(test, m->count, m->size);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "  0x00000010  Name  0x"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "  named_site_many"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "  named_site_big"));
+	KUNIT_EXPECT_NULL(test, strstr(m->buf, "named_site_freed"));
+
+	/* Released, the record goes, and its names with it. */
+	KUNIT_EXPECT_EQ(test, ntpool_verifier_release("kernel"),
+			(unsigned long)NAMED_BLOCKS + 1);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
 }
 
 /* A block is freed by release only while it is the block the walk saw. */
@@ -713,6 +822,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(overrun_detected_on_free),
 	KUNIT_CASE(leak_check_at_unload),
 	KUNIT_CASE(leaking_reloads_each_reported),
+	KUNIT_CASE(call_sites_named_once),
 	KUNIT_CASE(free_block_checks_owner_and_tag),
 	KUNIT_CASE(recycled_id_forgets_tags),
 	KUNIT_CASE(hit_tag),

@@ -144,6 +144,9 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	if (READ_ONCE(ntpool_client(req->client)->verify))
 		ntpool_verifier_track(ntpool_client(req->client), req->client,
 				      p, req);
+	else
+		ntpool_client_count(ntpool_client(req->client),
+				    NTPOOL_VC_UNTRACKED);
 	trace_ntpool_alloc(req->tag, req->size, req->kind, p, &req->caller);
 	ntpool_hit_tag_check(req->tag, req->size, p, NTPOOL_HIT_ALLOC,
 			     &req->caller);

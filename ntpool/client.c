@@ -84,6 +84,8 @@ static struct ntpool_client *lookup(struct module *key)
 
 static void free_client(struct ntpool_client *c)
 {
+	/* Nobody looks it up any more: freed after a grace period, or unused. */
+	kfree(rcu_dereference_protected(c->sites, true));
 	free_percpu(c->vcpu);
 	ntpool_usage_destroy(&c->usage);
 	kfree(c);
@@ -421,6 +423,11 @@ void ntpool_client_gone(struct module *mod)
 		WRITE_ONCE(c->loaded, false);
 	spin_unlock_irqrestore(&clients_lock, flags);
 	if (c) {
+		struct ntpool_callsite_scope scope = { .mod = mod };
+
+		/* Its code is still there: name what the leak report shows. */
+		if (ntpool_client_outstanding(c) > 0)
+			ntpool_verifier_name_callers(c, &scope);
 		ntpool_verifier_unload(c);
 		ntpool_client_retire(c);
 	}
@@ -449,14 +456,43 @@ void ntpool_client_coming(struct module *mod)
 }
 
 #ifdef CONFIG_MODULES
+/**
+ * ntpool_client_live() - a module's init function has returned
+ * @mod: the module
+ *
+ * Its init code is freed next: the call sites there of its blocks still
+ * allocated are named now, for its leak report and "verifier".
+ */
+void ntpool_client_live(struct module *mod)
+{
+	struct ntpool_callsite_scope scope = { .mod = mod, .init_only = true };
+	struct ntpool_client *c;
+
+	rcu_read_lock();
+	c = lookup(mod);
+	rcu_read_unlock();
+	if (!c)
+		return;
+	/* Loaded, the record stays: only a gone module's is retired. */
+	ntpool_clients_lock();
+	if (ntpool_client_outstanding(c) > 0)
+		ntpool_verifier_name_callers(c, &scope);
+	ntpool_clients_unlock();
+}
+
 static int client_module_event(struct notifier_block *nb, unsigned long event,
 			       void *data)
 {
-	/* GOING is announced after the module's exit routine has run. */
+	/*
+	 * GOING is announced after the module's exit routine has run, LIVE
+	 * after its init function has returned, before its init code is freed.
+	 */
 	if (event == MODULE_STATE_GOING)
 		ntpool_client_gone(data);
 	else if (event == MODULE_STATE_COMING)
 		ntpool_client_coming(data);
+	else if (event == MODULE_STATE_LIVE)
+		ntpool_client_live(data);
 	return NOTIFY_DONE;
 }
 

@@ -12,6 +12,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include "callsite.h"
 #include "usage.h"
 
 /* Ids fit the PoolIndex byte of a block header. */
@@ -34,7 +35,7 @@ enum ntpool_vcounter {
 	NTPOOL_VC_NO_TAG,		/* ... With NO TAG */
 	NTPOOL_VC_FAILED,		/* Pool Allocations Failed */
 	NTPOOL_VC_FAILED_DELIBERATELY,	/* Resource Allocations Failed Deliberately */
-	NTPOOL_VC_UNTRACKED,		/* allocations Pool Tracking missed */
+	NTPOOL_VC_UNTRACKED,		/* allocations with no tracking record */
 	NTPOOL_VC_NR,
 };
 
@@ -60,6 +61,8 @@ struct ntpool_verifier_cpu {
  * @usage: its pool usage (for a module on the shared id: the shared
  *	id's usage holds its blocks)
  * @vcpu: !verifier's counters
+ * @sites: names of the call sites of its blocks, kept from before its
+ *	code went (callsite.c); under RCU, set under ntpool_clients_lock()
  * @hash: in the lookup by module
  * @link: in the list of every client
  * @rcu: freed after lookups are done
@@ -73,6 +76,7 @@ struct ntpool_client {
 	atomic_long_t tracked;
 	struct ntpool_usage usage;
 	struct ntpool_verifier_cpu __percpu *vcpu;
+	struct ntpool_callsites __rcu *sites;
 	struct hlist_node hash;
 	struct list_head link;
 	struct rcu_head rcu;
@@ -102,6 +106,7 @@ void ntpool_client_retire(struct ntpool_client *c);
 void ntpool_clients_reap(void);
 void ntpool_client_gone(struct module *mod);
 void ntpool_client_coming(struct module *mod);
+void ntpool_client_live(struct module *mod);
 int ntpool_clients_init(void);
 void ntpool_clients_exit(void);
 

@@ -55,6 +55,16 @@ static bool selected(const struct fault_select *s, const char *module, u32 tag)
 }
 
 /**
+ * ntpool_faults_enabled() - is Low Resources Simulation on?
+ *
+ * Return: true while the probability of a failure is not zero.
+ */
+bool ntpool_faults_enabled(void)
+{
+	return READ_ONCE(fault_attr.probability);
+}
+
+/**
  * ntpool_fault_injected() - should this allocation fail on purpose?
  * @c: the calling module
  * @req: the request

@@ -13,6 +13,7 @@
 #ifdef CONFIG_FAULT_INJECTION
 bool ntpool_fault_injected(struct ntpool_client *c,
 			   const struct ntpool_request *req);
+bool ntpool_faults_enabled(void);
 void ntpool_faults_debugfs(struct dentry *dir);
 int ntpool_fault_tags_set(const char *text);
 int ntpool_fault_modules_set(const char *text);
@@ -21,6 +22,11 @@ struct fault_attr *ntpool_fault_attr(void);
 #else
 static inline bool ntpool_fault_injected(struct ntpool_client *c,
 					 const struct ntpool_request *req)
+{
+	return false;
+}
+
+static inline bool ntpool_faults_enabled(void)
 {
 	return false;
 }

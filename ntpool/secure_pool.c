@@ -249,6 +249,9 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 	ntpool_tag_count_alloc(ntpool_tag_by_id(a->tag_id), a->kind,
 			       (size_t)a->nr_pages << PAGE_SHIFT, a->client);
 	ntpool_leak_track(a->ro, a->size, req);
+	/* Pool Tracking has no record of secure pool allocations. */
+	ntpool_client_count(ntpool_client_of(req->caller.module),
+			    NTPOOL_VC_UNTRACKED);
 	trace_ntpool_alloc(req->tag, req->size, req->kind, a->ro, &req->caller);
 	return a->ro;
 

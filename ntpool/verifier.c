@@ -376,26 +376,46 @@ bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 /**
  * ntpool_format_allocation() - one row of !verifier's allocation table
  * @buf: NTPOOL_ROW_TEXT bytes
+ * @c: the client whose block it is
  * @addr: the block
  * @size: bytes requested
  * @tag: its tag
  * @caller: the call site, or 0 if not known
+ *
+ * The call site is named by the name kept for it (callsite.c), or by
+ * kallsyms while its code is there; an address that cannot be named is
+ * printed once.
  */
-void ntpool_format_allocation(char *buf, const void *addr, size_t size,
-			      u32 tag, unsigned long caller)
+void ntpool_format_allocation(char *buf, const struct ntpool_client *c,
+			      const void *addr, size_t size, u32 tag,
+			      unsigned long caller)
 {
 	char text[NTPOOL_TAG_TEXT];
+	const char *name;
+	int len;
 
 	ntpool_tag_text(tag, text);
-	if (caller)
-		snprintf(buf, NTPOOL_ROW_TEXT, "0x%016lx  0x%08zx  %-4s  0x%016lx  %pS",
-			 (unsigned long)addr, size, text, caller, (void *)caller);
+	len = snprintf(buf, NTPOOL_ROW_TEXT, "0x%016lx  0x%08zx  %-4s  ",
+		       (unsigned long)addr, size, text);
+	if (!caller) {
+		snprintf(buf + len, NTPOOL_ROW_TEXT - len, "(not tracked)");
+		return;
+	}
+	rcu_read_lock();
+	name = ntpool_caller_name(c, caller);
+	if (!name)
+		snprintf(buf + len, NTPOOL_ROW_TEXT - len, "0x%016lx  %pS",
+			 caller, (void *)caller);
+	else if (*name)
+		snprintf(buf + len, NTPOOL_ROW_TEXT - len, "0x%016lx  %s",
+			 caller, name);
 	else
-		snprintf(buf, NTPOOL_ROW_TEXT, "0x%016lx  0x%08zx  %-4s  (not tracked)",
-			 (unsigned long)addr, size, text);
+		snprintf(buf + len, NTPOOL_ROW_TEXT - len, "0x%016lx", caller);
+	rcu_read_unlock();
 }
 
 struct leak_walk {
+	const struct ntpool_client *c;
 	u8 id;
 	struct ntpool_client *owner;	/* a module on the shared id, or NULL */
 	unsigned long seen;
@@ -419,7 +439,8 @@ static bool print_leak_row(const struct ntpool_block_info *b, void *arg)
 	if (!caller)
 		ntpool_verifier_caller(b->addr, &caller, NULL);
 	if (w->m || w->seen < LEAK_ROWS_SHOWN) {
-		ntpool_format_allocation(row, b->addr, b->size, b->tag, caller);
+		ntpool_format_allocation(row, w->c, b->addr, b->size, b->tag,
+					 caller);
 		if (w->m)
 			seq_printf(w->m, "      %s\n", row);
 		else
@@ -450,6 +471,125 @@ static struct ntpool_client *walk_owner(struct ntpool_client *c)
 	return ntpool_client_on_shared_id(c) ? c : NULL;
 }
 
+/* ---- naming call sites while their code exists --------------------- */
+
+/* Call sites collected per walk of the records and big-pool tables. */
+#define NAME_BATCH	64
+
+struct name_walk {
+	const struct ntpool_callsite_scope *scope;
+	u8 id;
+	struct ntpool_client *owner;	/* a module on the shared id, or NULL */
+	const struct ntpool_callsites *known;	/* named in earlier rounds */
+	unsigned int n;
+	unsigned long ips[NAME_BATCH];
+};
+
+/* Collect @ip if it is to be named and is new; false once the batch is full. */
+static bool name_walk_add(struct name_walk *w, unsigned long ip)
+{
+	unsigned int i;
+
+	if (!ntpool_callsite_wanted(w->scope, ip) ||
+	    ntpool_callsite_find(w->known, ip))
+		return true;
+	for (i = 0; i < w->n; i++)
+		if (w->ips[i] == ip)
+			return true;
+	w->ips[w->n++] = ip;
+	return w->n < NAME_BATCH;
+}
+
+static bool collect_big_caller(const struct ntpool_block_info *b, void *arg)
+{
+	struct name_walk *w = arg;
+
+	if (b->client != w->id ||
+	    (w->owner && record_owner(b->addr) != w->owner))
+		return true;
+	return name_walk_add(w, b->caller);
+}
+
+/* Records of the client's blocks; false if the batch filled. */
+static bool collect_record_callers(struct name_walk *w)
+{
+	XA_STATE(xas, &track_table, 0);
+	struct ntpool_track *t;
+	unsigned int seen = 0;
+	bool more = true;
+
+	rcu_read_lock();
+	xas_for_each(&xas, t, ULONG_MAX) {
+		if (xas_retry(&xas, t))
+			continue;
+		if (t->client == w->id && t->owner == w->owner) {
+			more = name_walk_add(w, t->caller);
+			if (!more)
+				break;
+		}
+		if (++seen % 1024 == 0) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	return more;
+}
+
+/**
+ * ntpool_verifier_name_callers() - name a client's call sites while their
+ *	code exists
+ * @c: the client, under ntpool_clients_lock()
+ * @scope: which code is about to go
+ *
+ * Every call site known for a block of @c still allocated (its Pool
+ * Tracking record, or its big-pool entry) that lies in the code @scope
+ * names is named once, however many blocks it allocated, and the names
+ * are kept with @c for its leak report and "verifier".  The new table
+ * holds only the call sites of blocks allocated now, with the names kept
+ * before: names of sites whose blocks were all freed go.  Sleeps.  With
+ * no memory, the names kept so far stay.
+ */
+void ntpool_verifier_name_callers(struct ntpool_client *c,
+				  const struct ntpool_callsite_scope *scope)
+{
+	/* Set only under the clients mutex, which the caller holds. */
+	struct ntpool_callsites *old = rcu_dereference_protected(c->sites, true);
+	struct ntpool_callsites *built = NULL, *next;
+	struct name_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	bool full, failed = false;
+	unsigned int kind;
+
+	if (!w)
+		return;
+	w->scope = scope;
+	w->id = c->id;
+	w->owner = walk_owner(c);
+	do {
+		w->n = 0;
+		w->known = built;
+		full = !collect_record_callers(w);
+		for (kind = 0; !full && kind < NTPOOL_KINDS; kind++) {
+			ntpool_walk_blocks(kind, NTPOOL_WALK_BIG,
+					   collect_big_caller, w);
+			full = w->n == NAME_BATCH;
+		}
+		if (!w->n)
+			break;
+		next = ntpool_callsites_add(built, old, w->ips, w->n, scope);
+		kfree(built);
+		built = next;
+		failed = !next;
+	} while (full && !failed);
+	kfree(w);
+	if (failed)
+		return;
+	rcu_assign_pointer(c->sites, built);
+	kfree_rcu(old, rcu);
+}
+
 /**
  * ntpool_print_allocations() - a client's live blocks, as !verifier 3
  * @m: where to
@@ -457,7 +597,9 @@ static struct ntpool_client *walk_owner(struct ntpool_client *c)
  */
 void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c)
 {
-	struct leak_walk w = { .id = c->id, .owner = walk_owner(c), .m = m };
+	struct leak_walk w = {
+		.c = c, .id = c->id, .owner = walk_owner(c), .m = m,
+	};
 	unsigned int kind;
 
 	print_table_head(m);
@@ -468,7 +610,7 @@ void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c)
 static void print_leak_table(const void *data)
 {
 	struct ntpool_client *c = (struct ntpool_client *)data;
-	struct leak_walk w = { .id = c->id, .owner = walk_owner(c) };
+	struct leak_walk w = { .c = c, .id = c->id, .owner = walk_owner(c) };
 	unsigned int kind;
 
 	pr_err("Pool Allocations:\n");
@@ -546,7 +688,9 @@ static unsigned long release_client(struct release_walk *w,
 	unsigned long freed = 0, before;
 	unsigned int kind, i;
 
-	w->owner = (struct leak_walk) { .id = c->id, .owner = walk_owner(c) };
+	w->owner = (struct leak_walk) {
+		.c = c, .id = c->id, .owner = walk_owner(c),
+	};
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 		/* Stop when a round frees nothing (corrupt blocks stay). */
 		do {

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/seq_file.h>
+#include "callsite.h"
 #include "client.h"
 #include "pool.h"
 
@@ -64,8 +65,11 @@ void ntpool_verifier_unload(struct ntpool_client *c);
 unsigned long ntpool_verifier_release(const char *name);
 /* One line of a leaked-allocations table, for the console or debugfs. */
 #define NTPOOL_ROW_TEXT		160
-void ntpool_format_allocation(char *buf, const void *addr, size_t size,
-			      u32 tag, unsigned long caller);
+void ntpool_format_allocation(char *buf, const struct ntpool_client *c,
+			      const void *addr, size_t size, u32 tag,
+			      unsigned long caller);
+void ntpool_verifier_name_callers(struct ntpool_client *c,
+				  const struct ntpool_callsite_scope *scope);
 void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c);
 void ntpool_print_verifier(struct seq_file *m);
 int ntpool_verifier_init(void);

@@ -13,6 +13,8 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include "callsite.h"
+#include "client.h"
 #include "debugfs.h"
 #include "pcp.h"
 #include "pooltag.h"
@@ -219,12 +221,23 @@ void ntpool_print_poolfind(struct seq_file *m,
 static bool print_big_row(const struct ntpool_block_info *b, void *arg)
 {
 	char tag[NTPOOL_TAG_TEXT];
+	const char *name;
 
 	ntpool_tag_text(b->tag, tag);
-	seq_printf(arg, "%016lx %12zu %6zu %-4s %-5s %-16s %pS\n",
+	seq_printf(arg, "%016lx %12zu %6zu %-4s %-5s %-16s ",
 		   (unsigned long)b->addr, b->size, ntpool_big_pages(b->big), tag,
 		   b->kind == NTPOOL_PAGED ? "Paged" : "Nonp",
-		   ntpool_client_name(b->client), (void *)b->caller);
+		   ntpool_client_name(b->client));
+	/* Named while its code existed, if it is gone (callsite.c). */
+	rcu_read_lock();
+	name = ntpool_caller_name(ntpool_client(b->client), b->caller);
+	if (!name)
+		seq_printf(arg, "%pS\n", (void *)b->caller);
+	else if (*name)
+		seq_printf(arg, "%s\n", name);
+	else
+		seq_printf(arg, "0x%016lx\n", b->caller);
+	rcu_read_unlock();
 	return true;
 }
 

@@ -25,12 +25,29 @@ static void row_tag(const struct ntpool_tag_stats *st, char *buf)
 		ntpool_tag_text(st->tag, buf);
 }
 
+/*
+ * Each module once: a module reloaded while its earlier load's leftovers
+ * are still listed has two ids under one name.
+ */
+static bool owner_named_before(const struct ntpool_tag_stats *st,
+			       unsigned int id)
+{
+	unsigned int prev;
+
+	for_each_set_bit(prev, st->owners, id)
+		if (!strcmp(ntpool_client_name(prev), ntpool_client_name(id)))
+			return true;
+	return false;
+}
+
 static void print_owners(struct seq_file *m, const struct ntpool_tag_stats *st)
 {
 	unsigned int id, n = 0;
 
 	for_each_set_bit(id, st->owners, NTPOOL_MAX_CLIENTS)
-		seq_printf(m, "%s%s", n++ ? "," : "", ntpool_client_name(id));
+		if (!owner_named_before(st, id))
+			seq_printf(m, "%s%s", n++ ? "," : "",
+				   ntpool_client_name(id));
 	if (!n)
 		seq_puts(m, "-");
 }

@@ -8,30 +8,60 @@
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include "debugfs.h"
+#include "faults.h"
 #include "hit_tag.h"
 #include "lookaside.h"
 #include "report.h"
 #include "special.h"
 #include "verifier.h"
 
+/*
+ * Driver Verifier's flags, with NT's values and names: ticked when ntpool
+ * does what the flag asks now; Level is the OR of those ticked.
+ */
+struct verify_flag {
+	u32 value;
+	bool standard;
+	const char *name;
+};
+
+static const struct verify_flag verify_flags[] = {
+	{ 0x01, true, "Special pool" },
+	{ 0x02, true, "Force IRQL checking" },
+	{ 0x08, true, "Pool tracking" },
+	{ 0x10, true, "I/O verification" },
+	{ 0x04, false, "Randomized low resources simulation" },
+};
+
 /* Under ntpool_clients_lock(), as everything below. */
 static void print_flags(struct seq_file *m)
 {
 	struct ntpool_client *c;
-	bool tracking = false;
+	u32 level = 0x02;	/* contexts are checked for every client */
+	unsigned int i;
+	bool standard;
 
 	for (c = ntpool_clients_next(NULL); c; c = ntpool_clients_next(c))
-		tracking |= READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE;
-	seq_printf(m, "Verify Flags Level 0x%08x\n\n  STANDARD FLAGS:\n",
-		   tracking ? 0x8 : 0);
-	seq_printf(m, "    [%c] (0x00000001) Special pool\n",
-		   ntpool_special_enabled() ? 'X' : ' ');
-	seq_puts(m, "    [X] (0x00000002) Force IRQL checking\n");
-	seq_printf(m, "    [%c] (0x00000008) Pool tracking\n", tracking ? 'X' : ' ');
-	seq_puts(m, "  ADDITIONAL FLAGS:\n");
-	seq_printf(m, "    [%c] (0x00000004) Randomized low resources simulation\n",
-		   IS_ENABLED(CONFIG_FAULT_INJECTION) ? '?' : ' ');
-	seq_puts(m, "    [X] (0x00000010) Leak check at every module unload (ntpool)\n\n");
+		if (READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE)
+			level |= 0x08;
+	if (ntpool_special_enabled())
+		level |= 0x01;
+	if (ntpool_faults_enabled())
+		level |= 0x04;
+	/* 0x10: ntpool has no I/O manager to verify. */
+	seq_printf(m, "Verify Flags Level 0x%08x\n\n", level);
+	for (standard = true; ; standard = false) {
+		seq_printf(m, "  %s FLAGS:\n", standard ? "STANDARD" : "ADDITIONAL");
+		for (i = 0; i < ARRAY_SIZE(verify_flags); i++)
+			if (verify_flags[i].standard == standard)
+				seq_printf(m, "    [%c] (0x%08x) %s\n",
+					   level & verify_flags[i].value ? 'X' : ' ',
+					   verify_flags[i].value,
+					   verify_flags[i].name);
+		if (!standard)
+			break;
+	}
+	seq_puts(m, "\n  Every module, verified or not, gets the leak check at its unload (0xC4/0x62).\n\n");
 }
 
 static void add_stats(struct ntpool_verifier_stats *sum,

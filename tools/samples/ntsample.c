@@ -4,6 +4,9 @@
  * DriverEntry copies its registry path into a paged buffer tagged 'dcba'
  * (shown as "abcd") and DriverUnload frees it.  With leak=1 the unload
  * routine forgets to, which Driver Verifier reports as bugcheck 0xC4/0x62.
+ * With init_leak=N the module's init function itself also allocates N
+ * bytes tagged 'tinI' (shown as "Init") and nothing ever frees them: a
+ * leak whose call site is in init code, which is gone by the unload.
  */
 #include <linux/module.h>
 #include <linux/printk.h>
@@ -11,10 +14,15 @@
 #include <ntpool/ntpool.h>
 
 #define SAMPLE_TAG	('dcba')
+#define INIT_TAG	('tinI')
 
 static bool leak;
 module_param(leak, bool, 0444);
 MODULE_PARM_DESC(leak, "Forget to free the registry path in DriverUnload");
+
+static unsigned int init_leak;
+module_param(init_leak, uint, 0444);
+MODULE_PARM_DESC(init_leak, "Bytes the init function allocates and never frees (0: none)");
 
 static char *registry_path =
 	"\\Registry\\Machine\\System\\CurrentControlSet\\Services\\Sample";
@@ -47,6 +55,9 @@ static noinline VOID DriverUnload(void)
 
 static int __init ntsample_init(void)
 {
+	/* In init code, which the kernel frees once this function returns. */
+	if (init_leak && !ExAllocatePool2(POOL_FLAG_NON_PAGED, init_leak, INIT_TAG))
+		return -ENOMEM;
 	return NT_SUCCESS(DriverEntry(registry_path)) ? 0 : -ENOMEM;
 }
 

@@ -164,9 +164,9 @@ static int __init nttags_init(void)
 		FreeAll();
 		return -ENOMEM;
 	}
-	/* The raw addresses are for the test that reads debugfs "pool". */
+	/* The real addresses, for debugfs "pool" (as root reads dmesg). */
 	pr_info("nttags: Tag1 block at %lx, Tag2 block at %lx\n",
-		(unsigned long)Tag1Blocks[4] + 20, (unsigned long)Tag2Blocks[0]);
+		(unsigned long)Tag1Blocks[4], (unsigned long)Tag2Blocks[0]);
 	return 0;
 }
 

@@ -55,8 +55,10 @@ static NTSTATUS WriteBuffered(ULONG Index, ULONG Length, SIZE_T *Total)
 		goto corrupt;
 
 	if (Index == 0)
-		pr_info("ntwriter: write 0: %u bytes in paged pool at %p (vmalloc: %s), block size %zu\n",
-			Length, Buffer, is_vmalloc_addr(Buffer) ? "yes" : "no",
+		/* The real address, for debugfs "pool" (as root reads dmesg). */
+		pr_info("ntwriter: write 0: %u bytes in paged pool at %lx (vmalloc: %s), block size %zu\n",
+			Length, (unsigned long)Buffer,
+			is_vmalloc_addr(Buffer) ? "yes" : "no",
 			(size_t)ExQueryPoolBlockSize(Buffer, &Quota));
 	*Total += Length;
 	ExFreePoolWithTag(Buffer, WRITER_TAG);

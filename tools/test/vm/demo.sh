@@ -16,12 +16,13 @@ sleep 0.2
 
 T=/sys/kernel/tracing
 mount -t tracefs tracefs $T 2>/dev/null
-say "trace events: echo 'tag == \"WrB1\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again"
+say "trace events: echo 'tag == \"WrB1\"' > $T/events/ntpool/ntpool_alloc/filter; insmod ntwriter.ko writes=3 again; echo 0 > $T/options/hash-ptr (real addresses)"
 rmmod ntwriter
 echo 'tag == "WrB1"' > $T/events/ntpool/ntpool_alloc/filter
 echo 1 > $T/events/ntpool/ntpool_alloc/enable
 insmod /modules/ntwriter.ko writes=3
 echo 0 > $T/events/ntpool/ntpool_alloc/enable
+echo 0 > $T/options/hash-ptr
 grep ntpool_alloc $T/trace
 
 say "insmod nttags.ko: known allocations under the tags Tag1, Tag2, Tag3"
@@ -42,7 +43,11 @@ say "echo $addr > $D/pool; cat $D/pool    (!pool on a Tag1 pointer)"
 echo "$addr" > $D/pool
 cat $D/pool
 
-say "echo 'Tag? 1' > $D/poolfind; cat $D/poolfind    (!poolfind)"
+say "echo 'Tag?' > $D/poolfind; cat $D/poolfind    (!poolfind Tag?: non-paged pool, the default)"
+echo 'Tag?' > $D/poolfind
+cat $D/poolfind
+
+say "echo 'Tag? 1' > $D/poolfind; cat $D/poolfind    (!poolfind Tag? 1: paged pool, where nttags has only big blocks)"
 echo 'Tag? 1' > $D/poolfind
 cat $D/poolfind
 

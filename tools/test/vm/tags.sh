@@ -68,6 +68,11 @@ check "pool: the page of the Tag1 block, in non-paged pool" \
 check "pool: the whole page walked, one starred block" count /tmp/pool '^\*' 1
 check "pool: the starred block is the Tag1 block" \
 	has /tmp/pool '^\*[0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\) \*Tag1$'
+# The starred block's header is 16 bytes before the block nttags printed:
+# its own address, not a pointer into it.
+star=$(sed -n 's/^\*\([0-9a-f]*\) size:.*/\1/p' /tmp/pool | tail -c 9)
+check "pool: nttags printed the Tag1 block's own address, just after its header" \
+	sh -c "test -n '$star' && test \$((0x\$(echo $tag1 | tail -c 9) - 0x$star)) -eq 16"
 check "pool: its pooltag line names the description and nttags" \
 	has /tmp/pool '^		Pooltag Tag1 : nttags sample, small non-paged blocks, Binary : nttags$'
 check "pool: the walk covers the page (ends with a block)" \
@@ -86,6 +91,11 @@ echo "Tag1" > $D/poolfind
 cat $D/poolfind > /tmp/find1
 check "poolfind Tag1: the six live blocks, non-paged" \
 	count /tmp/find1 '^ [0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\)  Tag1$' 6
+echo "Tag?" > $D/poolfind
+cat $D/poolfind > /tmp/find3
+check "poolfind 'Tag?' (non-paged, the default): the six small Tag1 blocks" \
+	count /tmp/find3 '^ [0-9a-f]{16} size:   80 previous size: +[0-9a-f]+  \(Allocated\)  Tag1$' 6
+check "poolfind 'Tag?': no paged Tag2 block in non-paged pool" lacks /tmp/find3 Tag2
 echo "Tag? 1" > $D/poolfind
 cat $D/poolfind > /tmp/find2
 check "poolfind 'Tag? 1': the big Tag2 blocks, table first" \

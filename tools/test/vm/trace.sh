@@ -38,6 +38,18 @@ check "20 ntpool_free events for them" \
 check "the sizes lie in 1..10000" \
 	sh -c "grep -oE 'ntpool_alloc: tag=WrB1 size=[0-9]+' /tmp/t1 | grep -oE '[0-9]+\$' | awk '\$1 < 1 || \$1 > 10000 { bad = 1 } END { exit bad }'"
 check "no event of nttags' tags got through the filter" lacks /tmp/t1 'tag=Tag[123]'
+# ptr is hashed by default (the hash-ptr trace option); off, it is the
+# block's address, the one ntwriter printed for its first write.
+first=$(dmesg | sed -n 's/.*ntwriter: write 0: .* at \([0-9a-f]*\) (vmalloc.*/\1/p' | tail -n 1)
+check "hash-ptr is on by default" has $T/options/hash-ptr '^1$'
+echo 0 > $T/options/hash-ptr
+cat $T/trace > /tmp/t1raw
+echo 1 > $T/options/hash-ptr
+# (6.1 then prints the first text field, tag, empty: tracing.rst.)
+check "hash-ptr off: every ptr of the 20 allocations is a kernel address" \
+	sh -c "test \$(grep -cE 'ntpool_alloc: tag=[^ ]* size=[0-9]+ pool=PagedPool ptr=ffff[0-9a-f]{12} caller=[^ ]+ \[ntwriter\] module=ntwriter$' /tmp/t1raw) -eq 20"
+check "hash-ptr off: the first one is the address ntwriter printed" \
+	sh -c "test -n '$first' && grep -q 'ntpool_alloc: tag=[^ ]* size=[0-9]* pool=PagedPool ptr=$first caller=' /tmp/t1raw"
 rmmod nttags ntwriter
 
 echo "=== PoolHitTag and violations"

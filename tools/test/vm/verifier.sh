@@ -17,6 +17,19 @@ cat $D/verifier > /tmp/v1
 cat /tmp/v1
 check "verifier lists ntsample, loaded, under Pool Tracking" \
 	sh -c "grep -qE '^MODULE: 0x[0-9a-f]{16} ntsample \(Loaded\)$' /tmp/v1 && grep -q '^    Verification: Pool Tracking$' /tmp/v1"
+# The header's Level is the OR of the flags ticked below it.
+flags_agree() {
+	level=$(sed -n 's/^Verify Flags Level 0x\([0-9a-f]*\)$/\1/p' "$1")
+	sum=0
+	for f in $(sed -n 's/^    \[X\] (0x\([0-9a-f]*\)) .*/\1/p' "$1"); do
+		sum=$((sum | 0x$f))
+	done
+	test -n "$level" && test $((0x$level)) -eq $sum
+}
+check "verifier: Level 0xa, Force IRQL checking and Pool tracking" \
+	sh -c "grep -q '^Verify Flags Level 0x0000000a$' /tmp/v1 && grep -q '^    \[X\] (0x00000002) Force IRQL checking$' /tmp/v1 && grep -q '^    \[X\] (0x00000008) Pool tracking$' /tmp/v1"
+check "verifier: Level is the OR of the flags ticked" flags_agree /tmp/v1
+check "verifier: 0x10 is NT's I/O verification, not ticked" has /tmp/v1 '^    \[ \] \(0x00000010\) I/O verification$'
 check "verifier: one paged allocation now" has /tmp/v1 '^      Current Pool Allocations: \( 0x00000000 / 0x00000001 \)$'
 check "verifier: its row names tag abcd and the caller DriverEntry" \
 	has /tmp/v1 '^      0x[0-9a-f]{16}  0x0000003b  abcd  0x[0-9a-f]{16}  DriverEntry\+0x'
@@ -46,6 +59,48 @@ check "tags: abcd all freed after release" has $D/tags '^abcd Paged +2 +2 +0 +0 
 cat $D/verifier > /tmp/v3
 cat /tmp/v3
 check "verifier: ntsample no longer listed" lacks /tmp/v3 ntsample
+
+echo "=== call sites named after their code is gone: in init code and elsewhere"
+# ntsample_init allocates init_leak bytes ("Init") in init code, freed by
+# the kernel once it returns; DriverEntry, outside init, the "abcd" block.
+INIT_ROW='0x[0-9a-f]{16}  0x00000064  Init  0x[0-9a-f]{16}  ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+ENTRY_ROW='0x[0-9a-f]{16}  0x0000003b  abcd  0x[0-9a-f]{16}  DriverEntry\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+dmesg -c > /dev/null
+check "insmod ntsample leak=1 init_leak=100" insmod /modules/ntsample.ko leak=1 init_leak=100
+cat $D/verifier > /tmp/v5
+check "verifier, loaded: the init code's call site is named after init" has /tmp/v5 "^      $INIT_ROW"
+check "rmmod ntsample (leaking both)" rmmod ntsample
+dmesg > /tmp/d6
+check "console: Arg4 is 2 allocations" has /tmp/d6 'ntpool: Arg4: 0000000000000002, Total # of'
+check "console: the block allocated in init code, named" has /tmp/d6 "ntpool:   $INIT_ROW"
+check "console: the block allocated elsewhere, named" has /tmp/d6 "ntpool:   $ENTRY_ROW"
+cat $D/verifier > /tmp/v6
+check "verifier after the unload: the init code's call site, named" has /tmp/v6 "^      $INIT_ROW"
+check "verifier after the unload: the other call site, named" has /tmp/v6 "^      $ENTRY_ROW"
+# Loaded again while its leftovers are listed: two ids, one name.
+check "insmod ntsample again" insmod /modules/ntsample.ko
+cat $D/tags > /tmp/t6
+check "tags: abcd's Modules column names ntsample once" \
+	sh -c "grep -qE '^abcd Paged +4 +2 +2 .* ntsample$' /tmp/t6 && ! grep -q 'ntsample,ntsample' /tmp/t6"
+check "rmmod ntsample (clean)" rmmod ntsample
+check "release ntsample" sh -c "echo 'release ntsample' > $D/verifier"
+# Unverified, only a big block has its caller recorded: named the same.
+check "verify_drivers none" sh -c "echo none > $D/verify_drivers"
+check "insmod ntsample init_leak=8192 (unverified)" insmod /modules/ntsample.ko init_leak=8192
+check "rmmod ntsample (leaking the big block)" rmmod ntsample
+dmesg > /tmp/d7
+BIG_ROW='0x[0-9a-f]{16}  0x00002000  Init  0x[0-9a-f]{16}  ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+check "console: the big block from init code, named" has /tmp/d7 "ntpool:   $BIG_ROW"
+check "verifier after the unload: the big block's call site, named" has $D/verifier "^      $BIG_ROW"
+check "verifier: both allocations of the unverified module counted as not tracked" \
+	sh -c "grep -A8 '^MODULE: 0x[0-9a-f]* ntsample (Unloaded)\$' $D/verifier | grep -q '^    Pool Allocations Not Tracked  *0x2\$'"
+cat $D/verifier > /tmp/v7
+check "verifier, nothing verified: Level 0x2" has /tmp/v7 '^Verify Flags Level 0x00000002$'
+check "verifier, nothing verified: Level is the OR of the flags ticked" flags_agree /tmp/v7
+check "bigpool after the unload: its call site, named" \
+	has $D/bigpool '^[0-9a-f]{16} +8192 +2 Init Nonp  ntsample +ntsample_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+check "release ntsample" sh -c "echo 'release ntsample' > $D/verifier"
+check "verify_drivers ntsample again" sh -c "echo ntsample > $D/verify_drivers"
 
 echo "=== PoolHitTag"
 check "hit_tag refuses what does not parse" sh -c "! echo 'abcd sideways' > $D/hit_tag 2>/dev/null"
