@@ -14,7 +14,7 @@
 #include <ntpool/ntpool.h>
 
 #define SAMPLE_TAG	('dcba')
-#define INIT_TAG	('tinI')
+#define INIT_TAG	('tinI')	/* shows as "Init" */
 
 static bool leak;
 module_param(leak, bool, 0444);
