@@ -47,8 +47,12 @@ step() {
 }
 
 # Preparations.  The debug kernels take minutes on a cold cache; ntpool and
-# the samples are built once per kernel and handed to every VM step.
-for k in debug-6.12 debug-6.1 6.12 6.1; do
+# the samples are built once per kernel and handed to every VM step.  KUnit
+# builds its UML kernel itself (minutes on a cold cache too): it starts
+# beside the first debug kernel.
+step build-debug-6.12 - "$t/check-build.sh" debug-6.12 "$logs/modules-debug-6.12"
+step kunit - "$t/kunit.sh"
+for k in debug-6.1 6.12 6.1; do
 	step "build-$k" - "$t/check-build.sh" "$k" "$logs/modules-$k"
 done
 step build-bench - env NTPOOL_BENCH=y "$t/check-build.sh" 6.12 "$logs/modules-bench"
@@ -70,7 +74,6 @@ vm() {
 vm_suites="core tags verifier special lookaside trace quota numa secure pcp clients stress fuzz"
 for s in stress clients pcp fuzz; do vm debug-6.12 "$s.sh"; done
 vm debug-6.1 stress.sh
-step kunit - "$t/kunit.sh"
 step lint - "$t/lint.sh"
 vm debug-6.12 kmemleak.sh
 for s in $vm_suites; do
