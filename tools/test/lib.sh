@@ -216,19 +216,27 @@ debug_kernel() {
 	echo "$build"
 }
 
-# Build ntpool and the samples for one kernel release, out of the tree, in
-# a copy of the sources so that builds for several kernels do not collide.
-# Prints the directory holding ntpool.ko and the samples' .ko files.
-# NTPOOL_BENCH=y in the environment builds ntpool with its benchmark, in a
-# directory of its own.
+# Build ntpool and the samples for one kernel release with the Makefile, in
+# its build directory for that release (build/<release>/: links to the
+# sources only, so an in-tree build cannot leak into it, and an unchanged
+# tree is not rebuilt).  Prints the directory holding ntpool.ko (in
+# ntpool/) and the samples' .ko files (in tools/samples/).  NTPOOL_BENCH=y
+# in the environment builds ntpool with its benchmark, in a directory of
+# its own (build/<release>-bench/).  TARGET is a Makefile target (default
+# all: ntpool and the samples).  Builds for one release take turns.
 build_for() {
-	local krel=$1 dir="$NTPOOL_OUT/build-$1${NTPOOL_BENCH:+-bench}"
-	log "building ntpool and the sample clients for $krel"
-	mkdir -p "$dir"
-	(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
-		(cd "$dir" && tar -xf -)
-	make -s -C "$dir" KDIR="$(kdir_for "$krel")" \
-		${NTPOOL_BENCH:+NTPOOL_BENCH=y} all >&2 ||
+	local krel=$1 target=${2:-all} kdir rel
+	case "$target" in
+	all) log "building ntpool and the sample clients for $krel" ;;
+	*) log "building ntpool ($target) for $krel" ;;
+	esac
+	kdir=$(kdir_for "$krel")
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$kdir/include/generated/utsrelease.h")
+	[ -n "$rel" ] || die "no kernel release in $kdir"
+	flock "$NTPOOL_OUT/build-$rel${NTPOOL_BENCH:+-bench}.lock" \
+		make -s -C "$NTPOOL_DIR" KDIR="$kdir" \
+		${NTPOOL_BENCH:+NTPOOL_BENCH=y} "$target" >&2 ||
 		die "build against $krel failed"
-	echo "$dir"
+	echo "$NTPOOL_DIR/build/$rel${NTPOOL_BENCH:+-bench}"
 }

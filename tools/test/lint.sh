@@ -20,11 +20,12 @@ build_log() {
 	if [ "$flags" = W=1 ]; then
 		rm -rf "$dir"
 		mkdir -p "$dir"
-		(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git -cf - .) |
-			(cd "$dir" && tar -xf -)
+		(cd "$NTPOOL_DIR" && tar --exclude=./.out --exclude=./.git \
+			--exclude=./build -cf - .) | (cd "$dir" && tar -xf -)
 	fi
 	make -C "$(kdir_for "$krel")" M="$dir" CONFIG_NTPOOL=m NTPOOL_BENCH=y $flags modules 2>&1 &&
-	make -C "$(kdir_for "$krel")" M="$dir/tools/samples" $flags modules 2>&1
+	make -C "$(kdir_for "$krel")" M="$dir/tools/samples" \
+		NTPOOL_SYMVERS="$dir/Module.symvers" $flags modules 2>&1
 }
 
 for series in 6.12 6.1; do
