@@ -25,12 +25,12 @@ ccflags-y += -I$(ntpool_dir)/include -Wno-multichar
 
 # The kernel release the client is built for, as its vermagic will say
 # (UTS_RELEASE: Debian's 6.1 headers have another KERNELRELEASE): of the
-# kernel tree kbuild runs in, or of KDIR in a Makefile that includes this
-# file outside kbuild.
-ntpool_kdir := $(if $(KERNELRELEASE),$(abs_objtree),$(KDIR))
-ntpool_krel := $(if $(ntpool_kdir),$(shell sed -n \
+# kernel tree kbuild runs in (6.1 exports abs_objtree; 6.12 runs kbuild in
+# it), or of KDIR in a Makefile that includes this file outside kbuild.
+ntpool_kdir := $(if $(KERNELRELEASE),$(or $(abs_objtree),$(CURDIR)),$(KDIR))
+ntpool_krel := $(or $(if $(ntpool_kdir),$(shell sed -n \
 	's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
-	$(ntpool_kdir)/include/generated/utsrelease.h 2>/dev/null))
+	$(ntpool_kdir)/include/generated/utsrelease.h 2>/dev/null)),$(KERNELRELEASE))
 ifneq ($(ntpool_krel),)
 NTPOOL_SYMVERS ?= $(firstword $(wildcard \
 	$(ntpool_dir)/build/$(ntpool_krel)/Module.symvers \
