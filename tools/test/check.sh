@@ -82,6 +82,7 @@ for s in $vm_suites; do
 done
 for s in tags verifier lookaside; do vm debug-6.1 "$s.sh"; done
 step dkms - "$t/dkms-test.sh"
+step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"
 step ntpoolmon build-ntpoolmon "$t/ntpoolmon-test.sh"
 step tags - "$t/tags-check.py"
 step vm-6.12-bench-smoke build-bench,build-ntpoolmon \

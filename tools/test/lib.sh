@@ -235,8 +235,51 @@ build_for() {
 		"$kdir/include/generated/utsrelease.h")
 	[ -n "$rel" ] || die "no kernel release in $kdir"
 	flock "$NTPOOL_OUT/build-$rel${NTPOOL_BENCH:+-bench}.lock" \
-		make -s -C "$NTPOOL_DIR" KDIR="$kdir" \
+		make -s --no-print-directory -C "$NTPOOL_DIR" KDIR="$kdir" \
 		${NTPOOL_BENCH:+NTPOOL_BENCH=y} "$target" >&2 ||
 		die "build against $krel failed"
 	echo "$NTPOOL_DIR/build/$rel${NTPOOL_BENCH:+-bench}"
 }
+
+# The test VM's initramfs, in a new temporary directory: busybox, /init
+# (tools/test/vm/init, which runs /steps.sh), the steps' helpers (/lib.sh),
+# ntpoolmon and pooltag.txt; the caller adds /steps.sh and /modules/*.ko.
+# Prints the directory.
+vm_root() {
+	local root
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,proc,sys,dev,modules}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$NTPOOL_DIR/tools/test/vm/init" "$root/init"
+	cp "$NTPOOL_DIR/tools/test/vm/lib.sh" "$root/lib.sh"
+	chmod +x "$root/init"
+	cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
+	echo "$root"
+}
+
+# Pack the initramfs tree ROOT into the archive OUT (gzipped cpio).
+vm_pack() {
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) > "$2"
+}
+
+# The QEMU command of the test VM, into the array vm_cmd:
+#   vm_qemu ACCEL KERNEL INITRD APPEND [MACHINE OPTIONS...]
+# The serial console is stdin and stdout (-nographic: Ctrl-A X quits), and
+# the kernel's restart ends QEMU (-no-reboot).
+vm_qemu() {
+	local accel=$1 kernel=$2 initrd=$3 append=$4
+	shift 4
+	vm_cmd=(qemu-system-x86_64 -accel "$accel" "$@" -nographic -no-reboot
+		-kernel "$kernel" -initrd "$initrd" -append "$append")
+}
+
+# KVM is worth a try: /dev/kvm is usable, NTPOOL_ACCEL is not tcg, and no
+# earlier probe found it failing (on some machines it exists but stalls in
+# the kernel's decompressor).  The probe's answer is kept in the cache:
+# vm_kvm_verdict yes|no.
+vm_kvm_state="$NTPOOL_CACHE/kvm-works"
+vm_kvm_worth_trying() {
+	[ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] &&
+		[ "$(cat "$vm_kvm_state" 2>/dev/null)" != no ]
+}
+vm_kvm_verdict() { echo "$1" > "$vm_kvm_state"; }

@@ -32,19 +32,13 @@ make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 log "testing on $krel"
 
 # Build the initramfs: busybox, the modules, the steps.
-root=$(mktemp -d)
+root=$(vm_root)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,proc,sys,dev,modules}
-cp /bin/busybox "$root/bin/busybox"
-cp "$NTPOOL_DIR/tools/test/vm/init" "$root/init"
 cp "$NTPOOL_DIR/tools/test/vm/$steps" "$root/steps.sh"
-cp "$NTPOOL_DIR/tools/test/vm/lib.sh" "$root/lib.sh"
 echo "$SPLATS|Call Trace:" > "$root/splats"
-chmod +x "$root/init"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
-cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
 initrd="$NTPOOL_OUT/initrd-$krel-${steps%.sh}.cpio.gz"
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd"
+vm_pack "$root" "$initrd"
 
 # A steps file marked "ntpool-vm: allow-oops" provokes oopses on purpose:
 # the kernel must not panic on them, and the console check below is its own
@@ -92,11 +86,10 @@ fi
 console="$NTPOOL_OUT/console-$krel-${steps%.sh}.log"
 boot() {
 	progress_start "VM on $krel running $steps ($1)"
-	timeout "$2" qemu-system-x86_64 -accel "$1" "${machine[@]}" \
-		-nographic -no-reboot -kernel "$(vmlinuz_for "$krel")" \
-		-initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 $oops_cmdline loglevel=7 $debug_cmdline ${NTPOOL_VM_CMDLINE:-}" \
-		> "$console" 2>&1 || true
+	vm_qemu "$1" "$(vmlinuz_for "$krel")" "$initrd" \
+		"console=ttyS0 panic=-1 $oops_cmdline loglevel=7 $debug_cmdline ${NTPOOL_VM_CMDLINE:-}" \
+		"${machine[@]}"
+	timeout "$2" "${vm_cmd[@]}" > "$console" 2>&1 || true
 	progress_stop
 	# Kernel messages can interleave with the marker: look for its start.
 	grep -aq "NTPOOL-VM: boot" "$console"
@@ -109,15 +102,13 @@ vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
 	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
 limit=${vm_timeout:-300}
 [ -z "$debug" ] || limit=$((limit * 4))
-kvm_state="$NTPOOL_CACHE/kvm-works"
 accel=tcg
-if [ -w /dev/kvm ] && [ "${NTPOOL_ACCEL:-}" != tcg ] &&
-   [ "$(cat "$kvm_state" 2>/dev/null)" != no ]; then
+if vm_kvm_worth_trying; then
 	if boot kvm "${vm_timeout:-20}"; then
 		accel=kvm
-		echo yes > "$kvm_state"
+		vm_kvm_verdict yes
 	else
-		echo no > "$kvm_state"
+		vm_kvm_verdict no
 	fi
 fi
 if [ "$accel" = tcg ]; then
