@@ -30,7 +30,7 @@ flock 9
 # clone's file is older than an object built from another clone's copy.
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-(cd "$NTPOOL_DIR" && find . \( -name .git -o -name .out \) -prune -o \
+(cd "$NTPOOL_DIR" && find . \( -name .git -o -name .out -o -path ./build \) -prune -o \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig -o \
 	   -name .kunitconfig -o -name dkms.conf \) -print | cpio -pd --quiet "$stage")
 dst="$src/drivers/ntpool"
