@@ -23,14 +23,19 @@ dest=$2
 src=$(cd "$src" && pwd)
 mkdir -p "$dest"
 
-sources() {
+# (A tree inside some other git work tree that ignores it is listed with
+# find too: git knows none of its files.)
+files() {
 	if [ -z "${NTPOOL_NO_GIT:-}" ] &&
-	   git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	   git -C "$src" ls-files --error-unmatch Kbuild >/dev/null 2>&1; then
 		git -C "$src" ls-files --cached --others --exclude-standard
 	else
 		(cd "$src" && find . \( -path ./build -o -path ./.out -o \
 			-path ./.git \) -prune -o -type f -print) | sed 's|^\./||'
-	fi | grep -E '(^|/)(Kbuild|Kconfig|Makefile|dkms\.conf|[^/]*\.mk|[^/]*\.[ch])$' |
+	fi
+}
+sources() {
+	files | grep -E '(^|/)(Kbuild|Kconfig|Makefile|dkms\.conf|[^/]*\.mk|[^/]*\.[ch])$' |
 		grep -vE '(^|/)[^/]*\.mod\.c$|^build/|^\.out/'
 }
 
