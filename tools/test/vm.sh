@@ -93,7 +93,7 @@ build=$(build_for "$krel" modules)
 make -s --no-print-directory -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 
 root=$(vm_root)
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
 cp "$NTPOOL_DIR/tools/test/vm/session.sh" "$root/steps.sh"
 cp "$build/ntpool/ntpool.ko" "$root/modules/"
 [ ${#mods[@]} -eq 0 ] || cp "${mods[@]}" "$root/modules/"
@@ -104,7 +104,8 @@ mode=$mode
 modules='${names# }'
 params='${PARAMS:-on_violation=warn}'
 EOF
-initrd="$NTPOOL_OUT/initrd-vm-$krel.cpio.gz"
+# Beside the tree, not in .out: two make vm at once must not share it.
+initrd="$root.cpio.gz"
 vm_pack "$root" "$initrd"
 
 smp=${NTPOOL_VM_SMP:-2}
