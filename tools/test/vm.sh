@@ -88,12 +88,11 @@ elif ! [ -t 0 ] || ! [ -t 1 ]; then
 	mode=show
 fi
 
-log "building ntpool for $krel"
 build=$(build_for "$krel" modules)
 make -s --no-print-directory -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 
 root=$(vm_root)
-trap 'rm -rf "$root" "$root.cpio.gz"' EXIT
+trap 'rm -rf "$root" "$root.cpio.gz" "$root.result"' EXIT
 cp "$NTPOOL_DIR/tools/test/vm/session.sh" "$root/steps.sh"
 cp "$build/ntpool/ntpool.ko" "$root/modules/"
 [ ${#mods[@]} -eq 0 ] || cp "${mods[@]}" "$root/modules/"
@@ -110,7 +109,10 @@ vm_pack "$root" "$initrd"
 
 smp=${NTPOOL_VM_SMP:-2}
 [[ "$smp" =~ ^[1-9][0-9]*$ ]] || die "NTPOOL_VM_SMP must be a CPU count, not '$smp'"
-machine=(-m 1024 -smp "$smp")
+# The console on stdio (with QEMU's monitor: Ctrl-A X), and a second
+# serial port into a file for the result of a RUN (session.sh).
+result="$root.result"
+machine=(-m 1024 -smp "$smp" -serial mon:stdio -serial "file:$result")
 # quiet: the boot's messages stay in dmesg; session.sh turns the console's
 # log level up before it loads anything.
 cmdline="console=ttyS0 panic=-1 quiet ${NTPOOL_VM_CMDLINE:-}"
@@ -144,11 +146,11 @@ log "booting $krel with $accel; console in $console"
 set +e
 timeout "${NTPOOL_VM_TIMEOUT:-600}" "${vm_cmd[@]}" < /dev/null 2>&1 | tee "$console"
 set -e
-tr -d '\r' < "$console" | grep -aq "NTPOOL-VM: booted" ||
-	die "the VM did not boot (console in $console)"
-tr -d '\r' < "$console" | grep -aq "NTPOOL-VM: steps done" ||
+rc=$(tr -d '\r' < "$result" 2>/dev/null | sed -n 's/^rc=\([0-9]*\)$/\1/p')
+if [ -z "$rc" ]; then
+	# Kernel messages can cut into the marker: look for its start.
+	grep -aq "NTPOOL-VM: boot" "$console" ||
+		die "the VM did not boot (console in $console)"
 	die "the VM did not finish within ${NTPOOL_VM_TIMEOUT:-600} s (NTPOOL_VM_TIMEOUT)"
-[ "$mode" = run ] || exit 0
-rc=$(tr -d '\r' < "$console" |
-	sed -n 's/.*NTPOOL-VM: the RUN script exited with \([0-9]*\).*/\1/p' | tail -n 1)
-exit "${rc:-1}"
+fi
+exit "$rc"

@@ -28,16 +28,24 @@ for m in $modules; do
 	insmod "/modules/$m" || echo "NTPOOL-VM: insmod $m failed"
 done
 
+# The result for the host, on the second serial port (a file there):
+# nothing else writes to it, unlike the console, where kernel messages can
+# cut into a line.
+result() { [ -c /dev/ttyS1 ] && echo "$1" > /dev/ttyS1; }
+
 case "$mode" in
 run)
 	echo "NTPOOL-VM: running the RUN script"
 	sh /run.sh
-	echo "NTPOOL-VM: the RUN script exited with $?"
+	rc=$?
+	echo "NTPOOL-VM: the RUN script exited with $rc"
+	result "rc=$rc"
 	;;
 show)
 	echo "NTPOOL-VM: lsmod; cat $D/tags"
 	lsmod
 	cat $D/tags
+	result "rc=0"
 	;;
 shell)
 	cat <<EOF
