@@ -56,10 +56,15 @@ for series in 6.12 6.1; do
 	cp "$NTPOOL_DIR/tools/samples/ntsample.c" "$client/"
 	printf 'include %s/tools/ntpool-client.mk\nobj-m := ntsample.o\n' \
 		"$NTPOOL_DIR" > "$client/Kbuild"
-	build_for "$krel" modules > /dev/null
+	build=$(build_for "$krel" modules)
 	check "$krel: a client builds out of the clone against ntpool-client.mk" \
 		sh -c "make -s -C '$(kdir_for "$krel")' M='$client' modules \
 			> '$client/build.log' 2>&1"
+	# Each release's ntpool has its own CRCs: the client must carry the
+	# ones of ntpool built for its release, not another's.
+	crc=$(awk '$2 == "ntpool_allocate" { print $1 }' "$build/Module.symvers")
+	check "$krel: the client links against ntpool built for $krel (CRC $crc)" \
+		grep -q "{ $crc, \"ntpool_allocate\" }" "$client/ntsample.mod.c"
 
 	out="$tmp/run-$series.log"
 	set +e
@@ -82,14 +87,32 @@ for series in 6.12 6.1; do
 		sh -c "[ $rc -ne 0 ] && grep -aq 'vm] Error 3' '$out'"
 done
 
-# Checked before booting: no VM starts.
-k612=$(kernel_release 6.12)
-k61=$(kernel_release 6.1)
+# Fails, says PATTERN (a fixed string), and boots nothing.
 refused() {
 	local out=$1 pattern=$2
 	shift 2
 	! "$@" > "$out" 2>&1 && grep -qF "$pattern" "$out" && ! grep -q "booting" "$out"
 }
+
+# A client for a release ntpool was not built for stops at build time,
+# naming the release and the command (an ntpool tree of its own, with a
+# version DKMS has not installed, so that nothing else matches).
+fake="$tmp/ntpool-unbuilt"
+mkdir -p "$fake/tools" "$tmp/client-unbuilt"
+cp "$NTPOOL_DIR/tools/ntpool-client.mk" "$fake/tools/"
+ln -s "$NTPOOL_DIR/include" "$fake/include"
+echo 'PACKAGE_VERSION="0.0.0-unbuilt"' > "$fake/dkms.conf"
+cp "$NTPOOL_DIR/tools/samples/ntsample.c" "$tmp/client-unbuilt/"
+printf 'include %s/tools/ntpool-client.mk\nobj-m := ntsample.o\n' "$fake" \
+	> "$tmp/client-unbuilt/Kbuild"
+k61=$(kernel_release 6.1)
+check "a client for a release ntpool was not built for stops, saying how to build it" \
+	refused "$tmp/unbuilt.log" \
+	"ntpool: not built for kernel $k61 (no $fake/build/$k61/Module.symvers): build it first with \"make -C $fake KDIR=/usr/src/linux-headers-$k61\"" \
+	make -C "$(kdir_for "$k61")" M="$tmp/client-unbuilt" modules
+
+# Checked before booting: no VM starts.
+k612=$(kernel_release 6.12)
 check "make vm refuses a missing module, before booting" \
 	refused "$tmp/missing.log" "no such file: nosuch.ko" \
 	make -C "$NTPOOL_DIR" vm MODULES=nosuch.ko
