@@ -123,14 +123,19 @@ if vm_kvm_worth_trying; then
 	if [ "$(cat "$vm_kvm_state" 2>/dev/null)" = yes ]; then
 		accel=kvm
 	else
-		vm_qemu kvm "$kernel" "$initrd" "$cmdline ntpool_vm_probe" "${machine[@]}"
-		if timeout 20 "${vm_cmd[@]}" < /dev/null 2>&1 |
-			grep -aq "NTPOOL-VM: boot"; then
-			accel=kvm
-			vm_kvm_verdict yes
-		else
-			vm_kvm_verdict no
-		fi
+		# One probe at a time (see vmtest.sh).
+		(
+			cache_lock kvm-probe
+			[ ! -s "$vm_kvm_state" ] || exit 0
+			vm_qemu kvm "$kernel" "$initrd" "$cmdline ntpool_vm_probe" "${machine[@]}"
+			if timeout 20 "${vm_cmd[@]}" < /dev/null 2>&1 |
+				grep -a "NTPOOL-VM: boot" > /dev/null; then
+				vm_kvm_verdict yes
+			else
+				vm_kvm_verdict no
+			fi
+		)
+		[ "$(cat "$vm_kvm_state" 2>/dev/null)" != yes ] || accel=kvm
 	fi
 fi
 vm_qemu "$accel" "$kernel" "$initrd" "$cmdline" "${machine[@]}"

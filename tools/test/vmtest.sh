@@ -102,13 +102,19 @@ vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
 	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
 limit=${vm_timeout:-300}
 [ -z "$debug" ] || limit=$((limit * 4))
+# One probe per machine, 20 seconds, under a lock: steps started side by
+# side wait for its verdict instead of each trying KVM for as long as their
+# steps may take (10 minutes for a stalled KVM in the stress suite).
 accel=tcg
 if vm_kvm_worth_trying; then
-	if boot kvm "${vm_timeout:-20}"; then
+	(
+		cache_lock kvm-probe
+		[ ! -s "$vm_kvm_state" ] || exit 0
+		if boot kvm 20; then vm_kvm_verdict yes; else vm_kvm_verdict no; fi
+	)
+	if [ "$(cat "$vm_kvm_state" 2>/dev/null)" = yes ] &&
+	   boot kvm "${vm_timeout:-20}"; then
 		accel=kvm
-		vm_kvm_verdict yes
-	else
-		vm_kvm_verdict no
 	fi
 fi
 if [ "$accel" = tcg ]; then
