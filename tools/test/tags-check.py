@@ -46,6 +46,13 @@ def shown_of_literal(lit):
     return lit[::-1]
 
 
+def check_comment(tags, said, shown, error):
+    """Count a comment that says how a tag shows; keep @error if wrong."""
+    tags.comments_checked += 1
+    if said != shown:
+        tags.comment_errors.append(error)
+
+
 def shown_of_value(value):
     return "".join(chr((value >> (8 * i)) & 0xff) for i in range(4))
 
@@ -138,11 +145,9 @@ def scan_c(path, tags, sample):
         if nxt and nxt[0] == "comment" and nxt[2] == line and not several:
             said = comment_shown(nxt[1])
             if said is not None:
-                tags.comments_checked += 1
-                if said != shown:
-                    tags.comment_errors.append(
-                        "%s:%d: '%s' shows as %s, the comment says %s" %
-                        (rel(path), line, body, shown, said))
+                check_comment(tags, said, shown,
+                              "%s:%d: '%s' shows as %s, the comment says %s" %
+                              (rel(path), line, body, shown, said))
         if not sample:
             continue
         # A literal handed straight to a free is the wrong tag of a misuse.
@@ -170,18 +175,14 @@ def scan_c(path, tags, sample):
         comment = m.group(3) or ""
         lit = re.search(r"'([ -~]{4})'", comment)
         if lit:
-            tags.comments_checked += 1
-            if shown_of_literal(lit.group(1)) != shown:
-                tags.comment_errors.append(
-                    "%s:%d: 0x%08x is '%s' in C, the comment says '%s'" %
-                    (rel(path), n, value, shown[::-1], lit.group(1)))
+            check_comment(tags, shown_of_literal(lit.group(1)), shown,
+                          "%s:%d: 0x%08x is '%s' in C, the comment says '%s'" %
+                          (rel(path), n, value, shown[::-1], lit.group(1)))
         said = comment_shown(re.sub(r"'[ -~]{4}',?", "", comment))
         if said is not None:
-            tags.comments_checked += 1
-            if said != shown:
-                tags.comment_errors.append(
-                    "%s:%d: 0x%08x shows as %s, the comment says %s" %
-                    (rel(path), n, value, shown, said))
+            check_comment(tags, said, shown,
+                          "%s:%d: 0x%08x shows as %s, the comment says %s" %
+                          (rel(path), n, value, shown, said))
 
 
 def load_pooltag(path):
