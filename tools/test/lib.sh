@@ -283,3 +283,16 @@ vm_kvm_worth_trying() {
 		[ "$(cat "$vm_kvm_state" 2>/dev/null)" != no ]
 }
 vm_kvm_verdict() { echo "$1" > "$vm_kvm_state"; }
+# Is KVM to be used?  "vm_kvm_decide PROBE...": the first caller on the
+# machine runs the probe command (a short boot that succeeds if the VM got
+# to /init) and records its verdict; callers side by side wait for it
+# under a lock, instead of each trying KVM for as long as its run may take.
+vm_kvm_decide() {
+	vm_kvm_worth_trying || return 1
+	(
+		cache_lock kvm-probe
+		[ ! -s "$vm_kvm_state" ] || exit 0
+		if "$@"; then vm_kvm_verdict yes; else vm_kvm_verdict no; fi
+	)
+	[ "$(cat "$vm_kvm_state" 2>/dev/null)" = yes ]
+}

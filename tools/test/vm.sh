@@ -118,25 +118,14 @@ machine=(-m 1024 -smp "$smp" -serial mon:stdio -serial "file:$result")
 cmdline="console=ttyS0 panic=-1 quiet ${NTPOOL_VM_CMDLINE:-}"
 
 # KVM if it works here (a short probe boot, once per machine), else TCG.
+probe_kvm() {
+	vm_qemu kvm "$kernel" "$initrd" "$cmdline ntpool_vm_probe" "${machine[@]}"
+	timeout 20 "${vm_cmd[@]}" < /dev/null 2>&1 |
+		grep -a "NTPOOL-VM: boot" > /dev/null
+}
 accel=tcg
-if vm_kvm_worth_trying; then
-	if [ "$(cat "$vm_kvm_state" 2>/dev/null)" = yes ]; then
-		accel=kvm
-	else
-		# One probe at a time (see vmtest.sh).
-		(
-			cache_lock kvm-probe
-			[ ! -s "$vm_kvm_state" ] || exit 0
-			vm_qemu kvm "$kernel" "$initrd" "$cmdline ntpool_vm_probe" "${machine[@]}"
-			if timeout 20 "${vm_cmd[@]}" < /dev/null 2>&1 |
-				grep -a "NTPOOL-VM: boot" > /dev/null; then
-				vm_kvm_verdict yes
-			else
-				vm_kvm_verdict no
-			fi
-		)
-		[ "$(cat "$vm_kvm_state" 2>/dev/null)" != yes ] || accel=kvm
-	fi
+if vm_kvm_decide probe_kvm; then
+	accel=kvm
 fi
 vm_qemu "$accel" "$kernel" "$initrd" "$cmdline" "${machine[@]}"
 

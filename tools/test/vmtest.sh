@@ -102,20 +102,10 @@ vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
 	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
 limit=${vm_timeout:-300}
 [ -z "$debug" ] || limit=$((limit * 4))
-# One probe per machine, 20 seconds, under a lock: steps started side by
-# side wait for its verdict instead of each trying KVM for as long as their
-# steps may take (10 minutes for a stalled KVM in the stress suite).
+# One 20-second probe per machine (vm_kvm_decide), then the real run.
 accel=tcg
-if vm_kvm_worth_trying; then
-	(
-		cache_lock kvm-probe
-		[ ! -s "$vm_kvm_state" ] || exit 0
-		if boot kvm 20; then vm_kvm_verdict yes; else vm_kvm_verdict no; fi
-	)
-	if [ "$(cat "$vm_kvm_state" 2>/dev/null)" = yes ] &&
-	   boot kvm "${vm_timeout:-20}"; then
-		accel=kvm
-	fi
+if vm_kvm_decide boot kvm 20 && boot kvm "${vm_timeout:-20}"; then
+	accel=kvm
 fi
 if [ "$accel" = tcg ]; then
 	# A kernel that dies before /init runs has run none of ntpool: under
