@@ -9,7 +9,9 @@
 #                                debug kernels built from Debian's sources
 #                                (KASAN, lockdep, kmemleak...: see lib.sh);
 #                                kmemleak is another name for debug-6.12;
-#                                STEPS a script of tools/test/vm/ (core.sh)
+#                                STEPS a script of tools/test/vm/ (core.sh),
+#                                or several, comma-separated, run one after
+#                                the other in one boot (tags.sh,trace.sh)
 #
 # NTPOOL_VM_SMP=N boots the VM with N CPUs (default 2; not for "numa"
 # steps, which fix their own topology).
@@ -20,6 +22,25 @@
 
 series=${1:-6.12}
 steps=${2:-core.sh}
+IFS=, read -r -a suites <<< "$steps"
+[ "${#suites[@]}" -gt 0 ] || die "no steps file given"
+for s in "${suites[@]}"; do
+	[ -f "$NTPOOL_DIR/tools/test/vm/$s" ] || die "no steps file tools/test/vm/$s"
+done
+# The files' names, for the console, the initramfs and the result lines.
+label=$(IFS=+; echo "${suites[*]%.sh}")
+# marked MARK: do the steps files carry "ntpool-vm: MARK"?
+marked() {
+	local s
+	for s in "${suites[@]}"; do
+		grep -q "ntpool-vm: $1" "$NTPOOL_DIR/tools/test/vm/$s" && return 0
+	done
+	return 1
+}
+# Oopses provoked on purpose, or a topology of its own, need a boot each.
+if [ "${#suites[@]}" -gt 1 ] && { marked allow-oops || marked numa; }; then
+	die "$steps: a steps file marked allow-oops or numa runs alone"
+fi
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS
 debug=
@@ -31,20 +52,33 @@ build=${NTPOOL_VM_MODULES:-$(build_for "$krel")}
 make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
 log "testing on $krel"
 
-# Build the initramfs: busybox, the modules, the steps.
+# Build the initramfs: busybox, the modules, the steps.  Each steps file
+# is one suite, between "NTPOOL-VM: suite NAME" and "NTPOOL-VM: suite NAME
+# done" lines; after it, what it left loaded is unloaded, the console log
+# level restored and the kernel log emptied, so that the next one starts as
+# after a boot (vm/lib.sh: next_suite).
 root=$(vm_root)
 trap 'rm -rf "$root"' EXIT
-cp "$NTPOOL_DIR/tools/test/vm/$steps" "$root/steps.sh"
+echo ". /lib.sh" > "$root/steps.sh"
+for s in "${suites[@]}"; do
+	cp "$NTPOOL_DIR/tools/test/vm/$s" "$root/suite-$s"
+	cat >> "$root/steps.sh" <<-EOF
+		echo "NTPOOL-VM: suite ${s%.sh}"
+		sh /suite-$s
+		echo "NTPOOL-VM: suite ${s%.sh} done"
+		next_suite
+	EOF
+done
 echo "$SPLATS|Call Trace:" > "$root/splats"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
-initrd="$NTPOOL_OUT/initrd-$krel-${steps%.sh}.cpio.gz"
+initrd="$NTPOOL_OUT/initrd-$krel-$label.cpio.gz"
 vm_pack "$root" "$initrd"
 
 # A steps file marked "ntpool-vm: allow-oops" provokes oopses on purpose:
 # the kernel must not panic on them, and the console check below is its own
 # .expect file instead of "no BUG/WARN/Oops".
 allow_oops=
-grep -q "ntpool-vm: allow-oops" "$NTPOOL_DIR/tools/test/vm/$steps" && allow_oops=1
+! marked allow-oops || allow_oops=1
 oops_cmdline="oops=panic"
 [ -z "$allow_oops" ] || oops_cmdline=""
 # Every KASAN report, not only the first (lockdep reports its first only).
@@ -72,7 +106,7 @@ machine=(-m "$mem" -smp "$smp")
 # with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
 # memory only (the order Linux numbers them in); one CPU per socket, so
 # that no cache is shared across nodes.
-if grep -q "ntpool-vm: numa" "$NTPOOL_DIR/tools/test/vm/$steps"; then
+if marked numa; then
 	machine=(-m "$mem" -smp 2,sockets=2,cores=1,threads=1
 		-object memory-backend-ram,id=m0,size=$((mem / 2))M
 		-object memory-backend-ram,id=m2,size=$((mem / 2))M
@@ -83,7 +117,7 @@ fi
 
 # KVM is tried first, briefly: on some machines it exists but stalls in the
 # kernel's decompressor, and TCG is used instead.
-console="$NTPOOL_OUT/console-$krel-${steps%.sh}.log"
+console="$NTPOOL_OUT/console-$krel-$label.log"
 boot() {
 	progress_start "VM on $krel running $steps ($1)"
 	vm_qemu "$1" "$(vmlinuz_for "$krel")" "$initrd" \
@@ -97,14 +131,19 @@ boot() {
 # The probe's answer is kept in the cache, so that a machine where KVM
 # stalls pays for the probe once.
 # A steps file marked "ntpool-vm: timeout=N" runs for up to N seconds,
-# under KVM too, instead of 300 (TCG) and 20 (KVM).
-vm_timeout=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
-	"$NTPOOL_DIR/tools/test/vm/$steps" | head -n 1)
-limit=${vm_timeout:-300}
+# under KVM too, instead of 300 (TCG) and 20 (KVM); several in one boot
+# get the sum of theirs.
+limit=0 kvm_limit=0
+for s in "${suites[@]}"; do
+	t=$(sed -n 's/.*ntpool-vm: timeout=\([0-9][0-9]*\).*/\1/p' \
+		"$NTPOOL_DIR/tools/test/vm/$s" | head -n 1)
+	limit=$((limit + ${t:-300}))
+	kvm_limit=$((kvm_limit + ${t:-20}))
+done
 [ -z "$debug" ] || limit=$((limit * 4))
 # One 20-second probe per machine (vm_kvm_decide), then the real run.
 accel=tcg
-if vm_kvm_decide boot kvm 20 && boot kvm "${vm_timeout:-20}"; then
+if vm_kvm_decide boot kvm 20 && boot kvm "$kvm_limit"; then
 	accel=kvm
 fi
 if [ "$accel" = tcg ]; then
@@ -119,21 +158,26 @@ if [ "$accel" = tcg ]; then
 fi
 log "VM ran with $accel; console in $console"
 
-# Results: the steps' own lines, then the console checks.
-while IFS= read -r line; do
-	case "$line" in
-	"ok - "*) result ok "$krel: ${line#ok - }" ;;
-	"not ok - "*) result "not ok" "$krel: ${line#not ok - }" ;;
-	esac
-done < <(tr -d '\r' < "$console")
+# Results, suite by suite: the steps' own lines, then the console checks,
+# on the suite's section of the console: from its "NTPOOL-VM: suite NAME"
+# line to the next suite's (the first from the top, the last to the end,
+# so that a splat at boot or after the last suite is in one too).
+sections="$console.d"
+rm -rf "$sections"
+mkdir -p "$sections"
+tr -d '\r' < "$console" | awk -v dir="$sections" -v names="$label" '
+	BEGIN { n = split(names, name, "+"); k = 1 }
+	k < n && index($0, "NTPOOL-VM: suite " name[k + 1]) { k++ }
+	{ print > (dir "/" name[k]) }'
 
 # grep reads to the end: with pipefail, a grep -q that stopped at the first
 # match would fail the check whenever tr had more to write (SIGPIPE).
+# "expect FILE PATTERN WHAT"
 expect() {
-	if tr -d '\r' < "$console" | grep -aE "$1" > /dev/null; then
-		result ok "$krel: console shows: $2"
+	if grep -aE "$2" "$1" > /dev/null; then
+		result ok "$who: console shows: $3"
 	else
-		result "not ok" "$krel: console shows: $2"
+		result "not ok" "$who: console shows: $3"
 	fi
 }
 # Any splat fails the run; a backtrace too (printed with none of SPLATS).
@@ -145,36 +189,50 @@ splats="$SPLATS|Call Trace:"
 allowed='^$' # (nothing: every line grep -n prints has a number)
 [ -z "$allow_oops" ] || allowed='BUG: unable to handle page fault for address'
 [ -z "$allow_oops" ] || allowed+='|Oops: (Oops: )?[0-9a-f]{4} \[#|Call Trace:'
+but=
+[ -z "$allow_oops" ] || but=" but the page faults provoked"
+# "expect_no_splat FILE"
 expect_no_splat() {
 	local first
-	tr -d '\r' < "$console" | grep -anE "$splats" |
-		grep -avE "$allowed" > "$console.splats" || true
-	if [ ! -s "$console.splats" ]; then
-		result ok "$krel: console free of kernel splats$1"
+	grep -anE "$splats" "$1" | grep -avE "$allowed" > "$1.splats" || true
+	if [ ! -s "$1.splats" ]; then
+		result ok "$who: console free of kernel splats$but"
 		return
 	fi
-	result "not ok" "$krel: console free of kernel splats$1"
-	head -n 20 "$console.splats" | sed 's/^/# splat at console line /'
+	result "not ok" "$who: console free of kernel splats$but"
+	head -n 20 "$1.splats" | sed 's/^/# splat at console line /'
 	# The first splat in full, for the log.
-	first=$(head -n 1 "$console.splats" | cut -d: -f1)
-	tr -d '\r' < "$console" |
-		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" >&2
+	first=$(head -n 1 "$1.splats" | cut -d: -f1)
+	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$1" >&2
 }
-expect "NTPOOL-VM: steps done" "all steps ran"
+
+for s in "${suites[@]}"; do
+	name=${s%.sh}
+	section="$sections/$name"
+	touch "$section"
+	# One suite's lines read as before; several name their suite.
+	who=$krel
+	[ "${#suites[@]}" -eq 1 ] || who="$krel $name"
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) result ok "$who: ${line#ok - }" ;;
+		"not ok - "*) result "not ok" "$who: ${line#not ok - }" ;;
+		esac
+	done < "$section"
+	expect "$section" "NTPOOL-VM: suite $name done" "all steps ran"
+	if [ -f "$NTPOOL_DIR/tools/test/vm/$name.expect" ]; then
+		while IFS='|' read -r pattern what; do
+			[ -n "$pattern" ] && [ "${pattern:0:1}" != "#" ] || continue
+			expect "$section" "$pattern" "$what"
+		done < "$NTPOOL_DIR/tools/test/vm/$name.expect"
+	fi
+	expect_no_splat "$section"
+done
 # The kernel ran on to its restart after the steps: a splat printed late
 # (by deferred work after the last step) is in the console too.
-expect "reboot: Restarting system" "the kernel ran on to its restart"
-if [ -f "$NTPOOL_DIR/tools/test/vm/${steps%.sh}.expect" ]; then
-	while IFS='|' read -r pattern what; do
-		[ -n "$pattern" ] && [ "${pattern:0:1}" != "#" ] || continue
-		expect "$pattern" "$what"
-	done < "$NTPOOL_DIR/tools/test/vm/${steps%.sh}.expect"
-fi
-if [ -z "$allow_oops" ]; then
-	expect_no_splat ""
-else
-	expect_no_splat " but the page faults provoked"
-fi
+who=$krel
+expect "$sections/${suites[-1]%.sh}" "reboot: Restarting system" \
+	"the kernel ran on to its restart"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

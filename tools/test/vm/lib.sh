@@ -27,3 +27,19 @@ used_by() { grep "^$1 " /proc/modules | grep -q "$2"; }
 # reads like one (the host's list, /splats) to the console, where the host
 # finds it.
 show_splats() { grep -aE -f /splats "$1" || true; }
+
+# Between two suites of one boot: unload what the first left loaded
+# (clients before the modules they import), put the console's log level
+# back and empty the kernel log, whose splats (if the suite kept some off
+# the console) go to the console first.
+next_suite() {
+	for pass in 1 2 3; do
+		left=$(cut -d' ' -f1 /proc/modules)
+		[ -n "$left" ] || break
+		echo "NTPOOL-VM: unloading" $left
+		for m in $left; do rmmod "$m" 2>/dev/null; done
+	done
+	dmesg -n 7
+	dmesg -c > /tmp/suite-log
+	show_splats /tmp/suite-log
+}
