@@ -55,42 +55,47 @@ step kunit - "$t/kunit.sh"
 for k in debug-6.1 6.12 6.1; do
 	step "build-$k" - "$t/check-build.sh" "$k" "$logs/modules-$k"
 done
-step build-bench - env NTPOOL_BENCH=y "$t/check-build.sh" 6.12 "$logs/modules-bench"
+# The benchmark's smoke test needs ntpool alone.
+step build-bench - env NTPOOL_BENCH=y "$t/check-build.sh" 6.12 "$logs/modules-bench" modules
 step build-ntpoolmon - make -s -C "$NTPOOL_DIR/tools/ntpoolmon"
 
-# A VM step: SERIES STEPS.sh, with the modules its build step made.
+# A VM step: "vm SERIES SUITE..." boots SERIES once and runs the suites
+# (tools/test/vm/SUITE.sh) one after the other, with the modules its build
+# step made.  A boot costs seconds (on a debug kernel, ten), so suites
+# share one, except those that provoke oopses or need their own topology.
 vm() {
-	local series=$1 steps=$2
-	shift 2
-	step "vm-$series-${steps%.sh}" "build-$series,build-ntpoolmon" \
-		env "NTPOOL_VM_MODULES=$logs/modules-$series" "$@" \
-		"$t/vmtest.sh" "$series" "$steps"
+	local series=$1
+	shift
+	local suites=("$@")
+	step "vm-$series-$(IFS=+; echo "${suites[*]}")" "build-$series,build-ntpoolmon" \
+		env "NTPOOL_VM_MODULES=$logs/modules-$series" \
+		"$t/vmtest.sh" "$series" "$(IFS=,; echo "${suites[*]/%/.sh}")"
 }
 
 # The long ones first.  On the 6.12 debug kernel every VM suite runs, and
-# kmemleak's; on the 6.1 one the suites that lock differently on 6.1 or race
+# kmemleak's (first in its boot, so that kmemleak starts from a clean
+# slate); on the 6.1 one the suites that lock differently on 6.1 or race
 # (tags from interrupts, verified frees with interrupts off and in hard IRQ,
-# lookaside lists, the SMP stress).
-vm_suites="core tags verifier special lookaside trace quota numa secure pcp clients stress fuzz"
-for s in stress clients pcp fuzz; do vm debug-6.12 "$s.sh"; done
-vm debug-6.1 stress.sh
+# lookaside lists, the SMP stress).  The fuzz, which corrupts pool memory
+# on purpose, runs last in its boot.
+vm debug-6.12 core lookaside pcp fuzz
+vm debug-6.12 quota tags clients
+vm debug-6.12 kmemleak verifier trace stress
 step lint - "$t/lint.sh"
-vm debug-6.12 kmemleak.sh
-for s in $vm_suites; do
-	case "$s" in stress|clients|pcp|fuzz) continue ;; esac
-	vm debug-6.12 "$s.sh"
+vm debug-6.1 tags verifier lookaside stress
+for series in 6.12 6.1; do
+	vm "$series" core tags verifier lookaside trace quota pcp clients stress fuzz
 done
-for s in tags verifier lookaside; do vm debug-6.1 "$s.sh"; done
 step dkms - "$t/dkms-test.sh"
 step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"
+for series in debug-6.12 6.12 6.1; do
+	for s in secure numa special; do vm "$series" "$s"; done
+done
 step ntpoolmon build-ntpoolmon "$t/ntpoolmon-test.sh"
 step tags - "$t/tags-check.py"
 step vm-6.12-bench-smoke build-bench,build-ntpoolmon \
 	env "NTPOOL_VM_MODULES=$logs/modules-bench" NTPOOL_BENCH=y \
 	NTPOOL_VM_CMDLINE=ntpool_bench=smoke "$t/vmtest.sh" 6.12 bench.sh
-for series in 6.12 6.1; do
-	for s in $vm_suites; do vm "$series" "$s.sh"; done
-done
 
 # The scheduler: start what is ready, up to jobs_max at a time; report each
 # step as it ends.
