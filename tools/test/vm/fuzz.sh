@@ -15,9 +15,11 @@
 # longer adds up (if it did before) with nothing reported, or a corrupt allocated header or
 # slack byte (past what ExQueryPoolBlockSize gave) not reported when the
 # block is freed.
-# Reports go to the kernel log, which is read after each case; the console
-# gets only the case lines, and a crash follows the "=== fuzz N" line of
-# the case that caused it.
+# Reports go to the kernel log; the console gets only the case lines, and a
+# crash follows the "=== fuzz N" line of the case that caused it.  Each
+# case marks its start in the kernel log, which is read (a process, slow
+# on an emulated CPU) once per BATCH cases: a splat counts against the case
+# whose mark it follows, whose line is then printed.
 # ntfuzz_cases=FIRST-LAST on the kernel command line runs only those.
 . /lib.sh
 F=/sys/kernel/debug/ntfuzz
@@ -127,17 +129,64 @@ function page_view(page,    lines, n, i, f, size, last, bytes, blocks, view) {
 	sub(/^; /, "", view)
 	return view
 }
-function splats(    lines, n, i, s) {
-	system("dmesg -c > /tmp/k")
+# The kernel log since the last read, cut down by grep to the cases' marks
+# and the lines that read like a splat (the host's list, /splats): each of
+# these goes to splat[case].
+function read_log(    lines, n, i, f) {
+	system("dmesg -c | grep -aE -e 'ntfuzz-case [0-9]+$' -f /splats > /tmp/k")
 	n = slurp("/tmp/k", lines)
-	for (i = 1; i <= n; i++)
-		if (lines[i] ~ /BUG:|WARNING:|Oops|general protection|Call Trace:|list_(add|del) corruption|sleeping function called|KASAN|UBSAN|RIP:/)
-			s = s "\n# " lines[i]
-	return s
+	for (i = 1; i <= n; i++) {
+		if (lines[i] ~ /ntfuzz-case [0-9]+$/) {
+			split(lines[i], f, "ntfuzz-case ")
+			logged = f[2] + 0
+		} else {
+			splat[logged] = splat[logged] "\n# " lines[i]
+		}
+	}
 }
-function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, pre, view, splat, what, k, was) {
+# Print the held lines of the cases run since the last batch; a splat
+# makes its case's line "not ok".
+function flush_batch(    i, n, line) {
+	read_log()
+	for (i = 1; i <= held; i++) {
+		n = held_case[i]
+		line = held_line[i]
+		if (n in splat) {
+			if (sub(/^ok - /, "not ok - ", line)) {
+				sub(/: /, ": splat in the kernel log [", line)
+				line = line "]"
+				nbad++
+			} else {
+				line = line "; splat in the kernel log"
+			}
+			print line splat[n]
+			delete splat[n]
+		} else {
+			print line
+			if (line ~ /^not ok/)
+				nbad++
+			else if (held_reported[i])
+				nreported++
+			else
+				nharmless++
+		}
+	}
+	held = 0
+	fflush()
+}
+# A case's line waits for the batch's read of the kernel log.
+function hold(n, line, reported) {
+	held++
+	held_case[held] = n
+	held_line[held] = line
+	held_reported[held] = reported
+	if (held >= BATCH)
+		flush_batch()
+}
+function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, pre, view, what, k, was) {
 	print "=== fuzz " n " " name
 	fflush()
+	put("/dev/kmsg", "ntfuzz-case " n)
 	bad = ""
 	nreports = 0
 	put(F "/run", n)
@@ -165,7 +214,6 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 	}
 	# A page an earlier case left corrupt cannot tell this case's doing.
 	view = pre ? "" : page_view(page)
-	splat = splats()
 	at_free = reports(v1, v0)
 	after = reports(v2, v1)
 	for (k in t2) {
@@ -177,8 +225,6 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 	}
 	if (check != "check ok" && !bad)
 		bad = bad "; " (check ? check : "no check result")
-	if (splat)
-		bad = bad "; splat in the kernel log"
 	if (expect == "report" && at_free !~ /0x(19|c2|c1)\//)
 		bad = bad "; corruption of an allocated block not reported at its free"
 	if (view && !nreports)
@@ -192,16 +238,10 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 		what = what "; pool view shows the corruption"
 	if (bad) {
 		sub(/^; /, "", bad)
-		printf "not ok - fuzz %s %s: %s [%s]%s\n", n, name, bad, what, splat
-		nbad++
+		hold(n, sprintf("not ok - fuzz %s %s: %s [%s]", n, name, bad, what), 0)
 	} else {
-		printf "ok - fuzz %s %s: %s\n", n, name, what
-		if (nreports)
-			nreported++
-		else
-			nharmless++
+		hold(n, sprintf("ok - fuzz %s %s: %s", n, name, what), nreports)
 	}
-	fflush()
 	copy(v2, v0)
 	copy(t2, t0)
 }
@@ -209,21 +249,30 @@ BEGIN {
 	violations(v0)
 	tags(t0)
 	system("dmesg -c > /dev/null")
+	BATCH = 20
 }
 $1 >= FIRST && $1 <= LAST {
 	run_case($1, $2)
 	ran++
 }
 END {
+	flush_batch()
+	for (k in splat) {
+		printf "not ok - fuzz: splat in the kernel log before case %s%s\n", FIRST, splat[k]
+		nbad++
+	}
 	print ran + 0 > "/tmp/ran"
 	printf "fuzz: %d cases, %d reported, %d harmless, %d not ok\n", ran, nreported, nharmless, nbad
 }
 EOF
 
-# Reports stay in the kernel log; crashes still reach the console.
+# Reports stay in the kernel log; crashes still reach the console.  The
+# cases' marks in the log must not be rate-limited.
 echo 1 > /proc/sys/kernel/printk
+echo on > /proc/sys/kernel/printk_devkmsg
 awk -v D=$D -v F=$F -v FIRST="$first" -v LAST="$last" -f /tmp/fuzz.awk /tmp/cases
 echo 7 > /proc/sys/kernel/printk
+echo ratelimit > /proc/sys/kernel/printk_devkmsg
 ran=$(cat /tmp/ran)
 check "fuzz ran every case asked for ($ran)" test "$ran" -eq $((last - first + 1))
 
