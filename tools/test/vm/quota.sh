@@ -17,7 +17,18 @@ insmod_in() {
 	sh -c "echo \$\$ > $CG/$cg/cgroup.procs && exec insmod $*"
 }
 # memory.current is exact at once; memory.stat is flushed every 2 s.
-stat_of() { sleep 3; sed -n "s/^$2 //p" $CG/$1/memory.stat; }
+stat_of() { sed -n "s/^$2 //p" $CG/$1/memory.stat; }
+# "stat_until CGROUP STAT OP VALUE": wait up to 5 s for the flush that
+# makes "test STAT OP VALUE" true.
+stat_until() {
+	tries=0
+	while [ $tries -lt 25 ]; do
+		test "$(stat_of $1 $2)" "$3" "$4" && return 0
+		sleep 0.2
+		tries=$((tries + 1))
+	done
+	return 1
+}
 
 check "insmod ntpool on_violation=report" insmod /modules/ntpool.ko on_violation=report
 
@@ -29,24 +40,24 @@ dmesg > /tmp/d1
 check "64 blocks, all with QuotaCharged" \
 	has /tmp/d1 'ntquota: 64 of 64 blocks of 3000 bytes, 64 with QuotaCharged$'
 after=$(cat $CG/q1/memory.current)
-echo "q1 memory.current: $before -> $after; vmalloc $(stat_of q1 vmalloc)"
 check "q1's memory.current grew by 64 pages or more" test $((after - before)) -ge 262144
-check "q1's memory.stat vmalloc holds the 64 pages" test "$(stat_of q1 vmalloc)" -ge 262144
+check "q1's memory.stat vmalloc holds the 64 pages" stat_until q1 vmalloc -ge 262144
+echo "q1 memory.current: $before -> $after; vmalloc $(stat_of q1 vmalloc)"
 check "rmmod ntquota" rmmod ntquota
 # (memory.current keeps a per-CPU stock of charged pages: not exact.)
-check "freeing the blocks uncharged q1's vmalloc" test "$(stat_of q1 vmalloc)" -eq 0
+check "freeing the blocks uncharged q1's vmalloc" stat_until q1 vmalloc -eq 0
 
 echo "=== non-paged quota with ExAllocatePool2(POOL_FLAG_USE_QUOTA), from q1"
+# (The flush that showed vmalloc back at 0 flushed the kernel stat too.)
 before=$(cat $CG/q1/memory.current)
 kernel_before=$(stat_of q1 kernel)
 check "insmod ntquota nonpaged=1 pool2=1 count=64 size=3000 in q1" \
 	insmod_in q1 /modules/ntquota.ko nonpaged=1 pool2=1 count=64 size=3000
 after=$(cat $CG/q1/memory.current)
-kernel_after=$(stat_of q1 kernel)
-echo "q1 memory.current: $before -> $after; kernel $kernel_before -> $kernel_after"
 check "q1's memory.current grew by 64 pages or more" test $((after - before)) -ge 262144
 check "q1's memory.stat kernel grew by 64 pages or more" \
-	test $((kernel_after - kernel_before)) -ge 262144
+	stat_until q1 kernel -ge $((kernel_before + 262144))
+echo "q1 memory.current: $before -> $after; kernel $kernel_before -> $(stat_of q1 kernel)"
 dmesg > /tmp/d2
 check "64 blocks with QuotaCharged" \
 	has /tmp/d2 'ntquota: 64 of 64 blocks of 3000 bytes, 64 with QuotaCharged$'
