@@ -129,12 +129,13 @@ set -e
 check "make vm without a terminal: runs, shows ntpool's tags, exits 0" \
 	sh -c "[ $rc -eq 0 ] && tr -d '\r' < '$out' | grep -aE '^abcd +Paged' > /dev/null"
 
-# The interactive shell, in tmux: wait for PATTERN in the pane's log.
+# The interactive shell, in tmux: wait (up to 300 s) for PATTERN in the
+# pane's log.
 wait_for() {
 	local logf=$1 pattern=$2 i
-	for i in $(seq 1 300); do
+	for i in $(seq 1 1500); do
 		shows "$logf" "$pattern" && return 0
-		sleep 1
+		sleep 0.2
 	done
 	return 1
 }
