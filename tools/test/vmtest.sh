@@ -156,6 +156,20 @@ if [ "$accel" = tcg ]; then
 		boot tcg "$limit" || { cat "$console" >&2; die "VM did not boot"; }
 	fi
 fi
+# Under TCG a CPU can run a stale copy of code that another CPU is
+# patching (a static key flipped): it traps on text_poke_bp's int3 after
+# the int3 is gone from memory.  Such an "Oops: int3", whose code bytes
+# show no int3 before the trapping address, is the emulator's: the run is
+# repeated, once.  (An int3 still in memory is reported as any splat.)
+stale_int3() {
+	tr -d '\r' < "$console" | grep -aA20 'Oops: int3' | grep -am1 'Code: ' |
+		grep -aqvE ' cc <'
+}
+if [ "$accel" = tcg ] && stale_int3; then
+	log "a CPU trapped on an int3 already patched away (an emulation artefact): running the VM once more"
+	cp "$console" "$console.int3"
+	boot tcg "$limit" || { cat "$console" >&2; die "VM did not boot"; }
+fi
 log "VM ran with $accel; console in $console"
 
 # Results, suite by suite: the steps' own lines, then the console checks,
