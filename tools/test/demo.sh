@@ -19,6 +19,6 @@ console="$NTPOOL_OUT/console-$krel-demo.log"
 [ -f "$console" ] || { cat "$NTPOOL_OUT/demo-run.log"; die "the VM did not run"; }
 echo "ntpool demo on Debian's kernel $krel (QEMU); full console: $console"
 tr -d '\r' < "$console" | sed -n '/NTPOOL-VM: booted/,/NTPOOL-VM: steps done/p' |
-	sed -e 's/^\[ *[0-9.]*\] //'
+	grep -av '^NTPOOL-VM: suite ' | sed -e 's/^\[ *[0-9.]*\] //'
 grep -E 'console free of' "$NTPOOL_OUT/demo-run.log" || true
 exit $rc
