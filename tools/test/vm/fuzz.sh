@@ -139,37 +139,42 @@ function read_log(    lines, n, i, f) {
 		if (lines[i] ~ /ntfuzz-case [0-9]+$/) {
 			split(lines[i], f, "ntfuzz-case ")
 			logged = f[2] + 0
+			marked[logged] = 1
 		} else {
 			splat[logged] = splat[logged] "\n# " lines[i]
 		}
 	}
 }
-# Print the held lines of the cases run since the last batch; a splat
-# makes its case's line "not ok".
-function flush_batch(    i, n, line) {
+# Print the held lines of the cases run since the last batch.  A splat
+# makes its case's line "not ok"; so does a mark missing from the log (the
+# log overflowed between two reads, and a splat may have gone with it).
+function flush_batch(    i, n, line, why) {
 	read_log()
 	for (i = 1; i <= held; i++) {
 		n = held_case[i]
 		line = held_line[i]
-		if (n in splat) {
+		why = ""
+		if (n in splat)
+			why = "splat in the kernel log"
+		else if (!(n in marked))
+			why = "its mark is missing from the kernel log"
+		if (why != "") {
 			if (sub(/^ok - /, "not ok - ", line)) {
-				sub(/: /, ": splat in the kernel log [", line)
+				sub(/: /, ": " why " [", line)
 				line = line "]"
-				nbad++
 			} else {
-				line = line "; splat in the kernel log"
+				line = line "; " why
 			}
-			print line splat[n]
-			delete splat[n]
-		} else {
-			print line
-			if (line ~ /^not ok/)
-				nbad++
-			else if (held_reported[i])
-				nreported++
-			else
-				nharmless++
 		}
+		print line splat[n]
+		delete splat[n]
+		delete marked[n]
+		if (line ~ /^not ok/)
+			nbad++
+		else if (held_reported[i])
+			nreported++
+		else
+			nharmless++
 	}
 	held = 0
 	fflush()
@@ -248,7 +253,7 @@ function run_case(n, name,    r, nr, i, f, page, expect, check, at_free, after, 
 BEGIN {
 	violations(v0)
 	tags(t0)
-	system("dmesg -c > /dev/null")
+	read_log()
 	BATCH = 20
 }
 $1 >= FIRST && $1 <= LAST {
@@ -257,8 +262,10 @@ $1 >= FIRST && $1 <= LAST {
 }
 END {
 	flush_batch()
+	# Splats before the first case, or after a case's line was printed.
 	for (k in splat) {
-		printf "not ok - fuzz: splat in the kernel log before case %s%s\n", FIRST, splat[k]
+		printf "not ok - fuzz: splat in the kernel log %s%s\n", \
+			k == "" ? "before the first case" : "after case " k, splat[k]
 		nbad++
 	}
 	print ran + 0 > "/tmp/ran"
