@@ -29,15 +29,22 @@ used_by() { grep "^$1 " /proc/modules | grep -q "$2"; }
 show_splats() { grep -aE -f /splats "$1" || true; }
 
 # Between two suites of one boot: unload what the first left loaded
-# (clients before the modules they import), put the console's log level
-# back and empty the kernel log, whose splats (if the suite kept some off
-# the console) go to the console first.
+# (clients before the modules they import), undo what a suite that stopped
+# half-way may have left set (expedited RCU, unrated /dev/kmsg, a CPU
+# offline), put the console's log level back and empty the kernel log,
+# whose splats (if the suite kept some off the console) go to the console
+# first.
 next_suite() {
 	for pass in 1 2 3; do
 		left=$(cut -d' ' -f1 /proc/modules)
 		[ -n "$left" ] || break
 		echo "NTPOOL-VM: unloading" $left
 		for m in $left; do rmmod "$m" 2>/dev/null; done
+	done
+	echo 0 > /sys/kernel/rcu_expedited
+	echo ratelimit > /proc/sys/kernel/printk_devkmsg
+	for cpu in /sys/devices/system/cpu/cpu*/online; do
+		[ "$(cat "$cpu")" = 1 ] || echo 1 > "$cpu"
 	done
 	dmesg -n 7
 	dmesg -c > /tmp/suite-log
