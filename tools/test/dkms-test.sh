@@ -73,12 +73,7 @@ for series in 6.12 6.1; do
 	NTPOOL_VM_MODULES="$mods" "$NTPOOL_DIR/tools/test/vmtest.sh" "$series" dkms.sh \
 		> "$NTPOOL_OUT/dkms-vm-$krel.log" 2>&1
 	set -e
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) result ok "${line#ok - }" ;;
-		"not ok - "*) result "not ok" "${line#not ok - }" ;;
-		esac
-	done < "$NTPOOL_OUT/dkms-vm-$krel.log"
+	results_from "$NTPOOL_OUT/dkms-vm-$krel.log"
 done
 
 check "make dkms-uninstall" make -C "$NTPOOL_DIR" dkms-uninstall

@@ -76,6 +76,18 @@ result() {
 	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 }
 
+# Count again the results another script printed into FILE (the VM's
+# console, a vmtest.sh log), each named with PREFIX (if any) in front.
+results_from() {
+	local line prefix=${2:+$2: }
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) result ok "$prefix${line#ok - }" ;;
+		"not ok - "*) result "not ok" "$prefix${line#not ok - }" ;;
+		esac
+	done < "$1"
+}
+
 # Install the Debian packages that are missing (apt-get update at most once).
 need_pkgs() {
 	local missing=() p

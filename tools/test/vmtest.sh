@@ -241,12 +241,7 @@ for s in "${suites[@]}"; do
 	# One suite's lines read as before; several name their suite.
 	who=$krel
 	[ "${#suites[@]}" -eq 1 ] || who="$krel $name"
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) result ok "$who: ${line#ok - }" ;;
-		"not ok - "*) result "not ok" "$who: ${line#not ok - }" ;;
-		esac
-	done < "$section"
+	results_from "$section" "$who"
 	expect "$section" "NTPOOL-VM: suite $name ended, exit 0\$" "all steps ran"
 	if [ -f "$NTPOOL_DIR/tools/test/vm/$name.expect" ]; then
 		while IFS='|' read -r pattern what; do
