@@ -206,5 +206,22 @@ done | sort -rn > "$logs/times"
 log "check took $((SECONDS - t0)) s with $jobs_max jobs at a time; the longest steps:"
 head -n 8 "$logs/times" | sed 's/^/ntpool:   /' >&2
 
+# What failed, last, where a reader of only the end of the output (CI
+# keeps a tail) sees it: each failed step's "not ok" lines, or the end of
+# its log when it has none (it died, or a preparation failed).
+for n in "${names[@]}"; do
+	case "${state[$n]}" in
+	failed) ;;
+	skipped) log "FAILED $n: not run, a step it needs failed"; continue ;;
+	*) continue ;;
+	esac
+	log "FAILED $n (log: $logs/$n.log):"
+	if grep -q '^not ok' "$logs/$n.log"; then
+		grep '^not ok' "$logs/$n.log" | head -n 20
+	else
+		tail -n 15 "$logs/$n.log"
+	fi | sed 's/^/ntpool:   /' >&2
+done
+
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
