@@ -55,6 +55,7 @@ struct lookaside_cpu {
 struct lookaside {
 	struct list_head link;
 	struct hlist_node node;
+	struct hlist_node page_node;
 	PGENERAL_LOOKASIDE_POOL list;
 	unsigned int kind;
 	struct ntpool_client *owner;
@@ -65,6 +66,8 @@ struct lookaside {
 
 static LIST_HEAD(registry);
 static DEFINE_HASHTABLE(registry_by_list, 6);
+/* By the page the list starts in: a free asks about its block's pages. */
+static DEFINE_HASHTABLE(registry_by_page, 6);
 static DEFINE_SPINLOCK(registry_lock);
 
 /* The registered state of @list, or NULL; under RCU or registry_lock. */
@@ -332,6 +335,8 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	spin_lock_irqsave(&registry_lock, irq);
 	list_add_tail(&la->link, &registry);
 	hash_add_rcu(registry_by_list, &la->node, (unsigned long)list);
+	hash_add_rcu(registry_by_page, &la->page_node,
+		     (unsigned long)list >> PAGE_SHIFT);
 	spin_unlock_irqrestore(&registry_lock, irq);
 	return STATUS_SUCCESS;
 }
@@ -363,6 +368,7 @@ static void unregister_locked(struct lookaside *la)
 {
 	list_del(&la->link);
 	hash_del_rcu(&la->node);
+	hash_del_rcu(&la->page_node);
 }
 
 static void forget_rcu(struct rcu_head *rcu)
@@ -417,21 +423,28 @@ EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_delete, NTPOOL_NS);
  * @p: the block
  * @size: its usable bytes
  *
+ * Every free asks, so no lock is taken: the lists are looked up by the
+ * pages the block covers, under RCU.
+ *
  * Return: the list, or NULL.
  */
 PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size)
 {
+	unsigned long page = (unsigned long)p >> PAGE_SHIFT;
+	unsigned long last = ((unsigned long)p + size - 1) >> PAGE_SHIFT;
 	PGENERAL_LOOKASIDE_POOL hit = NULL;
 	struct lookaside *la;
-	unsigned long flags;
 
-	if (list_empty_careful(&registry))
+	if (!size || list_empty_careful(&registry))
 		return NULL;
-	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry(la, &registry, link)
-		if ((void *)la->list >= p && (void *)la->list < p + size)
-			hit = la->list;
-	spin_unlock_irqrestore(&registry_lock, flags);
+	rcu_read_lock();
+	for (; page <= last && !hit; page++)
+		hash_for_each_possible_rcu(registry_by_page, la, page_node, page)
+			if ((void *)la->list >= p && (void *)la->list < p + size) {
+				hit = la->list;
+				break;
+			}
+	rcu_read_unlock();
 	return hit;
 }
 
@@ -446,6 +459,7 @@ static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 		if (!all && la->caller.module != mod)
 			continue;
 		hash_del_rcu(&la->node);
+		hash_del_rcu(&la->page_node);
 		list_move_tail(&la->link, gone);
 	}
 	spin_unlock_irqrestore(&registry_lock, flags);
