@@ -289,7 +289,20 @@ static bool take_record(unsigned long addr, bool check_owner,
 {
 	struct ntpool_track *t;
 	unsigned long flags;
+	bool maybe;
 
+	/*
+	 * Most frees have no record: they look without the table's lock
+	 * (records are freed after a grace period), and only lock to take
+	 * one.  A record is added before its block is handed out, so a free
+	 * of that block cannot miss it.
+	 */
+	rcu_read_lock();
+	t = xa_load(&track_table, track_key(addr));
+	maybe = t && READ_ONCE(t->addr) == addr;
+	rcu_read_unlock();
+	if (!maybe)
+		return false;
 	xa_lock_irqsave(&track_table, flags);
 	t = xa_load(&track_table, track_key(addr));
 	if (t && t->addr == addr && (!check_owner || t->owner == owner))
