@@ -259,6 +259,10 @@ void ntpool_client_verifier_read(struct ntpool_client *c,
 		for (i = 0; i < NTPOOL_VC_NR; i++)
 			st->count[i] += READ_ONCE(v->count[i]);
 	}
+	/* An attempt succeeds, fails or is failed on purpose: not counted. */
+	st->count[NTPOOL_VC_ATTEMPTED] = st->count[NTPOOL_VC_SUCCEEDED] +
+		st->count[NTPOOL_VC_FAILED] +
+		st->count[NTPOOL_VC_FAILED_DELIBERATELY];
 }
 
 /**

@@ -29,7 +29,8 @@ enum ntpool_verify {
 
 /* !verifier's counters for a module. */
 enum ntpool_vcounter {
-	NTPOOL_VC_ATTEMPTED,		/* Pool Allocations Attempted */
+	/* Pool Allocations Attempted: made at read, from the three outcomes */
+	NTPOOL_VC_ATTEMPTED,
 	NTPOOL_VC_SUCCEEDED,		/* Pool Allocations Succeeded */
 	NTPOOL_VC_SPECIAL,		/* ... Succeeded SpecialPool */
 	NTPOOL_VC_NO_TAG,		/* ... With NO TAG */

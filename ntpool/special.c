@@ -78,6 +78,9 @@ unsigned int ntpool_special_wanted(const struct ntpool_request *req)
 	unsigned int where = req->special;
 	struct special_setting *s;
 
+	/* Most allocations: no setting, no priority asking for it. */
+	if (!where && !rcu_access_pointer(setting))
+		return NTPOOL_SPECIAL_NONE;
 	if (req->size >= PAGE_SIZE || !ntpool_can_sleep())
 		return NTPOOL_SPECIAL_NONE;
 	if (where)

@@ -119,6 +119,27 @@ out:
 }
 
 /**
+ * ntpool_tag_find() - the row of a tag, if it has one
+ * @tag: the tag
+ *
+ * Any context; takes no lock.
+ *
+ * Return: the row, or NULL for a tag not seen yet.
+ */
+struct ntpool_tag *ntpool_tag_find(u32 tag)
+{
+	/* Rows stay while ntpool is loaded: the last one used is kept. */
+	struct ntpool_tag *t = this_cpu_read(last_row);
+
+	if (likely(t && t->tag == tag))
+		return t;
+	t = xa_load(&rows_by_tag, tag);
+	if (likely(t))
+		this_cpu_write(last_row, t);
+	return t;
+}
+
+/**
  * ntpool_tag_get() - the row of a tag, created if new
  * @tag: the tag
  * @gfp: how to allocate a new row
@@ -130,16 +151,10 @@ out:
  */
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
 {
-	/* Rows stay while ntpool is loaded: the last one used is kept. */
-	struct ntpool_tag *t = this_cpu_read(last_row);
+	struct ntpool_tag *t = ntpool_tag_find(tag);
 
-	if (likely(t && t->tag == tag))
+	if (likely(t))
 		return t;
-	t = xa_load(&rows_by_tag, tag);
-	if (likely(t)) {
-		this_cpu_write(last_row, t);
-		return t;
-	}
 	if (READ_ONCE(next_id) > max_id)
 		return &overflow_row;
 	t = new_row(tag, gfp & ~__GFP_ZERO);

@@ -52,6 +52,7 @@ struct ntpool_tag_stats {
 int ntpool_tags_init(void);
 void ntpool_tags_exit(void);
 unsigned int ntpool_tags_max(void);
+struct ntpool_tag *ntpool_tag_find(u32 tag);
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp);
 struct ntpool_tag *ntpool_tag_by_id(u16 id);
 void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
