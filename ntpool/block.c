@@ -60,7 +60,7 @@ static size_t leak_tracked_bytes(const struct ntpool_block *blk,
 
 static size_t block_requested(const struct ntpool_block *blk)
 {
-	return blk->big ? blk->big->size : ntpool_hdr_requested(blk->hdr);
+	return blk->big ? blk->big->size : ntpool_hdr_requested(&blk->seen);
 }
 
 #ifdef NTPOOL_BENCH
@@ -106,11 +106,15 @@ static void *special_alloc(struct ntpool_request *req, struct ntpool_block *blk)
  */
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 {
-	struct ntpool_tag *row = ntpool_tag_get(ntpool_plain_tag(req->tag),
-						ntpool_gfp(req));
+	u32 plain = ntpool_plain_tag(req->tag);
+	struct ntpool_tag *row = ntpool_tag_find(plain);
+	struct ntpool_client *client;
 	struct ntpool_block blk = {};
 	void *p;
 
+	/* The flags are worked out only when a new row needs memory. */
+	if (unlikely(!row))
+		row = ntpool_tag_get(plain, ntpool_gfp(req));
 	req->tag_id = row->id;
 	p = special_alloc(req, &blk);
 	if (p) {
@@ -136,17 +140,16 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	}
 	if (req->zero)
 		memset(p, 0, req->size);
-	if (!blk.big || !blk.big->special)
+	if ((!blk.big || !blk.big->special) && block_room(&blk) > req->size)
 		memset(p + req->size, NTPOOL_SLACK_PATTERN,
 		       block_room(&blk) - req->size);
 	account_alloc(row, req, block_bytes(&blk));
 	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), req);
-	if (READ_ONCE(ntpool_client(req->client)->verify))
-		ntpool_verifier_track(ntpool_client(req->client), req->client,
-				      p, req);
+	client = ntpool_client(req->client);
+	if (READ_ONCE(client->verify))
+		ntpool_verifier_track(client, req->client, p, req);
 	else
-		ntpool_client_count(ntpool_client(req->client),
-				    NTPOOL_VC_UNTRACKED);
+		ntpool_client_count(client, NTPOOL_VC_UNTRACKED);
 	trace_ntpool_alloc(req->tag, req->size, req->kind, p, &req->caller);
 	ntpool_hit_tag_check(req->tag, req->size, p, NTPOOL_HIT_ALLOC,
 			     &req->caller);
@@ -171,7 +174,7 @@ struct ntpool_freed {
 
 static bool tag_matches(struct ntpool_block *blk, void *p, u32 tag)
 {
-	u32 stored = blk->big ? blk->big->tag : blk->hdr->pool_tag;
+	u32 stored = blk->big ? blk->big->tag : blk->seen.pool_tag;
 
 	if (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(stored))
 		return true;
@@ -202,9 +205,12 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 			const struct ntpool_caller *caller)
 {
 	size_t requested = block_requested(blk);
-	u8 *bad = memchr_inv(p + requested, NTPOOL_SLACK_PATTERN,
-			     block_room(blk) - requested);
+	u8 *bad;
 
+	if (block_room(blk) == requested)
+		return;
+	bad = memchr_inv(p + requested, NTPOOL_SLACK_PATTERN,
+			 block_room(blk) - requested);
 	if (bad)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
 				(unsigned long)p, requested, *bad, caller);
@@ -283,9 +289,9 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 	check_slack(blk, p, caller);
 	check_previous(blk, caller);
 	*freed = (struct ntpool_freed) {
-		.bytes = block_bytes(blk), .tag = blk->hdr->pool_tag,
-		.kind = pool->kind, .tag_id = blk->hdr->pool_tag_hash,
-		.owner = blk->hdr->pool_index,
+		.bytes = block_bytes(blk), .tag = blk->seen.pool_tag,
+		.kind = pool->kind, .tag_id = blk->seen.pool_tag_hash,
+		.owner = blk->seen.pool_index,
 	};
 	untrack(p);
 	if (ntpool_pcp_put(blk))
@@ -340,9 +346,9 @@ static bool other_block(const struct ntpool_block *blk, u32 tag, int owner)
 {
 	if (owner < 0)
 		return false;
-	return owner != (blk->big ? blk->big->client : blk->hdr->pool_index) ||
+	return owner != (blk->big ? blk->big->client : blk->seen.pool_index) ||
 	       ntpool_plain_tag(tag) !=
-	       ntpool_plain_tag(blk->big ? blk->big->tag : blk->hdr->pool_tag);
+	       ntpool_plain_tag(blk->big ? blk->big->tag : blk->seen.pool_tag);
 }
 
 /*

@@ -112,16 +112,19 @@ bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
 }
 
 /*
- * Is the header of a block the caller owns as ntpool wrote it?  BlockSize
- * is checked against the bitmap first, for NT's codes; the seal covers
- * every other field a free reads back.
+ * Is the header of a block the caller owns as ntpool wrote it?  It is read
+ * once, into @blk->seen, and that copy is what is checked and believed.
+ * BlockSize is checked against the bitmap first, for NT's codes; the seal
+ * covers every other field a free reads back.
  */
-static bool header_intact(const struct ntpool_block *blk,
-			  struct ntpool_bugcheck *bc)
+static bool header_intact(struct ntpool_block *blk, struct ntpool_bugcheck *bc)
 {
-	struct ntpool_header *hdr = blk->hdr;
+	struct ntpool_header *hdr = blk->hdr, *seen = &blk->seen;
 	unsigned long addr = (unsigned long)hdr;
-	unsigned int size = READ_ONCE(hdr->block_size);
+	unsigned int size;
+
+	ntpool_hdr_snapshot(hdr, seen);
+	size = seen->block_size;
 
 	if (!size)
 		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_ZERO, 0, 0,
@@ -132,10 +135,10 @@ static bool header_intact(const struct ntpool_block *blk,
 	if (size < blk->units)
 		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
 			     addr, 0, addr + size * NTPOOL_BLOCK_SIZE);
-	if (!ntpool_hdr_sealed(hdr) ||
-	    ntpool_hdr_requested(hdr) > (blk->units - 1) * NTPOOL_BLOCK_SIZE)
+	if (!ntpool_hdr_image_sealed(hdr, seen) ||
+	    ntpool_hdr_requested(seen) > (blk->units - 1) * NTPOOL_BLOCK_SIZE)
 		return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
-			     addr, READ_ONCE(hdr->ulong1), 0);
+			     addr, seen->ulong1, 0);
 	return true;
 }
 

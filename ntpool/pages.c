@@ -201,6 +201,47 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 	return true;
 }
 
+/*
+ * The recent pages: a few pages per CPU, looked at before the xarray.
+ * They are written only under the pool lock, and a page leaves them, on
+ * every CPU, under the pool lock too, before it leaves the xarray's
+ * readers' sight and is freed after a grace period.  A lockless reader
+ * that found a page here therefore found it before it was dropped, and its
+ * RCU read section is one the grace period waits for.
+ */
+static unsigned int recent_slot(const void *base)
+{
+	return ((unsigned long)base >> PAGE_SHIFT) % NTPOOL_RECENT_PAGES;
+}
+
+/**
+ * ntpool_page_recent_locked() - note a page this CPU carves blocks from
+ * @pool: its pool, locked
+ * @pg: a page in its xarray
+ */
+void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	lockdep_assert_held(&pool->lock);
+	if (pool->recent)
+		this_cpu_write(pool->recent->page[recent_slot(pg->base)], pg);
+}
+
+static void forget_recent_locked(struct ntpool_pool *pool,
+				 struct ntpool_page *pg)
+{
+	unsigned int slot = recent_slot(pg->base);
+	int cpu;
+
+	if (!pool->recent)
+		return;
+	for_each_possible_cpu(cpu) {
+		struct ntpool_page **at = &per_cpu_ptr(pool->recent, cpu)->page[slot];
+
+		if (READ_ONCE(*at) == pg)
+			WRITE_ONCE(*at, NULL);
+	}
+}
+
 /**
  * ntpool_xa_forget_locked() - drop a page from the pool's xarray
  * @pool: its pool, locked
@@ -211,10 +252,14 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
  */
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr)
 {
+	void *entry;
+
 	lockdep_assert_held(&pool->lock);
 	xa_lock(&pool->pages);
-	__xa_erase(&pool->pages, ntpool_page_key(pool->kind, addr));
+	entry = __xa_erase(&pool->pages, ntpool_page_key(pool->kind, addr));
 	xa_unlock(&pool->pages);
+	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_SMALL)
+		forget_recent_locked(pool, xa_untag_pointer(entry));
 }
 
 static void page_free_rcu(struct rcu_head *head)
@@ -255,7 +300,17 @@ void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
 				       const void *addr)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
+	void *base = (void *)((unsigned long)addr & PAGE_MASK);
+	void *entry;
+
+	if (pool->recent) {
+		struct ntpool_page *pg =
+			this_cpu_read(pool->recent->page[recent_slot(base)]);
+
+		if (pg && pg->base == base)
+			return pg;
+	}
+	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
 
 	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
 		return NULL;
@@ -283,6 +338,8 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 	atomic_long_set(&pool->nr_small_pages, 0);
 	atomic_long_set(&pool->nr_big_pages, 0);
 	atomic_long_set(&pool->nr_quarantined, 0);
+	/* Without it every lookup goes to the xarray. */
+	pool->recent = alloc_percpu(struct ntpool_recent);
 }
 
 /* Blocks still allocated when ntpool goes: kmemleak must forget them. */
@@ -325,6 +382,8 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 		}
 	}
 	xa_destroy(&pool->pages);
+	free_percpu(pool->recent);
+	pool->recent = NULL;
 	atomic_long_set(&pool->nr_small_pages, 0);
 	pool->nr_empty = 0;
 	INIT_LIST_HEAD(&pool->empty_pages);

@@ -9,7 +9,9 @@
  * back.  Neither takes the pool lock.  A cached block stays a block of its
  * page, in transit (pool.h): not free, not allocated, so a second free of
  * it is a double free and its neighbours do not merge with it.  Its header
- * says free (NTPOOL_HDR_TYPE_CACHED) and is sealed as such.
+ * says freed (NTPOOL_HDR_TYPE_CACHED), and its check value is still the one
+ * ntpool wrote at its allocation; the cache keeps a copy of that header to
+ * check it against (struct pcp_slot).
  *
  * Blocks go back to their pages when the caches are drained: under memory
  * pressure (a shrinker), when a CPU goes offline and when ntpool unloads.
@@ -33,16 +35,31 @@
 #include <linux/workqueue.h>
 #include "pcp.h"
 
-/* A cached block: its page and where it starts. */
+/*
+ * A cached block: its page, where it starts, and its header as it was when
+ * the block was allocated (checked by the free that cached it).  Freeing
+ * marks the header cached without sealing it again; taking the block back
+ * compares the header with this image, a check as strict as the seal's,
+ * and an allocation that asks for what the image says writes the image
+ * back, whose check value is still right.
+ */
 struct pcp_slot {
 	struct ntpool_page *pg;
 	unsigned int unit;
+	struct ntpool_header img;
 };
 
+/* A row per pool and size: blocks are at least 2 units (header and data). */
+#define PCP_MIN_UNITS	2
+#define PCP_ROWS	(NTPOOL_PCP_UNITS - PCP_MIN_UNITS + 1)
+
 struct ntpool_pcp {
-	unsigned int n[NTPOOL_KINDS][NTPOOL_PCP_UNITS + 1];
-	struct pcp_slot slots[NTPOOL_KINDS][NTPOOL_PCP_UNITS + 1][NTPOOL_PCP_DEPTH];
+	unsigned int n[NTPOOL_KINDS][PCP_ROWS];
+	struct pcp_slot slots[NTPOOL_KINDS][PCP_ROWS][NTPOOL_PCP_DEPTH];
 };
+
+/* alloc_percpu() hands out no more than this. */
+static_assert(sizeof(struct ntpool_pcp) <= PCPU_MIN_UNIT_SIZE);
 
 /* Allocated at load: a module's static per-CPU area is small. */
 static struct ntpool_pcp __percpu *pcp_caches;
@@ -53,13 +70,49 @@ static bool cached_pool(const struct ntpool_pool *pool)
 	return pcp_caches && pool == &ntpool_pools[pool->kind];
 }
 
+/* What ntpool_pcp_put() leaves in the header of a block it caches. */
+static void cached_image(struct ntpool_header *img)
+{
+	img->pool_type |= NTPOOL_HDR_TYPE_CACHED;
+}
+
 /* Is a cached block's header as ntpool_pcp_put() left it? */
 static bool cached_header_intact(const struct ntpool_header *hdr,
-				 unsigned int units)
+				 const struct pcp_slot *slot)
 {
-	return READ_ONCE(hdr->block_size) == units &&
-	       (READ_ONCE(hdr->pool_type) & NTPOOL_HDR_TYPE_CACHED) &&
-	       ntpool_hdr_sealed(hdr);
+	struct ntpool_header now, left = slot->img;
+
+	cached_image(&left);
+	ntpool_hdr_snapshot(hdr, &now);
+	return ntpool_hdr_same(&now, &left, true);
+}
+
+/*
+ * Take the block cached last for @units units of @kind off this CPU's
+ * cache, into @slot (its page NULL if there is none).  If its image is
+ * what @want asks for, it is noted in the seal memo, and true returned:
+ * the image can be written back as it is.
+ */
+static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
+		    const struct ntpool_header *want, struct pcp_slot *slot)
+{
+	struct ntpool_pcp *pcp;
+	unsigned long flags;
+	bool same = false;
+	unsigned int *n;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(pcp_caches);
+	n = &pcp->n[kind][units - PCP_MIN_UNITS];
+	if (*n) {
+		*slot = pcp->slots[kind][units - PCP_MIN_UNITS][--*n];
+		same = ntpool_hdr_same(&slot->img, want, false);
+		if (same)
+			ntpool_seal_remember(ntpool_hdr_at(slot->pg, slot->unit),
+					     &slot->img);
+	}
+	local_irq_restore(flags);
+	return same;
 }
 
 /**
@@ -73,27 +126,25 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 {
 	unsigned int units = ntpool_units_for(req->size);
 	struct pcp_slot slot = {};
-	struct ntpool_header *hdr;
-	struct ntpool_pcp *pcp;
-	unsigned int *n;
-	unsigned long flags;
-	bool intact;
+	struct ntpool_header *hdr, want;
+	bool intact, same;
 	u32 ulong1;
 
 	if (units > NTPOOL_PCP_UNITS || req->cache_aligned || !cached_pool(pool))
 		return NULL;
-	local_irq_save(flags);
-	pcp = this_cpu_ptr(pcp_caches);
-	n = &pcp->n[pool->kind][units];
-	if (*n)
-		slot = pcp->slots[pool->kind][units][--*n];
-	local_irq_restore(flags);
+	ntpool_hdr_format(&want, units, req);
+	same = pcp_pop(pool->kind, units, &want, &slot);
 	if (!slot.pg)
 		return NULL;
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
-	intact = cached_header_intact(hdr, units);
+	intact = cached_header_intact(hdr, &slot);
 	ulong1 = READ_ONCE(hdr->ulong1);
-	ntpool_hdr_write(hdr, units, req);
+	if (same) {
+		ntpool_hdr_store(hdr, &slot.img);
+	} else {
+		ntpool_seal_image(hdr, &want);
+		ntpool_hdr_store(hdr, &want);
+	}
 	/* Whoever wins the bit in a free reads the header: write it first. */
 	smp_mb__before_atomic();
 	set_bit(slot.unit, slot.pg->allocated);
@@ -113,6 +164,7 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
  */
 bool ntpool_pcp_put(const struct ntpool_block *blk)
 {
+	unsigned int row = blk->units - PCP_MIN_UNITS;
 	struct ntpool_header *hdr = blk->hdr;
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
@@ -122,16 +174,18 @@ bool ntpool_pcp_put(const struct ntpool_block *blk)
 		return false;
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(pcp_caches);
-	n = &pcp->n[blk->pool->kind][blk->units];
+	n = &pcp->n[blk->pool->kind][row];
 	if (*n == NTPOOL_PCP_DEPTH) {
 		local_irq_restore(flags);
 		return false;
 	}
-	hdr->pool_index = 0;
-	hdr->pool_type |= NTPOOL_HDR_TYPE_CACHED;
-	ntpool_hdr_seal(hdr);
-	pcp->slots[blk->pool->kind][blk->units][(*n)++] = (struct pcp_slot) {
-		.pg = blk->page, .unit = blk->unit,
+	/*
+	 * Marked freed, not sealed again: the check value stays the one of
+	 * the image without the mark (ntpool_hdr_cached_sealed()).
+	 */
+	WRITE_ONCE(hdr->pool_type, blk->seen.pool_type | NTPOOL_HDR_TYPE_CACHED);
+	pcp->slots[blk->pool->kind][row][(*n)++] = (struct pcp_slot) {
+		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
 	local_irq_restore(flags);
 	return true;
@@ -145,7 +199,7 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 		.pool = &ntpool_pools[kind], .page = slot.pg, .unit = slot.unit,
 		.units = units, .hdr = ntpool_hdr_at(slot.pg, slot.unit),
 	};
-	bool intact = cached_header_intact(blk.hdr, units);
+	bool intact = cached_header_intact(blk.hdr, &slot);
 	u32 ulong1 = READ_ONCE(blk.hdr->ulong1);
 	unsigned long flags;
 
@@ -178,13 +232,15 @@ static unsigned long drain_cache(int dead)
 	struct ntpool_pcp *pcp;
 
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		for (units = 2; units <= NTPOOL_PCP_UNITS; units++) {
+		for (units = PCP_MIN_UNITS; units <= NTPOOL_PCP_UNITS; units++) {
+			unsigned int r = units - PCP_MIN_UNITS;
+
 			local_irq_save(flags);
 			pcp = dead < 0 ? this_cpu_ptr(pcp_caches) :
 					 per_cpu_ptr(pcp_caches, dead);
-			n = pcp->n[kind][units];
-			memcpy(row, pcp->slots[kind][units], n * sizeof(row[0]));
-			pcp->n[kind][units] = 0;
+			n = pcp->n[kind][r];
+			memcpy(row, pcp->slots[kind][r], n * sizeof(row[0]));
+			pcp->n[kind][r] = 0;
 			local_irq_restore(flags);
 			for (i = 0; i < n; i++)
 				drain_one(kind, row[i], units);
@@ -264,7 +320,7 @@ unsigned long ntpool_pcp_count(void)
 		struct ntpool_pcp *pcp = per_cpu_ptr(pcp_caches, cpu);
 
 		for (kind = 0; kind < NTPOOL_KINDS; kind++)
-			for (units = 2; units <= NTPOOL_PCP_UNITS; units++)
+			for (units = 0; units < PCP_ROWS; units++)
 				count += READ_ONCE(pcp->n[kind][units]);
 	}
 	return count;

@@ -165,6 +165,7 @@ struct ntpool_big {
  * @nr_small_pages: pages of small blocks held, cached ones included
  * @nr_big_pages: pages held by big blocks
  * @nr_quarantined: blocks found corrupt and kept out of use
+ * @recent: per CPU, pages it carved blocks from lately (pages.c), or NULL
  */
 struct ntpool_pool {
 	spinlock_t lock;	/* see the locking note at the top */
@@ -178,6 +179,17 @@ struct ntpool_pool {
 	atomic_long_t nr_small_pages;
 	atomic_long_t nr_big_pages;
 	atomic_long_t nr_quarantined;
+	struct ntpool_recent __percpu *recent;
+};
+
+/*
+ * Pages each CPU carved blocks from lately, by address: where a free looks
+ * before the xarray (pages.c).
+ */
+#define NTPOOL_RECENT_PAGES	8
+
+struct ntpool_recent {
+	struct ntpool_page *page[NTPOOL_RECENT_PAGES];
 };
 
 extern struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
@@ -191,6 +203,7 @@ void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
 struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
 				       const void *addr);
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
+void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind);
@@ -209,13 +222,25 @@ struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit);
 unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr);
 unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit);
 unsigned int ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit);
+void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
+		       const struct ntpool_request *req);
+void ntpool_hdr_store(struct ntpool_header *hdr,
+		      const struct ntpool_header *img);
 void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 		      const struct ntpool_request *req);
 
 /* seal.c: the header's check value */
 void ntpool_seal_init(void);
+void ntpool_seal_exit(void);
+void ntpool_seal_image(const struct ntpool_header *hdr,
+		       struct ntpool_header *img);
+void ntpool_seal_remember(const struct ntpool_header *hdr,
+			  const struct ntpool_header *img);
 void ntpool_hdr_seal(struct ntpool_header *hdr);
+bool ntpool_hdr_image_sealed(const struct ntpool_header *hdr,
+			     const struct ntpool_header *img);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
+bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
 
 /**
  * ntpool_size_pages() - whole pages that hold @size bytes
@@ -245,6 +270,8 @@ size_t ntpool_big_pages(const struct ntpool_big *big);
  * @unit: where it starts in @page (small blocks)
  * @units: its size by the page's bitmap (small blocks)
  * @big: its big-pool entry (big blocks)
+ * @seen: its header as checked (small blocks, once checked): what the
+ *	rest of a free believes, whatever the client writes meanwhile
  * @bc: what is wrong, when a lookup or check fails: reported by the caller
  *	once no lock is held
  */
@@ -255,6 +282,7 @@ struct ntpool_block {
 	unsigned int unit;
 	unsigned int units;
 	struct ntpool_big *big;
+	struct ntpool_header seen;
 	struct ntpool_bugcheck bc;
 };
 

@@ -63,21 +63,27 @@
 struct ntpool_header {
 	union {
 		struct {
-			u8 previous_size;
-			u8 pool_index;
-			u8 block_size;
-			u8 pool_type;
+			union {
+				struct {
+					u8 previous_size;
+					u8 pool_index;
+					u8 block_size;
+					u8 pool_type;
+				};
+				u32 ulong1;
+			};
+			u32 pool_tag;
+			union {
+				void *process_billed;
+				struct {
+					u16 allocator_backtrace_index;
+					u16 pool_tag_hash;
+					u32 check;
+				};
+			};
 		};
-		u32 ulong1;
-	};
-	u32 pool_tag;
-	union {
-		void *process_billed;
-		struct {
-			u16 allocator_backtrace_index;
-			u16 pool_tag_hash;
-			u32 check;
-		};
+		/* The whole header, to copy and compare it in two loads. */
+		u64 words[2];
 	};
 };
 
@@ -89,6 +95,40 @@ static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
 static_assert(offsetof(struct ntpool_header, process_billed) == 8);
 static_assert(offsetof(struct ntpool_header, check) == 12);
 static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
+
+/*
+ * Which bits of a header's words the seal covers: all but PreviousSize
+ * (rewritten by whoever changes the block in front) and, unless @check,
+ * the check value itself.
+ */
+static __always_inline u64 ntpool_hdr_sealed_bits(unsigned int word, bool check)
+{
+	struct ntpool_header m = { .words = { ~0ULL, ~0ULL } };
+
+	m.previous_size = 0;
+	if (!check)
+		m.check = 0;
+	return m.words[word];
+}
+
+/*
+ * Do two header images agree on every sealed field (and on the check value
+ * too, if @check)?
+ */
+static inline bool ntpool_hdr_same(const struct ntpool_header *a,
+				   const struct ntpool_header *b, bool check)
+{
+	return !(((a->words[0] ^ b->words[0]) & ntpool_hdr_sealed_bits(0, check)) |
+		 ((a->words[1] ^ b->words[1]) & ntpool_hdr_sealed_bits(1, check)));
+}
+
+/* A copy of a header a client may be writing: each word read once. */
+static inline void ntpool_hdr_snapshot(const struct ntpool_header *hdr,
+				       struct ntpool_header *img)
+{
+	img->words[0] = READ_ONCE(hdr->words[0]);
+	img->words[1] = READ_ONCE(hdr->words[1]);
+}
 
 static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
 {

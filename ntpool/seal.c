@@ -11,31 +11,134 @@
  * checked against the page's bitmap instead.  The address is in the hash,
  * so a header copied from another block does not pass either.
  */
+#include <linux/hash.h>
+#include <linux/percpu.h>
 #include <linux/random.h>
 #include <linux/siphash.h>
 #include "pool.h"
 
 static hsiphash_key_t seal_key __read_mostly;
 
-static u32 seal_of(const struct ntpool_header *hdr)
+/* The check value of header image @img, for a header at @hdr. */
+static u32 seal_of(const struct ntpool_header *hdr,
+		   const struct ntpool_header *img)
 {
-	u32 sizes = READ_ONCE(hdr->block_size) |
-		    (u32)READ_ONCE(hdr->pool_index) << 8 |
-		    (u32)READ_ONCE(hdr->pool_type) << 16;
-	u32 billed = READ_ONCE(hdr->allocator_backtrace_index) |
-		     (u32)READ_ONCE(hdr->pool_tag_hash) << 16;
+	u32 sizes = img->block_size | (u32)img->pool_index << 8 |
+		    (u32)img->pool_type << 16;
+	u32 billed = img->allocator_backtrace_index |
+		     (u32)img->pool_tag_hash << 16;
 
-	return hsiphash_4u32(sizes, READ_ONCE(hdr->pool_tag), billed,
+	return hsiphash_4u32(sizes, img->pool_tag, billed,
 			     (u32)((unsigned long)hdr >> NTPOOL_BLOCK_SHIFT),
 			     &seal_key);
 }
 
+/*
+ * The seal memo: the headers this CPU sealed (or found sealed) lately, so
+ * that the free of a block allocated a moment ago compares 16 bytes
+ * instead of hashing them again.  The seal is a function of the fields and
+ * the address under a key that never changes, so a header equal to an
+ * image the memo holds for its address is exactly one whose check value
+ * hsiphash would accept: the memo is as strict as the hash, and only
+ * faster.  It lives in ntpool's memory; a miss just hashes.
+ *
+ * An entry is written by its own CPU with interrupts off, and read by its
+ * own CPU with preemption off; @seq changes after each write, so a reader
+ * interrupted by a write sees the change and counts a miss.
+ */
+#define SEAL_MEMO_BITS	6
+
+struct seal_memo {
+	unsigned long seq;
+	struct {
+		const struct ntpool_header *at;
+		struct ntpool_header img;
+	} entry[1 << SEAL_MEMO_BITS];
+};
+
+static struct seal_memo __percpu *seal_memos;
+
+static unsigned int memo_slot(const struct ntpool_header *hdr)
+{
+	return hash_long((unsigned long)hdr >> NTPOOL_BLOCK_SHIFT,
+			 SEAL_MEMO_BITS);
+}
+
 /**
- * ntpool_seal_init() - draw the key (once, at load)
+ * ntpool_seal_remember() - note that a header image is sealed
+ * @hdr: where the header is
+ * @img: an image of it whose check value is right (sealed by ntpool, or
+ *	found sealed)
+ *
+ * Interrupts off.
+ */
+void ntpool_seal_remember(const struct ntpool_header *hdr,
+			  const struct ntpool_header *img)
+{
+	struct seal_memo *m;
+	unsigned int i = memo_slot(hdr);
+
+	lockdep_assert_irqs_disabled();
+	if (!seal_memos)
+		return;
+	m = this_cpu_ptr(seal_memos);
+	m->entry[i].at = hdr;
+	m->entry[i].img = *img;
+	barrier();
+	WRITE_ONCE(m->seq, m->seq + 1);
+}
+
+/* Does this CPU's memo hold @img for @hdr, check value included? */
+static bool remembered(const struct ntpool_header *hdr,
+		       const struct ntpool_header *img)
+{
+	unsigned int i = memo_slot(hdr);
+	struct seal_memo *m;
+	unsigned long seq;
+	bool hit;
+
+	if (!seal_memos)
+		return false;
+	m = get_cpu_ptr(seal_memos);
+	seq = READ_ONCE(m->seq);
+	barrier();
+	hit = READ_ONCE(m->entry[i].at) == hdr &&
+	      ntpool_hdr_same(&m->entry[i].img, img, true);
+	barrier();
+	hit = hit && READ_ONCE(m->seq) == seq;
+	put_cpu_ptr(seal_memos);
+	return hit;
+}
+
+/**
+ * ntpool_seal_init() - draw the key and set up the memo (once, at load)
+ *
+ * Without memory for the memo every check hashes.
  */
 void ntpool_seal_init(void)
 {
 	get_random_bytes(&seal_key, sizeof(seal_key));
+	seal_memos = alloc_percpu(struct seal_memo);
+}
+
+/**
+ * ntpool_seal_exit() - free the memo (at unload)
+ */
+void ntpool_seal_exit(void)
+{
+	free_percpu(seal_memos);
+	seal_memos = NULL;
+}
+
+/**
+ * ntpool_seal_image() - set the check value of a header image
+ * @hdr: where the header is, or will be written
+ * @img: the image; its check value is written
+ */
+void ntpool_seal_image(const struct ntpool_header *hdr,
+		       struct ntpool_header *img)
+{
+	img->check = seal_of(hdr, img);
 }
 
 /**
@@ -44,7 +147,23 @@ void ntpool_seal_init(void)
  */
 void ntpool_hdr_seal(struct ntpool_header *hdr)
 {
-	WRITE_ONCE(hdr->check, seal_of(hdr));
+	struct ntpool_header img;
+
+	ntpool_hdr_snapshot(hdr, &img);
+	WRITE_ONCE(hdr->check, seal_of(hdr, &img));
+}
+
+/**
+ * ntpool_hdr_image_sealed() - was a header, as read, sealed by ntpool?
+ * @hdr: where it is
+ * @img: a snapshot of it (ntpool_hdr_snapshot())
+ *
+ * Return: true if no sealed field of @img differs from what ntpool wrote.
+ */
+bool ntpool_hdr_image_sealed(const struct ntpool_header *hdr,
+			     const struct ntpool_header *img)
+{
+	return remembered(hdr, img) || img->check == seal_of(hdr, img);
 }
 
 /**
@@ -55,5 +174,30 @@ void ntpool_hdr_seal(struct ntpool_header *hdr)
  */
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr)
 {
-	return READ_ONCE(hdr->check) == seal_of(hdr);
+	struct ntpool_header img;
+
+	ntpool_hdr_snapshot(hdr, &img);
+	return ntpool_hdr_image_sealed(hdr, &img);
+}
+
+/**
+ * ntpool_hdr_cached_sealed() - is the header of a block on a per-CPU cache
+ *	as ntpool left it?
+ * @hdr: the header, marked NTPOOL_HDR_TYPE_CACHED
+ *
+ * A block's header is not sealed again when it is cached: its check value
+ * is the one of the header without the mark.  For walks and tests; the
+ * cache itself compares the whole header with its copy.
+ *
+ * Return: true if no sealed field changed but the mark.
+ */
+bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr)
+{
+	struct ntpool_header img;
+
+	ntpool_hdr_snapshot(hdr, &img);
+	if (!(img.pool_type & NTPOOL_HDR_TYPE_CACHED))
+		return false;
+	img.pool_type &= ~NTPOOL_HDR_TYPE_CACHED;
+	return img.check == seal_of(hdr, &img);
 }

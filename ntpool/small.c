@@ -138,22 +138,60 @@ static unsigned int align_prefix(unsigned int unit)
 }
 
 /**
+ * ntpool_hdr_format() - the image of an allocated block's header
+ * @img: written: every field but PreviousSize (0) and the check value (0)
+ * @units: BlockSize
+ * @req: the request
+ */
+void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
+		       const struct ntpool_request *req)
+{
+	*img = (struct ntpool_header) {
+		.pool_index = req->client,
+		.block_size = units,
+		.pool_type = (req->kind | (req->cache_aligned ?
+					   NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
+		.pool_tag = req->tag,
+		.allocator_backtrace_index = req->size,
+		.pool_tag_hash = req->tag_id,
+	};
+}
+
+/**
+ * ntpool_hdr_store() - write a header image, PreviousSize aside
+ * @hdr: the header of a block the caller owns
+ * @img: the image
+ *
+ * PreviousSize belongs to whoever changes the block in front, under the
+ * pool lock: it is left as it is.
+ */
+void ntpool_hdr_store(struct ntpool_header *hdr, const struct ntpool_header *img)
+{
+	WRITE_ONCE(hdr->pool_index, img->pool_index);
+	WRITE_ONCE(hdr->block_size, img->block_size);
+	WRITE_ONCE(hdr->pool_type, img->pool_type);
+	WRITE_ONCE(hdr->pool_tag, img->pool_tag);
+	WRITE_ONCE(hdr->words[1], img->words[1]);
+}
+
+/**
  * ntpool_hdr_write() - write an allocated block's header, sealed
  * @hdr: the header; PreviousSize is left as it is
  * @units: BlockSize
  * @req: the request
+ *
+ * Interrupts off: the image goes into this CPU's seal memo, so that the
+ * block's free need not hash it again.
  */
 void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 		      const struct ntpool_request *req)
 {
-	hdr->pool_index = req->client;
-	hdr->block_size = units;
-	hdr->pool_type = (req->kind | (req->cache_aligned ?
-				       NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1;
-	hdr->pool_tag = req->tag;
-	hdr->allocator_backtrace_index = req->size;
-	hdr->pool_tag_hash = req->tag_id;
-	ntpool_hdr_seal(hdr);
+	struct ntpool_header img;
+
+	ntpool_hdr_format(&img, units, req);
+	ntpool_seal_image(hdr, &img);
+	ntpool_hdr_store(hdr, &img);
+	ntpool_seal_remember(hdr, &img);
 }
 
 /*
@@ -250,6 +288,7 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 	bucket_del(pool, pg);
 	hdr = carve(pg, unit, span, units, req);
 	bucket_add(pool, pg);
+	ntpool_page_recent_locked(pool, pg);
 	return hdr;
 }
 
@@ -286,6 +325,7 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
 	spin_lock_irqsave(&pool->lock, flags);
 	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
 	bucket_add(pool, pg);
+	ntpool_page_recent_locked(pool, pg);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return ntpool_hdr_to_block(hdr);
 }
