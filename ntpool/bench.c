@@ -421,63 +421,241 @@ out:
 struct worker {
 	struct completion *go;
 	struct completion done;
+	batch_fn fn;
+	void *arg;
 	unsigned int pairs;
 };
 
 static int pair_worker(void *data)
 {
 	struct worker *w = data;
-	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
 
 	wait_for_completion(w->go);
-	ntpool_pairs(&np, w->pairs);
+	w->fn(w->arg, w->pairs);
 	complete(&w->done);
 	return 0;
 }
 
-/* Pairs per second with @cpus workers, each bound to its own CPU. */
-static u64 throughput(unsigned int cpus, unsigned int pairs)
+/*
+ * Pairs per second of @fn with @cpus workers, each bound to its own online
+ * CPU, @pairs each.  0 if the workers could not be started.
+ */
+static u64 throughput(unsigned int cpus, batch_fn fn, void *arg,
+		      unsigned int pairs)
 {
-	struct worker w[2];
 	DECLARE_COMPLETION_ONSTACK(go);
-	unsigned int i;
+	unsigned int i = 0, started = 0;
+	struct worker *w;
 	u64 t0, ns;
+	int cpu;
 
-	for (i = 0; i < cpus; i++) {
+	w = kcalloc(cpus, sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return 0;
+	for_each_online_cpu(cpu) {
 		struct task_struct *t;
 
-		w[i] = (struct worker) { .go = &go, .pairs = pairs };
+		if (i == cpus)
+			break;
+		w[i] = (struct worker) { .go = &go, .fn = fn, .arg = arg,
+					 .pairs = pairs };
 		init_completion(&w[i].done);
 		t = kthread_create(pair_worker, &w[i], "ntpool_bench/%u", i);
 		if (IS_ERR(t))
-			return 0;
-		kthread_bind(t, i);
+			break;
+		kthread_bind(t, cpu);
 		wake_up_process(t);
+		started = ++i;
 	}
 	t0 = ktime_get_ns();
 	complete_all(&go);
-	for (i = 0; i < cpus; i++)
+	for (i = 0; i < started; i++)
 		wait_for_completion(&w[i].done);
 	ns = ktime_get_ns() - t0;
-	return ns ? div64_u64((u64)cpus * pairs * NSEC_PER_SEC, ns) : 0;
+	kfree(w);
+	if (started < cpus || !ns)
+		return 0;
+	return div64_u64((u64)cpus * pairs * NSEC_PER_SEC, ns);
 }
 
+/* @n's throughput over @one's, in hundredths. */
+static u64 speedup(u64 n, u64 one)
+{
+	return one ? div64_u64(n * 100, one) : 0;
+}
+
+/*
+ * ntpool's speedup from 1 to @cpus CPUs against kmalloc's, measured side
+ * by side: a ratio of 1.00 scales as well as the kernel's allocator.
+ */
+static void scaling_at(const struct bench *b, unsigned int cpus,
+		       const char *what, struct pair *pr)
+{
+	unsigned int pairs = b->pairs * 4;
+	u64 n1 = throughput(1, ntpool_pairs, pr, pairs);
+	u64 nn = throughput(cpus, ntpool_pairs, pr, pairs);
+	u64 k1 = throughput(1, kmalloc_pairs, pr, pairs);
+	u64 kn = throughput(cpus, kmalloc_pairs, pr, pairs);
+	u64 nx = speedup(nn, n1), kx = speedup(kn, k1);
+	u64 ratio = kx ? div64_u64(nx * 100, kx) : 0;
+	char label[40];
+
+	snprintf(label, sizeof(label), "%s %u CPUs", what, cpus);
+	pr_info("%-10s %-28s x%llu.%02llu (%llu pairs/s)  vs kmalloc x%llu.%02llu  ratio %llu.%02llu\n",
+		"scaling", label, nx / 100, nx % 100, nn, kx / 100, kx % 100,
+		ratio / 100, ratio % 100);
+	pr_info("csv: scaling,%s,%llu.%02llu,kmalloc,%llu.%02llu,%llu.%02llu\n",
+		label, nx / 100, nx % 100, kx / 100, kx % 100, ratio / 100,
+		ratio % 100);
+}
+
+/* ---- one CPU allocates, another frees ---------------------------------- */
+
+#define RING_SIZE 256
+
+struct ring {
+	void *slot[RING_SIZE];
+	unsigned int head;	/* written by the producer */
+	unsigned int tail;	/* written by the consumer */
+	bool use_ntpool;
+	size_t size;
+	unsigned int pairs;
+	struct completion *go;
+	struct completion produced;
+	struct completion done;
+};
+
+static int ring_producer(void *data)
+{
+	struct ring *r = data;
+	unsigned int i;
+
+	wait_for_completion(r->go);
+	for (i = 0; i < r->pairs; i++) {
+		void *p = r->use_ntpool ?
+			ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED,
+					r->size, BENCH_TAG) :
+			kmalloc(r->size, GFP_KERNEL);
+
+		/* The consumer is done with the slot once tail has passed it. */
+		while (i - smp_load_acquire(&r->tail) >= RING_SIZE)
+			cond_resched();
+		/* A failed allocation goes through as NULL: nothing to free. */
+		r->slot[i % RING_SIZE] = p;
+		/* Publishes the slot to the consumer. */
+		smp_store_release(&r->head, i + 1);
+	}
+	complete(&r->produced);
+	return 0;
+}
+
+static int ring_consumer(void *data)
+{
+	struct ring *r = data;
+	unsigned int i;
+
+	wait_for_completion(r->go);
+	for (i = 0; i < r->pairs; i++) {
+		void *p;
+
+		/* Pairs with the producer's release of head. */
+		while (smp_load_acquire(&r->head) == i)
+			cond_resched();
+		p = r->slot[i % RING_SIZE];
+		/* Hands the slot back: the producer may fill it again. */
+		smp_store_release(&r->tail, i + 1);
+		if (!p)
+			continue;
+		if (r->use_ntpool)
+			ExFreePoolWithTag(p, BENCH_TAG);
+		else
+			kfree(p);
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/* Pairs per second, allocated on the first online CPU, freed on another. */
+static u64 cross_cpu(bool use_ntpool, size_t size, unsigned int pairs)
+{
+	DECLARE_COMPLETION_ONSTACK(go);
+	struct task_struct *prod, *cons;
+	int first = cpumask_first(cpu_online_mask);
+	int second = cpumask_next(first, cpu_online_mask);
+	struct ring *r;
+	u64 t0, ns;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return 0;
+	*r = (struct ring) { .use_ntpool = use_ntpool, .size = size,
+			     .pairs = pairs, .go = &go };
+	init_completion(&r->produced);
+	init_completion(&r->done);
+	prod = kthread_create(ring_producer, r, "ntpool_bench/p");
+	cons = kthread_create(ring_consumer, r, "ntpool_bench/c");
+	if (IS_ERR(prod) || IS_ERR(cons)) {
+		/* A kthread never woken is stopped without running. */
+		if (!IS_ERR(prod))
+			kthread_stop(prod);
+		if (!IS_ERR(cons))
+			kthread_stop(cons);
+		kfree(r);
+		return 0;
+	}
+	kthread_bind(prod, first);
+	kthread_bind(cons, second);
+	wake_up_process(prod);
+	wake_up_process(cons);
+	t0 = ktime_get_ns();
+	complete_all(&go);
+	wait_for_completion(&r->done);
+	ns = ktime_get_ns() - t0;
+	wait_for_completion(&r->produced);
+	kfree(r);
+	return ns ? div64_u64((u64)pairs * NSEC_PER_SEC, ns) : 0;
+}
+
+static void bench_cross_cpu(const struct bench *b)
+{
+	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
+	unsigned int pairs = b->pairs * 4;
+	u64 n1 = throughput(1, ntpool_pairs, &np, pairs);
+	u64 k1 = throughput(1, kmalloc_pairs, &np, pairs);
+	u64 nc = cross_cpu(true, 64, pairs), kc = cross_cpu(false, 64, pairs);
+	u64 nx = speedup(nc, n1), kx = speedup(kc, k1);
+	u64 ratio = kx ? div64_u64(nx * 100, kx) : 0;
+
+	pr_info("%-10s %-28s x%llu.%02llu (%llu pairs/s)  vs kmalloc x%llu.%02llu  ratio %llu.%02llu\n",
+		"scaling", "cross-CPU nonpaged 64", nx / 100, nx % 100, nc,
+		kx / 100, kx % 100, ratio / 100, ratio % 100);
+	pr_info("csv: scaling,cross-CPU nonpaged 64,%llu.%02llu,kmalloc,%llu.%02llu,%llu.%02llu\n",
+		nx / 100, nx % 100, kx / 100, kx % 100, ratio / 100,
+		ratio % 100);
+}
+
+/*
+ * ntpool against kmalloc at 2 and 4 CPUs and every online CPU (where there
+ * are that many), and the cross-CPU case.
+ */
 static void bench_scaling(const struct bench *b)
 {
-	u64 one, two, ratio;
+	static const unsigned int counts[] = { 2, 4 };
+	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
+	struct pair pp = { POOL_FLAG_PAGED, 64 };
+	unsigned int online = num_online_cpus(), i;
 
-	if (num_online_cpus() < 2 || !cpu_online(1)) {
-		pr_info("%-10s %-28s n/a (one CPU)\n", "scaling", "nonpaged 64, 2 CPUs");
+	if (online < 2) {
+		pr_info("%-10s %-28s n/a (one CPU)\n", "scaling", "nonpaged 64 2 CPUs");
 		return;
 	}
-	one = throughput(1, b->pairs * 4);
-	two = throughput(2, b->pairs * 4);
-	ratio = one ? div64_u64(two * 100, one) : 0;
-	pr_info("%-10s %-28s %8llu pairs/s  vs %-14s %8llu pairs/s  ratio %llu.%02llu\n",
-		"scaling", "nonpaged 64, 2 CPUs", two, "1 CPU", one,
-		ratio / 100, ratio % 100);
-	pr_info("csv: scaling,nonpaged 64 2 CPUs,%llu,1 CPU,%llu,%llu.%02llu\n",
-		two, one, ratio / 100, ratio % 100);
+	for (i = 0; i < ARRAY_SIZE(counts); i++)
+		if (counts[i] <= online)
+			scaling_at(b, counts[i], "nonpaged 64", &np);
+	if (online > counts[ARRAY_SIZE(counts) - 1])
+		scaling_at(b, online, "nonpaged 64", &np);
+	scaling_at(b, min(online, 2U), "paged 64", &pp);
+	bench_cross_cpu(b);
 }
 
 /* ---- what the bookkeeping costs --------------------------------------- */
@@ -569,6 +747,7 @@ static int tags_reader(void *data)
 
 static void bench_tags_read(const struct bench *b)
 {
+	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
 	void **live = vmalloc(array_size(b->tags, sizeof(void *)));
 	struct task_struct *t;
 	unsigned int i;
@@ -585,7 +764,7 @@ static void bench_tags_read(const struct bench *b)
 		pr_info("%-10s %-28s n/a (one CPU)\n", "tags", "read while allocating");
 		goto out;
 	}
-	alone = throughput(1, b->pairs * 4);
+	alone = throughput(1, ntpool_pairs, &np, b->pairs * 4);
 	WRITE_ONCE(reader_stop, false);
 	t = kthread_create(tags_reader, NULL, "ntpool_bench_tags");
 	if (IS_ERR(t))
@@ -593,7 +772,7 @@ static void bench_tags_read(const struct bench *b)
 	kthread_bind(t, 1);
 	wake_up_process(t);
 	msleep(20);
-	read = throughput(1, b->pairs * 4);
+	read = throughput(1, ntpool_pairs, &np, b->pairs * 4);
 	WRITE_ONCE(reader_stop, true);
 	kthread_stop(t);
 	report("tags", "pairs/s, tags read on CPU 1",
