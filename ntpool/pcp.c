@@ -3,12 +3,12 @@
  * Per-CPU caches of freed small blocks, as NT keeps per-processor lookaside
  * lists for its small block sizes: the fast path of allocation and free.
  *
- * A block of up to NTPOOL_PCP_UNITS units whose free passed every check
- * (lookup.c, block.c) goes onto this CPU's cache for its pool and size, if
- * there is room; an allocation that needs exactly that many units takes it
- * back.  Neither takes the pool lock.  A cached block stays a block of its
- * page, in transit (pool.h): not free, not allocated, so a second free of
- * it is a double free and its neighbours do not merge with it.  Its header
+ * A small block whose free passed every check (lookup.c, block.c) goes
+ * onto this CPU's cache for its pool and size, if there is room; an
+ * allocation that needs exactly that many units takes it back.  Neither
+ * takes the pool lock.  A cached block stays a block of its page, in
+ * transit (pool.h): not free, not allocated, so a second free of it is a
+ * double free and its neighbours do not merge with it.  Its header
  * says freed (NTPOOL_HDR_TYPE_CACHED), and its check value is still the one
  * ntpool wrote at its allocation; the cache keeps a copy of that header to
  * check it against (struct pcp_slot).
@@ -31,6 +31,7 @@
 #include <linux/percpu.h>
 #include <linux/shrinker.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
 #include "pcp.h"
@@ -49,21 +50,47 @@ struct pcp_slot {
 	struct ntpool_header img;
 };
 
-/* A row per pool and size: blocks are at least 2 units (header and data). */
+/*
+ * A row per pool and size in units, from 2 (header and data) to the
+ * largest small block.  Small sizes are the busiest and cheapest to keep:
+ * their rows are deeper.  A CPU keeps at most NTPOOL_PCP_BYTES of blocks
+ * per pool, whatever the rows could hold.
+ */
 #define PCP_MIN_UNITS	2
-#define PCP_ROWS	(NTPOOL_PCP_UNITS - PCP_MIN_UNITS + 1)
+#define PCP_SLOTS	((32 - PCP_MIN_UNITS + 1) * 16 + (64 - 32) * 4 + \
+			 (NTPOOL_MAX_BLOCK_UNITS - 64) * 2)
+
+static unsigned int row_depth(unsigned int units)
+{
+	return units <= 32 ? 16 : units <= 64 ? 4 : 2;
+}
+
+/* Where each size's row starts in a CPU's slots; set at load. */
+static u16 row_start[NTPOOL_MAX_BLOCK_UNITS + 1];
 
 struct ntpool_pcp {
-	unsigned int n[NTPOOL_KINDS][PCP_ROWS];
-	struct pcp_slot slots[NTPOOL_KINDS][PCP_ROWS][NTPOOL_PCP_DEPTH];
+	u8 n[NTPOOL_KINDS][NTPOOL_MAX_BLOCK_UNITS + 1];
+	unsigned int bytes[NTPOOL_KINDS];
+	struct pcp_slot slots[NTPOOL_KINDS][PCP_SLOTS];
 };
 
-/* alloc_percpu() hands out no more than this. */
-static_assert(sizeof(struct ntpool_pcp) <= PCPU_MIN_UNIT_SIZE);
+static_assert(NTPOOL_PCP_DEPTH == 16 && NTPOOL_MAX_BLOCK_UNITS < 256);
 
-/* Allocated at load: a module's static per-CPU area is small. */
-static struct ntpool_pcp __percpu *pcp_caches;
+/* By CPU, each on its CPU's node; allocated at load (too big for percpu). */
+static struct ntpool_pcp **pcp_caches;
 static int pcp_hp_state;
+
+/* This CPU's cache; interrupts off. */
+static struct ntpool_pcp *this_pcp(void)
+{
+	return pcp_caches[smp_processor_id()];
+}
+
+static struct pcp_slot *row_of(struct ntpool_pcp *pcp, enum ntpool_kind kind,
+			       unsigned int units)
+{
+	return &pcp->slots[kind][row_start[units]];
+}
 
 static bool cached_pool(const struct ntpool_pool *pool)
 {
@@ -76,15 +103,19 @@ static void cached_image(struct ntpool_header *img)
 	img->pool_type |= NTPOOL_HDR_TYPE_CACHED;
 }
 
-/* Is a cached block's header as ntpool_pcp_put() left it? */
+/*
+ * Is a cached block's header as ntpool_pcp_put() left it?  What it holds
+ * is left in @now, for the report if not.
+ */
 static bool cached_header_intact(const struct ntpool_header *hdr,
-				 const struct pcp_slot *slot)
+				 const struct pcp_slot *slot,
+				 struct ntpool_header *now)
 {
-	struct ntpool_header now, left = slot->img;
+	struct ntpool_header left = slot->img;
 
 	cached_image(&left);
-	ntpool_hdr_snapshot(hdr, &now);
-	return ntpool_hdr_same(&now, &left, true);
+	ntpool_hdr_snapshot(hdr, now);
+	return ntpool_hdr_same(now, &left, true);
 }
 
 /*
@@ -99,13 +130,14 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
 	bool same = false;
-	unsigned int *n;
+	u8 *n;
 
 	local_irq_save(flags);
-	pcp = this_cpu_ptr(pcp_caches);
-	n = &pcp->n[kind][units - PCP_MIN_UNITS];
+	pcp = this_pcp();
+	n = &pcp->n[kind][units];
 	if (*n) {
-		*slot = pcp->slots[kind][units - PCP_MIN_UNITS][--*n];
+		*slot = row_of(pcp, kind, units)[--*n];
+		pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
 		same = ntpool_hdr_same(&slot->img, want, false);
 		if (same)
 			ntpool_seal_remember(ntpool_hdr_at(slot->pg, slot->unit),
@@ -124,22 +156,26 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
  */
 void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req)
 {
+	/* At least PCP_MIN_UNITS: a size of 0 never gets this far. */
 	unsigned int units = ntpool_units_for(req->size);
-	struct pcp_slot slot = {};
-	struct ntpool_header *hdr, want;
+	struct ntpool_header want __uninitialized, now __uninitialized;
+	struct pcp_slot slot __uninitialized;
+	struct ntpool_header *hdr;
 	bool intact, same;
-	u32 ulong1;
 
-	if (units > NTPOOL_PCP_UNITS || req->cache_aligned || !cached_pool(pool))
+	if (req->cache_aligned || !cached_pool(pool))
 		return NULL;
 	ntpool_hdr_format(&want, units, req);
+	slot.pg = NULL;
 	same = pcp_pop(pool->kind, units, &want, &slot);
 	if (!slot.pg)
 		return NULL;
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
-	intact = cached_header_intact(hdr, &slot);
-	ulong1 = READ_ONCE(hdr->ulong1);
-	if (same) {
+	intact = cached_header_intact(hdr, &slot, &now);
+	if (same && intact) {
+		/* The header is the image but for the cached mark. */
+		WRITE_ONCE(hdr->pool_type, slot.img.pool_type);
+	} else if (same) {
 		ntpool_hdr_store(hdr, &slot.img);
 	} else {
 		ntpool_seal_image(hdr, &want);
@@ -151,7 +187,7 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 	/* Nothing of the old header was used: the block is sound. */
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)hdr, 0, ulong1, &req->caller);
+				(unsigned long)hdr, 0, now.ulong1, &req->caller);
 	return ntpool_hdr_to_block(hdr);
 }
 
@@ -164,18 +200,20 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
  */
 bool ntpool_pcp_put(const struct ntpool_block *blk)
 {
-	unsigned int row = blk->units - PCP_MIN_UNITS;
+	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
+	enum ntpool_kind kind = blk->pool->kind;
 	struct ntpool_header *hdr = blk->hdr;
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
-	unsigned int *n;
+	u8 *n;
 
-	if (blk->units > NTPOOL_PCP_UNITS || !cached_pool(blk->pool))
+	if (!cached_pool(blk->pool))
 		return false;
 	local_irq_save(flags);
-	pcp = this_cpu_ptr(pcp_caches);
-	n = &pcp->n[blk->pool->kind][row];
-	if (*n == NTPOOL_PCP_DEPTH) {
+	pcp = this_pcp();
+	n = &pcp->n[kind][blk->units];
+	if (*n == row_depth(blk->units) ||
+	    pcp->bytes[kind] + bytes > NTPOOL_PCP_BYTES) {
 		local_irq_restore(flags);
 		return false;
 	}
@@ -184,9 +222,10 @@ bool ntpool_pcp_put(const struct ntpool_block *blk)
 	 * the image without the mark (ntpool_hdr_cached_sealed()).
 	 */
 	WRITE_ONCE(hdr->pool_type, blk->seen.pool_type | NTPOOL_HDR_TYPE_CACHED);
-	pcp->slots[blk->pool->kind][row][(*n)++] = (struct pcp_slot) {
+	row_of(pcp, kind, blk->units)[(*n)++] = (struct pcp_slot) {
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
+	pcp->bytes[kind] += bytes;
 	local_irq_restore(flags);
 	return true;
 }
@@ -199,19 +238,18 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 		.pool = &ntpool_pools[kind], .page = slot.pg, .unit = slot.unit,
 		.units = units, .hdr = ntpool_hdr_at(slot.pg, slot.unit),
 	};
-	bool intact = cached_header_intact(blk.hdr, &slot);
-	u32 ulong1 = READ_ONCE(blk.hdr->ulong1);
+	struct ntpool_header now;
+	bool intact = cached_header_intact(blk.hdr, &slot, &now);
 	unsigned long flags;
 
 	spin_lock_irqsave(&blk.pool->lock, flags);
 	if (intact)
 		ntpool_check_previous_locked(&blk);
-	ntpool_small_free_locked(blk.pool, slot.pg, slot.unit,
-				 READ_ONCE(blk.hdr->pool_tag));
+	ntpool_small_free_locked(blk.pool, slot.pg, slot.unit, slot.img.pool_tag);
 	spin_unlock_irqrestore(&blk.pool->lock, flags);
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)blk.hdr, 0, ulong1, NULL);
+				(unsigned long)blk.hdr, 0, now.ulong1, NULL);
 	else
 		ntpool_block_report(&blk, NULL);
 }
@@ -232,15 +270,13 @@ static unsigned long drain_cache(int dead)
 	struct ntpool_pcp *pcp;
 
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
-		for (units = PCP_MIN_UNITS; units <= NTPOOL_PCP_UNITS; units++) {
-			unsigned int r = units - PCP_MIN_UNITS;
-
+		for (units = PCP_MIN_UNITS; units <= NTPOOL_MAX_BLOCK_UNITS; units++) {
 			local_irq_save(flags);
-			pcp = dead < 0 ? this_cpu_ptr(pcp_caches) :
-					 per_cpu_ptr(pcp_caches, dead);
-			n = pcp->n[kind][r];
-			memcpy(row, pcp->slots[kind][r], n * sizeof(row[0]));
-			pcp->n[kind][r] = 0;
+			pcp = dead < 0 ? this_pcp() : pcp_caches[dead];
+			n = pcp->n[kind][units];
+			memcpy(row, row_of(pcp, kind, units), n * sizeof(row[0]));
+			pcp->n[kind][units] = 0;
+			pcp->bytes[kind] -= n * units * NTPOOL_BLOCK_SIZE;
 			local_irq_restore(flags);
 			for (i = 0; i < n; i++)
 				drain_one(kind, row[i], units);
@@ -317,10 +353,10 @@ unsigned long ntpool_pcp_count(void)
 	if (!pcp_caches)
 		return 0;
 	for_each_possible_cpu(cpu) {
-		struct ntpool_pcp *pcp = per_cpu_ptr(pcp_caches, cpu);
+		struct ntpool_pcp *pcp = pcp_caches[cpu];
 
 		for (kind = 0; kind < NTPOOL_KINDS; kind++)
-			for (units = 0; units < PCP_ROWS; units++)
+			for (units = 0; units <= NTPOOL_MAX_BLOCK_UNITS; units++)
 				count += READ_ONCE(pcp->n[kind][units]);
 	}
 	return count;
@@ -346,6 +382,37 @@ static unsigned long pcp_shrink_scan(struct shrinker *s,
 
 static struct shrinker *pcp_shrinker;
 
+static void caches_free(struct ntpool_pcp **caches)
+{
+	unsigned int cpu;
+
+	if (!caches)
+		return;
+	for_each_possible_cpu(cpu)
+		kvfree(caches[cpu]);
+	kfree(caches);
+}
+
+/* A cache for every possible CPU, on its node; NULL without memory. */
+static struct ntpool_pcp **caches_alloc(void)
+{
+	struct ntpool_pcp **caches = kcalloc(nr_cpu_ids, sizeof(*caches),
+					     GFP_KERNEL);
+	unsigned int cpu;
+
+	if (!caches)
+		return NULL;
+	for_each_possible_cpu(cpu) {
+		caches[cpu] = kvzalloc_node(sizeof(**caches), GFP_KERNEL,
+					    cpu_to_node(cpu));
+		if (!caches[cpu]) {
+			caches_free(caches);
+			return NULL;
+		}
+	}
+	return caches;
+}
+
 /**
  * ntpool_pcp_init() - allocate the caches, and hook them to memory pressure
  *	and CPU hotplug
@@ -356,10 +423,15 @@ static struct shrinker *pcp_shrinker;
  */
 int ntpool_pcp_init(void)
 {
-	unsigned int cpu;
+	unsigned int cpu, units, start = 0;
 	int err;
 
-	pcp_caches = alloc_percpu(struct ntpool_pcp);
+	for (units = PCP_MIN_UNITS; units <= NTPOOL_MAX_BLOCK_UNITS; units++) {
+		row_start[units] = start;
+		start += row_depth(units);
+	}
+	WARN_ON(start != PCP_SLOTS);
+	pcp_caches = caches_alloc();
 	if (!pcp_caches)
 		return 0;
 	pcp_wq = alloc_workqueue("ntpool_pcp", WQ_MEM_RECLAIM, 0);
@@ -387,7 +459,7 @@ hotplug:
 wq:
 	destroy_workqueue(pcp_wq);
 free:
-	free_percpu(pcp_caches);
+	caches_free(pcp_caches);
 	pcp_caches = NULL;
 	return err;
 }
@@ -404,6 +476,6 @@ void ntpool_pcp_exit(void)
 	ntpool_shrinker_destroy(pcp_shrinker);
 	cpuhp_remove_state_nocalls(pcp_hp_state);
 	destroy_workqueue(pcp_wq);
-	free_percpu(pcp_caches);
+	caches_free(pcp_caches);
 	pcp_caches = NULL;
 }

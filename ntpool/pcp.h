@@ -8,9 +8,13 @@
 #include <ntpool/compat.h>
 #include "pool.h"
 
-/* Blocks of up to 32 units (496 bytes) are cached, 16 per size and pool. */
-#define NTPOOL_PCP_UNITS	32
+/*
+ * Blocks of every small size are cached: up to 16 per size and pool for
+ * blocks of up to 32 units (496 bytes), fewer for bigger ones, and no more
+ * than NTPOOL_PCP_BYTES per CPU and pool.
+ */
 #define NTPOOL_PCP_DEPTH	16
+#define NTPOOL_PCP_BYTES	(256 * 1024)
 
 void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req);
 bool ntpool_pcp_put(const struct ntpool_block *blk);

@@ -18,10 +18,10 @@
  *   big     a block of more than a page freed at a wrong offset, twice, or
  *           freed twice;
  *
- * in both pools, and for small blocks on the per-CPU path (64 bytes or
- * less, the cache having room), on the locked path (800 bytes) and, for
- * writes after free, on the locked path of a small size whose per-CPU
- * cache is full.
+ * in both pools, and for small blocks on the per-CPU path (64 bytes, the
+ * cache having room), on the locked path (800 bytes, its per-CPU cache
+ * filled first) and, for writes after free, on the locked path of 64
+ * bytes, that cache full.
  *
  * debugfs ntfuzz/cases lists the cases, "N name" a line.  Writing N to
  * ntfuzz/run sets case N up (its blocks, the per-CPU cache); "corrupt"
@@ -49,7 +49,7 @@
 #define TAG_CHECK	('kCzF')	/* "FzCk" */
 
 #define HDR		16	/* bytes of a _POOL_HEADER */
-#define PCP_DEPTH	16	/* blocks a per-CPU cache holds of one size */
+#define PCP_DEPTH	16	/* most blocks a per-CPU cache holds of a size */
 #define NR_CHECK	128	/* blocks the consistency check allocates */
 #define NR_HOT		48	/* of which of the victim's size */
 #define NR_KEEP		(2 * PCP_DEPTH + 8)
@@ -556,7 +556,7 @@ static bool arrange(size_t sa, size_t sv)
 	out("page %lx\n", (unsigned long)(st.victim - HDR));
 	if (st.c.path == PATH_FAST)
 		drain_pcp(sv);
-	else if (st.c.path == PATH_FULL)
+	else
 		fill_pcp(sv);
 	return true;
 }
