@@ -168,7 +168,8 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 	req->raise = flags & POOL_FLAG_RAISE_ON_FAILURE;
 	if (required & ~POOL_FLAG_SUPPORTED_REQUIRED)
 		return false;
-	if (hweight64(kind) != 1)
+	/* Exactly one kind (hweight64() is a call on kernels without POPCNT). */
+	if (!kind || (kind & (kind - 1)))
 		return false;
 	req->kind = kind == POOL_FLAG_PAGED ? NTPOOL_PAGED : NTPOOL_NONPAGED;
 	req->zero = !(flags & POOL_FLAG_UNINITIALIZED);

@@ -108,10 +108,12 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 {
 	u32 plain = ntpool_plain_tag(req->tag);
 	struct ntpool_tag *row = ntpool_tag_find(plain);
+	/* Filled as it is used: not zeroed (INIT_STACK_ALL_ZERO would). */
+	struct ntpool_block blk __uninitialized;
 	struct ntpool_client *client;
-	struct ntpool_block blk = {};
 	void *p;
 
+	blk.big = NULL;
 	/* The flags are worked out only when a new row needs memory. */
 	if (unlikely(!row))
 		row = ntpool_tag_get(plain, ntpool_gfp(req));
@@ -359,8 +361,9 @@ static bool other_block(const struct ntpool_block *blk, u32 tag, int owner)
 static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		      const struct ntpool_caller *caller)
 {
+	/* ntpool_claim_block() fills what each path reads. */
+	struct ntpool_block blk __uninitialized;
 	struct ntpool_freed freed;
-	struct ntpool_block blk;
 	bool done;
 
 	switch (ntpool_claim_block(pool, p, &blk)) {
@@ -416,6 +419,7 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 {
 	struct ntpool_big *big = blk->big;
+	struct ntpool_header img;
 
 	if (!big) {
 		/* Rewritten only while owned: a racing free must not see it. */
@@ -427,8 +431,11 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 			};
 			return 0;
 		}
-		blk->hdr->allocator_backtrace_index = block_room(blk);
-		ntpool_hdr_seal(blk->hdr);
+		/* The copy that was checked, not what the header holds now. */
+		img = blk->seen;
+		img.allocator_backtrace_index = block_room(blk);
+		ntpool_seal_image(blk->hdr, &img);
+		ntpool_hdr_store(blk->hdr, &img);
 		/* A free that wins the bit next reads the header: write it first. */
 		smp_mb__before_atomic();
 		set_bit(blk->unit, blk->page->allocated);

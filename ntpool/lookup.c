@@ -173,7 +173,10 @@ enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
 	unsigned long flags;
 	int unit = unit_of(p);
 
-	*blk = (struct ntpool_block) { .pool = pool };
+	/* Only what the fast path fills (zeroing all of it shows in profiles). */
+	blk->pool = pool;
+	blk->big = NULL;
+	blk->bc.code = 0;
 	rcu_read_lock();
 	pg = ntpool_page_lookup(pool, p);
 	if (!pg) {
@@ -187,6 +190,7 @@ enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
 		return NTPOOL_CLAIM_SMALL;
 	}
 	rcu_read_unlock();
+	*blk = (struct ntpool_block) { .pool = pool };
 	spin_lock_irqsave(&pool->lock, flags);
 	explain_locked(pool, p, &blk->bc);
 	spin_unlock_irqrestore(&pool->lock, flags);

@@ -68,6 +68,8 @@ pcp:
 	drop_settings();
 seal:
 	ntpool_seal_exit();
+	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
+	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	return err;
 }
 

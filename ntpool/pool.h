@@ -211,6 +211,52 @@ void ntpool_pool_destroy(struct ntpool_pool *pool);
 bool ntpool_can_sleep(void);
 gfp_t ntpool_gfp(const struct ntpool_request *req);
 
+/* Inlines for the fast path: where a page's blocks are. */
+/**
+ * ntpool_hdr_at() - header of the block starting at @unit of a page
+ * @pg: the page
+ * @unit: offset in 16-byte units
+ *
+ * Return: the header.
+ */
+static inline struct ntpool_header *
+ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
+{
+	return (struct ntpool_header *)pg->base + unit;
+}
+
+/**
+ * ntpool_block_units() - size of the block starting at @unit, from the bitmap
+ * @pg: its page
+ * @unit: where it starts
+ *
+ * Stable without the pool lock while the caller owns the block: only free
+ * blocks are split or merged.
+ *
+ * Return: its units, header included.
+ */
+static inline unsigned int
+ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
+{
+	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, unit + 1) - unit;
+}
+
+/**
+ * ntpool_prev_units() - size of the block in front of @unit, from the bitmap
+ * @pg: its page, locked (without the lock, the answer may be stale: the
+ *	block in front may be being split or merged)
+ * @unit: where a block starts
+ *
+ * Return: the units of the block before it, 0 for the first block.
+ */
+static inline unsigned int
+ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
+{
+	unsigned int prev = unit ? find_last_bit(pg->block_starts, unit) : 0;
+
+	return prev < unit ? unit - prev : 0;
+}
+
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
 void *ntpool_small_alloc(struct ntpool_pool *pool,
 			 const struct ntpool_request *req);
@@ -218,10 +264,7 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			      unsigned int unit, u32 tag);
 void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
 			     unsigned int unit);
-struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit);
 unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr);
-unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit);
-unsigned int ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit);
 void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
 		       const struct ntpool_request *req);
 void ntpool_hdr_store(struct ntpool_header *hdr,

@@ -6,12 +6,15 @@
  *  PreviousSize  BlockSize of the block before this one in the page, in
  *                16-byte units; 0 for the first block of a page.
  *  PoolIndex     ntpool: id of the client module that allocated the block
- *                (see client.c); 0 in free blocks.
+ *                (see client.c); 0 in free blocks, kept while a freed
+ *                block waits on a per-CPU cache.
  *  BlockSize     size of this block in 16-byte units, header included.
  *  PoolType      0 for a free block; for an allocated one the pool type + 1,
  *                where the pool type is NonPagedPool (0) or PagedPool (1),
  *                plus 4 when the block was requested cache aligned; 0x80
- *                added while a freed block waits on a per-CPU cache.
+ *                added while a freed block waits on a per-CPU cache (the
+ *                check value is then still that of the header without it,
+ *                and the cache keeps a copy to compare with).
  *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
  *                of the block that was freed last, as NT's !pool shows.
  *  ProcessBilled 8 bytes, no process is billed: a quota-charged block is
@@ -122,11 +125,19 @@ static inline bool ntpool_hdr_same(const struct ntpool_header *a,
 		 ((a->words[1] ^ b->words[1]) & ntpool_hdr_sealed_bits(1, check)));
 }
 
-/* A copy of a header a client may be writing: each word read once. */
+/*
+ * A copy of a header a client may be writing, each field read once.  The
+ * fields are read as ntpool writes them, not as two words: a word load of
+ * bytes just stored one by one would wait for the stores to drain.
+ */
 static inline void ntpool_hdr_snapshot(const struct ntpool_header *hdr,
 				       struct ntpool_header *img)
 {
-	img->words[0] = READ_ONCE(hdr->words[0]);
+	img->previous_size = READ_ONCE(hdr->previous_size);
+	img->pool_index = READ_ONCE(hdr->pool_index);
+	img->block_size = READ_ONCE(hdr->block_size);
+	img->pool_type = READ_ONCE(hdr->pool_type);
+	img->pool_tag = READ_ONCE(hdr->pool_tag);
 	img->words[1] = READ_ONCE(hdr->words[1]);
 }
 

@@ -82,7 +82,7 @@ void ntpool_seal_remember(const struct ntpool_header *hdr,
 	if (!seal_memos)
 		return;
 	m = this_cpu_ptr(seal_memos);
-	m->entry[i].at = hdr;
+	WRITE_ONCE(m->entry[i].at, hdr);
 	m->entry[i].img = *img;
 	barrier();
 	WRITE_ONCE(m->seq, m->seq + 1);
@@ -102,8 +102,12 @@ static bool remembered(const struct ntpool_header *hdr,
 	m = get_cpu_ptr(seal_memos);
 	seq = READ_ONCE(m->seq);
 	barrier();
-	hit = READ_ONCE(m->entry[i].at) == hdr &&
-	      ntpool_hdr_same(&m->entry[i].img, img, true);
+	hit = READ_ONCE(m->entry[i].at) == hdr;
+	/*
+	 * data_race(): an interrupt on this CPU may rewrite the entry while
+	 * it is compared; @seq then differs, and the result is not used.
+	 */
+	hit = hit && data_race(ntpool_hdr_same(&m->entry[i].img, img, true));
 	barrier();
 	hit = hit && READ_ONCE(m->seq) == seq;
 	put_cpu_ptr(seal_memos);

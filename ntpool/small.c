@@ -22,18 +22,6 @@
 #include "report.h"
 
 /**
- * ntpool_hdr_at() - header of the block starting at @unit of a page
- * @pg: the page
- * @unit: offset in 16-byte units
- *
- * Return: the header.
- */
-struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
-{
-	return (struct ntpool_header *)pg->base + unit;
-}
-
-/**
  * ntpool_hdr_unit() - offset of a header in its page, in units
  * @hdr: the header
  *
@@ -42,36 +30,6 @@ struct ntpool_header *ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
 unsigned int ntpool_hdr_unit(const struct ntpool_header *hdr)
 {
 	return offset_in_page(hdr) >> NTPOOL_BLOCK_SHIFT;
-}
-
-/**
- * ntpool_block_units() - size of the block starting at @unit, from the bitmap
- * @pg: its page
- * @unit: where it starts
- *
- * Stable without the pool lock while the caller owns the block: only free
- * blocks are split or merged.
- *
- * Return: its units, header included.
- */
-unsigned int ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
-{
-	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, unit + 1) - unit;
-}
-
-/**
- * ntpool_prev_units() - size of the block in front of @unit, from the bitmap
- * @pg: its page, locked (without the lock, the answer may be stale: the
- *	block in front may be being split or merged)
- * @unit: where a block starts
- *
- * Return: the units of the block before it, 0 for the first block.
- */
-unsigned int ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
-{
-	unsigned int prev = unit ? find_last_bit(pg->block_starts, unit) : 0;
-
-	return prev < unit ? unit - prev : 0;
 }
 
 /* Units of the page's largest free block. */
