@@ -3,6 +3,14 @@
  * Big blocks: requests above NTPOOL_MAX_SMALL get whole pages with no
  * header, recorded in the big-pool table (the pool's page xarray, keyed by
  * the first page) with address, size, tag, pool and owner.
+ *
+ * A freed big block of the global pools, up to BIG_KEEP_BLOCK_PAGES, is
+ * kept for the next request of as many pages, as NT's pool keeps its
+ * pages: neither the page allocator nor vmalloc() is asked, and its entry
+ * stays in the table, marked freed (so that a second free of it is
+ * refused, and walks skip it).  A pool keeps at most BIG_KEEP_PAGES so,
+ * and gives them back under memory pressure (a shrinker).  Paged blocks
+ * kept stay mapped: a write after free does not fault, as in NT.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -16,6 +24,9 @@
 #include "leak.h"
 #include "pool.h"
 #include "special.h"
+
+#define BIG_KEEP_BLOCK_PAGES	16
+#define BIG_KEEP_PAGES		256
 
 /**
  * ntpool_big_pages() - pages a big block occupies
@@ -120,6 +131,45 @@ static void big_memory_free(struct ntpool_big *big, size_t pages)
 	kfree_rcu(big, rcu);
 }
 
+/* May a freed block of this pool be kept, or a kept one serve @req? */
+static bool keeps_big(const struct ntpool_pool *pool)
+{
+	return pool == &ntpool_pools[pool->kind];
+}
+
+/*
+ * A kept block of @pages pages, handed to @req, or NULL.  Its entry is
+ * rewritten under the pool lock, which every reader of a big entry but
+ * the allocating caller holds.
+ */
+static void *reuse_kept(struct ntpool_pool *pool,
+			const struct ntpool_request *req, size_t pages)
+{
+	struct ntpool_big *big, *found = NULL;
+	unsigned long flags;
+
+	if (!keeps_big(pool) || req->numa || req->charge ||
+	    !READ_ONCE(pool->kept_big_pages))
+		return NULL;
+	spin_lock_irqsave(&pool->lock, flags);
+	list_for_each_entry(big, &pool->kept_big, kept) {
+		if (ntpool_big_pages(big) != pages)
+			continue;
+		list_del(&big->kept);
+		pool->kept_big_pages -= pages;
+		big->size = req->size;
+		big->tag = req->tag;
+		big->client = req->client;
+		big->tag_id = req->tag_id;
+		big->caller = req->caller.ip;
+		big->freed = false;
+		found = big;
+		break;
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return found ? found->va : NULL;
+}
+
 /**
  * ntpool_big_alloc() - allocate a block of whole pages
  * @pool: pool to allocate from
@@ -131,9 +181,13 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req)
 {
 	size_t pages = ntpool_size_pages(req->size);
-	gfp_t gfp = ntpool_gfp(req), memory_gfp;
+	gfp_t gfp, memory_gfp;
 	struct ntpool_big *big;
+	void *kept = reuse_kept(pool, req, pages);
 
+	if (kept)
+		return kept;
+	gfp = ntpool_gfp(req);
 	big = kmalloc(sizeof(*big), gfp & ~__GFP_ZERO);
 	if (!big)
 		return NULL;
@@ -145,6 +199,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		.client = req->client,
 		.tag_id = req->tag_id,
 		.caller = req->caller.ip,
+		.reusable = !req->numa && !req->charge,
 	};
 	memory_gfp = gfp | (req->zero ? __GFP_ZERO : 0) |
 		     (req->charge ? __GFP_ACCOUNT : 0);
@@ -200,4 +255,72 @@ void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big)
 
 	atomic_long_sub(pages, &pool->nr_big_pages);
 	big_memory_free(big, pages);
+}
+
+/**
+ * ntpool_big_retire() - keep a freed big block for reuse, or release it
+ * @pool: its pool, not locked
+ * @big: the entry, marked freed, still in the table; the free that marked
+ *	it has done with it
+ */
+void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big)
+{
+	size_t pages = ntpool_big_pages(big);
+	unsigned long flags;
+	bool keep;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	keep = keeps_big(pool) && big->reusable &&
+	       pages <= BIG_KEEP_BLOCK_PAGES &&
+	       pool->kept_big_pages + pages <= BIG_KEEP_PAGES;
+	if (keep) {
+		list_add(&big->kept, &pool->kept_big);
+		pool->kept_big_pages += pages;
+	} else {
+		ntpool_xa_forget_locked(pool, big->va);
+	}
+	spin_unlock_irqrestore(&pool->lock, flags);
+	if (!keep)
+		ntpool_big_release(pool, big);
+}
+
+/**
+ * ntpool_big_kept_count() - big blocks kept for reuse, in both pools
+ *
+ * Return: the count of pages; it may be stale by the time it is read.
+ */
+unsigned long ntpool_big_kept_count(void)
+{
+	return READ_ONCE(ntpool_pools[NTPOOL_NONPAGED].kept_big_pages) +
+	       READ_ONCE(ntpool_pools[NTPOOL_PAGED].kept_big_pages);
+}
+
+/**
+ * ntpool_big_drain() - give every kept big block back to the system
+ *
+ * May sleep (vfree()).
+ *
+ * Return: the number of pages given back.
+ */
+unsigned long ntpool_big_drain(void)
+{
+	unsigned long flags, pages = 0;
+	struct ntpool_big *big, *next;
+	unsigned int kind;
+
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		struct ntpool_pool *pool = &ntpool_pools[kind];
+		LIST_HEAD(gone);
+
+		spin_lock_irqsave(&pool->lock, flags);
+		list_splice_init(&pool->kept_big, &gone);
+		list_for_each_entry(big, &gone, kept)
+			ntpool_xa_forget_locked(pool, big->va);
+		pages += pool->kept_big_pages;
+		pool->kept_big_pages = 0;
+		spin_unlock_irqrestore(&pool->lock, flags);
+		list_for_each_entry_safe(big, next, &gone, kept)
+			ntpool_big_release(pool, big);
+	}
+	return pages;
 }

@@ -304,7 +304,11 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 	return true;
 }
 
-/* Free a big block: the table entry is the state, changed under the lock. */
+/*
+ * Free a big block: the table entry is the state, changed under the lock.
+ * A special-pool block leaves the table at once; any other is marked
+ * freed, and kept for reuse or released once the free is done with it.
+ */
 static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		     const struct ntpool_caller *caller,
 		     struct ntpool_freed *freed)
@@ -317,10 +321,11 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 	ok = ntpool_find_big_locked(pool, p, &blk) &&
 	     !(other = other_block(&blk, tag, owner)) &&
 	     tag_matches(&blk, p, tag) && no_lookaside_inside(&blk, p);
-	if (ok) {
+	if (ok && blk.big->special) {
 		ntpool_xa_forget_locked(pool, blk.big->va);
-		if (blk.big->special)
-			ntpool_special_freed(blk.big);
+		ntpool_special_freed(blk.big);
+	} else if (ok) {
+		blk.big->freed = true;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (!ok) {
@@ -328,7 +333,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 			ntpool_block_report(&blk, caller);
 		return false;
 	}
-	/* The entry is out of the table: the block is this caller's alone. */
+	/* Out of the table or marked freed: the block is this caller's alone. */
 	if (blk.big->special)
 		ntpool_special_check(blk.big, p, caller);
 	else
@@ -339,7 +344,10 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		.owner = blk.big->client,
 	};
 	untrack(p);
-	ntpool_big_release(pool, blk.big);
+	if (blk.big->special)
+		ntpool_big_release(pool, blk.big);
+	else
+		ntpool_big_retire(pool, blk.big);
 	return true;
 }
 

@@ -100,6 +100,9 @@ bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
 	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_BIG)
 		return bad_address(p, bc);
 	big = xa_untag_pointer(entry);
+	/* Freed, and kept for reuse: as if it had left the table. */
+	if (big->freed)
+		return bad_address(p, bc);
 	if (big->block != p && big->special)
 		return fault(bc, SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION,
 			     (unsigned long)p, big->size,

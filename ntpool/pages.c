@@ -340,6 +340,8 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 	atomic_long_set(&pool->nr_quarantined, 0);
 	/* Without it every lookup goes to the xarray. */
 	pool->recent = alloc_percpu(struct ntpool_recent);
+	INIT_LIST_HEAD(&pool->kept_big);
+	pool->kept_big_pages = 0;
 }
 
 /* Blocks still allocated when ntpool goes: kmemleak must forget them. */
@@ -371,7 +373,9 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 		if (xa_pointer_tag(entry) == NTPOOL_XA_BIG) {
 			struct ntpool_big *big = xa_untag_pointer(entry);
 
-			ntpool_leak_untrack(big->block);
+			/* A freed one kept for reuse is tracked no more. */
+			if (!big->freed)
+				ntpool_leak_untrack(big->block);
 			ntpool_big_release(pool, big);
 		} else {
 			struct ntpool_page *pg = xa_untag_pointer(entry);
@@ -384,6 +388,8 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 	xa_destroy(&pool->pages);
 	free_percpu(pool->recent);
 	pool->recent = NULL;
+	INIT_LIST_HEAD(&pool->kept_big);
+	pool->kept_big_pages = 0;
 	atomic_long_set(&pool->nr_small_pages, 0);
 	pool->nr_empty = 0;
 	INIT_LIST_HEAD(&pool->empty_pages);

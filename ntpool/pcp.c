@@ -368,16 +368,17 @@ static int pcp_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
+/* The shrinker empties the caches, and the big blocks kept (big.c). */
 static unsigned long pcp_shrink_count(struct shrinker *s,
 				      struct shrink_control *sc)
 {
-	return ntpool_pcp_count() ?: SHRINK_EMPTY;
+	return ntpool_pcp_count() + ntpool_big_kept_count() ?: SHRINK_EMPTY;
 }
 
 static unsigned long pcp_shrink_scan(struct shrinker *s,
 				     struct shrink_control *sc)
 {
-	return ntpool_pcp_drain();
+	return ntpool_pcp_drain() + ntpool_big_drain();
 }
 
 static struct shrinker *pcp_shrinker;

@@ -136,6 +136,11 @@ struct ntpool_page {
  *	vfree() may sleep (never linked through the page: its client writes
  *	there)
  * @rcu: the entry is freed after a grace period, for lock-free readers
+ * @reusable: its pages may serve another request once it is freed (no
+ *	NUMA node asked for, nothing charged to a memory cgroup)
+ * @freed: freed by its client; the entry stays in the table, refused to
+ *	any free and skipped by walks, until it is reused or released
+ * @kept: on its pool's @kept_big list, waiting to be reused
  */
 struct ntpool_big {
 	void *va;
@@ -149,6 +154,9 @@ struct ntpool_big {
 	unsigned long caller;
 	struct llist_node deferred;
 	struct rcu_head rcu;
+	bool reusable;
+	bool freed;
+	struct list_head kept;
 };
 
 /**
@@ -166,6 +174,8 @@ struct ntpool_big {
  * @nr_big_pages: pages held by big blocks
  * @nr_quarantined: blocks found corrupt and kept out of use
  * @recent: per CPU, pages it carved blocks from lately (pages.c), or NULL
+ * @kept_big: freed big blocks kept for reuse, newest first (global pools)
+ * @kept_big_pages: their pages
  */
 struct ntpool_pool {
 	spinlock_t lock;	/* see the locking note at the top */
@@ -180,6 +190,8 @@ struct ntpool_pool {
 	atomic_long_t nr_big_pages;
 	atomic_long_t nr_quarantined;
 	struct ntpool_recent __percpu *recent;
+	struct list_head kept_big;
+	unsigned long kept_big_pages;
 };
 
 /*
@@ -300,6 +312,9 @@ static inline size_t ntpool_size_pages(size_t size)
 void *ntpool_big_alloc(struct ntpool_pool *pool,
 		       const struct ntpool_request *req);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
+void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big);
+unsigned long ntpool_big_kept_count(void);
+unsigned long ntpool_big_drain(void);
 struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va);
 void ntpool_big_flush(void);
 size_t ntpool_big_pages(const struct ntpool_big *big);

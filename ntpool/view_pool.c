@@ -121,7 +121,7 @@ static bool print_big_holding(struct seq_file *m, struct ntpool_pool *pool,
 		if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
 			continue;
 		spin_lock_irqsave(&pool->lock, flags);
-		if (xa_load(&pool->pages, key) == entry &&
+		if (xa_load(&pool->pages, key) == entry && !big->freed &&
 		    addr >= (unsigned long)big->va &&
 		    addr < (unsigned long)big->va + (ntpool_big_pages(big) << PAGE_SHIFT)) {
 			seq_printf(m, "Pool page %016lx region is %s\n", addr,
@@ -371,6 +371,8 @@ static int stats_show(struct seq_file *m, void *v)
 			   READ_ONCE(pool->nr_empty));
 		seq_printf(m, "%s big pages: %ld\n", name,
 			   atomic_long_read(&pool->nr_big_pages));
+		seq_printf(m, "%s big pages kept for reuse: %lu\n", name,
+			   READ_ONCE(pool->kept_big_pages));
 		seq_printf(m, "%s quarantined blocks: %ld\n", name,
 			   atomic_long_read(&pool->nr_quarantined));
 	}

@@ -21,7 +21,7 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 		if (xa_pointer_tag(entry) != NTPOOL_XA_BIG)
 			continue;
 		spin_lock_irqsave(&pool->lock, flags);
-		if (xa_load(&pool->pages, key) == entry) {
+		if (xa_load(&pool->pages, key) == entry && !big->freed) {
 			struct ntpool_block_info b = {
 				.addr = big->block, .size = big->size,
 				.tag = big->tag, .kind = big->kind,
