@@ -105,6 +105,7 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	/* A module on the shared id keeps its own counters. */
 	c = ntpool_client_of(req->caller.module);
 	req->client = c->id;
+	req->counter = c;
 	/* Attempts are not counted: each ends in one of the outcomes below. */
 	if (req->tag == NTPOOL_TAG_NONE)
 		ntpool_client_count(c, NTPOOL_VC_NO_TAG);
@@ -123,7 +124,8 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return fail(req);
 	}
-	ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
+	if (!req->succeeded_counted)
+		ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
 	return p;
 }
 

@@ -110,7 +110,9 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	struct ntpool_tag *row = ntpool_tag_find(plain);
 	/* Filled as it is used: not zeroed (INIT_STACK_ALL_ZERO would). */
 	struct ntpool_block blk __uninitialized;
-	struct ntpool_client *client;
+	struct ntpool_client *client = ntpool_client(req->client);
+	bool verify = READ_ONCE(client->verify);
+	struct ntpool_charge ch;
 	void *p;
 
 	blk.big = NULL;
@@ -118,12 +120,17 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	if (unlikely(!row))
 		row = ntpool_tag_get(plain, ntpool_gfp(req));
 	req->tag_id = row->id;
+	ch = (struct ntpool_charge) {
+		.row = accounting_on(req->client) ? row : NULL,
+		.client = req->client, .untracked = verify ? NULL : client,
+		.succeeded = req->counter,
+	};
 	p = special_alloc(req, &blk);
 	if (p) {
 		/* The rest of a special-pool page holds its own pattern. */
 	} else if (req->size <= NTPOOL_MAX_SMALL && !req->numa && !req->charge &&
 		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
-		p = ntpool_pcp_alloc(pool, req);
+		p = ntpool_pcp_alloc(pool, req, &ch);
 		if (!p)
 			p = ntpool_small_alloc(pool, req);
 		if (p) {
@@ -145,12 +152,14 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	if ((!blk.big || !blk.big->special) && block_room(&blk) > req->size)
 		memset(p + req->size, NTPOOL_SLACK_PATTERN,
 		       block_room(&blk) - req->size);
-	account_alloc(row, req, block_bytes(&blk));
+	/* A per-CPU cache counted its block already (struct ntpool_charge). */
+	req->succeeded_counted = ch.done && ch.succeeded;
+	if (!ch.done)
+		account_alloc(row, req, block_bytes(&blk));
 	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), req);
-	client = ntpool_client(req->client);
-	if (READ_ONCE(client->verify))
+	if (verify)
 		ntpool_verifier_track(client, req->client, p, req);
-	else
+	else if (!ch.done)
 		ntpool_client_count(client, NTPOOL_VC_UNTRACKED);
 	trace_ntpool_alloc(req->tag, req->size, req->kind, p, &req->caller);
 	ntpool_hit_tag_check(req->tag, req->size, p, NTPOOL_HIT_ALLOC,
@@ -165,6 +174,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
  * @tag: its tag
  * @bytes: block bytes
  * @kind: the pool it was asked from
+ * @counted: the per-CPU cache that took it counted the free
  */
 struct ntpool_freed {
 	u8 owner;
@@ -172,6 +182,7 @@ struct ntpool_freed {
 	u32 tag;
 	size_t bytes;
 	enum ntpool_kind kind;
+	bool counted;
 };
 
 static bool tag_matches(struct ntpool_block *blk, void *p, u32 tag)
@@ -221,7 +232,7 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 static void account_free(const struct ntpool_freed *f, void *p,
 			 const struct ntpool_caller *caller)
 {
-	if (accounting_on(f->owner))
+	if (accounting_on(f->owner) && !f->counted)
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
 	trace_ntpool_free(f->tag, f->bytes, f->kind, p, caller);
@@ -270,6 +281,7 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		       struct ntpool_freed *freed)
 {
 	struct ntpool_pool *pool = blk->pool;
+	struct ntpool_charge ch;
 	unsigned long flags;
 
 	if (!ntpool_check_claimed(blk)) {
@@ -296,8 +308,15 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		.owner = blk->seen.pool_index,
 	};
 	untrack(p);
-	if (ntpool_pcp_put(blk))
+	ch = (struct ntpool_charge) {
+		.row = accounting_on(freed->owner) ?
+		       ntpool_tag_by_id(freed->tag_id) : NULL,
+		.client = freed->owner,
+	};
+	if (ntpool_pcp_put(blk, &ch)) {
+		freed->counted = ch.done;
 		return true;
+	}
 	spin_lock_irqsave(&pool->lock, flags);
 	ntpool_small_free_locked(pool, blk->page, blk->unit, freed->tag);
 	spin_unlock_irqrestore(&pool->lock, flags);

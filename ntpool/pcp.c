@@ -35,6 +35,7 @@
 #include <linux/smp.h>
 #include <linux/workqueue.h>
 #include "pcp.h"
+#include "tags.h"
 
 /*
  * A cached block: its page, where it starts, and its header as it was when
@@ -120,12 +121,13 @@ static bool cached_header_intact(const struct ntpool_header *hdr,
 
 /*
  * Take the block cached last for @units units of @kind off this CPU's
- * cache, into @slot (its page NULL if there is none).  If its image is
- * what @want asks for, it is noted in the seal memo, and true returned:
- * the image can be written back as it is.
+ * cache, into @slot (its page NULL if there is none), and count it as @ch
+ * says.  If its image is what @want asks for, it is noted in the seal
+ * memo, and true returned: the image can be written back as it is.
  */
 static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
-		    const struct ntpool_header *want, struct pcp_slot *slot)
+		    const struct ntpool_header *want, struct pcp_slot *slot,
+		    struct ntpool_charge *ch)
 {
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
@@ -138,6 +140,7 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
 	if (*n) {
 		*slot = row_of(pcp, kind, units)[--*n];
 		pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
+		ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
 		same = ntpool_hdr_same(&slot->img, want, false);
 		if (same)
 			ntpool_seal_remember(ntpool_hdr_at(slot->pg, slot->unit),
@@ -151,10 +154,13 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
  * ntpool_pcp_alloc() - a block from this CPU's cache
  * @pool: the pool
  * @req: the request
+ * @ch: what to count if a block is found (in the same interrupts-off
+ *	section as the cache)
  *
  * Return: the block, allocated to @req, or NULL.
  */
-void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req)
+void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req,
+		       struct ntpool_charge *ch)
 {
 	/* At least PCP_MIN_UNITS: a size of 0 never gets this far. */
 	unsigned int units = ntpool_units_for(req->size);
@@ -167,7 +173,7 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 		return NULL;
 	ntpool_hdr_format(&want, units, req);
 	slot.pg = NULL;
-	same = pcp_pop(pool->kind, units, &want, &slot);
+	same = pcp_pop(pool->kind, units, &want, &slot, ch);
 	if (!slot.pg)
 		return NULL;
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
@@ -194,11 +200,12 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 /**
  * ntpool_pcp_put() - keep a freed block on this CPU's cache
  * @blk: a small block the caller claimed and checked (in transit)
+ * @ch: what to count if it is kept (in the same interrupts-off section)
  *
  * Return: true if cached; false when the block is not of a cached size or
  * pool, or the cache is full: the caller gives it back to its page.
  */
-bool ntpool_pcp_put(const struct ntpool_block *blk)
+bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
@@ -226,6 +233,7 @@ bool ntpool_pcp_put(const struct ntpool_block *blk)
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
 	pcp->bytes[kind] += bytes;
+	ntpool_charge_irqsoff(ch, kind, bytes, -1);
 	local_irq_restore(flags);
 	return true;
 }

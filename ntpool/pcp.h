@@ -16,8 +16,9 @@
 #define NTPOOL_PCP_DEPTH	16
 #define NTPOOL_PCP_BYTES	(256 * 1024)
 
-void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req);
-bool ntpool_pcp_put(const struct ntpool_block *blk);
+void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req,
+		       struct ntpool_charge *ch);
+bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch);
 unsigned long ntpool_pcp_drain(void);
 unsigned long ntpool_pcp_count(void);
 int ntpool_pcp_init(void);

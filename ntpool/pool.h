@@ -54,6 +54,9 @@ enum ntpool_kind {
 #define NTPOOL_XA_SMALL		0
 #define NTPOOL_XA_BIG		1
 
+struct ntpool_tag;
+struct ntpool_client;
+
 /**
  * struct ntpool_request - an allocation request, whichever API it came from
  * @size: bytes requested
@@ -75,6 +78,10 @@ enum ntpool_kind {
  * @client: id of the calling module (see client.c)
  * @tag_id: id of the tag's row in the tag table (see tags.c)
  * @caller: who asked
+ * @counter: the record whose !verifier counters count this request (the
+ *	calling module's own, even on the shared id)
+ * @succeeded_counted: set when its success was counted on the way (a
+ *	per-CPU cache's hit, struct ntpool_charge)
  */
 struct ntpool_request {
 	size_t size;
@@ -94,6 +101,8 @@ struct ntpool_request {
 	u8 client;
 	u16 tag_id;
 	struct ntpool_caller caller;
+	struct ntpool_client *counter;
+	bool succeeded_counted;
 };
 
 /**
@@ -342,6 +351,26 @@ struct ntpool_block {
 	struct ntpool_big *big;
 	struct ntpool_header seen;
 	struct ntpool_bugcheck bc;
+};
+
+/**
+ * struct ntpool_charge - what the accounting counts of an operation served
+ *	by a per-CPU cache, in the cache's interrupts-off section (one section
+ *	for both)
+ * @row: the tag's row, or NULL to count nothing for tag and module
+ * @client: the module to charge (the owner, for a free)
+ * @untracked: a module whose Pool Allocations Not Tracked counts this
+ *	allocation, or NULL
+ * @succeeded: a module whose Pool Allocations Succeeded counts this
+ *	allocation, or NULL
+ * @done: set once counted; otherwise the caller counts
+ */
+struct ntpool_charge {
+	struct ntpool_tag *row;
+	u8 client;
+	struct ntpool_client *untracked;
+	struct ntpool_client *succeeded;
+	bool done;
 };
 
 /* What ntpool_claim_block() found. */

@@ -197,6 +197,33 @@ void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 }
 
 /**
+ * ntpool_charge_irqsoff() - count a per-CPU cache's allocation or free in
+ *	the cache's interrupts-off section
+ * @ch: what to count; @ch->done is set
+ * @kind: the pool
+ * @bytes: block bytes
+ * @blocks: 1 for an allocation, -1 for a free
+ */
+void ntpool_charge_irqsoff(struct ntpool_charge *ch, enum ntpool_kind kind,
+			   size_t bytes, int blocks)
+{
+	struct ntpool_tag *t = ch->row;
+
+	if (t) {
+		ntpool_usage_count_irqsoff(&t->usage,
+					   &ntpool_client(ch->client)->usage,
+					   kind, bytes, blocks);
+		if (blocks > 0 && !test_bit(ch->client, t->owners))
+			set_bit(ch->client, t->owners);
+	}
+	if (ch->untracked)
+		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);
+	if (ch->succeeded)
+		__this_cpu_inc(ch->succeeded->vcpu->count[NTPOOL_VC_SUCCEEDED]);
+	ch->done = true;
+}
+
+/**
  * ntpool_tag_count_free() - count a free, for the tag and for the module
  * @t: its tag's row
  * @kind: its pool

@@ -60,6 +60,8 @@ void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
 			   size_t bytes, u8 owner);
 void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind);
+void ntpool_charge_irqsoff(struct ntpool_charge *ch, enum ntpool_kind kind,
+			   size_t bytes, int blocks);
 void ntpool_tags_forget_owner(u8 client);
 void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st);
 struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count);

@@ -111,6 +111,29 @@ static void count_locked(struct ntpool_usage *u, enum ntpool_kind kind,
 }
 
 /**
+ * ntpool_usage_count_irqsoff() - count an allocation or a free, interrupts
+ *	off
+ * @u: the counters
+ * @u2: a second set of counters (the owning module's), or NULL
+ * @kind: its pool
+ * @bytes: block bytes
+ * @blocks: 1 for an allocation, -1 for a free
+ *
+ * For callers that have interrupts off already, so that one section covers
+ * more than the counters.
+ */
+void ntpool_usage_count_irqsoff(struct ntpool_usage *u, struct ntpool_usage *u2,
+				enum ntpool_kind kind, size_t bytes, int blocks)
+{
+	s64 signed_bytes = blocks > 0 ? (s64)bytes : -(s64)bytes;
+
+	lockdep_assert_irqs_disabled();
+	count_locked(u, kind, signed_bytes, blocks);
+	if (u2)
+		count_locked(u2, kind, signed_bytes, blocks);
+}
+
+/**
  * ntpool_usage_alloc() - count a successful allocation
  * @u: the counters
  * @u2: a second set of counters (the owning module's), or NULL

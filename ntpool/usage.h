@@ -85,6 +85,8 @@ void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
 			enum ntpool_kind kind, size_t bytes);
 void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
 		       enum ntpool_kind kind, size_t bytes);
+void ntpool_usage_count_irqsoff(struct ntpool_usage *u, struct ntpool_usage *u2,
+				enum ntpool_kind kind, size_t bytes, int blocks);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
 
