@@ -22,20 +22,6 @@
 #include "trace.h"
 #include "verifier.h"
 
-/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
-#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
-
-/**
- * ntpool_plain_tag() - a tag without the old PROTECTED_POOL bit
- * @tag: the tag
- *
- * Return: the tag to compare and account.
- */
-u32 ntpool_plain_tag(u32 tag)
-{
-	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
-}
-
 static size_t block_bytes(const struct ntpool_block *blk)
 {
 	if (blk->big)

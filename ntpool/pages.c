@@ -68,23 +68,6 @@ unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr)
 }
 
 /**
- * ntpool_pool_of() - the pool whose kind of memory @addr is in
- * @addr: address passed by a caller
- *
- * Return: the paged pool for vmalloc addresses, the non-paged pool for
- * direct-map addresses, NULL for anything else.  Whether the pool owns the
- * page is for the caller to look up.
- */
-struct ntpool_pool *ntpool_pool_of(const void *addr)
-{
-	if (is_vmalloc_addr(addr))
-		return &ntpool_pools[NTPOOL_PAGED];
-	if (virt_addr_valid(addr))
-		return &ntpool_pools[NTPOOL_NONPAGED];
-	return NULL;
-}
-
-/**
  * ntpool_xa_insert() - record a page of the pool
  * @xa: the pool's page xarray
  * @key: from ntpool_page_key()

@@ -33,6 +33,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/kasan.h>
 #include <linux/llist.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -217,7 +218,6 @@ extern struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
 
 /* pages.c: where pool memory comes from and goes back to */
 unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr);
-struct ntpool_pool *ntpool_pool_of(const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
@@ -231,6 +231,26 @@ void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind);
 void ntpool_pool_destroy(struct ntpool_pool *pool);
 bool ntpool_can_sleep(void);
 gfp_t ntpool_gfp(const struct ntpool_request *req);
+
+/**
+ * ntpool_pool_of() - the pool whose kind of memory @addr is in
+ * @addr: address passed by a caller
+ *
+ * Return: the paged pool for vmalloc addresses, the non-paged pool for
+ * direct-map addresses, NULL for anything else.  Whether the pool owns the
+ * page is for the caller to look up.
+ */
+static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
+{
+	unsigned long a = (unsigned long)kasan_reset_tag(addr);
+
+	/* is_vmalloc_addr(), without a call on every free. */
+	if (a >= VMALLOC_START && a < VMALLOC_END)
+		return &ntpool_pools[NTPOOL_PAGED];
+	if (virt_addr_valid(addr))
+		return &ntpool_pools[NTPOOL_NONPAGED];
+	return NULL;
+}
 
 /* Inlines for the fast path: where a page's blocks are. */
 /**
@@ -413,6 +433,18 @@ u8 ntpool_priority_special(EX_POOL_PRIORITY priority);
 bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
 			   struct ntpool_request *req);
 enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
-u32 ntpool_plain_tag(u32 tag);
+/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
+#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
+
+/**
+ * ntpool_plain_tag() - a tag without the old PROTECTED_POOL bit
+ * @tag: the tag
+ *
+ * Return: the tag to compare and account.
+ */
+static inline u32 ntpool_plain_tag(u32 tag)
+{
+	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
+}
 
 #endif /* _NTPOOL_POOL_H */
