@@ -5,15 +5,13 @@
  *
  * A small block whose free passed every check (lookup.c, block.c) goes
  * onto this CPU's cache for its pool and size, if there is room; an
- * allocation that needs that many units, or a little fewer (the block may
- * be up to an eighth bigger than needed: the rest is slack, with its
- * pattern), takes it back.  Neither takes the pool lock.  A cached block
- * stays a block of its page, in transit (pool.h): not free, not
- * allocated, so a second free of it is a double free and its neighbours do
- * not merge with it.  Its header says freed (NTPOOL_HDR_TYPE_CACHED), and
- * its check value is still the one ntpool wrote at its allocation; the
- * cache keeps a copy of that header to check it against (struct
- * pcp_slot).
+ * allocation that needs exactly that many units takes it back.  Neither
+ * takes the pool lock.  A cached block stays a block of its page, in
+ * transit (pool.h): not free, not allocated, so a second free of it is a
+ * double free and its neighbours do not merge with it.  Its header
+ * says freed (NTPOOL_HDR_TYPE_CACHED), and its check value is still the one
+ * ntpool wrote at its allocation; the cache keeps a copy of that header to
+ * check it against (struct pcp_slot).
  *
  * Blocks go back to their pages when the caches are drained: under memory
  * pressure (a shrinker), when a CPU goes offline and when ntpool unloads.
@@ -122,27 +120,15 @@ static bool cached_header_intact(const struct ntpool_header *hdr,
 }
 
 /*
- * The largest block a request of @units units may be given from a cache:
- * up to an eighth more, as a size class would round it (the rest is
- * slack, with its pattern).
+ * Take the block cached last for @units units of @kind off this CPU's
+ * cache, into @slot (its page NULL if there is none), and count it as @ch
+ * says.  If its image is what @want asks for, it is noted in the seal
+ * memo, and true returned: the image can be written back as it is.
  */
-static unsigned int fit_units(unsigned int units)
+static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
+		    const struct ntpool_header *want, struct pcp_slot *slot,
+		    struct ntpool_charge *ch)
 {
-	return min(units + units / 8, NTPOOL_MAX_BLOCK_UNITS);
-}
-
-/*
- * Take the block cached last for @want's BlockSize of @kind, or for the
- * nearest bigger size that fits, off this CPU's cache into @slot (its page
- * NULL if there is none), and count it as @ch says.  @want's BlockSize
- * becomes the block's.  If its image is what @want asks for, it is noted
- * in the seal memo, and true returned: the image can be written back as it
- * is.
- */
-static bool pcp_pop(enum ntpool_kind kind, struct ntpool_header *want,
-		    struct pcp_slot *slot, struct ntpool_charge *ch)
-{
-	unsigned int units = want->block_size, last = fit_units(units);
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
 	bool same = false;
@@ -150,14 +136,11 @@ static bool pcp_pop(enum ntpool_kind kind, struct ntpool_header *want,
 
 	local_irq_save(flags);
 	pcp = this_pcp();
-	n = pcp->n[kind];
-	while (units <= last && !n[units])
-		units++;
-	if (units <= last) {
-		*slot = row_of(pcp, kind, units)[--n[units]];
+	n = &pcp->n[kind][units];
+	if (*n) {
+		*slot = row_of(pcp, kind, units)[--*n];
 		pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
 		ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
-		want->block_size = units;
 		same = ntpool_hdr_same(&slot->img, want, false);
 		if (same)
 			ntpool_seal_remember(ntpool_hdr_at(slot->pg, slot->unit),
@@ -190,7 +173,7 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 		return NULL;
 	ntpool_hdr_format(&want, units, req);
 	slot.pg = NULL;
-	same = pcp_pop(pool->kind, &want, &slot, ch);
+	same = pcp_pop(pool->kind, units, &want, &slot, ch);
 	if (!slot.pg)
 		return NULL;
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
