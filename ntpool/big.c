@@ -156,7 +156,7 @@ static void *reuse_kept(struct ntpool_pool *pool,
 		if (ntpool_big_pages(big) != pages)
 			continue;
 		list_del(&big->kept);
-		pool->kept_big_pages -= pages;
+		WRITE_ONCE(pool->kept_big_pages, pool->kept_big_pages - pages);
 		big->size = req->size;
 		big->tag = req->tag;
 		big->client = req->client;
@@ -275,7 +275,7 @@ void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big)
 	       pool->kept_big_pages + pages <= BIG_KEEP_PAGES;
 	if (keep) {
 		list_add(&big->kept, &pool->kept_big);
-		pool->kept_big_pages += pages;
+		WRITE_ONCE(pool->kept_big_pages, pool->kept_big_pages + pages);
 	} else {
 		ntpool_xa_forget_locked(pool, big->va);
 	}
@@ -317,7 +317,7 @@ unsigned long ntpool_big_drain(void)
 		list_for_each_entry(big, &gone, kept)
 			ntpool_xa_forget_locked(pool, big->va);
 		pages += pool->kept_big_pages;
-		pool->kept_big_pages = 0;
+		WRITE_ONCE(pool->kept_big_pages, 0);
 		spin_unlock_irqrestore(&pool->lock, flags);
 		list_for_each_entry_safe(big, next, &gone, kept)
 			ntpool_big_release(pool, big);

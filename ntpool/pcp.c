@@ -412,8 +412,12 @@ static struct ntpool_pcp **caches_alloc(void)
 	if (!caches)
 		return NULL;
 	for_each_possible_cpu(cpu) {
-		caches[cpu] = kvzalloc_node(sizeof(**caches), GFP_KERNEL,
-					    cpu_to_node(cpu));
+		int node = cpu_to_node(cpu);
+
+		/* A CPU not present yet may name a node that is not online. */
+		if (node != NUMA_NO_NODE && !node_online(node))
+			node = NUMA_NO_NODE;
+		caches[cpu] = kvzalloc_node(sizeof(**caches), GFP_KERNEL, node);
 		if (!caches[cpu]) {
 			caches_free(caches);
 			return NULL;
@@ -426,7 +430,8 @@ static struct ntpool_pcp **caches_alloc(void)
  * ntpool_pcp_init() - allocate the caches, and hook them to memory pressure
  *	and CPU hotplug
  *
- * Without the caches ntpool works, on the slow path.
+ * The shrinker also gives back the big blocks kept for reuse (big.c), so
+ * ntpool does not load without it or without memory for the caches.
  *
  * Return: 0 or a negative errno.
  */
@@ -442,7 +447,7 @@ int ntpool_pcp_init(void)
 	WARN_ON(start != PCP_SLOTS);
 	pcp_caches = caches_alloc();
 	if (!pcp_caches)
-		return 0;
+		return -ENOMEM;
 	pcp_wq = alloc_workqueue("ntpool_pcp", WQ_MEM_RECLAIM, 0);
 	if (!pcp_wq) {
 		err = -ENOMEM;
