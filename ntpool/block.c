@@ -215,12 +215,21 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 				(unsigned long)p, requested, *bad, caller);
 }
 
-static void account_free(const struct ntpool_freed *f, void *p,
-			 const struct ntpool_caller *caller)
+static void account_free(const struct ntpool_freed *f)
 {
 	if (accounting_on(f->owner) && !f->counted)
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
+}
+
+/*
+ * The free's trace event and hit-tag check, made while the block is still
+ * the freeing caller's: once it is on a cache or back on its page, another
+ * CPU may allocate it and trace that first.
+ */
+static void trace_freed(const struct ntpool_freed *f, void *p,
+			const struct ntpool_caller *caller)
+{
 	trace_ntpool_free(f->tag, f->bytes, f->kind, p, caller);
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
@@ -294,6 +303,7 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		.owner = blk->seen.pool_index,
 	};
 	untrack(p);
+	trace_freed(freed, p, caller);
 	ch = (struct ntpool_charge) {
 		.row = accounting_on(freed->owner) ?
 		       ntpool_tag_by_id(freed->tag_id) : NULL,
@@ -349,6 +359,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		.owner = blk.big->client,
 	};
 	untrack(p);
+	trace_freed(freed, p, caller);
 	if (blk.big->special)
 		ntpool_big_release(pool, blk.big);
 	else
@@ -392,7 +403,7 @@ static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		return false;
 	}
 	if (done)
-		account_free(&freed, p, caller);
+		account_free(&freed);
 	return done;
 }
 
