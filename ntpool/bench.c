@@ -41,6 +41,7 @@ struct bench {
 	unsigned int mixed_live;
 	unsigned int leak_blocks;
 	unsigned int tags;
+	unsigned int run_ms;	/* how long each throughput point runs */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -418,35 +419,45 @@ out:
 
 /* ---- scaling over CPUs ------------------------------------------------ */
 
+#define WORKER_BATCH	1000
+
 struct worker {
 	struct completion *go;
 	struct completion done;
 	batch_fn fn;
 	void *arg;
-	unsigned int pairs;
+	const bool *stop;
+	u64 pairs;
 };
 
+/* Batches of pairs until told to stop: the points run for a time, not a count. */
 static int pair_worker(void *data)
 {
 	struct worker *w = data;
 
 	wait_for_completion(w->go);
-	w->fn(w->arg, w->pairs);
+	do {
+		w->fn(w->arg, WORKER_BATCH);
+		w->pairs += WORKER_BATCH;
+		/* The caller that will say stop may be waiting for this CPU. */
+		cond_resched();
+	} while (!READ_ONCE(*w->stop));
 	complete(&w->done);
 	return 0;
 }
 
 /*
  * Pairs per second of @fn with @cpus workers, each bound to its own online
- * CPU, @pairs each.  0 if the workers could not be started.
+ * CPU, for about @ms milliseconds.  0 if the workers could not be started.
  */
 static u64 throughput(unsigned int cpus, batch_fn fn, void *arg,
-		      unsigned int pairs)
+		      unsigned int ms)
 {
 	DECLARE_COMPLETION_ONSTACK(go);
 	unsigned int i = 0, started = 0;
+	u64 t0, ns, pairs = 0;
+	bool stop = false;
 	struct worker *w;
-	u64 t0, ns;
 	int cpu;
 
 	w = kcalloc(cpus, sizeof(*w), GFP_KERNEL);
@@ -458,7 +469,7 @@ static u64 throughput(unsigned int cpus, batch_fn fn, void *arg,
 		if (i == cpus)
 			break;
 		w[i] = (struct worker) { .go = &go, .fn = fn, .arg = arg,
-					 .pairs = pairs };
+					 .stop = &stop };
 		init_completion(&w[i].done);
 		t = kthread_create(pair_worker, &w[i], "ntpool_bench/%u", i);
 		if (IS_ERR(t))
@@ -469,13 +480,17 @@ static u64 throughput(unsigned int cpus, batch_fn fn, void *arg,
 	}
 	t0 = ktime_get_ns();
 	complete_all(&go);
-	for (i = 0; i < started; i++)
+	msleep(ms);
+	WRITE_ONCE(stop, true);
+	for (i = 0; i < started; i++) {
 		wait_for_completion(&w[i].done);
+		pairs += w[i].pairs;
+	}
 	ns = ktime_get_ns() - t0;
 	kfree(w);
 	if (started < cpus || !ns)
 		return 0;
-	return div64_u64((u64)cpus * pairs * NSEC_PER_SEC, ns);
+	return div64_u64(pairs * NSEC_PER_SEC, ns);
 }
 
 /* @n's throughput over @one's, in hundredths. */
@@ -491,11 +506,10 @@ static u64 speedup(u64 n, u64 one)
 static void scaling_at(const struct bench *b, unsigned int cpus,
 		       const char *what, struct pair *pr)
 {
-	unsigned int pairs = b->pairs * 4;
-	u64 n1 = throughput(1, ntpool_pairs, pr, pairs);
-	u64 nn = throughput(cpus, ntpool_pairs, pr, pairs);
-	u64 k1 = throughput(1, kmalloc_pairs, pr, pairs);
-	u64 kn = throughput(cpus, kmalloc_pairs, pr, pairs);
+	u64 n1 = throughput(1, ntpool_pairs, pr, b->run_ms);
+	u64 nn = throughput(cpus, ntpool_pairs, pr, b->run_ms);
+	u64 k1 = throughput(1, kmalloc_pairs, pr, b->run_ms);
+	u64 kn = throughput(cpus, kmalloc_pairs, pr, b->run_ms);
 	u64 nx = speedup(nn, n1), kx = speedup(kn, k1);
 	u64 ratio = kx ? div64_u64(nx * 100, kx) : 0;
 	char label[40];
@@ -616,13 +630,19 @@ static u64 cross_cpu(bool use_ntpool, size_t size, unsigned int pairs)
 	return ns ? div64_u64((u64)pairs * NSEC_PER_SEC, ns) : 0;
 }
 
+/* As many pairs as @rate pairs/s make in @ms, within sane bounds. */
+static unsigned int pairs_for(u64 rate, unsigned int ms)
+{
+	return clamp_t(u64, div_u64(rate * ms, MSEC_PER_SEC), 1000, 1U << 28);
+}
+
 static void bench_cross_cpu(const struct bench *b)
 {
 	struct pair np = { POOL_FLAG_NON_PAGED, 64 };
-	unsigned int pairs = b->pairs * 4;
-	u64 n1 = throughput(1, ntpool_pairs, &np, pairs);
-	u64 k1 = throughput(1, kmalloc_pairs, &np, pairs);
-	u64 nc = cross_cpu(true, 64, pairs), kc = cross_cpu(false, 64, pairs);
+	u64 n1 = throughput(1, ntpool_pairs, &np, b->run_ms);
+	u64 k1 = throughput(1, kmalloc_pairs, &np, b->run_ms);
+	u64 nc = cross_cpu(true, 64, pairs_for(n1, b->run_ms));
+	u64 kc = cross_cpu(false, 64, pairs_for(k1, b->run_ms));
 	u64 nx = speedup(nc, n1), kx = speedup(kc, k1);
 	u64 ratio = kx ? div64_u64(nx * 100, kx) : 0;
 
@@ -764,7 +784,7 @@ static void bench_tags_read(const struct bench *b)
 		pr_info("%-10s %-28s n/a (one CPU)\n", "tags", "read while allocating");
 		goto out;
 	}
-	alone = throughput(1, ntpool_pairs, &np, b->pairs * 4);
+	alone = throughput(1, ntpool_pairs, &np, b->run_ms);
 	WRITE_ONCE(reader_stop, false);
 	t = kthread_create(tags_reader, NULL, "ntpool_bench_tags");
 	if (IS_ERR(t))
@@ -772,7 +792,7 @@ static void bench_tags_read(const struct bench *b)
 	kthread_bind(t, 1);
 	wake_up_process(t);
 	msleep(20);
-	read = throughput(1, ntpool_pairs, &np, b->pairs * 4);
+	read = throughput(1, ntpool_pairs, &np, b->run_ms);
 	WRITE_ONCE(reader_stop, true);
 	kthread_stop(t);
 	report("tags", "pairs/s, tags read on CPU 1",
@@ -800,6 +820,7 @@ int ntpool_bench_run(bool smoke)
 		.mixed_live = smoke ? 2000 : 100000,
 		.leak_blocks = smoke ? 2000 : 100000,
 		.tags = smoke ? 500 : 10000,
+		.run_ms = smoke ? 200 : 1000,
 	};
 
 	pr_info("%s run on %u CPU(s); ns per operation, medians of %d\n",
