@@ -179,6 +179,13 @@ struct ntpool_tag *ntpool_tag_by_id(u16 id)
 	return t ? t : &overflow_row;
 }
 
+/* Test first: the bitmap is written once per tag and module. */
+static void note_owner(struct ntpool_tag *t, u8 client)
+{
+	if (!test_bit(client, t->owners))
+		set_bit(client, t->owners);
+}
+
 /**
  * ntpool_tag_count_alloc() - count a successful allocation, for the tag and
  *	for the module
@@ -191,9 +198,7 @@ void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 			    size_t bytes, u8 client)
 {
 	ntpool_usage_alloc(&t->usage, &ntpool_client(client)->usage, kind, bytes);
-	/* Test first: the bitmap is written once per tag and module. */
-	if (!test_bit(client, t->owners))
-		set_bit(client, t->owners);
+	note_owner(t, client);
 }
 
 /**
@@ -213,8 +218,8 @@ void ntpool_charge_irqsoff(struct ntpool_charge *ch, enum ntpool_kind kind,
 		ntpool_usage_count_irqsoff(&t->usage,
 					   &ntpool_client(ch->client)->usage,
 					   kind, bytes, blocks);
-		if (blocks > 0 && !test_bit(ch->client, t->owners))
-			set_bit(ch->client, t->owners);
+		if (blocks > 0)
+			note_owner(t, ch->client);
 	}
 	if (ch->untracked)
 		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);

@@ -146,9 +146,7 @@ void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	count_locked(u, kind, bytes, 1);
-	if (u2)
-		count_locked(u2, kind, bytes, 1);
+	ntpool_usage_count_irqsoff(u, u2, kind, bytes, 1);
 	local_irq_restore(flags);
 }
 
@@ -165,9 +163,7 @@ void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
 	unsigned long flags;
 
 	local_irq_save(flags);
-	count_locked(u, kind, -(s64)bytes, -1);
-	if (u2)
-		count_locked(u2, kind, -(s64)bytes, -1);
+	ntpool_usage_count_irqsoff(u, u2, kind, bytes, -1);
 	local_irq_restore(flags);
 }
 
