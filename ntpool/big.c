@@ -131,6 +131,16 @@ static void big_memory_free(struct ntpool_big *big, size_t pages)
 	kfree_rcu(big, rcu);
 }
 
+/* What an entry says of the request its block serves. */
+static void give_to(struct ntpool_big *big, const struct ntpool_request *req)
+{
+	big->size = req->size;
+	big->tag = req->tag;
+	big->client = req->client;
+	big->tag_id = req->tag_id;
+	big->caller = req->caller.ip;
+}
+
 /* May a freed block of this pool be kept, or a kept one serve @req? */
 static bool keeps_big(const struct ntpool_pool *pool)
 {
@@ -157,11 +167,7 @@ static void *reuse_kept(struct ntpool_pool *pool,
 			continue;
 		list_del(&big->kept);
 		WRITE_ONCE(pool->kept_big_pages, pool->kept_big_pages - pages);
-		big->size = req->size;
-		big->tag = req->tag;
-		big->client = req->client;
-		big->tag_id = req->tag_id;
-		big->caller = req->caller.ip;
+		give_to(big, req);
 		big->freed = false;
 		found = big;
 		break;
@@ -193,14 +199,10 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 		return NULL;
 	ntpool_leak_no_scan(big);
 	*big = (struct ntpool_big) {
-		.size = req->size,
-		.tag = req->tag,
 		.kind = pool->kind,
-		.client = req->client,
-		.tag_id = req->tag_id,
-		.caller = req->caller.ip,
 		.reusable = !req->numa && !req->charge,
 	};
+	give_to(big, req);
 	memory_gfp = gfp | (req->zero ? __GFP_ZERO : 0) |
 		     (req->charge ? __GFP_ACCOUNT : 0);
 	if (req->numa)
