@@ -98,10 +98,10 @@ static bool cached_pool(const struct ntpool_pool *pool)
 	return pcp_caches && pool == &ntpool_pools[pool->kind];
 }
 
-/* What ntpool_pcp_put() leaves in the header of a block it caches. */
-static void cached_image(struct ntpool_header *img)
+/* The PoolType ntpool_pcp_put() leaves in the header of a block it caches. */
+static u8 cached_type(u8 type)
 {
-	img->pool_type |= NTPOOL_HDR_TYPE_CACHED;
+	return type | NTPOOL_HDR_TYPE_CACHED;
 }
 
 /*
@@ -114,7 +114,7 @@ static bool cached_header_intact(const struct ntpool_header *hdr,
 {
 	struct ntpool_header left = slot->img;
 
-	cached_image(&left);
+	left.pool_type = cached_type(left.pool_type);
 	ntpool_hdr_snapshot(hdr, now);
 	return ntpool_hdr_same(now, &left, true);
 }
@@ -228,7 +228,7 @@ bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
 	 * Marked freed, not sealed again: the check value stays the one of
 	 * the image without the mark (ntpool_hdr_cached_sealed()).
 	 */
-	WRITE_ONCE(hdr->pool_type, blk->seen.pool_type | NTPOOL_HDR_TYPE_CACHED);
+	WRITE_ONCE(hdr->pool_type, cached_type(blk->seen.pool_type));
 	row_of(pcp, kind, blk->units)[(*n)++] = (struct pcp_slot) {
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
