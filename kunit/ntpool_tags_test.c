@@ -232,7 +232,7 @@ static void fold_during_read(struct ntpool_usage *u)
 	if (u != fold_target)
 		return;
 	fold_target = NULL;
-	/* 32 allocations and frees: this CPU's share passes the batch. */
+	/* 32 more live blocks: this CPU's share passes the batch. */
 	for (i = 0; i < NTPOOL_USAGE_COUNT_BATCH; i++)
 		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
 }
@@ -259,6 +259,41 @@ static void fold_racing_read(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 42LL * 16);
 	ntpool_usage_read(u, &st);
 	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_NONPAGED], 42LL * 16);
+	ntpool_usage_destroy(u);
+}
+
+/*
+ * A CPU that allocates and frees in turn holds few live blocks back, and
+ * folds only before its share's counters overflow: the sums stay exact
+ * across that fold.
+ */
+static void share_of_pairs(struct kunit *test)
+{
+	struct ntpool_usage *u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
+	struct ntpool_usage_stats st;
+	unsigned int i, pairs = 3 * NTPOOL_USAGE_SHARE_MAX / 2;
+
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
+	ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
+	for (i = 0; i < NTPOOL_USAGE_SHARE_MAX - 2; i++) {
+		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+	}
+	/* Nothing folded yet: the totals are still empty. */
+	KUNIT_EXPECT_EQ(test, u->allocs[NTPOOL_PAGED], 0ULL);
+	for (; i < pairs; i++) {
+		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+	}
+	KUNIT_EXPECT_NE(test, u->allocs[NTPOOL_PAGED], 0ULL);
+	ntpool_usage_read(u, &st);
+	KUNIT_EXPECT_EQ(test, st.allocs[NTPOOL_PAGED], (u64)pairs + 1);
+	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], (u64)pairs);
+	KUNIT_EXPECT_EQ(test, st.count[NTPOOL_PAGED], 1LL);
+	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 64LL);
+	KUNIT_EXPECT_EQ(test, st.peak_count[NTPOOL_PAGED], 2LL);
+	KUNIT_EXPECT_EQ(test, st.peak_bytes[NTPOOL_PAGED], 128LL);
 	ntpool_usage_destroy(u);
 }
 
@@ -650,6 +685,7 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(new_tags_without_sleeping),
 	KUNIT_CASE(tag_row_memory_bound),
 	KUNIT_CASE(fold_racing_read),
+	KUNIT_CASE(share_of_pairs),
 	KUNIT_CASE_PARAM(tag_pattern_matching, match_gen_params),
 	KUNIT_CASE(tag_pattern_bad_input),
 	KUNIT_CASE(tag_text),

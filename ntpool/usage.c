@@ -4,8 +4,8 @@
  * data, with interrupts off for the few instructions it takes.
  *
  * Each CPU counts allocations, frees and live bytes in a small share; once
- * the share passes a batch (32 operations or 32 KiB) it is folded into the
- * shared totals, under a lock that only folds take, and the peaks are
+ * the share's live blocks or bytes pass a batch (32 blocks or 32 KiB either
+ * way) it is folded into the shared totals, under a lock that only folds take, and the peaks are
  * raised.  A fold is written inside a sequence count, and a reader that
  * overlapped a fold sums again: a read sees every fold whole or not at
  * all, so an allocation or free that finished before the read began is
@@ -102,8 +102,15 @@ static void count_locked(struct ntpool_usage *u, enum ntpool_kind kind,
 		c->allocs[kind]++;
 	else
 		c->frees[kind]++;
+	/*
+	 * What the share holds back from the totals is its live blocks and
+	 * bytes, which bound how far a peak can lag: a CPU that allocates
+	 * and frees in turn folds only when a counter would overflow.
+	 */
 	if (abs(share) < NTPOOL_USAGE_BYTES_BATCH &&
-	    c->allocs[kind] + c->frees[kind] < NTPOOL_USAGE_COUNT_BATCH) {
+	    abs(c->allocs[kind] - c->frees[kind]) < NTPOOL_USAGE_COUNT_BATCH &&
+	    c->allocs[kind] < NTPOOL_USAGE_SHARE_MAX &&
+	    c->frees[kind] < NTPOOL_USAGE_SHARE_MAX) {
 		c->bytes[kind] = share;
 		return;
 	}

@@ -17,12 +17,15 @@
 /* Per-CPU shares are folded into the shared totals past these. */
 #define NTPOOL_USAGE_BYTES_BATCH	(32 * 1024)
 #define NTPOOL_USAGE_COUNT_BATCH	32
+/* ...and before a share's allocations or frees overflow their u16. */
+#define NTPOOL_USAGE_SHARE_MAX		0x8000
 
 /**
  * struct ntpool_usage_cpu - one CPU's share not yet folded, per pool
  * @bytes: bytes allocated minus freed; below the bytes batch in size
- * @allocs: successful allocations; below the count batch
- * @frees: frees; below the count batch
+ * @allocs: successful allocations; allocations minus frees stay below the
+ *	count batch in size
+ * @frees: frees
  *
  * Kept small: one of these per possible CPU is the per-CPU cost of a tag
  * row or a client (16 bytes with two pools).
