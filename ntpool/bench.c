@@ -8,7 +8,8 @@
  * Each case is timed over a batch of operations, five times or more; the
  * median, in nanoseconds per operation, is reported with the baseline's
  * median from the same run and their ratio.  Lines start "ntpool-bench:"
- * for people, "ntpool-bench: csv:" for scripts.
+ * for people, "ntpool-bench: csv:" for scripts.  "insns" runs only the
+ * batches whose instructions the insn-count QEMU plugin counts.
  */
 #define pr_fmt(fmt) "ntpool-bench: " fmt
 
@@ -837,13 +838,74 @@ int ntpool_bench_run(bool smoke)
 	return 0;
 }
 
+/* ---- instructions per pair, under tools/bench/insn-count.c -------------- */
+
+/*
+ * A marker for the insn-count QEMU plugin (a no-op anywhere else): it counts
+ * this CPU's instructions from a start to the next stop and prints the
+ * count, numbered in the order of the stops.
+ */
+#define INSN_START	0x4e540000U
+#define INSN_STOP	0x4e548000U
+static __always_inline void insn_mark(const u32 mark)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x80; .long %c0" : : "i" (mark) : "memory");
+}
+
+static unsigned int insn_batches;
+
+/* One counted batch; prints what the plugin's count with this number is. */
+static void insn_batch(const char *what, batch_fn fn, void *arg, unsigned int n)
+{
+	fn(arg, n);	/* warm caches, pools and translations */
+	migrate_disable();
+	insn_mark(INSN_START);
+	fn(arg, n);
+	insn_mark(INSN_STOP);
+	migrate_enable();
+	pr_info("insns: %u %s %u\n", insn_batches++, what, n);
+}
+
+/*
+ * Counted by the plugin, paired by tools/bench/bench.sh: each ntpool batch
+ * is followed by its baseline's.
+ */
+static void bench_insns(void)
+{
+	struct pair np64 = { POOL_FLAG_NON_PAGED, 64 };
+	struct pair pg64 = { POOL_FLAG_PAGED, 64 };
+	struct pair np1k = { POOL_FLAG_NON_PAGED, 1024 };
+	struct pair np4k = { POOL_FLAG_NON_PAGED, 4000 };
+	struct pair np8k = { POOL_FLAG_NON_PAGED, 8192 };
+	struct pair pg8k = { POOL_FLAG_PAGED, 8192 };
+	const unsigned int n = 2000;
+
+	insn_batch("nonpaged 64", ntpool_pairs, &np64, n);
+	insn_batch("kmalloc", kmalloc_pairs, &np64, n);
+	insn_batch("paged 64", ntpool_pairs, &pg64, n);
+	insn_batch("kmalloc", kmalloc_pairs, &pg64, n);
+	insn_batch("nonpaged 1024", ntpool_pairs, &np1k, n);
+	insn_batch("kmalloc", kmalloc_pairs, &np1k, n);
+	insn_batch("nonpaged 4000", ntpool_pairs, &np4k, n);
+	insn_batch("kmalloc", kmalloc_pairs, &np4k, n);
+	insn_batch("nonpaged 8192", ntpool_pairs, &np8k, n);
+	insn_batch("alloc_pages", page_pairs, &np8k, n);
+	insn_batch("paged 8192", ntpool_pairs, &pg8k, n / 10);
+	insn_batch("vmalloc", vmalloc_pairs, &pg8k, n / 10);
+	pr_info("insns: done\n");
+}
+
 static void bench_show(struct seq_file *m)
 {
-	seq_puts(m, "Write run or smoke; the table goes to the kernel log\n");
+	seq_puts(m, "Write run, smoke or insns; the table goes to the kernel log\n");
 }
 
 static int bench_set(const char *text)
 {
+	if (!strcmp(text, "insns")) {
+		bench_insns();
+		return 0;
+	}
 	if (strcmp(text, "run") && strcmp(text, "smoke"))
 		return -EINVAL;
 	return ntpool_bench_run(!strcmp(text, "smoke"));
@@ -854,7 +916,7 @@ static const struct ntpool_control bench_control = {
 };
 
 /**
- * ntpool_bench_debugfs() - create "bench": write "run" or "smoke"
+ * ntpool_bench_debugfs() - create "bench": write "run", "smoke" or "insns"
  * @dir: ntpool's debugfs directory
  */
 void ntpool_bench_debugfs(struct dentry *dir)

@@ -3,7 +3,8 @@
 #
 # make bench: ntpool against the kernel's allocators, in UML (native speed,
 # one CPU) and in the QEMU VM with Debian's 6.12 kernel (two CPUs, TCG).
-# Prints both tables and writes .out/bench-uml.csv and .out/bench-vm.csv.
+# Prints both tables and writes .out/bench-uml.csv and .out/bench-vm.csv;
+# then counts guest instructions per pair (.out/bench-insns.csv).
 #
 
 . "$(dirname "$0")/../test/lib.sh"
@@ -43,5 +44,17 @@ echo "== QEMU VM, $krel, four CPUs: scaling"
 tr -d '\r' < "$console" | grep -a "ntpool-bench: scaling" | sed 's/^.*ntpool-bench: //'
 tr -d '\r' < "$console" | grep -a "ntpool-bench: csv: scaling" |
 	sed 's/^.*ntpool-bench: csv: //' > "$NTPOOL_OUT/bench-vm4.csv"
-echo "CSV: $NTPOOL_OUT/bench-uml.csv $NTPOOL_OUT/bench-vm.csv $NTPOOL_OUT/bench-vm4.csv"
+
+# VM a third time, under the insn-count plugin (TCG only): guest
+# instructions per pair, which move neither with the host's load nor with
+# TCG's speed, and the functions they were counted in.
+"$NTPOOL_DIR/tools/bench/insns.sh" > "$NTPOOL_OUT/bench-insns.log" 2>&1 || true
+console="$NTPOOL_OUT/console-$krel-bench-insns.log"
+echo "== QEMU VM, $krel: guest instructions per alloc+free pair (insn-count plugin)"
+tr -d '\r' < "$console" | "$NTPOOL_DIR/tools/bench/insns-table.awk" \
+	> "$NTPOOL_OUT/bench-insns.csv"
+sed 's/^/  /' "$NTPOOL_OUT/bench-insns.csv"
+"$NTPOOL_DIR/tools/bench/insns-profile.py" "$console" 40 > "$NTPOOL_OUT/bench-insns-profile.txt"
+echo "(where they go, function by function: $NTPOOL_OUT/bench-insns-profile.txt)"
+echo "CSV: $NTPOOL_OUT/bench-uml.csv $NTPOOL_OUT/bench-vm.csv $NTPOOL_OUT/bench-vm4.csv $NTPOOL_OUT/bench-insns.csv"
 test -s "$NTPOOL_OUT/bench-uml.csv" && test -s "$NTPOOL_OUT/bench-vm.csv"

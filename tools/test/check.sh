@@ -96,6 +96,9 @@ step tags - "$t/tags-check.py"
 step vm-6.12-bench-smoke build-bench,build-ntpoolmon \
 	env "NTPOOL_VM_MODULES=$logs/modules-bench" NTPOOL_BENCH=y \
 	NTPOOL_VM_CMDLINE=ntpool_bench=smoke "$t/vmtest.sh" 6.12 bench.sh
+# make bench's instruction counts: the plugin builds, loads and counts.
+step vm-6.12-bench-insns build-bench \
+	env "NTPOOL_VM_MODULES=$logs/modules-bench" "$t/../bench/insns.sh"
 
 # The scheduler: start what is ready, up to jobs_max at a time; report each
 # step as it ends.

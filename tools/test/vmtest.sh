@@ -15,6 +15,7 @@
 #
 # NTPOOL_VM_SMP=N boots the VM with N CPUs (default 2; not for "numa"
 # steps, which fix their own topology).
+# NTPOOL_VM_PLUGIN=FILE loads a QEMU TCG plugin (make bench's insn-count).
 #
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
 
@@ -102,6 +103,7 @@ smp=${NTPOOL_VM_SMP:-2}
 mem=1024
 [ -z "$debug" ] || mem=2048
 machine=(-m "$mem" -smp "$smp")
+[ -z "${NTPOOL_VM_PLUGIN:-}" ] || machine+=(-plugin "$NTPOOL_VM_PLUGIN" -d plugin)
 
 # A steps file marked "ntpool-vm: numa" runs with three NUMA nodes: node 0
 # with CPU 0 and memory, node 1 with CPU 1 and no memory, node 2 with
