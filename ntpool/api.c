@@ -10,6 +10,7 @@
 #include <linux/string.h>
 #include "client.h"
 #include "faults.h"
+#include "pcp.h"
 #include "pool.h"
 #include "quota.h"
 #include "report.h"
@@ -227,7 +228,22 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		      struct ntpool_caller caller)
 {
+	/* What the per-CPU caches may serve without the general path. */
+	POOL_FLAGS plain = flags & (POOL_FLAG_REQUIRED_MASK | POOL_FLAG_SPECIAL_POOL) &
+			   ~POOL_FLAG_UNINITIALIZED;
+	void *p;
+
 	caller.ip = _RET_IP_;
+	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) &&
+	    size - 1 < NTPOOL_MAX_SMALL && tag) {
+		p = ntpool_pcp_fast_alloc(plain == POOL_FLAG_PAGED ? NTPOOL_PAGED :
+								     NTPOOL_NONPAGED,
+					  size, tag,
+					  !(flags & POOL_FLAG_UNINITIALIZED),
+					  &caller);
+		if (p)
+			return p;
+	}
 	return allocate_flags(flags, size, tag, NULL, 0, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
@@ -304,6 +320,23 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 	return true;
 }
 
+/*
+ * What the per-CPU caches may serve without the general path: non-paged or
+ * paged pool, perhaps NX or zeroed, with no special pool priority, and a
+ * tag NT takes (checked here only as far as its first byte, a letter or
+ * digit: any other goes the general way).
+ */
+static bool plain_legacy(u32 type, EX_POOL_PRIORITY priority, size_t size,
+			 u32 tag)
+{
+	u32 plain = ntpool_plain_tag(tag);
+
+	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
+	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
+	       size - 1 < NTPOOL_MAX_SMALL && isalnum(plain & 0xff) &&
+	       plain != NTPOOL_TAG_BIG;
+}
+
 /**
  * ntpool_allocate_legacy() - the POOL_TYPE routines behind the wrappers
  * @pool_type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from
@@ -325,16 +358,22 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 			     struct ntpool_caller caller)
 {
 	u32 type = pool_type;
-	struct ntpool_request req = {
+	struct ntpool_request req;
+	bool valid;
+	void *p;
+
+	caller.ip = _RET_IP_;
+	if (plain_legacy(type, priority, size, tag)) {
+		p = ntpool_pcp_fast_alloc(type & PagedPool, size, tag,
+					  type & POOL_ZERO_ALLOCATION, &caller);
+		if (p)
+			return p;
+	}
+	req = (struct ntpool_request) {
 		.size = size, .tag = tag, .caller = caller,
 		.gfp = ntpool_priority_gfp(priority),
 		.special = ntpool_priority_special(priority),
 	};
-
-	req.caller.ip = _RET_IP_;
-
-	bool valid;
-
 	valid = parse_pool_type(type, &req) &&
 		legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &req.caller);
 	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST, valid);
@@ -383,7 +422,8 @@ static void free_checked(void *p, u32 tag, const struct ntpool_caller *caller)
 void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
 {
 	caller.ip = _RET_IP_;
-	free_checked(p, tag, &caller);
+	if (!ntpool_pcp_fast_free(p, tag, &caller))
+		free_checked(p, tag, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
 

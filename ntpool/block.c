@@ -50,23 +50,14 @@ static size_t block_requested(const struct ntpool_block *blk)
 }
 
 #ifdef NTPOOL_BENCH
-/*
- * Only the benchmark turns accounting off, to measure what it costs, and
- * only for its own blocks: other clients' counts stay right.
- */
 DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
 u8 ntpool_bench_client;
-#define accounting_on(client) \
-	(!static_branch_unlikely(&ntpool_bench_no_accounting) || \
-	 (client) != READ_ONCE(ntpool_bench_client))
-#else
-#define accounting_on(client) ((void)(client), true)
 #endif
 
 static void account_alloc(struct ntpool_tag *row,
 			  const struct ntpool_request *req, size_t bytes)
 {
-	if (accounting_on(req->client))
+	if (ntpool_accounting_on(req->client))
 		ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
 }
 
@@ -107,7 +98,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		row = ntpool_tag_get(plain, ntpool_gfp(req));
 	req->tag_id = row->id;
 	ch = (struct ntpool_charge) {
-		.row = accounting_on(req->client) ? row : NULL,
+		.row = ntpool_accounting_on(req->client) ? row : NULL,
 		.client = req->client, .untracked = verify ? NULL : client,
 		.succeeded = req->counter,
 	};
@@ -199,8 +190,15 @@ static bool no_lookaside_inside(struct ntpool_block *blk, void *p)
 	return false;
 }
 
-/* Was anything written past the requested bytes?  Reported, not fatal. */
-static void check_slack(const struct ntpool_block *blk, void *p,
+/**
+ * ntpool_check_slack() - was anything written past the requested bytes?
+ * @blk: a block the caller owns, its header checked
+ * @p: the block
+ * @caller: who frees it
+ *
+ * Reported (0x19/0x21), not fatal.
+ */
+void ntpool_check_slack(const struct ntpool_block *blk, void *p,
 			const struct ntpool_caller *caller)
 {
 	size_t requested = block_requested(blk);
@@ -217,7 +215,7 @@ static void check_slack(const struct ntpool_block *blk, void *p,
 
 static void account_free(const struct ntpool_freed *f)
 {
-	if (accounting_on(f->owner) && !f->counted)
+	if (ntpool_accounting_on(f->owner) && !f->counted)
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
 }
@@ -234,14 +232,18 @@ static void trace_freed(const struct ntpool_freed *f, void *p,
 	ntpool_hit_tag_check(f->tag, f->bytes, p, NTPOOL_HIT_FREE, caller);
 }
 
-/*
- * Does PreviousSize still match the block in front?  If not, that block
- * wrote past its end: reported (0x19), and this block is freed all the
- * same, since nothing depends on the field.  The first look is without the
- * lock and may see the block in front being split or merged: a mismatch is
- * looked at again under the lock before it is believed.
+/**
+ * ntpool_check_previous() - does PreviousSize still match the block in front?
+ * @blk: a small block the caller owns
+ * @caller: who frees it
+ *
+ * If not, that block wrote past its end: reported (0x19), and this block
+ * is freed all the same, since nothing depends on the field.  The first
+ * look is without the lock and may see the block in front being split or
+ * merged: a mismatch is looked at again under the lock before it is
+ * believed.
  */
-static void check_previous(struct ntpool_block *blk,
+void ntpool_check_previous(struct ntpool_block *blk,
 			   const struct ntpool_caller *caller)
 {
 	unsigned long flags;
@@ -295,8 +297,8 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		ntpool_block_report(blk, caller);
 		return false;
 	}
-	check_slack(blk, p, caller);
-	check_previous(blk, caller);
+	ntpool_check_slack(blk, p, caller);
+	ntpool_check_previous(blk, caller);
 	*freed = (struct ntpool_freed) {
 		.bytes = block_bytes(blk), .tag = blk->seen.pool_tag,
 		.kind = pool->kind, .tag_id = blk->seen.pool_tag_hash,
@@ -305,7 +307,7 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 	untrack(p);
 	trace_freed(freed, p, caller);
 	ch = (struct ntpool_charge) {
-		.row = accounting_on(freed->owner) ?
+		.row = ntpool_accounting_on(freed->owner) ?
 		       ntpool_tag_by_id(freed->tag_id) : NULL,
 		.client = freed->owner,
 	};
@@ -352,7 +354,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 	if (blk.big->special)
 		ntpool_special_check(blk.big, p, caller);
 	else
-		check_slack(&blk, p, caller);
+		ntpool_check_slack(&blk, p, caller);
 	*freed = (struct ntpool_freed) {
 		.bytes = block_bytes(&blk), .tag = blk.big->tag,
 		.kind = blk.big->kind, .tag_id = blk.big->tag_id,
@@ -405,6 +407,30 @@ static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 	if (done)
 		account_free(&freed);
 	return done;
+}
+
+/**
+ * ntpool_free_claimed() - go on with the free of a small block a caller
+ *	claimed
+ * @blk: the block, claimed by ntpool_claim_block() or by the per-CPU fast
+ *	path, its header not believed yet
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 to skip the check
+ * @caller: who frees it
+ *
+ * As ntpool_pool_free() from its claim on.
+ *
+ * Return: true if the block was freed.
+ */
+bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
+			 const struct ntpool_caller *caller)
+{
+	struct ntpool_freed freed;
+
+	if (!free_small(blk, p, tag, -1, caller, &freed))
+		return false;
+	account_free(&freed);
+	return true;
 }
 
 /**

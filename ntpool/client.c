@@ -51,36 +51,22 @@
 #include "tags.h"
 #include "verifier.h"
 
-/* Module pointer keys: the kernel, and a module that is gone. */
-#define KEY_KERNEL	((struct module *)1UL)
+/* Module pointer key of a module that is gone (client.h has the kernel's). */
 #define KEY_GONE	((struct module *)2UL)
 
 static struct ntpool_client shared_client;
-static struct ntpool_client __rcu *clients[NTPOOL_MAX_CLIENTS];
+/* By id; read by ntpool_client(), inline in client.h. */
+struct ntpool_client __rcu *ntpool_clients_by_id[NTPOOL_MAX_CLIENTS];
+struct ntpool_client *const ntpool_shared_record = &shared_client;
 static DECLARE_BITMAP(ids_used, NTPOOL_MAX_CLIENTS);
-static DEFINE_HASHTABLE(clients_by_module, 7);
+/* By module key; read by ntpool_client_lookup(), inline in client.h. */
+DEFINE_HASHTABLE(ntpool_clients_by_module, NTPOOL_CLIENTS_HASH_BITS);
 static LIST_HEAD(clients_list);
 static DEFINE_SPINLOCK(clients_lock);
 static DEFINE_MUTEX(clients_mutex);
 
 static void reap_work_fn(struct work_struct *work);
 static DECLARE_WORK(reap_work, reap_work_fn);
-
-static struct module *key_of(struct module *mod)
-{
-	return mod ? mod : KEY_KERNEL;
-}
-
-/* The record of a module key, or NULL; under RCU or clients_lock. */
-static struct ntpool_client *lookup(struct module *key)
-{
-	struct ntpool_client *c;
-
-	hash_for_each_possible_rcu(clients_by_module, c, hash, (unsigned long)key)
-		if (READ_ONCE(c->module) == key)
-			return c;
-	return NULL;
-}
 
 static void free_client(struct ntpool_client *c)
 {
@@ -122,7 +108,7 @@ static void give_id(struct ntpool_client *c)
 	if (id < NTPOOL_MAX_CLIENTS) {
 		__set_bit(id, ids_used);
 		c->id = id;
-		rcu_assign_pointer(clients[id], c);
+		rcu_assign_pointer(ntpool_clients_by_id[id], c);
 		return;
 	}
 	c->id = NTPOOL_SHARED_CLIENT;
@@ -148,14 +134,14 @@ static struct ntpool_client *add_client(struct module *mod)
 				    name, shared_client.name);
 		return &shared_client;
 	}
-	c->module = key_of(mod);
+	c->module = ntpool_client_key(mod);
 	spin_lock_irqsave(&clients_lock, flags);
-	found = lookup(c->module);
+	found = ntpool_client_lookup(c->module);
 	if (!found) {
 		give_id(c);
 		/* Complete before it can be found. */
 		list_add_tail_rcu(&c->link, &clients_list);
-		hash_add_rcu(clients_by_module, &c->hash, (unsigned long)c->module);
+		hash_add_rcu(ntpool_clients_by_module, &c->hash, (unsigned long)c->module);
 	}
 	spin_unlock_irqrestore(&clients_lock, flags);
 	if (found) {
@@ -181,7 +167,7 @@ struct ntpool_client *ntpool_client_of(struct module *mod)
 	struct ntpool_client *c;
 
 	rcu_read_lock();
-	c = lookup(key_of(mod));
+	c = ntpool_client_lookup(ntpool_client_key(mod));
 	rcu_read_unlock();
 	return c ? c : add_client(mod);
 }
@@ -196,22 +182,6 @@ struct ntpool_client *ntpool_client_of(struct module *mod)
 u8 ntpool_client_id(struct module *mod)
 {
 	return ntpool_client_of(mod)->id;
-}
-
-/**
- * ntpool_client() - the record behind an id
- * @id: an id from a block
- *
- * The record stays valid while a block of that id is outstanding.
- *
- * Return: the record (the shared record for id 0 or an id not in use).
- */
-struct ntpool_client *ntpool_client(u8 id)
-{
-	/* Lifetime: see the top of this file. */
-	struct ntpool_client *c = rcu_dereference_raw(clients[id]);
-
-	return c ? c : &shared_client;
 }
 
 /**
@@ -377,7 +347,7 @@ void ntpool_client_retire(struct ntpool_client *c)
 		ntpool_tags_forget_owner(c->id);
 	spin_lock_irqsave(&clients_lock, flags);
 	if (c->id != NTPOOL_SHARED_CLIENT) {
-		RCU_INIT_POINTER(clients[c->id], NULL);
+		RCU_INIT_POINTER(ntpool_clients_by_id[c->id], NULL);
 		__clear_bit(c->id, ids_used);
 	}
 	list_del_rcu(&c->link);
@@ -422,7 +392,7 @@ void ntpool_client_gone(struct module *mod)
 	ntpool_lookaside_unload(mod);
 	ntpool_clients_lock();
 	spin_lock_irqsave(&clients_lock, flags);
-	c = lookup(mod);
+	c = ntpool_client_lookup(mod);
 	if (c)
 		WRITE_ONCE(c->loaded, false);
 	spin_unlock_irqrestore(&clients_lock, flags);
@@ -451,7 +421,7 @@ void ntpool_client_coming(struct module *mod)
 	unsigned long flags;
 
 	spin_lock_irqsave(&clients_lock, flags);
-	c = lookup(mod);
+	c = ntpool_client_lookup(mod);
 	if (c && !c->loaded) {
 		hlist_del_init_rcu(&c->hash);
 		WRITE_ONCE(c->module, KEY_GONE);
@@ -473,7 +443,7 @@ void ntpool_client_live(struct module *mod)
 	struct ntpool_client *c;
 
 	rcu_read_lock();
-	c = lookup(mod);
+	c = ntpool_client_lookup(mod);
 	rcu_read_unlock();
 	if (!c)
 		return;
@@ -543,7 +513,7 @@ int ntpool_clients_init(void)
 	c->id = NTPOOL_SHARED_CLIENT;
 	INIT_HLIST_NODE(&c->hash);
 	__set_bit(NTPOOL_SHARED_CLIENT, ids_used);
-	RCU_INIT_POINTER(clients[NTPOOL_SHARED_CLIENT], c);
+	RCU_INIT_POINTER(ntpool_clients_by_id[NTPOOL_SHARED_CLIENT], c);
 	list_add_tail_rcu(&c->link, &clients_list);
 	err = watch_modules();
 	if (!err)
@@ -570,8 +540,8 @@ void ntpool_clients_exit(void)
 	free_percpu(shared_client.vcpu);
 	ntpool_usage_destroy(&shared_client.usage);
 	memset(&shared_client, 0, sizeof(shared_client));
-	memset(clients, 0, sizeof(clients));
+	memset(ntpool_clients_by_id, 0, sizeof(ntpool_clients_by_id));
 	bitmap_zero(ids_used, NTPOOL_MAX_CLIENTS);
-	hash_init(clients_by_module);
+	hash_init(ntpool_clients_by_module);
 	INIT_LIST_HEAD(&clients_list);
 }

@@ -7,6 +7,7 @@
 #define _NTPOOL_CLIENT_H
 
 #include <linux/atomic.h>
+#include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -93,7 +94,53 @@ struct ntpool_verifier_stats {
 
 struct ntpool_client *ntpool_client_of(struct module *mod);
 u8 ntpool_client_id(struct module *mod);
-struct ntpool_client *ntpool_client(u8 id);
+extern struct ntpool_client __rcu *ntpool_clients_by_id[NTPOOL_MAX_CLIENTS];
+#define NTPOOL_CLIENTS_HASH_BITS	7
+extern struct hlist_head ntpool_clients_by_module[1 << NTPOOL_CLIENTS_HASH_BITS];
+
+/* The key a module's record is found by: the kernel itself has one too. */
+static inline struct module *ntpool_client_key(struct module *mod)
+{
+	return mod ? mod : (struct module *)1UL;
+}
+
+/**
+ * ntpool_client_lookup() - the record of a module key, if it has one
+ * @key: from ntpool_client_key()
+ *
+ * Under RCU (a section with preemption off is one), or clients_lock.
+ *
+ * Return: the record, or NULL.
+ */
+static inline struct ntpool_client *ntpool_client_lookup(struct module *key)
+{
+	struct ntpool_client *c;
+
+	hash_for_each_possible_rcu(ntpool_clients_by_module, c, hash,
+				   (unsigned long)key)
+		if (READ_ONCE(c->module) == key)
+			return c;
+	return NULL;
+}
+
+extern struct ntpool_client *const ntpool_shared_record;
+
+/**
+ * ntpool_client() - the record behind an id
+ * @id: an id from a block
+ *
+ * The record stays valid while a block of that id is outstanding (see
+ * client.c).
+ *
+ * Return: the record (the shared record for id 0 or an id not in use).
+ */
+static inline struct ntpool_client *ntpool_client(u8 id)
+{
+	struct ntpool_client *c = rcu_dereference_raw(ntpool_clients_by_id[id]);
+
+	return c ? c : ntpool_shared_record;
+}
+
 const char *ntpool_client_name(u8 id);
 unsigned int ntpool_clients_free_ids(void);
 void ntpool_client_verifier_read(struct ntpool_client *c,

@@ -64,7 +64,8 @@ struct lookaside {
 	struct rcu_head rcu;
 };
 
-static LIST_HEAD(registry);
+/* Looked at without a lock by ntpool_lookaside_within() (lookaside.h). */
+LIST_HEAD(ntpool_lookaside_registry);
 static DEFINE_HASHTABLE(registry_by_list, 6);
 /* By the page the list starts in: a free asks about its block's pages. */
 static DEFINE_HASHTABLE(registry_by_page, 6);
@@ -333,7 +334,7 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	list->MaximumDepth = LOOKASIDE_MAX_DEPTH;
 	list->Depth = verified(la) ? 0 : LOOKASIDE_MIN_DEPTH;
 	spin_lock_irqsave(&registry_lock, irq);
-	list_add_tail(&la->link, &registry);
+	list_add_tail(&la->link, &ntpool_lookaside_registry);
 	hash_add_rcu(registry_by_list, &la->node, (unsigned long)list);
 	hash_add_rcu(registry_by_page, &la->page_node,
 		     (unsigned long)list >> PAGE_SHIFT);
@@ -419,24 +420,19 @@ void ntpool_lookaside_delete(PGENERAL_LOOKASIDE_POOL list, bool keep,
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_delete, NTPOOL_NS);
 
 /**
- * ntpool_lookaside_within() - a live list inside a block, if any
+ * __ntpool_lookaside_within() - ntpool_lookaside_within() once a list exists
  * @p: the block
  * @size: its usable bytes
  *
- * Every free asks, so no lock is taken: the lists are looked up by the
- * pages the block covers, under RCU.
- *
  * Return: the list, or NULL.
  */
-PGENERAL_LOOKASIDE_POOL ntpool_lookaside_within(const void *p, size_t size)
+PGENERAL_LOOKASIDE_POOL __ntpool_lookaside_within(const void *p, size_t size)
 {
 	unsigned long page = (unsigned long)p >> PAGE_SHIFT;
 	unsigned long last = ((unsigned long)p + size - 1) >> PAGE_SHIFT;
 	PGENERAL_LOOKASIDE_POOL hit = NULL;
 	struct lookaside *la;
 
-	if (!size || list_empty_careful(&registry))
-		return NULL;
 	rcu_read_lock();
 	for (; page <= last && !hit; page++)
 		hash_for_each_possible_rcu(registry_by_page, la, page_node, page)
@@ -455,7 +451,7 @@ static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 	unsigned long flags;
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry_safe(la, tmp, &registry, link) {
+	list_for_each_entry_safe(la, tmp, &ntpool_lookaside_registry, link) {
 		if (!all && la->caller.module != mod)
 			continue;
 		hash_del_rcu(&la->node);
@@ -544,7 +540,7 @@ static void adjust_all(struct work_struct *work)
 	unsigned long flags;
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry(la, &registry, link)
+	list_for_each_entry(la, &ntpool_lookaside_registry, link)
 		adjust(la);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	schedule_delayed_work(&adjust_work, HZ);
@@ -571,7 +567,7 @@ void ntpool_print_lookaside(struct seq_file *m)
 	char tag[5];
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry(la, &registry, link) {
+	list_for_each_entry(la, &ntpool_lookaside_registry, link) {
 		PGENERAL_LOOKASIDE_POOL l = la->list;
 
 		memcpy(tag, &l->Tag, 4);

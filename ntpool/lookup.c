@@ -44,16 +44,6 @@ static bool already_free(struct ntpool_header *hdr, void *p,
 		     READ_ONCE(hdr->ulong1), (unsigned long)p);
 }
 
-/* Where in its page a pointer's header would be, or -1 for none. */
-static int unit_of(const void *p)
-{
-	unsigned long off = offset_in_page(p);
-
-	if (!off || !IS_ALIGNED(off, NTPOOL_BLOCK_SIZE))
-		return -1;
-	return (off >> NTPOOL_BLOCK_SHIFT) - 1;
-}
-
 /*
  * Why does @p name no allocated block of the page?  A block that is free,
  * on a per-CPU cache, being freed by another CPU or quarantined was freed
@@ -65,7 +55,7 @@ static bool explain_locked(struct ntpool_pool *pool, void *p,
 			   struct ntpool_bugcheck *bc)
 {
 	struct ntpool_page *pg = ntpool_page_lookup(pool, p);
-	int unit = unit_of(p);
+	int unit = ntpool_unit_of(p);
 	unsigned int start;
 
 	lockdep_assert_held(&pool->lock);
@@ -174,7 +164,7 @@ enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
 {
 	struct ntpool_page *pg;
 	unsigned long flags;
-	int unit = unit_of(p);
+	int unit = ntpool_unit_of(p);
 
 	/* Only what the fast path fills (zeroing all of it shows in profiles). */
 	blk->pool = pool;
@@ -198,6 +188,27 @@ enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
 	explain_locked(pool, p, &blk->bc);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return NTPOOL_CLAIM_NONE;
+}
+
+/**
+ * ntpool_report_unclaimed() - report a free whose claim of @p failed
+ * @pool: pool from ntpool_pool_of()
+ * @p: the pointer, in one of @pool's pages of small blocks
+ * @caller: who frees it
+ *
+ * Explained under the pool lock (see ntpool_claim_block()), reported once
+ * the lock is dropped.
+ */
+void ntpool_report_unclaimed(struct ntpool_pool *pool, void *p,
+			     const struct ntpool_caller *caller)
+{
+	struct ntpool_block blk = { .pool = pool };
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	explain_locked(pool, p, &blk.bc);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	ntpool_block_report(&blk, caller);
 }
 
 /**
@@ -228,7 +239,7 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 			      struct ntpool_block *blk)
 {
 	struct ntpool_page *pg = ntpool_page_lookup(pool, p);
-	int unit = unit_of(p);
+	int unit = ntpool_unit_of(p);
 
 	if (!pg)
 		return ntpool_find_big_locked(pool, p, blk);

@@ -20,20 +20,6 @@
 struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
 
 /**
- * ntpool_can_sleep() - may the current context sleep?
- *
- * Return: true in process context with preemption and interrupts enabled.
- * Without CONFIG_PREEMPT_COUNT a held spinlock cannot be seen; only
- * interrupt context and disabled interrupts are then detected.
- */
-bool ntpool_can_sleep(void)
-{
-	if (IS_ENABLED(CONFIG_PREEMPT_COUNT))
-		return preemptible() && !rcu_preempt_depth();
-	return !in_interrupt() && !irqs_disabled();
-}
-
-/**
  * ntpool_gfp() - GFP flags for memory that backs a request
  * @req: the request
  *

@@ -34,8 +34,15 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/workqueue.h>
+#include "bench.h"
+#include "faults.h"
+#include "hit_tag.h"
+#include "lookaside.h"
 #include "pcp.h"
+#include "special.h"
 #include "tags.h"
+#include "trace.h"
+#include "verifier.h"
 
 /*
  * A cached block: its page, where it starts, and its header as it was when
@@ -108,9 +115,9 @@ static u8 cached_type(u8 type)
  * Is a cached block's header as ntpool_pcp_put() left it?  What it holds
  * is left in @now, for the report if not.
  */
-static bool cached_header_intact(const struct ntpool_header *hdr,
-				 const struct pcp_slot *slot,
-				 struct ntpool_header *now)
+static __always_inline bool
+cached_header_intact(const struct ntpool_header *hdr,
+		     const struct pcp_slot *slot, struct ntpool_header *now)
 {
 	struct ntpool_header left = slot->img;
 
@@ -125,9 +132,10 @@ static bool cached_header_intact(const struct ntpool_header *hdr,
  * says.  If its image is what @want asks for, it is noted in the seal
  * memo, and true returned: the image can be written back as it is.
  */
-static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
-		    const struct ntpool_header *want, struct pcp_slot *slot,
-		    struct ntpool_charge *ch)
+static __always_inline bool
+pcp_pop(enum ntpool_kind kind, unsigned int units,
+	const struct ntpool_header *want, struct pcp_slot *slot,
+	struct ntpool_charge *ch)
 {
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
@@ -150,6 +158,47 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
 	return same;
 }
 
+/*
+ * Take the block cached last for @want's size, and write its header as
+ * @want says (from the cached image, without hashing, when they agree).
+ * A header changed while the block was cached is reported (0x19/0x0D), and
+ * the block used anyway, since nothing was read from it.
+ */
+static __always_inline void *pcp_take(enum ntpool_kind kind,
+				      const struct ntpool_header *want,
+				      struct ntpool_charge *ch,
+				      const struct ntpool_caller *caller)
+{
+	struct ntpool_header now __uninitialized, img __uninitialized;
+	struct pcp_slot slot __uninitialized;
+	struct ntpool_header *hdr;
+	bool intact, same;
+
+	slot.pg = NULL;
+	same = pcp_pop(kind, want->block_size, want, &slot, ch);
+	if (!slot.pg)
+		return NULL;
+	hdr = ntpool_hdr_at(slot.pg, slot.unit);
+	intact = cached_header_intact(hdr, &slot, &now);
+	if (same && intact) {
+		/* The header is the image but for the cached mark. */
+		WRITE_ONCE(hdr->pool_type, slot.img.pool_type);
+	} else if (same) {
+		ntpool_hdr_store(hdr, &slot.img);
+	} else {
+		img = *want;
+		ntpool_seal_image(hdr, &img);
+		ntpool_hdr_store(hdr, &img);
+	}
+	/* Whoever wins the bit in a free reads the header: write it first. */
+	smp_mb__before_atomic();
+	set_bit(slot.unit, slot.pg->allocated);
+	if (!intact)
+		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
+				(unsigned long)hdr, 0, now.ulong1, caller);
+	return ntpool_hdr_to_block(hdr);
+}
+
 /**
  * ntpool_pcp_alloc() - a block from this CPU's cache
  * @pool: the pool
@@ -162,50 +211,18 @@ static bool pcp_pop(enum ntpool_kind kind, unsigned int units,
 void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *req,
 		       struct ntpool_charge *ch)
 {
-	/* At least PCP_MIN_UNITS: a size of 0 never gets this far. */
-	unsigned int units = ntpool_units_for(req->size);
-	struct ntpool_header want __uninitialized, now __uninitialized;
-	struct pcp_slot slot __uninitialized;
-	struct ntpool_header *hdr;
-	bool intact, same;
+	struct ntpool_header want __uninitialized;
 
 	if (req->cache_aligned || !cached_pool(pool))
 		return NULL;
-	ntpool_hdr_format(&want, units, req);
-	slot.pg = NULL;
-	same = pcp_pop(pool->kind, units, &want, &slot, ch);
-	if (!slot.pg)
-		return NULL;
-	hdr = ntpool_hdr_at(slot.pg, slot.unit);
-	intact = cached_header_intact(hdr, &slot, &now);
-	if (same && intact) {
-		/* The header is the image but for the cached mark. */
-		WRITE_ONCE(hdr->pool_type, slot.img.pool_type);
-	} else if (same) {
-		ntpool_hdr_store(hdr, &slot.img);
-	} else {
-		ntpool_seal_image(hdr, &want);
-		ntpool_hdr_store(hdr, &want);
-	}
-	/* Whoever wins the bit in a free reads the header: write it first. */
-	smp_mb__before_atomic();
-	set_bit(slot.unit, slot.pg->allocated);
-	/* Nothing of the old header was used: the block is sound. */
-	if (!intact)
-		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)hdr, 0, now.ulong1, &req->caller);
-	return ntpool_hdr_to_block(hdr);
+	/* At least PCP_MIN_UNITS: a size of 0 never gets this far. */
+	ntpool_hdr_format(&want, ntpool_units_for(req->size), req);
+	return pcp_take(pool->kind, &want, ch, &req->caller);
 }
 
-/**
- * ntpool_pcp_put() - keep a freed block on this CPU's cache
- * @blk: a small block the caller claimed and checked (in transit)
- * @ch: what to count if it is kept (in the same interrupts-off section)
- *
- * Return: true if cached; false when the block is not of a cached size or
- * pool, or the cache is full: the caller gives it back to its page.
- */
-bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
+/* ntpool_pcp_put(), for the fast path too. */
+static __always_inline bool pcp_put(const struct ntpool_block *blk,
+				    struct ntpool_charge *ch)
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
@@ -235,6 +252,186 @@ bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
 	pcp->bytes[kind] += bytes;
 	ntpool_charge_irqsoff(ch, kind, bytes, -1);
 	local_irq_restore(flags);
+	return true;
+}
+
+/**
+ * ntpool_pcp_put() - keep a freed block on this CPU's cache
+ * @blk: a small block the caller claimed and checked (in transit)
+ * @ch: what to count if it is kept (in the same interrupts-off section)
+ *
+ * Return: true if cached; false when the block is not of a cached size or
+ * pool, or the cache is full: the caller gives it back to its page.
+ */
+bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
+{
+	return pcp_put(blk, ch);
+}
+
+/*
+ * The fast path: a plain request served whole by this CPU's cache, from
+ * the NT entry point (api.c) to the counters, and a plain free put on it.
+ * Plain means that the general path (api.c, block.c) would do no more:
+ * no special pool, fault injection, kmemleak, Pool Tracking or quota, a
+ * module and a tag that have their records already, and, for paged pool,
+ * a context that may sleep.  Everything the general path checks and counts
+ * for such a request is checked and counted here; anything else, and a
+ * cache with no block of the size asked for, goes the general way.
+ */
+static __always_inline bool fast_path_open(enum ntpool_kind kind)
+{
+	return pcp_caches && !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
+	       (kind != NTPOOL_PAGED || ntpool_can_sleep());
+}
+
+/**
+ * ntpool_pcp_fast_alloc() - serve a plain request from this CPU's cache
+ * @kind: the pool
+ * @size: bytes requested, 1 to NTPOOL_MAX_SMALL
+ * @tag: the tag, as the caller passed it and checked by it
+ * @zero: whether to zero the block
+ * @caller: the calling module and call site
+ *
+ * Return: the block, or NULL when the request is not plain or the cache has
+ * no block of its size: nothing was done, the general path serves it.
+ */
+void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
+			    bool zero, const struct ntpool_caller *caller)
+{
+	unsigned int units = ntpool_units_for(size);
+	size_t room = (units - 1) * NTPOOL_BLOCK_SIZE;
+	struct ntpool_header want __uninitialized;
+	struct ntpool_charge ch __uninitialized;
+	struct ntpool_client *c;
+	struct ntpool_tag *row;
+	void *p;
+
+	if (!fast_path_open(kind) || tag == NTPOOL_TAG_NONE ||
+	    ntpool_special_enabled() || ntpool_faults_enabled())
+		return NULL;
+	/* The module is calling: its record stays (client.c). */
+	preempt_disable();
+	c = ntpool_client_lookup(ntpool_client_key(caller->module));
+	preempt_enable();
+	row = ntpool_tag_find(ntpool_plain_tag(tag));
+	if (!c || !row || READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE ||
+	    !READ_ONCE(c->loaded))
+		return NULL;
+	want = (struct ntpool_header) {
+		.pool_index = c->id, .block_size = units, .pool_type = kind + 1,
+		.pool_tag = tag, .allocator_backtrace_index = size,
+		.pool_tag_hash = row->id,
+	};
+	ch = (struct ntpool_charge) {
+		.row = ntpool_accounting_on(c->id) ? row : NULL,
+		.client = c->id, .untracked = c, .succeeded = c,
+	};
+	p = pcp_take(kind, &want, &ch, caller);
+	if (!p)
+		return NULL;
+	if (zero)
+		memset(p, 0, size);
+	if (room > size)
+		memset(p + size, NTPOOL_SLACK_PATTERN, room - size);
+	trace_ntpool_alloc(tag, size, kind, p, caller);
+	ntpool_hit_tag_check(tag, size, p, NTPOOL_HIT_ALLOC, caller);
+	return p;
+}
+
+/*
+ * Is a claimed block's header sound, its tag @tag (unless 0) and no live
+ * lookaside list inside?  Only reads: a block that is not goes on to the
+ * general path's checks, which report.
+ */
+static __always_inline bool plain_free(struct ntpool_block *blk, void *p,
+				       u32 tag)
+{
+	struct ntpool_header *seen = &blk->seen;
+	size_t room = (blk->units - 1) * NTPOOL_BLOCK_SIZE;
+
+	ntpool_hdr_snapshot(blk->hdr, seen);
+	return seen->block_size == blk->units &&
+	       ntpool_hdr_requested(seen) <= room &&
+	       ntpool_hdr_image_sealed(blk->hdr, seen) &&
+	       (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(seen->pool_tag)) &&
+	       !ntpool_lookaside_within(p, room);
+}
+
+/* The rest of a plain free, once its block is claimed and checked. */
+static __always_inline void free_plain(struct ntpool_block *blk, void *p,
+				       const struct ntpool_caller *caller)
+{
+	const struct ntpool_header *seen = &blk->seen;
+	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
+	struct ntpool_tag *row = ntpool_tag_of_id(seen->pool_tag_hash);
+	enum ntpool_kind kind = blk->pool->kind;
+	u8 owner = seen->pool_index;
+	struct ntpool_charge ch = {
+		.row = ntpool_accounting_on(owner) ? row : NULL, .client = owner,
+	};
+	unsigned long flags;
+
+	if (ntpool_hdr_requested(seen) < bytes - NTPOOL_BLOCK_SIZE)
+		ntpool_check_slack(blk, p, caller);
+	if (READ_ONCE(blk->hdr->previous_size) !=
+	    ntpool_prev_units(blk->page, blk->unit))
+		ntpool_check_previous(blk, caller);
+	ntpool_verifier_untrack(p);
+	/* While the block is still this caller's (see block.c). */
+	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
+	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);
+	if (pcp_put(blk, &ch))
+		return;
+	spin_lock_irqsave(&blk->pool->lock, flags);
+	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
+	spin_unlock_irqrestore(&blk->pool->lock, flags);
+	if (ch.row)
+		ntpool_tag_count_free(row, kind, bytes, owner);
+}
+
+/**
+ * ntpool_pcp_fast_free() - free a small block onto this CPU's cache
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 to skip the check
+ * @caller: who frees it
+ *
+ * Return: true if the free was dealt with here, a misuse found on the way
+ * reported as the general path reports it; false if nothing was done (not
+ * a small block of ntpool's, or not plain): the general path frees it.
+ */
+bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_block blk __uninitialized;
+	int unit = ntpool_unit_of(p);
+	struct ntpool_page *pg;
+	bool claimed;
+
+	if (!pool || unit < 0 || !fast_path_open(pool->kind))
+		return false;
+	/* A read section for the page (pool.h), cheaper than rcu_read_lock(). */
+	preempt_disable();
+	pg = ntpool_page_lookup(pool, p);
+	claimed = pg && test_and_clear_bit(unit, pg->allocated);
+	preempt_enable();
+	if (!pg)
+		return false;
+	if (!claimed) {
+		ntpool_report_unclaimed(pool, p, caller);
+		return true;
+	}
+	/* Claimed: the block, and so its page, stay. */
+	blk.pool = pool;
+	blk.page = pg;
+	blk.unit = unit;
+	blk.units = ntpool_block_units(pg, unit);
+	blk.hdr = ntpool_hdr_at(pg, unit);
+	blk.big = NULL;
+	blk.bc.code = 0;
+	if (plain_free(&blk, p, tag))
+		free_plain(&blk, p, caller);
+	else
+		ntpool_free_claimed(&blk, p, tag, caller);
 	return true;
 }
 

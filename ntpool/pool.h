@@ -229,7 +229,21 @@ int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind);
 void ntpool_pool_destroy(struct ntpool_pool *pool);
-bool ntpool_can_sleep(void);
+
+/**
+ * ntpool_can_sleep() - may the current context sleep?
+ *
+ * Return: true in process context with preemption and interrupts enabled.
+ * Without CONFIG_PREEMPT_COUNT a held spinlock cannot be seen; only
+ * interrupt context and disabled interrupts are then detected.
+ */
+static inline bool ntpool_can_sleep(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		return preemptible() && !rcu_preempt_depth();
+	return !in_interrupt() && !irqs_disabled();
+}
+
 gfp_t ntpool_gfp(const struct ntpool_request *req);
 
 /**
@@ -247,12 +261,33 @@ static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
 	/* is_vmalloc_addr(), without a call on every free. */
 	if (a >= VMALLOC_START && a < VMALLOC_END)
 		return &ntpool_pools[NTPOOL_PAGED];
-	if (virt_addr_valid(addr))
+	/*
+	 * The direct map, by range (virt_addr_valid() is a call that also
+	 * looks the page up): whether the pool owns the page is settled by the
+	 * page lookup, which reads nothing at the address.
+	 */
+	if (a >= PAGE_OFFSET && a < (unsigned long)high_memory)
 		return &ntpool_pools[NTPOOL_NONPAGED];
 	return NULL;
 }
 
 /* Inlines for the fast path: where a page's blocks are. */
+
+/**
+ * ntpool_unit_of() - where in its page a pointer's header would be
+ * @p: a pointer a caller passed
+ *
+ * Return: the header's unit, or -1 if no block can start at @p.
+ */
+static inline int ntpool_unit_of(const void *p)
+{
+	unsigned long off = offset_in_page(p);
+
+	if (!off || !IS_ALIGNED(off, NTPOOL_BLOCK_SIZE))
+		return -1;
+	return (off >> NTPOOL_BLOCK_SHIFT) - 1;
+}
+
 /**
  * ntpool_hdr_at() - header of the block starting at @unit of a page
  * @pg: the page
@@ -313,18 +348,7 @@ void ntpool_hdr_store(struct ntpool_header *hdr,
 void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 		      const struct ntpool_request *req);
 
-/* seal.c: the header's check value */
-void ntpool_seal_init(void);
-void ntpool_seal_exit(void);
-void ntpool_seal_image(const struct ntpool_header *hdr,
-		       struct ntpool_header *img);
-void ntpool_seal_remember(const struct ntpool_header *hdr,
-			  const struct ntpool_header *img);
-void ntpool_hdr_seal(struct ntpool_header *hdr);
-bool ntpool_hdr_image_sealed(const struct ntpool_header *hdr,
-			     const struct ntpool_header *img);
-bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
-bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
+#include "seal.h"
 
 /**
  * ntpool_size_pages() - whole pages that hold @size bytes
@@ -403,6 +427,14 @@ enum ntpool_claim {
 enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
 				     struct ntpool_block *blk);
 bool ntpool_check_claimed(struct ntpool_block *blk);
+void ntpool_report_unclaimed(struct ntpool_pool *pool, void *p,
+			     const struct ntpool_caller *caller);
+bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
+			 const struct ntpool_caller *caller);
+void ntpool_check_slack(const struct ntpool_block *blk, void *p,
+			const struct ntpool_caller *caller);
+void ntpool_check_previous(struct ntpool_block *blk,
+			   const struct ntpool_caller *caller);
 bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 			      struct ntpool_block *blk);
 bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,

@@ -33,86 +33,7 @@ static u32 seal_of(const struct ntpool_header *hdr,
 			     &seal_key);
 }
 
-/*
- * The seal memo: the headers this CPU sealed (or found sealed) lately, so
- * that the free of a block allocated a moment ago compares 16 bytes
- * instead of hashing them again.  The seal is a function of the fields and
- * the address under a key that never changes, so a header equal to an
- * image the memo holds for its address is exactly one whose check value
- * hsiphash would accept: the memo is as strict as the hash, and only
- * faster.  It lives in ntpool's memory; a miss just hashes.
- *
- * An entry is written by its own CPU with interrupts off, and read by its
- * own CPU with preemption off; @seq changes after each write, so a reader
- * interrupted by a write sees the change and counts a miss.
- */
-#define SEAL_MEMO_BITS	6
-
-struct seal_memo {
-	unsigned long seq;
-	struct {
-		const struct ntpool_header *at;
-		struct ntpool_header img;
-	} entry[1 << SEAL_MEMO_BITS];
-};
-
-static struct seal_memo __percpu *seal_memos;
-
-static unsigned int memo_slot(const struct ntpool_header *hdr)
-{
-	return hash_long((unsigned long)hdr >> NTPOOL_BLOCK_SHIFT,
-			 SEAL_MEMO_BITS);
-}
-
-/**
- * ntpool_seal_remember() - note that a header image is sealed
- * @hdr: where the header is
- * @img: an image of it whose check value is right (sealed by ntpool, or
- *	found sealed)
- *
- * Interrupts off.
- */
-void ntpool_seal_remember(const struct ntpool_header *hdr,
-			  const struct ntpool_header *img)
-{
-	struct seal_memo *m;
-	unsigned int i = memo_slot(hdr);
-
-	lockdep_assert_irqs_disabled();
-	if (!seal_memos)
-		return;
-	m = this_cpu_ptr(seal_memos);
-	WRITE_ONCE(m->entry[i].at, hdr);
-	m->entry[i].img = *img;
-	barrier();
-	WRITE_ONCE(m->seq, m->seq + 1);
-}
-
-/* Does this CPU's memo hold @img for @hdr, check value included? */
-static bool remembered(const struct ntpool_header *hdr,
-		       const struct ntpool_header *img)
-{
-	unsigned int i = memo_slot(hdr);
-	struct seal_memo *m;
-	unsigned long seq;
-	bool hit;
-
-	if (!seal_memos)
-		return false;
-	m = get_cpu_ptr(seal_memos);
-	seq = READ_ONCE(m->seq);
-	barrier();
-	hit = READ_ONCE(m->entry[i].at) == hdr;
-	/*
-	 * data_race(): an interrupt on this CPU may rewrite the entry while
-	 * it is compared; @seq then differs, and the result is not used.
-	 */
-	hit = hit && data_race(ntpool_hdr_same(&m->entry[i].img, img, true));
-	barrier();
-	hit = hit && READ_ONCE(m->seq) == seq;
-	put_cpu_ptr(seal_memos);
-	return hit;
-}
+struct ntpool_seal_memo __percpu *ntpool_seal_memos;
 
 /**
  * ntpool_seal_init() - draw the key and set up the memo (once, at load)
@@ -122,7 +43,7 @@ static bool remembered(const struct ntpool_header *hdr,
 void ntpool_seal_init(void)
 {
 	get_random_bytes(&seal_key, sizeof(seal_key));
-	seal_memos = alloc_percpu(struct seal_memo);
+	ntpool_seal_memos = alloc_percpu(struct ntpool_seal_memo);
 }
 
 /**
@@ -130,8 +51,8 @@ void ntpool_seal_init(void)
  */
 void ntpool_seal_exit(void)
 {
-	free_percpu(seal_memos);
-	seal_memos = NULL;
+	free_percpu(ntpool_seal_memos);
+	ntpool_seal_memos = NULL;
 }
 
 /**
@@ -158,16 +79,19 @@ void ntpool_hdr_seal(struct ntpool_header *hdr)
 }
 
 /**
- * ntpool_hdr_image_sealed() - was a header, as read, sealed by ntpool?
- * @hdr: where it is
+ * ntpool_hdr_hash_sealed() - does a header image's check value match its
+ *	fields and address?
+ * @hdr: where the header is
  * @img: a snapshot of it (ntpool_hdr_snapshot())
+ *
+ * The keyed hash itself: ntpool_hdr_image_sealed() asks the memo first.
  *
  * Return: true if no sealed field of @img differs from what ntpool wrote.
  */
-bool ntpool_hdr_image_sealed(const struct ntpool_header *hdr,
-			     const struct ntpool_header *img)
+bool ntpool_hdr_hash_sealed(const struct ntpool_header *hdr,
+			    const struct ntpool_header *img)
 {
-	return remembered(hdr, img) || img->check == seal_of(hdr, img);
+	return img->check == seal_of(hdr, img);
 }
 
 /**

@@ -49,7 +49,8 @@ struct special_setting {
 	unsigned int where;
 };
 
-static struct special_setting __rcu *setting;
+/* Read without a lock by ntpool_special_enabled() (special.h). */
+struct special_setting __rcu *ntpool_special_setting;
 static DEFINE_MUTEX(setting_lock);
 
 /* Pages freed lately, to name a use-after-free fault. */
@@ -79,14 +80,14 @@ unsigned int ntpool_special_wanted(const struct ntpool_request *req)
 	struct special_setting *s;
 
 	/* Most allocations: no setting, no priority asking for it. */
-	if (!where && !rcu_access_pointer(setting))
+	if (!where && !rcu_access_pointer(ntpool_special_setting))
 		return NTPOOL_SPECIAL_NONE;
 	if (req->size >= PAGE_SIZE || !ntpool_can_sleep())
 		return NTPOOL_SPECIAL_NONE;
 	if (where)
 		return where;
 	rcu_read_lock();
-	s = rcu_dereference(setting);
+	s = rcu_dereference(ntpool_special_setting);
 	if (s && selected(s, req))
 		where = s->where;
 	rcu_read_unlock();
@@ -235,7 +236,7 @@ int ntpool_special_set(const char *text)
 		return err;
 	}
 	mutex_lock(&setting_lock);
-	old = rcu_replace_pointer(setting, s, lockdep_is_held(&setting_lock));
+	old = rcu_replace_pointer(ntpool_special_setting, s, lockdep_is_held(&setting_lock));
 	mutex_unlock(&setting_lock);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -248,20 +249,10 @@ static void drop_setting(void)
 	struct special_setting *old;
 
 	mutex_lock(&setting_lock);
-	old = rcu_replace_pointer(setting, NULL, lockdep_is_held(&setting_lock));
+	old = rcu_replace_pointer(ntpool_special_setting, NULL, lockdep_is_held(&setting_lock));
 	mutex_unlock(&setting_lock);
 	if (old)
 		kfree_rcu(old, rcu);
-}
-
-/**
- * ntpool_special_enabled() - does the special_pool setting select anything?
- *
- * Return: true if it does (requests may also ask for special pool).
- */
-bool ntpool_special_enabled(void)
-{
-	return rcu_access_pointer(setting);
 }
 
 /**
@@ -273,7 +264,7 @@ void ntpool_special_show(struct seq_file *m)
 	struct special_setting *s;
 
 	rcu_read_lock();
-	s = rcu_dereference(setting);
+	s = rcu_dereference(ntpool_special_setting);
 	if (s)
 		seq_printf(m, "%s %s\n", s->text,
 			   s->where == NTPOOL_SPECIAL_START ? "start" : "end");

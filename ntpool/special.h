@@ -5,6 +5,7 @@
 #ifndef _NTPOOL_SPECIAL_H
 #define _NTPOOL_SPECIAL_H
 
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 #include "pool.h"
 
@@ -25,7 +26,19 @@ bool ntpool_special_check(const struct ntpool_big *big, void *p,
 void ntpool_special_freed(const struct ntpool_big *big);
 int ntpool_special_set(const char *text);
 void ntpool_special_show(struct seq_file *m);
-bool ntpool_special_enabled(void);
+struct special_setting;
+extern struct special_setting __rcu *ntpool_special_setting;
+
+/**
+ * ntpool_special_enabled() - does the special_pool setting select anything?
+ *
+ * Return: true if it does (requests may also ask for special pool).
+ */
+static inline bool ntpool_special_enabled(void)
+{
+	return rcu_access_pointer(ntpool_special_setting);
+}
+
 int ntpool_special_init(void);
 void ntpool_special_exit(void);
 

@@ -45,7 +45,8 @@ static unsigned int next_id = 1;
 static unsigned int max_id = NTPOOL_MAX_TAGS;
 static struct ntpool_tag overflow_row;
 static atomic_t nr_rows = ATOMIC_INIT(0);
-static DEFINE_PER_CPU(struct ntpool_tag *, last_row);
+/* The row this CPU used last: ntpool_tag_find() (tags.h) looks there first. */
+DEFINE_PER_CPU(struct ntpool_tag *, ntpool_last_row);
 
 static void free_row(struct ntpool_tag *t)
 {
@@ -119,23 +120,18 @@ out:
 }
 
 /**
- * ntpool_tag_find() - the row of a tag, if it has one
+ * __ntpool_tag_find() - ntpool_tag_find() when the row is not this CPU's
+ *	last one
  * @tag: the tag
- *
- * Any context; takes no lock.
  *
  * Return: the row, or NULL for a tag not seen yet.
  */
-struct ntpool_tag *ntpool_tag_find(u32 tag)
+struct ntpool_tag *__ntpool_tag_find(u32 tag)
 {
-	/* Rows stay while ntpool is loaded: the last one used is kept. */
-	struct ntpool_tag *t = this_cpu_read(last_row);
+	struct ntpool_tag *t = xa_load(&rows_by_tag, tag);
 
-	if (likely(t && t->tag == tag))
-		return t;
-	t = xa_load(&rows_by_tag, tag);
 	if (likely(t))
-		this_cpu_write(last_row, t);
+		this_cpu_write(ntpool_last_row, t);
 	return t;
 }
 
@@ -179,13 +175,6 @@ struct ntpool_tag *ntpool_tag_by_id(u16 id)
 	return t ? t : &overflow_row;
 }
 
-/* Test first: the bitmap is written once per tag and module. */
-static void note_owner(struct ntpool_tag *t, u8 client)
-{
-	if (!test_bit(client, t->owners))
-		set_bit(client, t->owners);
-}
-
 /**
  * ntpool_tag_count_alloc() - count a successful allocation, for the tag and
  *	for the module
@@ -198,34 +187,7 @@ void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 			    size_t bytes, u8 client)
 {
 	ntpool_usage_alloc(&t->usage, &ntpool_client(client)->usage, kind, bytes);
-	note_owner(t, client);
-}
-
-/**
- * ntpool_charge_irqsoff() - count a per-CPU cache's allocation or free in
- *	the cache's interrupts-off section
- * @ch: what to count; @ch->done is set
- * @kind: the pool
- * @bytes: block bytes
- * @blocks: 1 for an allocation, -1 for a free
- */
-void ntpool_charge_irqsoff(struct ntpool_charge *ch, enum ntpool_kind kind,
-			   size_t bytes, int blocks)
-{
-	struct ntpool_tag *t = ch->row;
-
-	if (t) {
-		ntpool_usage_count_irqsoff(&t->usage,
-					   &ntpool_client(ch->client)->usage,
-					   kind, bytes, blocks);
-		if (blocks > 0)
-			note_owner(t, ch->client);
-	}
-	if (ch->untracked)
-		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);
-	if (ch->succeeded)
-		__this_cpu_inc(ch->succeeded->vcpu->count[NTPOOL_VC_SUCCEEDED]);
-	ch->done = true;
+	ntpool_tag_note_owner(t, client);
 }
 
 /**
@@ -361,7 +323,7 @@ void ntpool_tags_exit(void)
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		per_cpu(last_row, cpu) = NULL;
+		per_cpu(ntpool_last_row, cpu) = NULL;
 	xa_destroy(&rows_by_tag);
 	for (i = 0; i < ARRAY_SIZE(rows_by_id); i++) {
 		if (!rows_by_id[i])

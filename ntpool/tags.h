@@ -52,16 +52,79 @@ struct ntpool_tag_stats {
 int ntpool_tags_init(void);
 void ntpool_tags_exit(void);
 unsigned int ntpool_tags_max(void);
-struct ntpool_tag *ntpool_tag_find(u32 tag);
+struct ntpool_tag *__ntpool_tag_find(u32 tag);
+DECLARE_PER_CPU(struct ntpool_tag *, ntpool_last_row);
+
+/**
+ * ntpool_tag_find() - the row of a tag, if it has one
+ * @tag: the tag
+ *
+ * Any context; takes no lock.  Rows stay while ntpool is loaded: the one
+ * this CPU used last is looked at first.
+ *
+ * Return: the row, or NULL for a tag not seen yet.
+ */
+static inline struct ntpool_tag *ntpool_tag_find(u32 tag)
+{
+	struct ntpool_tag *t = this_cpu_read(ntpool_last_row);
+
+	if (likely(t && t->tag == tag))
+		return t;
+	return __ntpool_tag_find(tag);
+}
+
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp);
 struct ntpool_tag *ntpool_tag_by_id(u16 id);
+
+/* ntpool_tag_by_id(), looking at the row this CPU used last first. */
+static inline struct ntpool_tag *ntpool_tag_of_id(u16 id)
+{
+	struct ntpool_tag *t = this_cpu_read(ntpool_last_row);
+
+	return likely(t && t->id == id) ? t : ntpool_tag_by_id(id);
+}
+
 void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
 			    size_t bytes, u8 client);
 void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
 			   size_t bytes, u8 owner);
 void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind);
-void ntpool_charge_irqsoff(struct ntpool_charge *ch, enum ntpool_kind kind,
-			   size_t bytes, int blocks);
+
+/* Test first: the bitmap is written once per tag and module. */
+static inline void ntpool_tag_note_owner(struct ntpool_tag *t, u8 client)
+{
+	if (!test_bit(client, t->owners))
+		set_bit(client, t->owners);
+}
+
+/**
+ * ntpool_charge_irqsoff() - count a per-CPU cache's allocation or free in
+ *	the cache's interrupts-off section
+ * @ch: what to count; @ch->done is set
+ * @kind: the pool
+ * @bytes: block bytes
+ * @blocks: 1 for an allocation, -1 for a free
+ */
+static __always_inline void ntpool_charge_irqsoff(struct ntpool_charge *ch,
+						  enum ntpool_kind kind,
+						  size_t bytes, int blocks)
+{
+	struct ntpool_tag *t = ch->row;
+
+	if (t) {
+		ntpool_usage_count_irqsoff(&t->usage,
+					   &ntpool_client(ch->client)->usage,
+					   kind, bytes, blocks);
+		if (blocks > 0)
+			ntpool_tag_note_owner(t, ch->client);
+	}
+	if (ch->untracked)
+		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);
+	if (ch->succeeded)
+		__this_cpu_inc(ch->succeeded->vcpu->count[NTPOOL_VC_SUCCEEDED]);
+	ch->done = true;
+}
+
 void ntpool_tags_forget_owner(u8 client);
 void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st);
 struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count);

@@ -65,9 +65,18 @@ static void raise_peak(atomic64_t *peak, s64 total)
 		;
 }
 
-/* Move this CPU's share of one pool into the totals; interrupts off. */
-static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		 enum ntpool_kind kind, s64 bytes)
+/**
+ * ntpool_usage_fold() - move this CPU's share of one pool into the totals
+ * @u: the counters
+ * @c: this CPU's share
+ * @kind: the pool
+ * @bytes: the share's bytes, the operation being counted included
+ *
+ * Interrupts off; called by ntpool_usage_count_irqsoff() once the share
+ * passes a batch.
+ */
+void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		       enum ntpool_kind kind, s64 bytes)
 {
 	s64 total_bytes, total_count;
 
@@ -85,59 +94,6 @@ static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 	raw_spin_unlock(&u->lock);
 	raise_peak(&u->peak_bytes[kind], total_bytes);
 	raise_peak(&u->peak_count[kind], total_count);
-}
-
-/*
- * Count one allocation (@blocks 1) or free (-1) in this CPU's share, and
- * fold the share once it passes a batch.  Called with interrupts off, so
- * that one operation's counters are updated in one go.
- */
-static void count_locked(struct ntpool_usage *u, enum ntpool_kind kind,
-			 s64 bytes, int blocks)
-{
-	struct ntpool_usage_cpu *c = this_cpu_ptr(u->cpu);
-	s64 share = c->bytes[kind] + bytes;
-
-	if (blocks > 0)
-		c->allocs[kind]++;
-	else
-		c->frees[kind]++;
-	/*
-	 * What the share holds back from the totals is its live blocks and
-	 * bytes, which bound how far a peak can lag: a CPU that allocates
-	 * and frees in turn folds only when a counter would overflow.
-	 */
-	if (abs(share) < NTPOOL_USAGE_BYTES_BATCH &&
-	    abs(c->allocs[kind] - c->frees[kind]) < NTPOOL_USAGE_COUNT_BATCH &&
-	    c->allocs[kind] < NTPOOL_USAGE_SHARE_MAX &&
-	    c->frees[kind] < NTPOOL_USAGE_SHARE_MAX) {
-		c->bytes[kind] = share;
-		return;
-	}
-	fold(u, c, kind, share);
-}
-
-/**
- * ntpool_usage_count_irqsoff() - count an allocation or a free, interrupts
- *	off
- * @u: the counters
- * @u2: a second set of counters (the owning module's), or NULL
- * @kind: its pool
- * @bytes: block bytes
- * @blocks: 1 for an allocation, -1 for a free
- *
- * For callers that have interrupts off already, so that one section covers
- * more than the counters.
- */
-void ntpool_usage_count_irqsoff(struct ntpool_usage *u, struct ntpool_usage *u2,
-				enum ntpool_kind kind, size_t bytes, int blocks)
-{
-	s64 signed_bytes = blocks > 0 ? (s64)bytes : -(s64)bytes;
-
-	lockdep_assert_irqs_disabled();
-	count_locked(u, kind, signed_bytes, blocks);
-	if (u2)
-		count_locked(u2, kind, signed_bytes, blocks);
 }
 
 /**

@@ -8,6 +8,8 @@
 
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/lockdep.h>
+#include <linux/math.h>
 #include <linux/percpu.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -88,10 +90,62 @@ void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
 			enum ntpool_kind kind, size_t bytes);
 void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
 		       enum ntpool_kind kind, size_t bytes);
-void ntpool_usage_count_irqsoff(struct ntpool_usage *u, struct ntpool_usage *u2,
-				enum ntpool_kind kind, size_t bytes, int blocks);
+void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		       enum ntpool_kind kind, s64 bytes);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
+
+/*
+ * Count one allocation (@blocks 1) or free (-1) in this CPU's share, and
+ * fold the share once it passes a batch.  What the share holds back from
+ * the totals is its live blocks and bytes, which bound how far a peak can
+ * lag: a CPU that allocates and frees in turn folds only when a counter
+ * would overflow.
+ */
+static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
+						   enum ntpool_kind kind,
+						   s64 bytes, int blocks)
+{
+	struct ntpool_usage_cpu *c = this_cpu_ptr(u->cpu);
+	s64 share = c->bytes[kind] + bytes;
+
+	if (blocks > 0)
+		c->allocs[kind]++;
+	else
+		c->frees[kind]++;
+	if (likely(abs(share) < NTPOOL_USAGE_BYTES_BATCH &&
+		   abs(c->allocs[kind] - c->frees[kind]) < NTPOOL_USAGE_COUNT_BATCH &&
+		   c->allocs[kind] < NTPOOL_USAGE_SHARE_MAX &&
+		   c->frees[kind] < NTPOOL_USAGE_SHARE_MAX))
+		c->bytes[kind] = share;
+	else
+		ntpool_usage_fold(u, c, kind, share);
+}
+
+/**
+ * ntpool_usage_count_irqsoff() - count an allocation or a free, interrupts
+ *	off
+ * @u: the counters
+ * @u2: a second set of counters (the owning module's), or NULL
+ * @kind: its pool
+ * @bytes: block bytes
+ * @blocks: 1 for an allocation, -1 for a free
+ *
+ * For callers that have interrupts off already, so that one section covers
+ * more than the counters.
+ */
+static __always_inline void ntpool_usage_count_irqsoff(struct ntpool_usage *u,
+						       struct ntpool_usage *u2,
+						       enum ntpool_kind kind,
+						       size_t bytes, int blocks)
+{
+	s64 signed_bytes = blocks > 0 ? (s64)bytes : -(s64)bytes;
+
+	lockdep_assert_irqs_disabled();
+	ntpool_usage_count_one(u, kind, signed_bytes, blocks);
+	if (u2)
+		ntpool_usage_count_one(u2, kind, signed_bytes, blocks);
+}
 
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
 extern void (*ntpool_usage_read_hook)(struct ntpool_usage *u);
