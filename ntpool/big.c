@@ -28,17 +28,6 @@
 #define BIG_KEEP_BLOCK_PAGES	16
 #define BIG_KEEP_PAGES		256
 
-/**
- * ntpool_big_pages() - pages a big block occupies
- * @big: its entry
- *
- * Return: the number of pages.
- */
-size_t ntpool_big_pages(const struct ntpool_big *big)
-{
-	return big->special ? 1 : ntpool_size_pages(big->size);
-}
-
 /*
  * Whole pages on the node a request names (ExAllocatePool3's NumaNode):
  * that node only if it must, else any node when that one has none.
@@ -148,12 +137,13 @@ static bool keeps_big(const struct ntpool_pool *pool)
 }
 
 /*
- * A kept block of @pages pages, handed to @req, or NULL.  Its entry is
- * rewritten under the pool lock, which every reader of a big entry but
+ * The entry of a kept block of @pages pages, handed to @req, or NULL.  It
+ * is rewritten under the pool lock, which every reader of a big entry but
  * the allocating caller holds.
  */
-static void *reuse_kept(struct ntpool_pool *pool,
-			const struct ntpool_request *req, size_t pages)
+static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
+				     const struct ntpool_request *req,
+				     size_t pages)
 {
 	struct ntpool_big *big, *found = NULL;
 	unsigned long flags;
@@ -173,7 +163,7 @@ static void *reuse_kept(struct ntpool_pool *pool,
 		break;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
-	return found ? found->va : NULL;
+	return found;
 }
 
 /**
@@ -181,18 +171,17 @@ static void *reuse_kept(struct ntpool_pool *pool,
  * @pool: pool to allocate from
  * @req: the request
  *
- * Return: the page-aligned block, or NULL.
+ * Return: the entry of the page-aligned block (->va), or NULL.
  */
-void *ntpool_big_alloc(struct ntpool_pool *pool,
-		       const struct ntpool_request *req)
+struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
+				    const struct ntpool_request *req)
 {
 	size_t pages = ntpool_size_pages(req->size);
+	struct ntpool_big *big = reuse_kept(pool, req, pages);
 	gfp_t gfp, memory_gfp;
-	struct ntpool_big *big;
-	void *kept = reuse_kept(pool, req, pages);
 
-	if (kept)
-		return kept;
+	if (big)
+		return big;
 	gfp = ntpool_gfp(req);
 	big = kmalloc(sizeof(*big), gfp & ~__GFP_ZERO);
 	if (!big)
@@ -217,7 +206,7 @@ void *ntpool_big_alloc(struct ntpool_pool *pool,
 			     xa_tag_pointer(big, NTPOOL_XA_BIG), gfp))
 		goto free_memory;
 	atomic_long_add(pages, &pool->nr_big_pages);
-	return big->va;
+	return big;
 
 free_memory:
 	big_memory_free(big, pages);

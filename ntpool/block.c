@@ -116,8 +116,8 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 			blk.units = blk.hdr->block_size;
 		}
 	} else {
-		p = ntpool_big_alloc(pool, req);
-		blk.big = p ? ntpool_big_entry(pool, p) : NULL;
+		blk.big = ntpool_big_alloc(pool, req);
+		p = blk.big ? blk.big->va : NULL;
 	}
 	if (!p) {
 		ntpool_tag_count_failure(row, req->kind);
@@ -428,6 +428,29 @@ bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 	struct ntpool_freed freed;
 
 	if (!free_small(blk, p, tag, -1, caller, &freed))
+		return false;
+	account_free(&freed);
+	return true;
+}
+
+/**
+ * ntpool_free_big() - free a pointer that is in no page of small blocks
+ * @pool: pool from ntpool_pool_of()
+ * @p: the pointer: a big block of @pool, or reported as no block
+ * @tag: the tag it was allocated with, or 0 to skip the check
+ * @caller: who frees it
+ *
+ * As ntpool_pool_free(), for a caller that looked for @p's small page
+ * already.
+ *
+ * Return: true if the block was freed.
+ */
+bool ntpool_free_big(struct ntpool_pool *pool, void *p, u32 tag,
+		     const struct ntpool_caller *caller)
+{
+	struct ntpool_freed freed;
+
+	if (!free_big(pool, p, tag, -1, caller, &freed))
 		return false;
 	account_free(&freed);
 	return true;

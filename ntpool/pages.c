@@ -178,10 +178,6 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
  * therefore found it before it was dropped, and its RCU read section is
  * one the grace period waits for.
  */
-static unsigned int recent_slot(const void *base)
-{
-	return ((unsigned long)base >> PAGE_SHIFT) % NTPOOL_RECENT_PAGES;
-}
 
 /**
  * ntpool_page_recent_locked() - note a page this CPU carves blocks from
@@ -192,13 +188,13 @@ void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
 	lockdep_assert_held(&pool->lock);
 	if (pool->recent)
-		this_cpu_write(pool->recent->page[recent_slot(pg->base)], pg);
+		this_cpu_write(pool->recent->page[ntpool_recent_slot(pg->base)], pg);
 }
 
 static void forget_recent_locked(struct ntpool_pool *pool,
 				 struct ntpool_page *pg)
 {
-	unsigned int slot = recent_slot(pg->base);
+	unsigned int slot = ntpool_recent_slot(pg->base);
 	int cpu;
 
 	if (!pool->recent)
@@ -257,29 +253,17 @@ void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 }
 
 /**
- * ntpool_page_lookup() - the page of small blocks holding @addr, if any
+ * __ntpool_page_lookup() - ntpool_page_lookup() past the recent pages
  * @pool: the pool whose kind of memory @addr is
  * @addr: any address
- *
- * Call under rcu_read_lock() or the pool lock (see pool.h).
  *
  * Return: the page, or NULL when @addr is not in one of the pool's pages
  * of small blocks.
  */
-struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
-				       const void *addr)
+struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
+					 const void *addr)
 {
-	void *base = (void *)((unsigned long)addr & PAGE_MASK);
-	void *entry;
-
-	if (pool->recent) {
-		struct ntpool_page *pg =
-			this_cpu_read(pool->recent->page[recent_slot(base)]);
-
-		if (pg && pg->base == base)
-			return pg;
-	}
-	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
+	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
 
 	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
 		return NULL;

@@ -395,9 +395,12 @@ static __always_inline void free_plain(struct ntpool_block *blk, void *p,
  * @tag: the tag it was allocated with, or 0 to skip the check
  * @caller: who frees it
  *
+ * A pointer in no page of small blocks is handed to the big-block free
+ * (block.c), without looking it up again.
+ *
  * Return: true if the free was dealt with here, a misuse found on the way
- * reported as the general path reports it; false if nothing was done (not
- * a small block of ntpool's, or not plain): the general path frees it.
+ * reported as the general path reports it; false if nothing was done (the
+ * free is not plain): the general path frees it.
  */
 bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 {
@@ -407,15 +410,18 @@ bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 	struct ntpool_page *pg;
 	bool claimed;
 
-	if (!pool || unit < 0 || !fast_path_open(pool->kind))
+	if (!pool || !fast_path_open(pool->kind))
 		return false;
 	/* A read section for the page (pool.h), cheaper than rcu_read_lock(). */
 	preempt_disable();
 	pg = ntpool_page_lookup(pool, p);
-	claimed = pg && test_and_clear_bit(unit, pg->allocated);
+	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
 	preempt_enable();
-	if (!pg)
-		return false;
+	if (!pg) {
+		/* A big block, or nothing of ntpool's: reported as such. */
+		ntpool_free_big(pool, p, tag, caller);
+		return true;
+	}
 	if (!claimed) {
 		ntpool_report_unclaimed(pool, p, caller);
 		return true;

@@ -221,8 +221,8 @@ unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
-struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
-				       const void *addr);
+struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
+					 const void *addr);
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
 void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
@@ -273,6 +273,37 @@ static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
 
 /* Inlines for the fast path: where a page's blocks are. */
 
+static inline unsigned int ntpool_recent_slot(const void *base)
+{
+	return ((unsigned long)base >> PAGE_SHIFT) % NTPOOL_RECENT_PAGES;
+}
+
+/**
+ * ntpool_page_lookup() - the page of small blocks holding @addr, if any
+ * @pool: the pool whose kind of memory @addr is
+ * @addr: any address
+ *
+ * Call under rcu_read_lock() (or with preemption off) or the pool lock
+ * (see pool.h).  The pages this CPU carved lately are looked at first.
+ *
+ * Return: the page, or NULL when @addr is not in one of the pool's pages
+ * of small blocks.
+ */
+static inline struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
+						     const void *addr)
+{
+	void *base = (void *)((unsigned long)addr & PAGE_MASK);
+
+	if (pool->recent) {
+		struct ntpool_page *pg =
+			this_cpu_read(pool->recent->page[ntpool_recent_slot(base)]);
+
+		if (pg && pg->base == base)
+			return pg;
+	}
+	return __ntpool_page_lookup(pool, addr);
+}
+
 /**
  * ntpool_unit_of() - where in its page a pointer's header would be
  * @p: a pointer a caller passed
@@ -314,7 +345,16 @@ ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
 static inline unsigned int
 ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 {
-	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, unit + 1) - unit;
+	unsigned int next = unit + 1;
+	unsigned long rest;
+
+	/* Most blocks end in the bitmap word they start in: no call. */
+	if (next < NTPOOL_PAGE_UNITS) {
+		rest = pg->block_starts[BIT_WORD(next)] >> (next % BITS_PER_LONG);
+		if (rest)
+			return __ffs(rest) + 1;
+	}
+	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, next) - unit;
 }
 
 /**
@@ -362,15 +402,25 @@ static inline size_t ntpool_size_pages(size_t size)
 }
 
 /* big.c: whole-page blocks */
-void *ntpool_big_alloc(struct ntpool_pool *pool,
-		       const struct ntpool_request *req);
+struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
+				    const struct ntpool_request *req);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
 void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big);
 unsigned long ntpool_big_kept_count(void);
 unsigned long ntpool_big_drain(void);
 struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va);
 void ntpool_big_flush(void);
-size_t ntpool_big_pages(const struct ntpool_big *big);
+
+/**
+ * ntpool_big_pages() - pages a big block occupies
+ * @big: its entry
+ *
+ * Return: the number of pages.
+ */
+static inline size_t ntpool_big_pages(const struct ntpool_big *big)
+{
+	return big->special ? 1 : ntpool_size_pages(big->size);
+}
 
 /* lookup.c: from a pointer to the block it names, with checks */
 /**
@@ -431,6 +481,8 @@ void ntpool_report_unclaimed(struct ntpool_pool *pool, void *p,
 			     const struct ntpool_caller *caller);
 bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 			 const struct ntpool_caller *caller);
+bool ntpool_free_big(struct ntpool_pool *pool, void *p, u32 tag,
+		     const struct ntpool_caller *caller);
 void ntpool_check_slack(const struct ntpool_block *blk, void *p,
 			const struct ntpool_caller *caller);
 void ntpool_check_previous(struct ntpool_block *blk,

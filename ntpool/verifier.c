@@ -46,7 +46,8 @@ struct verify_list {
 };
 
 static struct verify_list __rcu *verify_list;
-static DEFINE_STATIC_KEY_FALSE(tracking_used);
+/* Set once a block was ever tracked: read by ntpool_verifier_untrack(). */
+DEFINE_STATIC_KEY_FALSE(ntpool_tracking_used);
 static DEFINE_MUTEX(verify_lock);
 
 /**
@@ -132,7 +133,7 @@ int ntpool_verify_set(const char *text)
 	old = rcu_replace_pointer(verify_list, l, lockdep_is_held(&verify_lock));
 	/* Once on, for good: records may outlive the setting. */
 	if (l->n)
-		static_branch_enable(&tracking_used);
+		static_branch_enable(&ntpool_tracking_used);
 	mutex_unlock(&verify_lock);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -204,7 +205,7 @@ static unsigned long track_key(unsigned long addr)
 }
 
 /* Some module shares id 0: its blocks are tracked, whatever the setting. */
-static bool track_shared;
+bool ntpool_track_shared;
 
 /**
  * ntpool_verifier_track_shared() - a module now shares id 0
@@ -214,7 +215,7 @@ static bool track_shared;
  */
 void ntpool_verifier_track_shared(void)
 {
-	WRITE_ONCE(track_shared, true);
+	WRITE_ONCE(ntpool_track_shared, true);
 }
 
 /* The module on the shared id a block of id 0 is allocated for, if any. */
@@ -316,18 +317,13 @@ static bool take_record(unsigned long addr, bool check_owner,
 }
 
 /**
- * ntpool_verifier_untrack() - forget a freed block, if it was tracked
+ * __ntpool_verifier_untrack() - ntpool_verifier_untrack() once blocks were
+ *	tracked
  * @p: the block
  */
-void ntpool_verifier_untrack(void *p)
+void __ntpool_verifier_untrack(void *p)
 {
-	unsigned long addr = (unsigned long)p;
-
-	/* Nothing was ever tracked: no lookup on the free path. */
-	if (!static_branch_unlikely(&tracking_used) && !READ_ONCE(track_shared))
-		return;
-
-	take_record(addr, false, NULL);
+	take_record((unsigned long)p, false, NULL);
 }
 
 /*

@@ -6,6 +6,7 @@
 #ifndef _NTPOOL_VERIFIER_H
 #define _NTPOOL_VERIFIER_H
 
+#include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/seq_file.h>
 #include "callsite.h"
@@ -57,7 +58,23 @@ void ntpool_verify_show(struct seq_file *m);
 
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 			   const struct ntpool_request *req);
-void ntpool_verifier_untrack(void *p);
+void __ntpool_verifier_untrack(void *p);
+DECLARE_STATIC_KEY_FALSE(ntpool_tracking_used);
+extern bool ntpool_track_shared;
+
+/**
+ * ntpool_verifier_untrack() - forget a freed block, if it was tracked
+ * @p: the block
+ *
+ * Nothing was ever tracked: no lookup on the free path.
+ */
+static inline void ntpool_verifier_untrack(void *p)
+{
+	if (static_branch_unlikely(&ntpool_tracking_used) ||
+	    READ_ONCE(ntpool_track_shared))
+		__ntpool_verifier_untrack(p);
+}
+
 bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 			    unsigned int *nr_frames);
 void ntpool_verifier_track_shared(void);
