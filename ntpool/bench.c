@@ -866,9 +866,26 @@ static void insn_batch(const char *what, batch_fn fn, void *arg, unsigned int n)
 	pr_info("insns: %u %s %u\n", insn_batches++, what, n);
 }
 
+/* The mixed random workload, 20000 operations (an alloc or a free each). */
+static void insns_mixed(void)
+{
+	static const struct bench b = { .mixed_ops = 20000, .mixed_live = 2000 };
+	struct mixed mx = { .b = &b, .order = FREE_RANDOM };
+
+	mx.sizes = log_uniform_sizes(b.mixed_ops);
+	mx.live = vmalloc(array_size(b.mixed_live, sizeof(void *)));
+	if (mx.sizes && mx.live) {
+		insn_batch("mixed random", mixed_batch, &mx, b.mixed_ops);
+		mx.use_kmalloc = true;
+		insn_batch("kmalloc", mixed_batch, &mx, b.mixed_ops);
+	}
+	vfree(mx.sizes);
+	vfree(mx.live);
+}
+
 /*
- * Counted by the plugin, paired by tools/bench/bench.sh: each ntpool batch
- * is followed by its baseline's.
+ * Counted by the plugin, paired by tools/bench/insns-table.awk: each
+ * ntpool batch is followed by its baseline's.
  */
 static void bench_insns(void)
 {
@@ -892,6 +909,7 @@ static void bench_insns(void)
 	insn_batch("alloc_pages", page_pairs, &np8k, n);
 	insn_batch("paged 8192", ntpool_pairs, &pg8k, n / 10);
 	insn_batch("vmalloc", vmalloc_pairs, &pg8k, n / 10);
+	insns_mixed();
 	pr_info("insns: done\n");
 }
 
