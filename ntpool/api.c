@@ -235,7 +235,7 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 
 	caller.ip = _RET_IP_;
 	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) &&
-	    size - 1 < NTPOOL_MAX_SMALL && tag) {
+	    size && tag) {
 		p = ntpool_pcp_fast_alloc(plain == POOL_FLAG_PAGED ? NTPOOL_PAGED :
 								     NTPOOL_NONPAGED,
 					  size, tag,
@@ -333,7 +333,7 @@ static bool plain_legacy(u32 type, EX_POOL_PRIORITY priority, size_t size,
 
 	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
 	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
-	       size - 1 < NTPOOL_MAX_SMALL && isalnum(plain & 0xff) &&
+	       size && isalnum(plain & 0xff) &&
 	       plain != NTPOOL_TAG_BIG;
 }
 

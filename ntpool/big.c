@@ -121,13 +121,19 @@ static void big_memory_free(struct ntpool_big *big, size_t pages)
 }
 
 /* What an entry says of the request its block serves. */
+static void give(struct ntpool_big *big, size_t size, u32 tag, u8 client,
+		 u16 tag_id, unsigned long ip)
+{
+	big->size = size;
+	big->tag = tag;
+	big->client = client;
+	big->tag_id = tag_id;
+	big->caller = ip;
+}
+
 static void give_to(struct ntpool_big *big, const struct ntpool_request *req)
 {
-	big->size = req->size;
-	big->tag = req->tag;
-	big->client = req->client;
-	big->tag_id = req->tag_id;
-	big->caller = req->caller.ip;
+	give(big, req->size, req->tag, req->client, req->tag_id, req->caller.ip);
 }
 
 /* May a freed block of this pool be kept, or a kept one serve @req? */
@@ -136,20 +142,30 @@ static bool keeps_big(const struct ntpool_pool *pool)
 	return pool == &ntpool_pools[pool->kind];
 }
 
-/*
- * The entry of a kept block of @pages pages, handed to @req, or NULL.  It
- * is rewritten under the pool lock, which every reader of a big entry but
- * the allocating caller holds.
+/**
+ * ntpool_big_take_kept() - a kept block of a global pool, for a request
+ * @pool: the pool
+ * @size: bytes requested, above NTPOOL_MAX_SMALL
+ * @tag: the tag
+ * @client: the requesting module's id
+ * @tag_id: the tag's row
+ * @ip: the call site
+ *
+ * The entry is rewritten under the pool lock, which every reader of a big
+ * entry but the allocating caller holds.
+ *
+ * Return: the entry of a kept block of as many pages, now the request's,
+ * or NULL if there is none.
  */
-static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
-				     const struct ntpool_request *req,
-				     size_t pages)
+struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
+					u32 tag, u8 client, u16 tag_id,
+					unsigned long ip)
 {
+	size_t pages = ntpool_size_pages(size);
 	struct ntpool_big *big, *found = NULL;
 	unsigned long flags;
 
-	if (!keeps_big(pool) || req->numa || req->charge ||
-	    !READ_ONCE(pool->kept_big_pages))
+	if (!keeps_big(pool) || !READ_ONCE(pool->kept_big_pages))
 		return NULL;
 	spin_lock_irqsave(&pool->lock, flags);
 	list_for_each_entry(big, &pool->kept_big, kept) {
@@ -157,13 +173,23 @@ static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
 			continue;
 		list_del(&big->kept);
 		WRITE_ONCE(pool->kept_big_pages, pool->kept_big_pages - pages);
-		give_to(big, req);
+		give(big, size, tag, client, tag_id, ip);
 		big->freed = false;
 		found = big;
 		break;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return found;
+}
+
+/* The entry of a kept block for @req, or NULL. */
+static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
+				     const struct ntpool_request *req)
+{
+	if (req->numa || req->charge)
+		return NULL;
+	return ntpool_big_take_kept(pool, req->size, req->tag, req->client,
+				    req->tag_id, req->caller.ip);
 }
 
 /**
@@ -177,7 +203,7 @@ struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 				    const struct ntpool_request *req)
 {
 	size_t pages = ntpool_size_pages(req->size);
-	struct ntpool_big *big = reuse_kept(pool, req, pages);
+	struct ntpool_big *big = reuse_kept(pool, req);
 	gfp_t gfp, memory_gfp;
 
 	if (big)

@@ -284,26 +284,67 @@ static __always_inline bool fast_path_open(enum ntpool_kind kind)
 	       (kind != NTPOOL_PAGED || ntpool_can_sleep());
 }
 
+/* A small block from the cache, its header as @c and @row say. */
+static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
+					u32 tag, const struct ntpool_client *c,
+					const struct ntpool_tag *row,
+					struct ntpool_charge *ch,
+					const struct ntpool_caller *caller,
+					size_t *room)
+{
+	unsigned int units = ntpool_units_for(size);
+	struct ntpool_header want __uninitialized;
+
+	want = (struct ntpool_header) {
+		.pool_index = c->id, .block_size = units, .pool_type = kind + 1,
+		.pool_tag = tag, .allocator_backtrace_index = size,
+		.pool_tag_hash = row->id,
+	};
+	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
+	return pcp_take(kind, &want, ch, caller);
+}
+
+/* A big block the pool kept (big.c), counted as @ch says. */
+static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
+		      const struct ntpool_client *c,
+		      const struct ntpool_tag *row, struct ntpool_charge *ch,
+		      const struct ntpool_caller *caller, size_t *room)
+{
+	struct ntpool_big *big;
+	unsigned long flags;
+
+	big = ntpool_big_take_kept(&ntpool_pools[kind], size, tag, c->id,
+				   row->id, caller->ip);
+	if (!big)
+		return NULL;
+	*room = ntpool_big_pages(big) << PAGE_SHIFT;
+	local_irq_save(flags);
+	ntpool_charge_irqsoff(ch, kind, *room, 1);
+	local_irq_restore(flags);
+	return big->va;
+}
+
 /**
  * ntpool_pcp_fast_alloc() - serve a plain request from this CPU's cache
  * @kind: the pool
- * @size: bytes requested, 1 to NTPOOL_MAX_SMALL
+ * @size: bytes requested, not 0
  * @tag: the tag, as the caller passed it and checked by it
  * @zero: whether to zero the block
  * @caller: the calling module and call site
  *
- * Return: the block, or NULL when the request is not plain or the cache has
- * no block of its size: nothing was done, the general path serves it.
+ * A small request is served by the cache, a big one by a block its pool
+ * kept (big.c).
+ *
+ * Return: the block, or NULL when the request is not plain or there is no
+ * block of its size at hand: nothing was done, the general path serves it.
  */
 void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
 			    bool zero, const struct ntpool_caller *caller)
 {
-	unsigned int units = ntpool_units_for(size);
-	size_t room = (units - 1) * NTPOOL_BLOCK_SIZE;
-	struct ntpool_header want __uninitialized;
 	struct ntpool_charge ch __uninitialized;
 	struct ntpool_client *c;
 	struct ntpool_tag *row;
+	size_t room;
 	void *p;
 
 	if (!fast_path_open(kind) || tag == NTPOOL_TAG_NONE ||
@@ -317,16 +358,14 @@ void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
 	if (!c || !row || READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE ||
 	    !READ_ONCE(c->loaded))
 		return NULL;
-	want = (struct ntpool_header) {
-		.pool_index = c->id, .block_size = units, .pool_type = kind + 1,
-		.pool_tag = tag, .allocator_backtrace_index = size,
-		.pool_tag_hash = row->id,
-	};
 	ch = (struct ntpool_charge) {
 		.row = ntpool_accounting_on(c->id) ? row : NULL,
 		.client = c->id, .untracked = c, .succeeded = c,
 	};
-	p = pcp_take(kind, &want, &ch, caller);
+	if (likely(size <= NTPOOL_MAX_SMALL))
+		p = fast_small(kind, size, tag, c, row, &ch, caller, &room);
+	else
+		p = fast_big(kind, size, tag, c, row, &ch, caller, &room);
 	if (!p)
 		return NULL;
 	if (zero)

@@ -404,6 +404,9 @@ static inline size_t ntpool_size_pages(size_t size)
 /* big.c: whole-page blocks */
 struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 				    const struct ntpool_request *req);
+struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
+					u32 tag, u8 client, u16 tag_id,
+					unsigned long ip);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
 void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big);
 unsigned long ntpool_big_kept_count(void);
