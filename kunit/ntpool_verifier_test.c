@@ -814,6 +814,58 @@ static void quota_contexts(struct kunit *test)
 			     SIZE_MAX, 'atoQ');
 }
 
+/*
+ * A module on the shared id has every block tracked, however its own
+ * record is set: a block its CPU's cache serves is tracked too.
+ */
+static u64 id_holders[NTPOOL_MAX_CLIENTS][8];
+static u64 sharer_storage[8];
+
+static void shared_id_tracked_from_cache(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_caller me = { .module = NULL, .ip = _THIS_IP_ };
+	struct ntpool_caller sharer = {
+		.module = (struct module *)sharer_storage, .ip = _THIS_IP_,
+	};
+	unsigned int i, n = ntpool_clients_free_ids();
+	struct ntpool_verifier_stats before, after;
+	struct ntpool_client *c;
+	void *first, *cached, *again;
+
+	/* Every id held by a module that left a block behind. */
+	for (i = 0; i < n; i++) {
+		struct ntpool_caller holder = {
+			.module = (struct module *)id_holders[i], .ip = _THIS_IP_,
+		};
+
+		KUNIT_ASSERT_NOT_NULL(test, ntpool_allocate(POOL_FLAG_NON_PAGED,
+							    40, 'dloH', holder));
+		ntpool_client_gone(holder.module);
+	}
+	KUNIT_ASSERT_EQ(test, ntpool_clients_free_ids(), 0u);
+	first = ntpool_allocate(POOL_FLAG_NON_PAGED, 40, 'rahS', sharer);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	c = ntpool_client_of(sharer.module);
+	KUNIT_ASSERT_TRUE(test, ntpool_client_on_shared_id(c));
+	KUNIT_EXPECT_EQ(test, ntpool_client_outstanding(c), 1LL);
+	ntpool_client_verifier_read(c, &before);
+	/* A 40-byte block on this CPU's cache; then the sharer asks again. */
+	cached = ntpool_allocate(POOL_FLAG_NON_PAGED, 40, 'rahS', me);
+	ntpool_free(cached, 'rahS', me);
+	again = ntpool_allocate(POOL_FLAG_NON_PAGED, 40, 'rahS', sharer);
+	ntpool_client_verifier_read(c, &after);
+	KUNIT_EXPECT_PTR_EQ(test, again, cached);
+	KUNIT_EXPECT_EQ(test, ntpool_client_outstanding(c), 2LL);
+	KUNIT_EXPECT_EQ(test, after.count[NTPOOL_VC_UNTRACKED],
+			before.count[NTPOOL_VC_UNTRACKED]);
+	ntpool_free(first, 'rahS', sharer);
+	ntpool_free(again, 'rahS', sharer);
+	ntpool_client_gone(sharer.module);
+	ntpool_verifier_release("");
+	(void)log;
+}
+
 static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(counters_after_known_sequence),
 	KUNIT_CASE(verify_drivers_setting),
@@ -833,6 +885,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(violations_counted),
 	KUNIT_CASE(reports_rate_limited),
 	KUNIT_CASE(quota_contexts),
+	KUNIT_CASE(shared_id_tracked_from_cache),
 	{}
 };
 

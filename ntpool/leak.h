@@ -25,6 +25,7 @@
 
 #include <linux/kmemleak.h>
 #include <linux/vmalloc.h>
+#include "gfp.h"
 #include "pool.h"
 
 /*
@@ -37,6 +38,18 @@ static inline void ntpool_leak_track(const void *block, size_t bytes,
 {
 	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		kmemleak_alloc(block, bytes, 1, ntpool_gfp(req));
+}
+
+/* As ntpool_leak_track(), for a request of normal priority from @kind. */
+static inline void ntpool_leak_track_plain(const void *block, size_t bytes,
+					   enum ntpool_kind kind)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
+		kmemleak_alloc(block, bytes, 1,
+			       ntpool_gfp_choose(kind,
+						 IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
+						 ntpool_can_sleep(),
+						 __GFP_RETRY_MAYFAIL));
 }
 
 /* A block given back (before it can be handed out again). */

@@ -37,6 +37,7 @@
 #include "bench.h"
 #include "faults.h"
 #include "hit_tag.h"
+#include "leak.h"
 #include "lookaside.h"
 #include "pcp.h"
 #include "special.h"
@@ -272,16 +273,15 @@ bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
  * The fast path: a plain request served whole by this CPU's cache, from
  * the NT entry point (api.c) to the counters, and a plain free put on it.
  * Plain means that the general path (api.c, block.c) would do no more:
- * no special pool, fault injection, kmemleak, Pool Tracking or quota, a
- * module and a tag that have their records already, and, for paged pool,
- * a context that may sleep.  Everything the general path checks and counts
+ * no special pool, fault injection, Pool Tracking or quota, a module and
+ * a tag that have their records already, and, for paged pool, a context
+ * that may sleep.  Everything the general path checks and counts
  * for such a request is checked and counted here; anything else, and a
  * cache with no block of the size asked for, goes the general way.
  */
 static __always_inline bool fast_path_open(enum ntpool_kind kind)
 {
-	return pcp_caches && !IS_ENABLED(CONFIG_DEBUG_KMEMLEAK) &&
-	       (kind != NTPOOL_PAGED || ntpool_can_sleep());
+	return pcp_caches && (kind != NTPOOL_PAGED || ntpool_can_sleep());
 }
 
 /* A small block from the cache, its header as @c and @row say. */
@@ -355,8 +355,9 @@ void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
 	c = ntpool_client_lookup(ntpool_client_key(caller->module));
 	preempt_enable();
 	row = ntpool_tag_find(ntpool_plain_tag(tag));
-	if (!c || !row || READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE ||
-	    !READ_ONCE(c->loaded))
+	/* A module on the shared id has its blocks tracked (client.c). */
+	if (!c || !row || c->id == NTPOOL_SHARED_CLIENT ||
+	    READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE || !READ_ONCE(c->loaded))
 		return NULL;
 	ch = (struct ntpool_charge) {
 		.row = ntpool_accounting_on(c->id) ? row : NULL,
@@ -372,6 +373,7 @@ void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
 		memset(p, 0, size);
 	if (room > size)
 		memset(p + size, NTPOOL_SLACK_PATTERN, room - size);
+	ntpool_leak_track_plain(p, room, kind);
 	trace_ntpool_alloc(tag, size, kind, p, caller);
 	ntpool_hit_tag_check(tag, size, p, NTPOOL_HIT_ALLOC, caller);
 	return p;
@@ -415,6 +417,7 @@ static __always_inline void free_plain(struct ntpool_block *blk, void *p,
 	if (READ_ONCE(blk->hdr->previous_size) !=
 	    ntpool_prev_units(blk->page, blk->unit))
 		ntpool_check_previous(blk, caller);
+	ntpool_leak_untrack(p);
 	ntpool_verifier_untrack(p);
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);

@@ -262,11 +262,14 @@ static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
 	if (a >= VMALLOC_START && a < VMALLOC_END)
 		return &ntpool_pools[NTPOOL_PAGED];
 	/*
-	 * The direct map, by range (virt_addr_valid() is a call that also
-	 * looks the page up): whether the pool owns the page is settled by the
-	 * page lookup, which reads nothing at the address.
+	 * The direct map, by range where hot-added memory raises high_memory
+	 * (x86; elsewhere virt_addr_valid(), a call that also looks the page
+	 * up): whether the pool owns the page is settled by the page lookup,
+	 * which reads nothing at the address.
 	 */
-	if (a >= PAGE_OFFSET && a < (unsigned long)high_memory)
+	if (IS_ENABLED(CONFIG_X86) ?
+	    a >= PAGE_OFFSET && a < (unsigned long)high_memory :
+	    virt_addr_valid(addr))
 		return &ntpool_pools[NTPOOL_NONPAGED];
 	return NULL;
 }
@@ -350,7 +353,9 @@ ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 
 	/* Most blocks end in the bitmap word they start in: no call. */
 	if (next < NTPOOL_PAGE_UNITS) {
-		rest = pg->block_starts[BIT_WORD(next)] >> (next % BITS_PER_LONG);
+		/* Other bits of the word change under the lock: not these. */
+		rest = data_race(pg->block_starts[BIT_WORD(next)]) >>
+		       (next % BITS_PER_LONG);
 		if (rest)
 			return __ffs(rest) + 1;
 	}
