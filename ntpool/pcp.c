@@ -23,6 +23,12 @@
  * CPU with interrupts off (non-paged pool is used from interrupt
  * handlers), or by anyone once its CPU is dead; a drain of every CPU runs
  * a work item on each, and gives the blocks back with interrupts on.
+ *
+ * The common case is served here whole, from the NT entry points (api.c)
+ * down to the counters (ntpool_pcp_fast_alloc(), ntpool_pcp_fast_free()):
+ * a newcomer can read a cached allocation and free top to bottom in this
+ * file, with the inline lookups and counters of tags.h, client.h, usage.h
+ * and seal.h.  Anything out of the common case goes the general way.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
