@@ -172,11 +172,12 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 
 /*
  * The recent pages: a few pages per CPU, looked at before the xarray.
- * They are written only under the pool lock, and a page leaves them, on
- * every CPU, under the pool lock too, as it leaves the xarray, before it
- * is freed after a grace period.  A lockless reader that found a page here
- * therefore found it before it was dropped, and its RCU read section is
- * one the grace period waits for.
+ * They are written under the pool lock, or by a CPU that holds a block of
+ * the page (ntpool_page_recent_held()), which keeps the page in the
+ * xarray; a page leaves them, on every CPU, under the pool lock, as it
+ * leaves the xarray, before it is freed after a grace period.  A lockless
+ * reader that found a page here therefore found it before it was dropped,
+ * and its RCU read section is one the grace period waits for.
  */
 
 /**

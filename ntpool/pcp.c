@@ -464,6 +464,8 @@ bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 	preempt_disable();
 	pg = ntpool_page_lookup(pool, p);
 	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
+	if (claimed)
+		ntpool_page_recent_held(pool, pg);
 	preempt_enable();
 	if (!pg) {
 		/* A big block, or nothing of ntpool's: reported as such. */

@@ -282,6 +282,26 @@ static inline unsigned int ntpool_recent_slot(const void *base)
 }
 
 /**
+ * ntpool_page_recent_held() - note a page of a block this CPU holds
+ * @pool: its pool
+ * @pg: the page of a block the caller claimed: the page cannot leave the
+ *	xarray (which clears it from every CPU's recent pages) before that
+ *	block is back on it
+ *
+ * Preemption off.  So that frees of blocks carved on another CPU, or long
+ * ago, find their page without the xarray next time.
+ */
+static inline void ntpool_page_recent_held(struct ntpool_pool *pool,
+					   struct ntpool_page *pg)
+{
+	unsigned int slot = ntpool_recent_slot(pg->base);
+
+	/* Written only when it changes: the slot's line stays clean. */
+	if (pool->recent && this_cpu_read(pool->recent->page[slot]) != pg)
+		this_cpu_write(pool->recent->page[slot], pg);
+}
+
+/**
  * ntpool_page_lookup() - the page of small blocks holding @addr, if any
  * @pool: the pool whose kind of memory @addr is
  * @addr: any address
