@@ -151,7 +151,6 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
  * @tag: its tag
  * @bytes: block bytes
  * @kind: the pool it was asked from
- * @counted: the per-CPU cache that took it counted the free
  */
 struct ntpool_freed {
 	u8 owner;
@@ -159,7 +158,6 @@ struct ntpool_freed {
 	u32 tag;
 	size_t bytes;
 	enum ntpool_kind kind;
-	bool counted;
 };
 
 static bool tag_matches(struct ntpool_block *blk, void *p, u32 tag)
@@ -215,7 +213,7 @@ void ntpool_check_slack(const struct ntpool_block *blk, void *p,
 
 static void account_free(const struct ntpool_freed *f)
 {
-	if (ntpool_accounting_on(f->owner) && !f->counted)
+	if (ntpool_accounting_on(f->owner))
 		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
 				      f->bytes, f->owner);
 }
@@ -274,17 +272,12 @@ static void untrack(void *p)
  * or a live lookaside list inside gives the block back to its client.
  */
 static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
-		       const struct ntpool_caller *caller,
-		       struct ntpool_freed *freed)
+		       const struct ntpool_caller *caller)
 {
-	struct ntpool_pool *pool = blk->pool;
-	struct ntpool_charge ch;
-	unsigned long flags;
-
 	if (!ntpool_check_claimed(blk)) {
 		/* kmemleak must not keep an object over a page that may go. */
 		ntpool_leak_untrack(p);
-		ntpool_small_quarantine(pool, blk->page, blk->unit);
+		ntpool_small_quarantine(blk->pool, blk->page, blk->unit);
 		ntpool_block_report(blk, caller);
 		return false;
 	}
@@ -297,27 +290,7 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		ntpool_block_report(blk, caller);
 		return false;
 	}
-	ntpool_check_slack(blk, p, caller);
-	ntpool_check_previous(blk, caller);
-	*freed = (struct ntpool_freed) {
-		.bytes = block_bytes(blk), .tag = blk->seen.pool_tag,
-		.kind = pool->kind, .tag_id = blk->seen.pool_tag_hash,
-		.owner = blk->seen.pool_index,
-	};
-	untrack(p);
-	trace_freed(freed, p, caller);
-	ch = (struct ntpool_charge) {
-		.row = ntpool_accounting_on(freed->owner) ?
-		       ntpool_tag_by_id(freed->tag_id) : NULL,
-		.client = freed->owner,
-	};
-	if (ntpool_pcp_put(blk, &ch)) {
-		freed->counted = ch.done;
-		return true;
-	}
-	spin_lock_irqsave(&pool->lock, flags);
-	ntpool_small_free_locked(pool, blk->page, blk->unit, freed->tag);
-	spin_unlock_irqrestore(&pool->lock, flags);
+	ntpool_pcp_free_checked(blk, p, caller);
 	return true;
 }
 
@@ -327,9 +300,9 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
  * freed, and kept for reuse or released once the free is done with it.
  */
 static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
-		     const struct ntpool_caller *caller,
-		     struct ntpool_freed *freed)
+		     const struct ntpool_caller *caller)
 {
+	struct ntpool_freed freed;
 	struct ntpool_block blk;
 	unsigned long flags;
 	bool ok, other = false;
@@ -355,17 +328,18 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		ntpool_special_check(blk.big, p, caller);
 	else
 		ntpool_check_slack(&blk, p, caller);
-	*freed = (struct ntpool_freed) {
+	freed = (struct ntpool_freed) {
 		.bytes = block_bytes(&blk), .tag = blk.big->tag,
 		.kind = blk.big->kind, .tag_id = blk.big->tag_id,
 		.owner = blk.big->client,
 	};
 	untrack(p);
-	trace_freed(freed, p, caller);
+	trace_freed(&freed, p, caller);
 	if (blk.big->special)
 		ntpool_big_release(pool, blk.big);
 	else
 		ntpool_big_retire(pool, blk.big);
+	account_free(&freed);
 	return true;
 }
 
@@ -389,24 +363,17 @@ static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 {
 	/* ntpool_claim_block() fills what each path reads. */
 	struct ntpool_block blk __uninitialized;
-	struct ntpool_freed freed;
-	bool done;
 
 	switch (ntpool_claim_block(pool, p, &blk)) {
 	case NTPOOL_CLAIM_SMALL:
-		done = free_small(&blk, p, tag, owner, caller, &freed);
-		break;
+		return free_small(&blk, p, tag, owner, caller);
 	case NTPOOL_CLAIM_BIG:
-		done = free_big(pool, p, tag, owner, caller, &freed);
-		break;
+		return free_big(pool, p, tag, owner, caller);
 	default:
 		if (owner < 0)
 			ntpool_block_report(&blk, caller);
 		return false;
 	}
-	if (done)
-		account_free(&freed);
-	return done;
 }
 
 /**
@@ -425,12 +392,7 @@ static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 			 const struct ntpool_caller *caller)
 {
-	struct ntpool_freed freed;
-
-	if (!free_small(blk, p, tag, -1, caller, &freed))
-		return false;
-	account_free(&freed);
-	return true;
+	return free_small(blk, p, tag, -1, caller);
 }
 
 /**
@@ -448,12 +410,7 @@ bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 bool ntpool_free_big(struct ntpool_pool *pool, void *p, u32 tag,
 		     const struct ntpool_caller *caller)
 {
-	struct ntpool_freed freed;
-
-	if (!free_big(pool, p, tag, -1, caller, &freed))
-		return false;
-	account_free(&freed);
-	return true;
+	return free_big(pool, p, tag, -1, caller);
 }
 
 /**

@@ -104,122 +104,55 @@ bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
 	return true;
 }
 
-/*
- * Is the header of a block the caller owns as ntpool wrote it?  It is read
- * once, into @blk->seen, and that copy is what is checked and believed.
- * BlockSize is checked against the bitmap first, for NT's codes; the seal
- * covers every other field a free reads back.
+/**
+ * ntpool_header_fault() - why a claimed block's header is not sound
+ * @blk: the block, its header read into @blk->seen by
+ *	ntpool_check_claimed(), which found it wanting
+ *
+ * BlockSize is looked at first, for NT's codes; the reason is left in
+ * @blk->bc, from the copy that was read.
+ *
+ * Return: false.
  */
-static bool header_intact(struct ntpool_block *blk, struct ntpool_bugcheck *bc)
+bool ntpool_header_fault(struct ntpool_block *blk)
 {
-	struct ntpool_header *hdr = blk->hdr, *seen = &blk->seen;
-	unsigned long addr = (unsigned long)hdr;
-	unsigned int size;
-
-	ntpool_hdr_snapshot(hdr, seen);
-	size = seen->block_size;
+	unsigned long addr = (unsigned long)blk->hdr;
+	unsigned int size = blk->seen.block_size;
 
 	if (!size)
-		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_ZERO, 0, 0,
+		return fault(&blk->bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_ZERO, 0, 0,
 			     addr);
 	if (size > blk->units)
-		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_TOO_LARGE,
+		return fault(&blk->bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_TOO_LARGE,
 			     addr, 0, addr);
 	if (size < blk->units)
-		return fault(bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
+		return fault(&blk->bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
 			     addr, 0, addr + size * NTPOOL_BLOCK_SIZE);
-	if (!ntpool_hdr_image_sealed(hdr, seen) ||
-	    ntpool_hdr_requested(seen) > (blk->units - 1) * NTPOOL_BLOCK_SIZE)
-		return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
-			     addr, seen->ulong1, 0);
-	return true;
-}
-
-static void set_small(struct ntpool_block *blk, struct ntpool_page *pg,
-		      unsigned int unit)
-{
-	blk->page = pg;
-	blk->unit = unit;
-	blk->units = ntpool_block_units(pg, unit);
-	blk->hdr = ntpool_hdr_at(pg, unit);
+	return fault(&blk->bc, BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
+		     addr, blk->seen.ulong1, 0);
 }
 
 /**
- * ntpool_claim_block() - take a block from its client, for a free
+ * ntpool_claim_failed() - explain why a free could not claim @p
  * @pool: pool from ntpool_pool_of(), not locked
- * @p: the pointer
- * @blk: filled in
+ * @p: the pointer, in one of @pool's pages of small blocks
+ * @blk: filled in, with the reason in @blk->bc
  *
- * For a small block this is the free's one state transition: the block is
- * the caller's (in transit, see pool.h) when this returns
- * NTPOOL_CLAIM_SMALL, and its header is yet to be checked
- * (ntpool_check_claimed()).  Big blocks are claimed under the pool lock by
- * the caller.
+ * For ntpool_claim_block() (pool.h): the page's bitmaps, under the pool
+ * lock, say whether @p was freed already or is no block at all.
  *
- * Return: NTPOOL_CLAIM_SMALL, NTPOOL_CLAIM_BIG when @p lies in no page of
- * small blocks, or NTPOOL_CLAIM_NONE with the reason in @blk->bc.
+ * Return: NTPOOL_CLAIM_NONE.
  */
-enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
-				     struct ntpool_block *blk)
+enum ntpool_claim ntpool_claim_failed(struct ntpool_pool *pool, void *p,
+				      struct ntpool_block *blk)
 {
-	struct ntpool_page *pg;
 	unsigned long flags;
-	int unit = ntpool_unit_of(p);
 
-	/* Only what the fast path fills (zeroing all of it shows in profiles). */
-	blk->pool = pool;
-	blk->big = NULL;
-	blk->bc.code = 0;
-	rcu_read_lock();
-	pg = ntpool_page_lookup(pool, p);
-	if (!pg) {
-		rcu_read_unlock();
-		return NTPOOL_CLAIM_BIG;
-	}
-	if (unit >= 0 && test_and_clear_bit(unit, pg->allocated)) {
-		/* The block is ours now: its page stays. */
-		rcu_read_unlock();
-		set_small(blk, pg, unit);
-		return NTPOOL_CLAIM_SMALL;
-	}
-	rcu_read_unlock();
 	*blk = (struct ntpool_block) { .pool = pool };
 	spin_lock_irqsave(&pool->lock, flags);
 	explain_locked(pool, p, &blk->bc);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return NTPOOL_CLAIM_NONE;
-}
-
-/**
- * ntpool_report_unclaimed() - report a free whose claim of @p failed
- * @pool: pool from ntpool_pool_of()
- * @p: the pointer, in one of @pool's pages of small blocks
- * @caller: who frees it
- *
- * Explained under the pool lock (see ntpool_claim_block()), reported once
- * the lock is dropped.
- */
-void ntpool_report_unclaimed(struct ntpool_pool *pool, void *p,
-			     const struct ntpool_caller *caller)
-{
-	struct ntpool_block blk = { .pool = pool };
-	unsigned long flags;
-
-	spin_lock_irqsave(&pool->lock, flags);
-	explain_locked(pool, p, &blk.bc);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	ntpool_block_report(&blk, caller);
-}
-
-/**
- * ntpool_check_claimed() - is a claimed block's header sound?
- * @blk: from ntpool_claim_block(); on failure the reason is in @blk->bc
- *
- * Return: true if its fields may be believed.
- */
-bool ntpool_check_claimed(struct ntpool_block *blk)
-{
-	return header_intact(blk, &blk->bc);
 }
 
 /**
@@ -247,8 +180,8 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 	*blk = (struct ntpool_block) { .pool = pool };
 	if (unit < 0 || !test_bit(unit, pg->allocated))
 		return explain_locked(pool, p, &blk->bc);
-	set_small(blk, pg, unit);
-	return header_intact(blk, &blk->bc);
+	ntpool_block_set_small(blk, pg, unit);
+	return ntpool_check_claimed(blk);
 }
 
 /**

@@ -227,7 +227,12 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 	return pcp_take(pool->kind, &want, ch, &req->caller);
 }
 
-/* ntpool_pcp_put(), for the fast path too. */
+/*
+ * Keep a freed block, claimed and checked, on this CPU's cache, counted as
+ * @ch says in the same interrupts-off section.  False when the block is
+ * not of a cached pool or the cache is full: the caller gives it back to
+ * its page.
+ */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
 				    struct ntpool_charge *ch)
 {
@@ -262,19 +267,6 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	return true;
 }
 
-/**
- * ntpool_pcp_put() - keep a freed block on this CPU's cache
- * @blk: a small block the caller claimed and checked (in transit)
- * @ch: what to count if it is kept (in the same interrupts-off section)
- *
- * Return: true if cached; false when the block is not of a cached size or
- * pool, or the cache is full: the caller gives it back to its page.
- */
-bool ntpool_pcp_put(const struct ntpool_block *blk, struct ntpool_charge *ch)
-{
-	return pcp_put(blk, ch);
-}
-
 /*
  * The fast path: a plain request served whole by this CPU's cache, from
  * the NT entry point (api.c) to the counters, and a plain free put on it.
@@ -301,11 +293,7 @@ static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 	unsigned int units = ntpool_units_for(size);
 	struct ntpool_header want __uninitialized;
 
-	want = (struct ntpool_header) {
-		.pool_index = c->id, .block_size = units, .pool_type = kind + 1,
-		.pool_tag = tag, .allocator_backtrace_index = size,
-		.pool_tag_hash = row->id,
-	};
+	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	return pcp_take(kind, &want, ch, caller);
 }
@@ -393,20 +381,15 @@ void *ntpool_pcp_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag,
 static __always_inline bool plain_free(struct ntpool_block *blk, void *p,
 				       u32 tag)
 {
-	struct ntpool_header *seen = &blk->seen;
-	size_t room = (blk->units - 1) * NTPOOL_BLOCK_SIZE;
-
-	ntpool_hdr_snapshot(blk->hdr, seen);
-	return seen->block_size == blk->units &&
-	       ntpool_hdr_requested(seen) <= room &&
-	       ntpool_hdr_image_sealed(blk->hdr, seen) &&
-	       (!tag || ntpool_plain_tag(tag) == ntpool_plain_tag(seen->pool_tag)) &&
-	       !ntpool_lookaside_within(p, room);
+	return ntpool_check_claimed(blk) &&
+	       (!tag || ntpool_plain_tag(tag) ==
+			ntpool_plain_tag(blk->seen.pool_tag)) &&
+	       !ntpool_lookaside_within(p, (blk->units - 1) * NTPOOL_BLOCK_SIZE);
 }
 
-/* The rest of a plain free, once its block is claimed and checked. */
-static __always_inline void free_plain(struct ntpool_block *blk, void *p,
-				       const struct ntpool_caller *caller)
+/* The rest of a free, once its small block is claimed and checked. */
+static __always_inline void free_checked(struct ntpool_block *blk, void *p,
+					 const struct ntpool_caller *caller)
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
@@ -438,6 +421,23 @@ static __always_inline void free_plain(struct ntpool_block *blk, void *p,
 }
 
 /**
+ * ntpool_pcp_free_checked() - finish the free of a small block
+ * @blk: the block, claimed, its header, tag and lookaside lists checked
+ *	(@blk->seen is what was checked)
+ * @p: the block
+ * @caller: who frees it
+ *
+ * The slack and PreviousSize checks (reported, not fatal), the end of its
+ * tracking, trace and PoolHitTag, then this CPU's cache or its page, and
+ * the counters.  For block.c's frees; the fast path does the same inline.
+ */
+void ntpool_pcp_free_checked(struct ntpool_block *blk, void *p,
+			     const struct ntpool_caller *caller)
+{
+	free_checked(blk, p, caller);
+}
+
+/**
  * ntpool_pcp_fast_free() - free a small block onto this CPU's cache
  * @p: the block
  * @tag: the tag it was allocated with, or 0 to skip the check
@@ -454,38 +454,22 @@ bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 	struct ntpool_block blk __uninitialized;
-	int unit = ntpool_unit_of(p);
-	struct ntpool_page *pg;
-	bool claimed;
 
 	if (!pool || !fast_path_open(pool->kind))
 		return false;
-	/* A read section for the page (pool.h), cheaper than rcu_read_lock(). */
-	preempt_disable();
-	pg = ntpool_page_lookup(pool, p);
-	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
-	if (claimed)
-		ntpool_page_recent_held(pool, pg);
-	preempt_enable();
-	if (!pg) {
+	switch (ntpool_claim_block(pool, p, &blk)) {
+	case NTPOOL_CLAIM_BIG:
 		/* A big block, or nothing of ntpool's: reported as such. */
 		ntpool_free_big(pool, p, tag, caller);
 		return true;
-	}
-	if (!claimed) {
-		ntpool_report_unclaimed(pool, p, caller);
+	case NTPOOL_CLAIM_NONE:
+		ntpool_block_report(&blk, caller);
 		return true;
+	default:
+		break;
 	}
-	/* Claimed: the block, and so its page, stay. */
-	blk.pool = pool;
-	blk.page = pg;
-	blk.unit = unit;
-	blk.units = ntpool_block_units(pg, unit);
-	blk.hdr = ntpool_hdr_at(pg, unit);
-	blk.big = NULL;
-	blk.bc.code = 0;
 	if (plain_free(&blk, p, tag))
-		free_plain(&blk, p, caller);
+		free_checked(&blk, p, caller);
 	else
 		ntpool_free_claimed(&blk, p, tag, caller);
 	return true;

@@ -502,11 +502,88 @@ enum ntpool_claim {
 	NTPOOL_CLAIM_BIG,
 };
 
-enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool, void *p,
-				     struct ntpool_block *blk);
-bool ntpool_check_claimed(struct ntpool_block *blk);
-void ntpool_report_unclaimed(struct ntpool_pool *pool, void *p,
-			     const struct ntpool_caller *caller);
+enum ntpool_claim ntpool_claim_failed(struct ntpool_pool *pool, void *p,
+				      struct ntpool_block *blk);
+bool ntpool_header_fault(struct ntpool_block *blk);
+
+/* Where a small block of @pg starting at @unit is, into @blk. */
+static inline void ntpool_block_set_small(struct ntpool_block *blk,
+					  struct ntpool_page *pg,
+					  unsigned int unit)
+{
+	blk->page = pg;
+	blk->unit = unit;
+	blk->units = ntpool_block_units(pg, unit);
+	blk->hdr = ntpool_hdr_at(pg, unit);
+}
+
+/**
+ * ntpool_claim_block() - take a block from its client, for a free
+ * @pool: pool from ntpool_pool_of(), not locked
+ * @p: the pointer
+ * @blk: filled in
+ *
+ * For a small block this is the free's one state transition: the block is
+ * the caller's (in transit, see above) when this returns
+ * NTPOOL_CLAIM_SMALL, and its header is yet to be checked
+ * (ntpool_check_claimed()).  Its page goes into this CPU's recent pages.
+ * Big blocks are claimed under the pool lock by the caller.  The page is
+ * looked up with preemption off, a read section for RCU (see above) that
+ * costs less than rcu_read_lock().
+ *
+ * Return: NTPOOL_CLAIM_SMALL, NTPOOL_CLAIM_BIG when @p lies in no page of
+ * small blocks, or NTPOOL_CLAIM_NONE with the reason in @blk->bc.
+ */
+static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
+						   void *p,
+						   struct ntpool_block *blk)
+{
+	int unit = ntpool_unit_of(p);
+	struct ntpool_page *pg;
+	bool claimed;
+
+	preempt_disable();
+	pg = ntpool_page_lookup(pool, p);
+	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
+	if (claimed)
+		ntpool_page_recent_held(pool, pg);
+	preempt_enable();
+	if (!pg)
+		return NTPOOL_CLAIM_BIG;
+	if (!claimed)
+		return ntpool_claim_failed(pool, p, blk);
+	/* The block is ours now: its page stays.  Only what the paths read. */
+	blk->pool = pool;
+	blk->big = NULL;
+	blk->bc.code = 0;
+	ntpool_block_set_small(blk, pg, unit);
+	return NTPOOL_CLAIM_SMALL;
+}
+
+/**
+ * ntpool_check_claimed() - is a claimed block's header sound?
+ * @blk: from ntpool_claim_block(), or found under the pool lock; on failure
+ *	the reason is in @blk->bc
+ *
+ * The header is read once, into @blk->seen, and that copy is what is
+ * checked and believed: BlockSize against the bitmap, the seal over every
+ * other field a free reads back, and the bytes requested against the room.
+ *
+ * Return: true if its fields may be believed.
+ */
+static inline bool ntpool_check_claimed(struct ntpool_block *blk)
+{
+	struct ntpool_header *seen = &blk->seen;
+
+	ntpool_hdr_snapshot(blk->hdr, seen);
+	if (likely(seen->block_size == blk->units &&
+		   ntpool_hdr_image_sealed(blk->hdr, seen) &&
+		   ntpool_hdr_requested(seen) <=
+		   (blk->units - 1) * NTPOOL_BLOCK_SIZE))
+		return true;
+	return ntpool_header_fault(blk);
+}
+
 bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 			 const struct ntpool_caller *caller);
 bool ntpool_free_big(struct ntpool_pool *pool, void *p, u32 tag,

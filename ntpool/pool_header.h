@@ -167,6 +167,27 @@ static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)
 	return hdr->allocator_backtrace_index;
 }
 
+/**
+ * ntpool_hdr_image() - the image of an allocated block's header
+ * @img: written: PreviousSize and the check value 0, the rest as given
+ * @index: PoolIndex, the client's id
+ * @units: BlockSize
+ * @type: PoolType
+ * @tag: PoolTag
+ * @requested: bytes requested
+ * @tag_hash: the tag row's id
+ */
+static inline void ntpool_hdr_image(struct ntpool_header *img, u8 index,
+				    u8 units, u8 type, u32 tag, u16 requested,
+				    u16 tag_hash)
+{
+	*img = (struct ntpool_header) {
+		.pool_index = index, .block_size = units, .pool_type = type,
+		.pool_tag = tag, .allocator_backtrace_index = requested,
+		.pool_tag_hash = tag_hash,
+	};
+}
+
 /* Units a request of @size bytes needs, header included. */
 static inline unsigned int ntpool_units_for(size_t size)
 {

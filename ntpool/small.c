@@ -104,15 +104,10 @@ static unsigned int align_prefix(unsigned int unit)
 void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
 		       const struct ntpool_request *req)
 {
-	*img = (struct ntpool_header) {
-		.pool_index = req->client,
-		.block_size = units,
-		.pool_type = (req->kind | (req->cache_aligned ?
-					   NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
-		.pool_tag = req->tag,
-		.allocator_backtrace_index = req->size,
-		.pool_tag_hash = req->tag_id,
-	};
+	ntpool_hdr_image(img, req->client, units,
+			 (req->kind | (req->cache_aligned ?
+				       NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
+			 req->tag, req->size, req->tag_id);
 }
 
 /**
