@@ -264,19 +264,20 @@ static void fold_racing_read(struct kunit *test)
 
 /*
  * A CPU that allocates and frees in turn holds few live blocks back, and
- * folds only before its share's counters overflow: the sums stay exact
- * across that fold.
+ * folds only before its share's count of operations overflows: the sums
+ * stay exact across those folds.
  */
 static void share_of_pairs(struct kunit *test)
 {
 	struct ntpool_usage *u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
 	struct ntpool_usage_stats st;
-	unsigned int i, pairs = 3 * NTPOOL_USAGE_SHARE_MAX / 2;
+	unsigned int i, pairs = NTPOOL_USAGE_SHARE_MAX;
 
 	KUNIT_ASSERT_NOT_NULL(test, u);
 	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
 	ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
-	for (i = 0; i < NTPOOL_USAGE_SHARE_MAX - 2; i++) {
+	/* One operation short of the share's limit. */
+	for (i = 0; i < (NTPOOL_USAGE_SHARE_MAX - 2) / 2; i++) {
 		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
 		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
 	}
@@ -292,6 +293,11 @@ static void share_of_pairs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.frees[NTPOOL_PAGED], (u64)pairs);
 	KUNIT_EXPECT_EQ(test, st.count[NTPOOL_PAGED], 1LL);
 	KUNIT_EXPECT_EQ(test, st.bytes[NTPOOL_PAGED], 64LL);
+	/*
+	 * The first fold came on a free (one block live), the second on an
+	 * allocation (two): operations alternate, and a fold comes every
+	 * NTPOOL_USAGE_SHARE_MAX of them, an odd number.
+	 */
 	KUNIT_EXPECT_EQ(test, st.peak_count[NTPOOL_PAGED], 2LL);
 	KUNIT_EXPECT_EQ(test, st.peak_bytes[NTPOOL_PAGED], 128LL);
 	ntpool_usage_destroy(u);

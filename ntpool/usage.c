@@ -57,6 +57,17 @@ void ntpool_usage_destroy(struct ntpool_usage *u)
 	u->cpu = NULL;
 }
 
+/* What a share's operations are made of: ops and live have one parity. */
+static u64 share_allocs(u32 n)
+{
+	return (ntpool_usage_ops(n) + ntpool_usage_live(n)) / 2;
+}
+
+static u64 share_frees(u32 n)
+{
+	return (ntpool_usage_ops(n) - ntpool_usage_live(n)) / 2;
+}
+
 static void raise_peak(atomic64_t *peak, s64 total)
 {
 	s64 old = atomic64_read(peak);
@@ -71,22 +82,22 @@ static void raise_peak(atomic64_t *peak, s64 total)
  * @c: this CPU's share
  * @kind: the pool
  * @bytes: the share's bytes, the operation being counted included
+ * @n: the share's operations, the one being counted included
  *
  * Interrupts off; called by ntpool_usage_count_irqsoff() once the share
  * passes a batch.
  */
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		       enum ntpool_kind kind, s64 bytes)
+		       enum ntpool_kind kind, s64 bytes, u32 n)
 {
 	s64 total_bytes, total_count;
 
 	raw_spin_lock(&u->lock);
 	write_seqcount_begin(&u->seq);
-	u->allocs[kind] += c->allocs[kind];
-	u->frees[kind] += c->frees[kind];
+	u->allocs[kind] += share_allocs(n);
+	u->frees[kind] += share_frees(n);
 	u->bytes[kind] += bytes;
-	c->allocs[kind] = 0;
-	c->frees[kind] = 0;
+	WRITE_ONCE(c->n[kind], 0);
 	c->bytes[kind] = 0;
 	write_seqcount_end(&u->seq);
 	total_bytes = u->bytes[kind];
@@ -172,8 +183,10 @@ static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 		const struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
 
 		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-			st->allocs[kind] += READ_ONCE(c->allocs[kind]);
-			st->frees[kind] += READ_ONCE(c->frees[kind]);
+			u32 n = READ_ONCE(c->n[kind]);
+
+			st->allocs[kind] += share_allocs(n);
+			st->frees[kind] += share_frees(n);
 			st->bytes[kind] += READ_ONCE(c->bytes[kind]);
 		}
 	}

@@ -19,23 +19,40 @@
 /* Per-CPU shares are folded into the shared totals past these. */
 #define NTPOOL_USAGE_BYTES_BATCH	(32 * 1024)
 #define NTPOOL_USAGE_COUNT_BATCH	32
-/* ...and before a share's allocations or frees overflow their u16. */
-#define NTPOOL_USAGE_SHARE_MAX		0x8000
+/* ...and before its operations overflow their u16. */
+#define NTPOOL_USAGE_SHARE_MAX		U16_MAX
+
+/*
+ * A share's operations on one pool, in one word: allocations plus frees in
+ * the low half (below NTPOOL_USAGE_SHARE_MAX), allocations minus frees in
+ * the high half (signed, below the count batch in size).  One word is
+ * written and read in one go, so a reader always sees the two agree:
+ * allocations are (ops + live) / 2, frees (ops - live) / 2.
+ */
+#define NTPOOL_USAGE_ALLOC_OP	0x00010001U	/* ops + 1, live + 1 */
+#define NTPOOL_USAGE_FREE_OP	0xffff0001U	/* ops + 1, live - 1 */
+
+static inline u16 ntpool_usage_ops(u32 n)
+{
+	return n;
+}
+
+static inline s16 ntpool_usage_live(u32 n)
+{
+	return n >> 16;
+}
 
 /**
  * struct ntpool_usage_cpu - one CPU's share not yet folded, per pool
  * @bytes: bytes allocated minus freed; below the bytes batch in size
- * @allocs: successful allocations; allocations minus frees stay below the
- *	count batch in size
- * @frees: frees
+ * @n: allocations and frees, as above
  *
  * Kept small: one of these per possible CPU is the per-CPU cost of a tag
  * row or a client (16 bytes with two pools).
  */
 struct ntpool_usage_cpu {
 	s32 bytes[NTPOOL_KINDS];
-	u16 allocs[NTPOOL_KINDS];
-	u16 frees[NTPOOL_KINDS];
+	u32 n[NTPOOL_KINDS];
 };
 
 /**
@@ -91,16 +108,22 @@ void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
 void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
 		       enum ntpool_kind kind, size_t bytes);
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		       enum ntpool_kind kind, s64 bytes);
+		       enum ntpool_kind kind, s64 bytes, u32 n);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st);
+
+/* Is @x within the batch @batch either way?  One compare. */
+static __always_inline bool ntpool_usage_within(s64 x, u32 batch)
+{
+	return (u64)(x + batch - 1) < 2 * batch - 1;
+}
 
 /*
  * Count one allocation (@blocks 1) or free (-1) in this CPU's share, and
  * fold the share once it passes a batch.  What the share holds back from
  * the totals is its live blocks and bytes, which bound how far a peak can
- * lag: a CPU that allocates and frees in turn folds only when a counter
- * would overflow.
+ * lag: a CPU that allocates and frees in turn folds only when its count of
+ * operations would overflow.
  */
 static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
 						   enum ntpool_kind kind,
@@ -108,18 +131,18 @@ static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
 {
 	struct ntpool_usage_cpu *c = this_cpu_ptr(u->cpu);
 	s64 share = c->bytes[kind] + bytes;
+	u32 n = c->n[kind] + (blocks > 0 ? NTPOOL_USAGE_ALLOC_OP :
+					    NTPOOL_USAGE_FREE_OP);
 
-	if (blocks > 0)
-		c->allocs[kind]++;
-	else
-		c->frees[kind]++;
-	if (likely(abs(share) < NTPOOL_USAGE_BYTES_BATCH &&
-		   abs(c->allocs[kind] - c->frees[kind]) < NTPOOL_USAGE_COUNT_BATCH &&
-		   c->allocs[kind] < NTPOOL_USAGE_SHARE_MAX &&
-		   c->frees[kind] < NTPOOL_USAGE_SHARE_MAX))
+	if (likely(ntpool_usage_within(share, NTPOOL_USAGE_BYTES_BATCH) &&
+		   ntpool_usage_within(ntpool_usage_live(n),
+				       NTPOOL_USAGE_COUNT_BATCH) &&
+		   ntpool_usage_ops(n) < NTPOOL_USAGE_SHARE_MAX)) {
 		c->bytes[kind] = share;
-	else
-		ntpool_usage_fold(u, c, kind, share);
+		WRITE_ONCE(c->n[kind], n);
+	} else {
+		ntpool_usage_fold(u, c, kind, share, n);
+	}
 }
 
 /**
