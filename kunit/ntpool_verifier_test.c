@@ -200,6 +200,39 @@ static void overrun_detected_on_free(struct kunit *test)
 }
 
 /*
+ * The free reads a slack of up to one unit in two words (pool.h): a byte
+ * changed anywhere in a slack of any length is found, and one just in
+ * front of it is not.  Each size is freed twice, so that the second block
+ * comes from this CPU's cache and goes back through the fast path.
+ */
+static void slack_checked_at_every_length(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	static const size_t rooms[] = { 64, 1024 };
+	unsigned int r, slack, at, round, reports = 0;
+
+	for (r = 0; r < ARRAY_SIZE(rooms); r++)
+		for (slack = 1; slack < NTPOOL_BLOCK_SIZE; slack++)
+			for (at = 0; at < slack; at++)
+				for (round = 0; round < 2; round++) {
+					size_t size = rooms[r] - slack;
+					u8 *p = ExAllocatePool2(POOL_FLAG_NON_PAGED |
+								POOL_FLAG_UNINITIALIZED,
+								size, 'klsS');
+
+					KUNIT_ASSERT_NOT_NULL(test, p);
+					/* The client's own last byte: not an overrun. */
+					p[size - 1] = 0x5a;
+					p[size + at] = 0x5a;
+					ExFreePoolWithTag(p, 'klsS');
+					ntpool_expect_report(test, log, ++reports,
+							     BAD_POOL_HEADER, 0x21,
+							     (unsigned long)p, size,
+							     0x5a);
+				}
+}
+
+/*
  * A module that "unloads" without freeing.  Only its address is used (the
  * KUnit kernel has no module support, where module_name() reads nothing).
  */
@@ -872,6 +905,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(pool_tracking),
 	KUNIT_CASE(verified_misuse_uses_c4),
 	KUNIT_CASE(overrun_detected_on_free),
+	KUNIT_CASE(slack_checked_at_every_length),
 	KUNIT_CASE(leak_check_at_unload),
 	KUNIT_CASE(leaking_reloads_each_reported),
 	KUNIT_CASE(call_sites_named_once),

@@ -35,6 +35,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/irqflags.h>
 #include <linux/percpu.h>
+#include <linux/prefetch.h>
 #include <linux/shrinker.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -401,7 +402,8 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	};
 	unsigned long flags;
 
-	if (ntpool_hdr_requested(seen) < bytes - NTPOOL_BLOCK_SIZE)
+	if (!ntpool_slack_intact(p, ntpool_hdr_requested(seen),
+				 bytes - NTPOOL_BLOCK_SIZE))
 		ntpool_check_slack(blk, p, caller);
 	if (READ_ONCE(blk->hdr->previous_size) !=
 	    ntpool_prev_units(blk->page, blk->unit))
@@ -457,6 +459,7 @@ bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 
 	if (!pool || !fast_path_open(pool->kind))
 		return false;
+	prefetchw(ntpool_block_to_hdr(p));
 	switch (ntpool_claim_block(pool, p, &blk)) {
 	case NTPOOL_CLAIM_BIG:
 		/* A big block, or nothing of ntpool's: reported as such. */
@@ -468,6 +471,8 @@ bool ntpool_pcp_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 	default:
 		break;
 	}
+	/* Its last 16 bytes, where the slack is, while the header comes in. */
+	prefetch(p + (blk.units - 2) * NTPOOL_BLOCK_SIZE);
 	if (plain_free(&blk, p, tag))
 		free_checked(&blk, p, caller);
 	else

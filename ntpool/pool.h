@@ -584,6 +584,37 @@ static inline bool ntpool_check_claimed(struct ntpool_block *blk)
 	return ntpool_header_fault(blk);
 }
 
+/**
+ * ntpool_slack_intact() - does a short slack still hold its pattern?
+ * @p: the block, claimed
+ * @requested: bytes requested, at most @room
+ * @room: bytes the block holds
+ *
+ * Most slacks are under 16 bytes, in the block's last unit: that unit is
+ * read in two words, without a call.  The client may be writing there
+ * still (a bug, which the answer reports).
+ *
+ * Return: true if there is no slack or it is intact; false if it is not
+ * or is longer than one unit (ntpool_check_slack() looks again).
+ */
+static inline bool ntpool_slack_intact(const void *p, size_t requested,
+				       size_t room)
+{
+	const u64 pattern = 0x0101010101010101ULL * NTPOOL_SLACK_PATTERN;
+	const u64 *last = p + room - NTPOOL_BLOCK_SIZE;
+	size_t slack = room - requested;
+
+	if (!slack)
+		return true;
+	if (slack > NTPOOL_BLOCK_SIZE)
+		return false;
+	/* Little-endian: a word's last bytes are its high bits. */
+	if (slack <= 8)
+		return !((data_race(last[1]) ^ pattern) >> (8 * (8 - slack)));
+	return data_race(last[1]) == pattern &&
+	       !((data_race(last[0]) ^ pattern) >> (8 * (16 - slack)));
+}
+
 bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
 			 const struct ntpool_caller *caller);
 bool ntpool_free_big(struct ntpool_pool *pool, void *p, u32 tag,
