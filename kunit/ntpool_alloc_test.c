@@ -438,6 +438,53 @@ static void per_cpu_drain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x07ULL);
 }
 
+/*
+ * The check value under fixed keys (the boot's key is random): a flip of
+ * any one bit of a sealed field, or the same header at another address,
+ * changes it; PreviousSize does not.
+ */
+static void seal_covers_every_sealed_bit(struct kunit *test)
+{
+	static const struct ntpool_seal_key keys[] = {
+		{ { 0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced2a1b } },
+		{ { 0x00000001, 0xfffffffe, 0x80000000, 0x12345678 } },
+		{ { 0xdeadbeef, 0x0badf00d, 0xc0ffee00, 0x8badf00d } },
+	};
+	static const unsigned long places[] = {
+		0xffff888012345670UL, 0xffffc90000001ff0UL, 0xffff88817ffff000UL,
+	};
+	struct ntpool_header img, flipped;
+	unsigned int k, a, bit;
+
+	ntpool_hdr_image(&img, 7, 5, 1, 0x68636e42, 61, 300);
+	img.previous_size = 3;
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		for (a = 0; a < ARRAY_SIZE(places); a++) {
+			const void *at = (const void *)places[a];
+			u32 check = ntpool_seal_with(&keys[k], at, &img);
+
+			KUNIT_EXPECT_NE(test, check,
+					ntpool_seal_with(&keys[k], at + 16, &img));
+			KUNIT_EXPECT_NE(test, check,
+					ntpool_seal_with(&keys[k], at + PAGE_SIZE,
+							 &img));
+			/* Word 0 but PreviousSize, word 1 but the check value. */
+			for (bit = 8; bit < 96; bit++) {
+				flipped = img;
+				flipped.words[bit / 64] ^= 1ULL << (bit % 64);
+				KUNIT_EXPECT_NE_MSG(test, check,
+						    ntpool_seal_with(&keys[k], at,
+								     &flipped),
+						    "key %u, address %u, bit %u",
+						    k, a, bit);
+			}
+			flipped = img;
+			flipped.previous_size ^= 0xff;
+			KUNIT_EXPECT_EQ(test, check,
+					ntpool_seal_with(&keys[k], at, &flipped));
+		}
+}
+
 /* Corrupt sealed fields on the per-CPU path: reported, never charged. */
 static void per_cpu_corrupt_header(struct kunit *test)
 {
@@ -509,6 +556,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(write_after_free),
 	KUNIT_CASE(free_block_size_overrun),
 	KUNIT_CASE(per_cpu_drain),
+	KUNIT_CASE(seal_covers_every_sealed_bit),
 	KUNIT_CASE(per_cpu_corrupt_header),
 	KUNIT_CASE(special_deferred_free),
 	{}

@@ -38,7 +38,7 @@ static int __init ntpool_init(void)
 	ntpool_seal_init();
 	err = ntpool_pcp_init();
 	if (err)
-		goto seal;
+		goto pools;
 	err = ntpool_tags_init();
 	if (err)
 		goto pcp;
@@ -66,8 +66,7 @@ tags:
 pcp:
 	ntpool_pcp_exit();
 	drop_settings();
-seal:
-	ntpool_seal_exit();
+pools:
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	return err;
@@ -87,7 +86,6 @@ static void __exit ntpool_exit(void)
 	ntpool_pcp_exit();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
-	ntpool_seal_exit();
 	ntpool_verifier_exit();
 	ntpool_tags_exit();
 	pr_info("NT pool gone, every page returned\n");

@@ -136,39 +136,36 @@ cached_header_intact(const struct ntpool_header *hdr,
 
 /*
  * Take the block cached last for @units units of @kind off this CPU's
- * cache, into @slot (its page NULL if there is none), and count it as @ch
- * says.  If its image is what @want asks for, it is noted in the seal
- * memo, and true returned: the image can be written back as it is.
+ * cache, into @slot, and count it as @ch says.
+ *
+ * Return: false if there is none.
  */
-static __always_inline bool
-pcp_pop(enum ntpool_kind kind, unsigned int units,
-	const struct ntpool_header *want, struct pcp_slot *slot,
-	struct ntpool_charge *ch)
+static __always_inline bool pcp_pop(enum ntpool_kind kind, unsigned int units,
+				    struct pcp_slot *slot,
+				    struct ntpool_charge *ch)
 {
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
-	bool same = false;
+	bool found;
 	u8 *n;
 
 	local_irq_save(flags);
 	pcp = this_pcp();
 	n = &pcp->n[kind][units];
-	if (*n) {
+	found = *n;
+	if (found) {
 		*slot = row_of(pcp, kind, units)[--*n];
 		pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
 		ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
-		same = ntpool_hdr_same(&slot->img, want, false);
-		if (same)
-			ntpool_seal_remember(ntpool_hdr_at(slot->pg, slot->unit),
-					     &slot->img);
 	}
 	local_irq_restore(flags);
-	return same;
+	return found;
 }
 
 /*
  * Take the block cached last for @want's size, and write its header as
- * @want says (from the cached image, without hashing, when they agree).
+ * @want says (the cached image as it is, its check value still right, when
+ * they agree).
  * A header changed while the block was cached is reported (0x19/0x0D), and
  * the block used anyway, since nothing was read from it.
  */
@@ -182,10 +179,9 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	struct ntpool_header *hdr;
 	bool intact, same;
 
-	slot.pg = NULL;
-	same = pcp_pop(kind, want->block_size, want, &slot, ch);
-	if (!slot.pg)
+	if (!pcp_pop(kind, want->block_size, &slot, ch))
 		return NULL;
+	same = ntpool_hdr_same(&slot.img, want, false);
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
 	intact = cached_header_intact(hdr, &slot, &now);
 	if (same && intact) {
@@ -195,7 +191,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 		ntpool_hdr_store(hdr, &slot.img);
 	} else {
 		img = *want;
-		ntpool_seal_image(hdr, &img);
+		img.check = ntpool_seal_of(hdr, &img);
 		ntpool_hdr_store(hdr, &img);
 	}
 	/* Whoever wins the bit in a free reads the header: write it first. */

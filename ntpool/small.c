@@ -132,9 +132,6 @@ void ntpool_hdr_store(struct ntpool_header *hdr, const struct ntpool_header *img
  * @hdr: the header; PreviousSize is left as it is
  * @units: BlockSize
  * @req: the request
- *
- * Interrupts off: the image goes into this CPU's seal memo, so that the
- * block's free need not hash it again.
  */
 void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 		      const struct ntpool_request *req)
@@ -144,7 +141,6 @@ void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 	ntpool_hdr_format(&img, units, req);
 	ntpool_seal_image(hdr, &img);
 	ntpool_hdr_store(hdr, &img);
-	ntpool_seal_remember(hdr, &img);
 }
 
 /*
