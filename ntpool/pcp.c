@@ -62,7 +62,7 @@
  */
 struct pcp_slot {
 	struct ntpool_page *pg;
-	unsigned int unit;
+	unsigned long unit;	/* a whole word: the slot is copied in words */
 	struct ntpool_header img;
 };
 

@@ -98,6 +98,7 @@ static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
 static_assert(offsetof(struct ntpool_header, process_billed) == 8);
 static_assert(offsetof(struct ntpool_header, check) == 12);
 static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
+static_assert(IS_ENABLED(CONFIG_X86_64), "the header's words are little-endian");
 
 /*
  * Which bits of a header's words the seal covers: all but PreviousSize
@@ -128,16 +129,19 @@ static inline bool ntpool_hdr_same(const struct ntpool_header *a,
 /*
  * A copy of a header a client may be writing, each field read once.  The
  * fields are read as ntpool writes them, not as two words: a word load of
- * bytes just stored one by one would wait for the stores to drain.
+ * bytes just stored one by one would wait for the stores to drain.  The
+ * copy is written as two words, for the same reason: whoever reads it next
+ * reads words.
  */
 static inline void ntpool_hdr_snapshot(const struct ntpool_header *hdr,
 				       struct ntpool_header *img)
 {
-	img->previous_size = READ_ONCE(hdr->previous_size);
-	img->pool_index = READ_ONCE(hdr->pool_index);
-	img->block_size = READ_ONCE(hdr->block_size);
-	img->pool_type = READ_ONCE(hdr->pool_type);
-	img->pool_tag = READ_ONCE(hdr->pool_tag);
+	/* Little-endian (see ntpool_hdr_image()). */
+	img->words[0] = READ_ONCE(hdr->previous_size) |
+			(u64)READ_ONCE(hdr->pool_index) << 8 |
+			(u64)READ_ONCE(hdr->block_size) << 16 |
+			(u64)READ_ONCE(hdr->pool_type) << 24 |
+			(u64)READ_ONCE(hdr->pool_tag) << 32;
 	img->words[1] = READ_ONCE(hdr->words[1]);
 }
 
@@ -181,11 +185,10 @@ static inline void ntpool_hdr_image(struct ntpool_header *img, u8 index,
 				    u8 units, u8 type, u32 tag, u16 requested,
 				    u16 tag_hash)
 {
-	*img = (struct ntpool_header) {
-		.pool_index = index, .block_size = units, .pool_type = type,
-		.pool_tag = tag, .allocator_backtrace_index = requested,
-		.pool_tag_hash = tag_hash,
-	};
+	/* Word by word, x86 being little-endian: no byte stores to forward. */
+	img->words[0] = (u64)index << 8 | (u64)units << 16 |
+			(u64)type << 24 | (u64)tag << 32;
+	img->words[1] = requested | (u64)tag_hash << 16;
 }
 
 /* Units a request of @size bytes needs, header included. */
