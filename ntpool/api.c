@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exported entry points behind the NT routines of <ntpool/ntpool.h>:
+ * The exported entry points behind the NT routines of <ntpool/ntpool.h>,
+ * and the general path of those the per-CPU caches serve first (pcp.c):
  * they turn POOL_FLAGS or a legacy POOL_TYPE into one ntpool_request,
  * check it as NT does, and hand it to the small- or big-block allocator.
  */
@@ -10,7 +11,6 @@
 #include <linux/string.h>
 #include "client.h"
 #include "faults.h"
-#include "pcp.h"
 #include "pool.h"
 #include "quota.h"
 #include "report.h"
@@ -18,8 +18,6 @@
 #include "special.h"
 #include "tags.h"
 #include "verifier.h"
-
-#define NTPOOL_TAG_BIG			0x20474942U	/* ' GIB' */
 
 #define POOL_FLAG_KIND_MASK \
 	(POOL_FLAG_NON_PAGED | POOL_FLAG_NON_PAGED_EXECUTE | POOL_FLAG_PAGED)
@@ -212,7 +210,8 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 }
 
 /**
- * ntpool_allocate() - ExAllocatePool2() behind the inline wrapper
+ * ntpool_allocate_general() - ExAllocatePool2() for what the per-CPU caches
+ *	did not serve (pcp.c)
  * @flags: POOL_FLAGS
  * @size: bytes requested
  * @tag: pool tag, non-zero
@@ -225,28 +224,11 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
  *
  * Return: the block or NULL.
  */
-PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
-		      struct ntpool_caller caller)
+void *ntpool_allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+			      const struct ntpool_caller *caller)
 {
-	/* What the per-CPU caches may serve without the general path. */
-	POOL_FLAGS plain = flags & (POOL_FLAG_REQUIRED_MASK | POOL_FLAG_SPECIAL_POOL) &
-			   ~POOL_FLAG_UNINITIALIZED;
-	void *p;
-
-	caller.ip = _RET_IP_;
-	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) &&
-	    size && tag) {
-		p = ntpool_pcp_fast_alloc(plain == POOL_FLAG_PAGED ? NTPOOL_PAGED :
-								     NTPOOL_NONPAGED,
-					  size, tag,
-					  !(flags & POOL_FLAG_UNINITIALIZED),
-					  &caller);
-		if (p)
-			return p;
-	}
-	return allocate_flags(flags, size, tag, NULL, 0, &caller);
+	return allocate_flags(flags, size, tag, NULL, 0, caller);
 }
-EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
 
 /**
  * ntpool_allocate3() - ExAllocatePool3() behind the inline wrapper
@@ -320,27 +302,11 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 	return true;
 }
 
-/*
- * What the per-CPU caches may serve without the general path: non-paged or
- * paged pool, perhaps NX or zeroed, with no special pool priority, and a
- * tag NT takes (checked here only as far as its first byte, a letter or
- * digit: any other goes the general way).
- */
-static bool plain_legacy(u32 type, EX_POOL_PRIORITY priority, size_t size,
-			 u32 tag)
-{
-	u32 plain = ntpool_plain_tag(tag);
-
-	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
-	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
-	       size && isalnum(plain & 0xff) &&
-	       plain != NTPOOL_TAG_BIG;
-}
-
 /**
- * ntpool_allocate_legacy() - the POOL_TYPE routines behind the wrappers
- * @pool_type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from
- *	the quota routines)
+ * ntpool_allocate_legacy_general() - the POOL_TYPE routines, for what the
+ *	per-CPU caches did not serve (pcp.c)
+ * @type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from the
+ *	quota routines)
  * @size: bytes requested
  * @tag: pool tag
  * @priority: EX_POOL_PRIORITY
@@ -353,32 +319,21 @@ static bool plain_legacy(u32 type, EX_POOL_PRIORITY priority, size_t size,
  *
  * Return: the block or NULL.
  */
-PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
-			     EX_POOL_PRIORITY priority,
-			     struct ntpool_caller caller)
+void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
+				     EX_POOL_PRIORITY priority,
+				     const struct ntpool_caller *caller)
 {
-	u32 type = pool_type;
-	struct ntpool_request req;
-	bool valid;
-	void *p;
-
-	caller.ip = _RET_IP_;
-	if (plain_legacy(type, priority, size, tag)) {
-		p = ntpool_pcp_fast_alloc(type & PagedPool, size, tag,
-					  type & POOL_ZERO_ALLOCATION, &caller);
-		if (p)
-			return p;
-	}
-	req = (struct ntpool_request) {
-		.size = size, .tag = tag, .caller = caller,
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .caller = *caller,
 		.gfp = ntpool_priority_gfp(priority),
 		.special = ntpool_priority_special(priority),
 	};
-	valid = parse_pool_type(type, &req) &&
-		legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag, &req.caller);
+	bool valid = parse_pool_type(type, &req) &&
+		     legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag,
+				   &req.caller);
+
 	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST, valid);
 }
-EXPORT_SYMBOL_NS_GPL(ntpool_allocate_legacy, NTPOOL_NS);
 
 static bool free_context_allows(struct ntpool_pool *pool, void *p,
 				const struct ntpool_caller *caller)
@@ -397,7 +352,17 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 	return false;
 }
 
-static void free_checked(void *p, u32 tag, const struct ntpool_caller *caller)
+/**
+ * ntpool_free_general() - ExFreePoolWithTag() for what the per-CPU caches
+ *	did not take (pcp.c)
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
+ * @caller: the calling module and call site
+ *
+ * Anything wrong with the request is reported with its bugcheck code and
+ * the block, if there is one, stays allocated.
+ */
+void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 
@@ -410,22 +375,6 @@ static void free_checked(void *p, u32 tag, const struct ntpool_caller *caller)
 		ntpool_pool_free(pool, p, tag, caller);
 }
 
-/**
- * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
- * @p: the block
- * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
- * @caller: the calling module and call site
- *
- * Anything wrong with the request is reported with its bugcheck code and
- * the block, if there is one, stays allocated.
- */
-void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
-{
-	caller.ip = _RET_IP_;
-	if (!ntpool_pcp_fast_free(p, tag, &caller))
-		free_checked(p, tag, &caller);
-}
-EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
 
 /**
  * ntpool_free2() - ExFreePool2() behind the inline wrapper
@@ -453,7 +402,7 @@ void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
 			return;
 		}
 	}
-	free_checked(p, tag, &caller);
+	ntpool_free_general(p, tag, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 
