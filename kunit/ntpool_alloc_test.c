@@ -439,6 +439,41 @@ static void per_cpu_drain(struct kunit *test)
 }
 
 /*
+ * The inline bitmap walks (pool.h) against the library's: for pages whose
+ * block starts fall on, beside and across word boundaries, every block's
+ * size and the size of the block in front of it.
+ */
+static void bitmap_walks_match_the_library(struct kunit *test)
+{
+	static const unsigned int layouts[][6] = {
+		{ 0, 2, 63, 64, 65, 255 },
+		{ 0, 127, 128, 191, 192, 254 },
+		{ 0, 5, 6, 7, 200, 201 },
+		{ 0, 0, 0, 0, 0, 0 },
+	};
+	struct ntpool_page *pg = kunit_kzalloc(test, sizeof(*pg), GFP_KERNEL);
+	unsigned int l, i, unit, next, prev;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	for (l = 0; l < ARRAY_SIZE(layouts); l++) {
+		bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
+		for (i = 0; i < ARRAY_SIZE(layouts[l]); i++)
+			__set_bit(layouts[l][i], pg->block_starts);
+		for (unit = 0; unit < NTPOOL_PAGE_UNITS; unit++) {
+			next = find_next_bit(pg->block_starts,
+					     NTPOOL_PAGE_UNITS, unit + 1);
+			prev = unit ? find_last_bit(pg->block_starts, unit) : 0;
+			KUNIT_EXPECT_EQ_MSG(test, ntpool_block_units(pg, unit),
+					    next - unit, "layout %u unit %u",
+					    l, unit);
+			KUNIT_EXPECT_EQ_MSG(test, ntpool_prev_units(pg, unit),
+					    prev < unit ? unit - prev : 0,
+					    "layout %u unit %u", l, unit);
+		}
+	}
+}
+
+/*
  * The check value under fixed keys (the boot's key is random): a flip of
  * any one bit of a sealed field, or the same header at another address,
  * changes it; PreviousSize does not.
@@ -556,6 +591,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(write_after_free),
 	KUNIT_CASE(free_block_size_overrun),
 	KUNIT_CASE(per_cpu_drain),
+	KUNIT_CASE(bitmap_walks_match_the_library),
 	KUNIT_CASE(seal_covers_every_sealed_bit),
 	KUNIT_CASE(per_cpu_corrupt_header),
 	KUNIT_CASE(special_deferred_free),

@@ -368,18 +368,22 @@ ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
 static inline unsigned int
 ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 {
-	unsigned int next = unit + 1;
+	unsigned int next = unit + 1, i = BIT_WORD(next);
 	unsigned long rest;
 
-	/* Most blocks end in the bitmap word they start in: no call. */
-	if (next < NTPOOL_PAGE_UNITS) {
-		/* Other bits of the word change under the lock: not these. */
-		rest = data_race(pg->block_starts[BIT_WORD(next)]) >>
-		       (next % BITS_PER_LONG);
+	if (next >= NTPOOL_PAGE_UNITS)
+		return NTPOOL_PAGE_UNITS - unit;
+	/* Other bits of the words change under the lock: not these. */
+	rest = data_race(pg->block_starts[i]) >> (next % BITS_PER_LONG);
+	if (rest)
+		return __ffs(rest) + 1;
+	/* A page's bitmap is four words: walked inline, without a call. */
+	while (++i < BITS_TO_LONGS(NTPOOL_PAGE_UNITS)) {
+		rest = data_race(pg->block_starts[i]);
 		if (rest)
-			return __ffs(rest) + 1;
+			return i * BITS_PER_LONG + __ffs(rest) - unit;
 	}
-	return find_next_bit(pg->block_starts, NTPOOL_PAGE_UNITS, next) - unit;
+	return NTPOOL_PAGE_UNITS - unit;
 }
 
 /**
@@ -393,9 +397,16 @@ ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 static inline unsigned int
 ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 {
-	unsigned int prev = unit ? find_last_bit(pg->block_starts, unit) : 0;
+	unsigned int i = BIT_WORD(unit);
+	unsigned long below;
 
-	return prev < unit ? unit - prev : 0;
+	if (!unit)
+		return 0;
+	/* The starts below @unit in its word, then the words before, inline. */
+	below = pg->block_starts[i] & (BIT(unit % BITS_PER_LONG) - 1);
+	while (!below && i)
+		below = pg->block_starts[--i];
+	return below ? unit - (i * BITS_PER_LONG + __fls(below)) : 0;
 }
 
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
