@@ -115,14 +115,14 @@ static bool cached_pool(const struct ntpool_pool *pool)
 	return pcp_caches && pool == &ntpool_pools[pool->kind];
 }
 
-/* The PoolType ntpool_pcp_put() leaves in the header of a block it caches. */
+/* The PoolType pcp_put() leaves in the header of a block it caches. */
 static u8 cached_type(u8 type)
 {
 	return type | NTPOOL_HDR_TYPE_CACHED;
 }
 
 /*
- * Is a cached block's header as ntpool_pcp_put() left it?  What it holds
+ * Is a cached block's header as pcp_put() left it?  What it holds
  * is left in @now, for the report if not.
  */
 static __always_inline bool
@@ -228,12 +228,12 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 
 /*
  * Keep a freed block, claimed and checked, on this CPU's cache, counted as
- * @ch says in the same interrupts-off section.  False when the block is
- * not of a cached pool or the cache is full: the caller gives it back to
- * its page.
+ * @ch says in the same interrupts-off section; @cached if its pool is
+ * known to have caches.  False when the block is not of a cached pool or
+ * the cache is full: the caller gives it back to its page.
  */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
-				    struct ntpool_charge *ch)
+				    struct ntpool_charge *ch, bool cached)
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
@@ -242,7 +242,7 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	unsigned long flags;
 	u8 *n;
 
-	if (!cached_pool(blk->pool))
+	if (!cached && !cached_pool(blk->pool))
 		return false;
 	local_irq_save(flags);
 	pcp = this_pcp();
@@ -389,7 +389,8 @@ static __always_inline bool plain_free(struct ntpool_block *blk, void *p,
 
 /* The rest of a free, once its small block is claimed and checked. */
 static __always_inline void free_checked(struct ntpool_block *blk, void *p,
-					 const struct ntpool_caller *caller)
+					 const struct ntpool_caller *caller,
+					 bool cached)
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
@@ -412,7 +413,7 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
 	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);
-	if (pcp_put(blk, &ch))
+	if (pcp_put(blk, &ch, cached))
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
@@ -435,7 +436,7 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 void ntpool_pcp_free_checked(struct ntpool_block *blk, void *p,
 			     const struct ntpool_caller *caller)
 {
-	free_checked(blk, p, caller);
+	free_checked(blk, p, caller, false);
 }
 
 /*
@@ -473,8 +474,9 @@ static __always_inline bool fast_free(void *p, u32 tag,
 	}
 	/* Its last 16 bytes, where the slack is, while the header comes in. */
 	prefetch(p + (blk.units - 2) * NTPOOL_BLOCK_SIZE);
+	/* A pool ntpool_pool_of() names is a global pool, which has caches. */
 	if (plain_free(&blk, p, tag))
-		free_checked(&blk, p, caller);
+		free_checked(&blk, p, caller, true);
 	else
 		ntpool_free_claimed(&blk, p, tag, caller);
 	return true;

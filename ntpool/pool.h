@@ -301,6 +301,19 @@ static inline void ntpool_page_recent_held(struct ntpool_pool *pool,
 		this_cpu_write(pool->recent->page[slot], pg);
 }
 
+/* The page holding @addr if it is one of this CPU's recent pages, or NULL. */
+static inline struct ntpool_page *ntpool_page_recent(struct ntpool_pool *pool,
+						     const void *addr)
+{
+	void *base = (void *)((unsigned long)addr & PAGE_MASK);
+	struct ntpool_page *pg;
+
+	if (!pool->recent)
+		return NULL;
+	pg = this_cpu_read(pool->recent->page[ntpool_recent_slot(base)]);
+	return pg && pg->base == base ? pg : NULL;
+}
+
 /**
  * ntpool_page_lookup() - the page of small blocks holding @addr, if any
  * @pool: the pool whose kind of memory @addr is
@@ -315,16 +328,7 @@ static inline void ntpool_page_recent_held(struct ntpool_pool *pool,
 static inline struct ntpool_page *ntpool_page_lookup(struct ntpool_pool *pool,
 						     const void *addr)
 {
-	void *base = (void *)((unsigned long)addr & PAGE_MASK);
-
-	if (pool->recent) {
-		struct ntpool_page *pg =
-			this_cpu_read(pool->recent->page[ntpool_recent_slot(base)]);
-
-		if (pg && pg->base == base)
-			return pg;
-	}
-	return __ntpool_page_lookup(pool, addr);
+	return ntpool_page_recent(pool, addr) ?: __ntpool_page_lookup(pool, addr);
 }
 
 /**
@@ -551,12 +555,15 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 {
 	int unit = ntpool_unit_of(p);
 	struct ntpool_page *pg;
-	bool claimed;
+	bool claimed, recent;
 
 	preempt_disable();
-	pg = ntpool_page_lookup(pool, p);
+	pg = ntpool_page_recent(pool, p);
+	recent = pg;
+	if (!recent)
+		pg = __ntpool_page_lookup(pool, p);
 	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
-	if (claimed)
+	if (claimed && !recent)
 		ntpool_page_recent_held(pool, pg);
 	preempt_enable();
 	if (!pg)
