@@ -375,7 +375,6 @@ void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller)
 		ntpool_pool_free(pool, p, tag, caller);
 }
 
-
 /**
  * ntpool_free2() - ExFreePool2() behind the inline wrapper
  * @p: the block

@@ -383,6 +383,7 @@ ntpool_block_units(const struct ntpool_page *pg, unsigned int unit)
 		return __ffs(rest) + 1;
 	/* A page's bitmap is four words: walked inline, without a call. */
 	while (++i < BITS_TO_LONGS(NTPOOL_PAGE_UNITS)) {
+		/* As above: other blocks' bits may change meanwhile. */
 		rest = data_race(pg->block_starts[i]);
 		if (rest)
 			return i * BITS_PER_LONG + __ffs(rest) - unit;
@@ -621,16 +622,20 @@ static inline bool ntpool_slack_intact(const void *p, size_t requested,
 	const u64 pattern = 0x0101010101010101ULL * NTPOOL_SLACK_PATTERN;
 	const u64 *last = p + room - NTPOOL_BLOCK_SIZE;
 	size_t slack = room - requested;
+	u64 lo, hi;
 
 	if (!slack)
 		return true;
 	if (slack > NTPOOL_BLOCK_SIZE)
 		return false;
+	/* The client may be writing there still (a bug): it is reported. */
+	lo = data_race(last[0]);
+	/* Likewise. */
+	hi = data_race(last[1]);
 	/* Little-endian: a word's last bytes are its high bits. */
 	if (slack <= 8)
-		return !((data_race(last[1]) ^ pattern) >> (8 * (8 - slack)));
-	return data_race(last[1]) == pattern &&
-	       !((data_race(last[0]) ^ pattern) >> (8 * (16 - slack)));
+		return !((hi ^ pattern) >> (8 * (8 - slack)));
+	return hi == pattern && !((lo ^ pattern) >> (8 * (16 - slack)));
 }
 
 bool ntpool_free_claimed(struct ntpool_block *blk, void *p, u32 tag,
