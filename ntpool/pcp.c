@@ -281,28 +281,41 @@ static __always_inline bool fast_path_open(enum ntpool_kind kind)
 	return pcp_caches && (kind != NTPOOL_PAGED || ntpool_can_sleep());
 }
 
+/*
+ * What a plain allocation by @c of tag row @row counts.  Built where it is
+ * used, never passed out of line: the compiler keeps it in registers.
+ */
+static __always_inline struct ntpool_charge
+fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
+{
+	return (struct ntpool_charge) {
+		.row = ntpool_accounting_on(c->id) ? row : NULL,
+		.client = c->id, .untracked = c, .succeeded = c,
+	};
+}
+
 /* A small block from the cache, its header as @c and @row say. */
 static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
-					u32 tag, const struct ntpool_client *c,
-					const struct ntpool_tag *row,
-					struct ntpool_charge *ch,
+					u32 tag, struct ntpool_client *c,
+					struct ntpool_tag *row,
 					const struct ntpool_caller *caller,
 					size_t *room)
 {
 	unsigned int units = ntpool_units_for(size);
+	struct ntpool_charge ch = fast_charge(c, row);
 	struct ntpool_header want __uninitialized;
 
 	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
-	return pcp_take(kind, &want, ch, caller);
+	return pcp_take(kind, &want, &ch, caller);
 }
 
 /* A big block the pool kept (big.c), counted as @ch says. */
 static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
-		      const struct ntpool_client *c,
-		      const struct ntpool_tag *row, struct ntpool_charge *ch,
+		      struct ntpool_client *c, struct ntpool_tag *row,
 		      const struct ntpool_caller *caller, size_t *room)
 {
+	struct ntpool_charge ch = fast_charge(c, row);
 	struct ntpool_big *big;
 	unsigned long flags;
 
@@ -312,7 +325,7 @@ static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
 		return NULL;
 	*room = ntpool_big_pages(big) << PAGE_SHIFT;
 	local_irq_save(flags);
-	ntpool_charge_irqsoff(ch, kind, *room, 1);
+	ntpool_charge_irqsoff(&ch, kind, *room, 1);
 	local_irq_restore(flags);
 	return big->va;
 }
@@ -335,7 +348,6 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 					u32 tag, bool zero,
 					const struct ntpool_caller *caller)
 {
-	struct ntpool_charge ch __uninitialized;
 	struct ntpool_client *c;
 	struct ntpool_tag *row;
 	size_t room;
@@ -353,14 +365,10 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 	if (!c || !row || c->id == NTPOOL_SHARED_CLIENT ||
 	    READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE || !READ_ONCE(c->loaded))
 		return NULL;
-	ch = (struct ntpool_charge) {
-		.row = ntpool_accounting_on(c->id) ? row : NULL,
-		.client = c->id, .untracked = c, .succeeded = c,
-	};
 	if (likely(size <= NTPOOL_MAX_SMALL))
-		p = fast_small(kind, size, tag, c, row, &ch, caller, &room);
+		p = fast_small(kind, size, tag, c, row, caller, &room);
 	else
-		p = fast_big(kind, size, tag, c, row, &ch, caller, &room);
+		p = fast_big(kind, size, tag, c, row, caller, &room);
 	if (!p)
 		return NULL;
 	if (zero)
