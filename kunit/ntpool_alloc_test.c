@@ -118,7 +118,7 @@ static void one_unit_remainders(struct kunit *test)
 static void pages_go_back(struct kunit *test)
 {
 	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
-	void *p[40];
+	void *p[NTPOOL_EMPTY_PAGE_CACHE + 8];
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(p); i++) {
@@ -439,6 +439,30 @@ static void per_cpu_drain(struct kunit *test)
 }
 
 /*
+ * The shrinker's part for wholly free pages: what the global pools kept for
+ * reuse goes back to the system, and the count says so.
+ */
+static void empty_pages_drained(struct kunit *test)
+{
+	void *p[8];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		/* 3000 bytes: a page each, no room for a second. */
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3000, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+	/* The blocks the caches took go back to their pages, now empty. */
+	ntpool_pcp_drain();
+	KUNIT_EXPECT_GT(test, ntpool_empty_pages_count(), 0UL);
+	KUNIT_EXPECT_GT(test, ntpool_empty_pages_drain(), 0UL);
+	KUNIT_EXPECT_EQ(test, ntpool_empty_pages_count(), 0UL);
+	KUNIT_EXPECT_EQ(test, ntpool_pools[NTPOOL_NONPAGED].nr_empty, 0u);
+}
+
+/*
  * The inline bitmap walks (pool.h) against the library's: for pages whose
  * block starts fall on, beside and across word boundaries, every block's
  * size and the size of the block in front of it.
@@ -591,6 +615,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(write_after_free),
 	KUNIT_CASE(free_block_size_overrun),
 	KUNIT_CASE(per_cpu_drain),
+	KUNIT_CASE(empty_pages_drained),
 	KUNIT_CASE(bitmap_walks_match_the_library),
 	KUNIT_CASE(seal_covers_every_sealed_bit),
 	KUNIT_CASE(per_cpu_corrupt_header),

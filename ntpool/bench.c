@@ -28,6 +28,7 @@
 #include "client.h"
 #include "debugfs.h"
 #include "hit_tag.h"
+#include "pcp.h"
 #include "report.h"
 #include "tags.h"
 #include "verifier.h"
@@ -392,6 +393,10 @@ static void bench_memory(const struct bench *b)
 
 	if (!sizes || !live)
 		goto out;
+	/* What ntpool keeps for reuse would serve the live set unseen. */
+	ntpool_pcp_drain();
+	ntpool_big_drain();
+	ntpool_empty_pages_drain();
 	before = slab_pages();
 	for (i = 0; i < n; i++)
 		live[i] = kmalloc(sizes[i], GFP_KERNEL);

@@ -107,7 +107,7 @@ static struct ntpool_page *page_cache_take(struct ntpool_pool *pool)
 		pg = list_first_entry(&pool->empty_pages, struct ntpool_page,
 				      link);
 		list_del_init(&pg->link);
-		pool->nr_empty--;
+		WRITE_ONCE(pool->nr_empty, pool->nr_empty - 1);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return pg;
@@ -166,8 +166,50 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 	if (pool->nr_empty >= NTPOOL_EMPTY_PAGE_CACHE)
 		return false;
 	list_add(&pg->link, &pool->empty_pages);
-	pool->nr_empty++;
+	WRITE_ONCE(pool->nr_empty, pool->nr_empty + 1);
 	return true;
+}
+
+/**
+ * ntpool_empty_pages_count() - wholly free pages kept for reuse, both pools
+ *
+ * Return: the count; it may be stale by the time it is read.
+ */
+unsigned long ntpool_empty_pages_count(void)
+{
+	return READ_ONCE(ntpool_pools[NTPOOL_NONPAGED].nr_empty) +
+	       READ_ONCE(ntpool_pools[NTPOOL_PAGED].nr_empty);
+}
+
+/**
+ * ntpool_empty_pages_drain() - give the wholly free pages kept for reuse
+ *	back to the system (the shrinker)
+ *
+ * Return: the number of pages given back.
+ */
+unsigned long ntpool_empty_pages_drain(void)
+{
+	struct ntpool_page *pg, *next;
+	unsigned long drained = 0, flags;
+	unsigned int kind;
+
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		struct ntpool_pool *pool = &ntpool_pools[kind];
+		LIST_HEAD(gone);
+
+		spin_lock_irqsave(&pool->lock, flags);
+		list_splice_init(&pool->empty_pages, &gone);
+		drained += pool->nr_empty;
+		WRITE_ONCE(pool->nr_empty, 0);
+		list_for_each_entry(pg, &gone, link)
+			ntpool_xa_forget_locked(pool, pg->base);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		list_for_each_entry_safe(pg, next, &gone, link) {
+			list_del(&pg->link);
+			ntpool_page_release(pool, pg);
+		}
+	}
+	return drained;
 }
 
 /*

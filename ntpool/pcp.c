@@ -739,17 +739,23 @@ static int pcp_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
-/* The shrinker empties the caches, and the big blocks kept (big.c). */
+/*
+ * The shrinker empties the caches, then the big blocks kept (big.c) and the
+ * wholly free pages kept (pages.c), which the caches' blocks may add to.
+ */
 static unsigned long pcp_shrink_count(struct shrinker *s,
 				      struct shrink_control *sc)
 {
-	return ntpool_pcp_count() + ntpool_big_kept_count() ?: SHRINK_EMPTY;
+	return ntpool_pcp_count() + ntpool_big_kept_count() +
+	       ntpool_empty_pages_count() ?: SHRINK_EMPTY;
 }
 
 static unsigned long pcp_shrink_scan(struct shrinker *s,
 				     struct shrink_control *sc)
 {
-	return ntpool_pcp_drain() + ntpool_big_drain();
+	unsigned long freed = ntpool_pcp_drain() + ntpool_big_drain();
+
+	return freed + ntpool_empty_pages_drain();
 }
 
 static struct shrinker *pcp_shrinker;

@@ -48,8 +48,12 @@ enum ntpool_kind {
 	NTPOOL_KINDS,
 };
 
-/* Pages kept back, per pool, when they become wholly free. */
-#define NTPOOL_EMPTY_PAGE_CACHE	4
+/*
+ * Pages kept back, per pool, when they become wholly free (256 KiB with
+ * 4 KiB pages), so that a pool whose live set moves up and down does not
+ * hand pages back and ask for them again; the shrinker empties it.
+ */
+#define NTPOOL_EMPTY_PAGE_CACHE	64
 
 /* Tags of the xarray entries: a page of small blocks, or a big block. */
 #define NTPOOL_XA_SMALL		0
@@ -221,6 +225,8 @@ unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
+unsigned long ntpool_empty_pages_count(void);
+unsigned long ntpool_empty_pages_drain(void);
 struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
 					 const void *addr);
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
