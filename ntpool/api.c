@@ -128,39 +128,6 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	return p;
 }
 
-/**
- * ntpool_priority_gfp() - what a priority asks of the page allocator
- * @priority: EX_POOL_PRIORITY
- *
- * Return: __GFP_NORETRY (Low), __GFP_RETRY_MAYFAIL (Normal) or __GFP_HIGH
- * (High); the SpecialPool bits only place special-pool blocks.
- */
-gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority)
-{
-	/* The low bits only select special-pool placement. */
-	switch (priority & ~(LowPoolPrioritySpecialPoolUnderrun)) {
-	case LowPoolPriority:
-		return __GFP_NORETRY;
-	case HighPoolPriority:
-		return __GFP_HIGH;
-	default:
-		return __GFP_RETRY_MAYFAIL;
-	}
-}
-
-/**
- * ntpool_priority_special() - special pool a priority asks for
- * @priority: EX_POOL_PRIORITY
- *
- * Return: NTPOOL_SPECIAL_END (...Overrun), _START (...Underrun) or _NONE.
- */
-u8 ntpool_priority_special(EX_POOL_PRIORITY priority)
-{
-	if (!(priority & LowPoolPrioritySpecialPoolOverrun))
-		return NTPOOL_SPECIAL_NONE;
-	return priority & 1 ? NTPOOL_SPECIAL_START : NTPOOL_SPECIAL_END;
-}
-
 static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 {
 	POOL_FLAGS required = flags & POOL_FLAG_REQUIRED_MASK;

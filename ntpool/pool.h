@@ -675,6 +675,7 @@ bool ntpool_pool_free(struct ntpool_pool *pool, void *p, u32 tag,
 		      const struct ntpool_caller *caller);
 unsigned int ntpool_free_block(void *p, u32 tag, u8 owner);
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p);
+enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 
 /* api.c: the NT routines' general path, behind pcp.c's entry points */
 void *ntpool_allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
@@ -684,12 +685,11 @@ void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
 				     const struct ntpool_caller *caller);
 void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller);
 
-/* api.c and extparams.c: ExAllocatePool3's extended parameters */
+/* extparams.c: priorities and ExAllocatePool3's extended parameters */
 gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);
 u8 ntpool_priority_special(EX_POOL_PRIORITY priority);
 bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
 			   struct ntpool_request *req);
-enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 /* The tag NT keeps for big blocks; refused to callers. */
 #define NTPOOL_TAG_BIG			0x20474942U	/* ' GIB' */
 /* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
