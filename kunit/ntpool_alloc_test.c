@@ -444,6 +444,9 @@ static void per_cpu_drain(struct kunit *test)
  */
 static void empty_pages_drained(struct kunit *test)
 {
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *pool = &ntpool_pools[NTPOOL_NONPAGED];
+	long pages;
 	void *p[8];
 	unsigned int i;
 
@@ -456,10 +459,17 @@ static void empty_pages_drained(struct kunit *test)
 		ExFreePoolWithTag(p[i], TEST_TAG);
 	/* The blocks the caches took go back to their pages, now empty. */
 	ntpool_pcp_drain();
-	KUNIT_EXPECT_GT(test, ntpool_empty_pages_count(), 0UL);
-	KUNIT_EXPECT_GT(test, ntpool_empty_pages_drain(), 0UL);
+	KUNIT_EXPECT_GE(test, pool->nr_empty, (unsigned int)ARRAY_SIZE(p));
+	pages = atomic_long_read(&pool->nr_small_pages);
+	ntpool_empty_pages_drain();
 	KUNIT_EXPECT_EQ(test, ntpool_empty_pages_count(), 0UL);
-	KUNIT_EXPECT_EQ(test, ntpool_pools[NTPOOL_NONPAGED].nr_empty, 0u);
+	KUNIT_EXPECT_LE(test, atomic_long_read(&pool->nr_small_pages),
+			pages - (long)ARRAY_SIZE(p));
+	/* A stale pointer into a page given back: reported, nothing read. */
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	ExFreePoolWithTag(p[0], TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
 }
 
 /*
@@ -473,6 +483,7 @@ static void bitmap_walks_match_the_library(struct kunit *test)
 		{ 0, 2, 63, 64, 65, 255 },
 		{ 0, 127, 128, 191, 192, 254 },
 		{ 0, 5, 6, 7, 200, 201 },
+		{ 3, 64, 100, 129, 200, 250 },
 		{ 0, 0, 0, 0, 0, 0 },
 	};
 	struct ntpool_page *pg = kunit_kzalloc(test, sizeof(*pg), GFP_KERNEL);
@@ -499,20 +510,24 @@ static void bitmap_walks_match_the_library(struct kunit *test)
 
 /*
  * The check value under fixed keys (the boot's key is random): a flip of
- * any one bit of a sealed field, or the same header at another address,
+ * any one bit of a sealed field, or the same header at another address
+ * (near, a page away, or a power of two far: every address bit counts),
  * changes it; PreviousSize does not.
  */
 static void seal_covers_every_sealed_bit(struct kunit *test)
 {
 	static const struct ntpool_seal_key keys[] = {
-		{ { 0x9e3779b9, 0x7f4a7c15, 0xf39cc060, 0x5ced2a1b } },
-		{ { 0x00000001, 0xfffffffe, 0x80000000, 0x12345678 } },
-		{ { 0xdeadbeef, 0x0badf00d, 0xc0ffee00, 0x8badf00d } },
+		{ { 0x9e3779b97f4a7c15ULL, 0xf39cc0605cedc834ULL,
+		    0x1082276bf3a27251ULL, 0xf86c6a11d0c18e95ULL } },
+		{ { 1, 0xfffffffffffffffeULL, 0x8000000000000000ULL,
+		    0x0123456789abcdefULL } },
+		{ { 0xdeadbeef0badf00dULL, 0, 0xc0ffee008badf00dULL, 1 } },
 	};
 	static const unsigned long places[] = {
 		0xffff888012345670UL, 0xffffc90000001ff0UL, 0xffff88817ffff000UL,
 	};
 	struct ntpool_header img, flipped;
+	const void *elsewhere;
 	unsigned int k, a, bit;
 
 	ntpool_hdr_image(&img, 7, 5, 1, 0x68636e42, 61, 300);
@@ -527,6 +542,15 @@ static void seal_covers_every_sealed_bit(struct kunit *test)
 			KUNIT_EXPECT_NE(test, check,
 					ntpool_seal_with(&keys[k], at + PAGE_SIZE,
 							 &img));
+			/* Every address bit from the unit up, the high ones too. */
+			for (bit = NTPOOL_BLOCK_SHIFT; bit < 64; bit++) {
+				elsewhere = (const void *)(places[a] ^ BIT(bit));
+				KUNIT_EXPECT_NE_MSG(test, check,
+						    ntpool_seal_with(&keys[k], elsewhere,
+								     &img),
+						    "key %u, address %u, address bit %u",
+						    k, a, bit);
+			}
 			/* Word 0 but PreviousSize, word 1 but the check value. */
 			for (bit = 8; bit < 96; bit++) {
 				flipped = img;

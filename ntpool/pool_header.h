@@ -39,6 +39,7 @@
 #ifndef _NTPOOL_POOL_HEADER_H
 #define _NTPOOL_POOL_HEADER_H
 
+#include <asm/byteorder.h>
 #include <linux/build_bug.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -98,7 +99,9 @@ static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
 static_assert(offsetof(struct ntpool_header, process_billed) == 8);
 static_assert(offsetof(struct ntpool_header, check) == 12);
 static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
-static_assert(IS_ENABLED(CONFIG_X86_64), "the header's words are little-endian");
+#ifndef __LITTLE_ENDIAN
+#error "ntpool builds the header's words as a little-endian machine lays them out"
+#endif
 
 /*
  * Which bits of a header's words the seal covers: all but PreviousSize

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The check value in the last 32 bits of a block header (seal.c), computed
- * inline: the fast path seals and checks a header in a dozen instructions.
+ * inline: the fast path seals and checks a header in a dozen instructions,
+ * two of them multiplications.
  */
 #ifndef _NTPOOL_SEAL_H
 #define _NTPOOL_SEAL_H
@@ -14,7 +15,7 @@
  * @k: four random words, drawn at load
  */
 struct ntpool_seal_key {
-	u32 k[4];
+	u64 k[4];
 };
 
 extern struct ntpool_seal_key ntpool_seal_key;
@@ -26,6 +27,14 @@ void ntpool_hdr_seal(struct ntpool_header *hdr);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
 bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
 
+/* Both halves of a 128-bit product, folded: one MUL on x86-64. */
+static __always_inline u64 ntpool_seal_mix(u64 a, u64 b)
+{
+	unsigned __int128 p = (unsigned __int128)a * b;
+
+	return (u64)p ^ (u64)(p >> 64);
+}
+
 /**
  * ntpool_seal_with() - the check value of a header image under a key
  * @key: the key
@@ -33,13 +42,13 @@ bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
  * @img: the image
  *
  * The sealed fields (all but PreviousSize and the check value: PoolIndex,
- * BlockSize, PoolType, PoolTag, the bytes requested and the tag row) and
- * the header's address, as four 32-bit words, go through NH, the
- * almost-universal hash of UMAC (also in the kernel's Adiantum): two
- * products of key-offset word pairs, summed in 64 bits, then folded to
- * 32.  Two different inputs agree with a probability of about 2^-32 over
- * the key, so a header changed by a stray write, or copied from another
- * address, keeps a matching check value only by that chance.  It is a
+ * BlockSize, PoolType and PoolTag in one word, the bytes requested and the
+ * tag row in another) and the header's whole address go through two
+ * keyed 64x64-bit multiplications, each folding its 128-bit product to 64
+ * bits (the mixing step of wyhash), and the result is folded to 32.  A
+ * product of keyed words is zero only for one input in 2^64, so no field
+ * is left uncovered for a given boot but by that chance, and two different
+ * headers or addresses agree with a probability of about 2^-32.  It is a
  * checksum against bugs, keyed so that a client cannot compute it by
  * accident, as NT's header encoding is; not a MAC against a module set on
  * forging one, which could read the key anyway.
@@ -51,14 +60,13 @@ static __always_inline u32 ntpool_seal_with(const struct ntpool_seal_key *key,
 					    const struct ntpool_header *img)
 {
 	/* Little-endian words: PreviousSize is the low byte of the first. */
-	u32 fields = (u32)img->words[0] & ~0xffU;
-	u32 tag = img->words[0] >> 32;
-	u32 billed = (u32)img->words[1];
-	u32 where = (unsigned long)hdr >> NTPOOL_BLOCK_SHIFT;
-	u64 nh = (u64)(fields + key->k[0]) * (tag + key->k[1]) +
-		 (u64)(billed + key->k[2]) * (where + key->k[3]);
+	u64 fields = img->words[0] & ~0xffULL;
+	u64 billed = (u32)img->words[1];
+	u64 where = (unsigned long)hdr >> NTPOOL_BLOCK_SHIFT;
+	u64 h = ntpool_seal_mix(fields ^ key->k[0], where ^ key->k[1]);
 
-	return nh ^ nh >> 32;
+	h = ntpool_seal_mix(h ^ key->k[2], billed ^ key->k[3]);
+	return h ^ h >> 32;
 }
 
 /* The check value of @img for a header at @hdr, under this boot's key. */
