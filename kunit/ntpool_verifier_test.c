@@ -200,6 +200,39 @@ static void overrun_detected_on_free(struct kunit *test)
 }
 
 /*
+ * The inline slack check itself, on a block's last unit: for every slack
+ * of up to 16 bytes, a changed byte anywhere in it is seen, a changed
+ * byte in front of it is not; a longer slack is left to the full check.
+ */
+static void slack_words_read_exactly(struct kunit *test)
+{
+	u64 unit[2] __aligned(16);
+	u8 *b = (u8 *)unit;
+	unsigned int slack, at;
+
+	for (slack = 1; slack <= NTPOOL_BLOCK_SIZE; slack++) {
+		size_t requested = NTPOOL_BLOCK_SIZE - slack;
+
+		memset(unit, NTPOOL_SLACK_PATTERN, sizeof(unit));
+		KUNIT_EXPECT_TRUE(test, ntpool_slack_intact(unit, requested,
+							    NTPOOL_BLOCK_SIZE));
+		for (at = 0; at < NTPOOL_BLOCK_SIZE; at++) {
+			memset(unit, NTPOOL_SLACK_PATTERN, sizeof(unit));
+			b[at] = 0x5a;
+			KUNIT_EXPECT_EQ_MSG(test,
+					    ntpool_slack_intact(unit, requested,
+								NTPOOL_BLOCK_SIZE),
+					    at < requested,
+					    "slack %u, byte %u", slack, at);
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, ntpool_slack_intact(unit, 16, 16));
+	/* 17 bytes: not one unit's worth, the caller looks again. */
+	memset(unit, NTPOOL_SLACK_PATTERN, sizeof(unit));
+	KUNIT_EXPECT_FALSE(test, ntpool_slack_intact(unit, 15, 32));
+}
+
+/*
  * The free reads a slack of up to one unit in two words (pool.h): a byte
  * changed anywhere in a slack of any length is found, and one just in
  * front of it is not.  Each size is freed twice, so that the second block
@@ -905,6 +938,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(pool_tracking),
 	KUNIT_CASE(verified_misuse_uses_c4),
 	KUNIT_CASE(overrun_detected_on_free),
+	KUNIT_CASE(slack_words_read_exactly),
 	KUNIT_CASE(slack_checked_at_every_length),
 	KUNIT_CASE(leak_check_at_unload),
 	KUNIT_CASE(leaking_reloads_each_reported),

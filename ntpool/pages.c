@@ -189,25 +189,32 @@ unsigned long ntpool_empty_pages_count(void)
  */
 unsigned long ntpool_empty_pages_drain(void)
 {
-	struct ntpool_page *pg, *next;
 	unsigned long drained = 0, flags;
+	struct ntpool_page *pg;
 	unsigned int kind;
 
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 		struct ntpool_pool *pool = &ntpool_pools[kind];
-		LIST_HEAD(gone);
 
-		spin_lock_irqsave(&pool->lock, flags);
-		list_splice_init(&pool->empty_pages, &gone);
-		drained += pool->nr_empty;
-		WRITE_ONCE(pool->nr_empty, 0);
-		list_for_each_entry(pg, &gone, link)
-			ntpool_xa_forget_locked(pool, pg->base);
-		spin_unlock_irqrestore(&pool->lock, flags);
-		list_for_each_entry_safe(pg, next, &gone, link) {
-			list_del(&pg->link);
-			ntpool_page_release(pool, pg);
-		}
+		/*
+		 * A page at a time: dropping one from the xarray clears it
+		 * from every CPU's recent pages, with interrupts off.
+		 */
+		do {
+			spin_lock_irqsave(&pool->lock, flags);
+			pg = list_first_entry_or_null(&pool->empty_pages,
+						      struct ntpool_page, link);
+			if (pg) {
+				list_del_init(&pg->link);
+				WRITE_ONCE(pool->nr_empty, pool->nr_empty - 1);
+				ntpool_xa_forget_locked(pool, pg->base);
+			}
+			spin_unlock_irqrestore(&pool->lock, flags);
+			if (pg) {
+				ntpool_page_release(pool, pg);
+				drained++;
+			}
+		} while (pg);
 	}
 	return drained;
 }

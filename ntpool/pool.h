@@ -413,10 +413,15 @@ ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 
 	if (!unit)
 		return 0;
-	/* The starts below @unit in its word, then the words before, inline. */
-	below = pg->block_starts[i] & (BIT(unit % BITS_PER_LONG) - 1);
+	/*
+	 * The starts below @unit in its word, then the words before, inline.
+	 * Unlocked, the answer is a hint that a caller checks again locked.
+	 */
+	below = data_race(READ_ONCE(pg->block_starts[i])) &
+		(BIT(unit % BITS_PER_LONG) - 1);
 	while (!below && i)
-		below = pg->block_starts[--i];
+		/* As above. */
+		below = data_race(READ_ONCE(pg->block_starts[--i]));
 	return below ? unit - (i * BITS_PER_LONG + __fls(below)) : 0;
 }
 
