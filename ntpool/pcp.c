@@ -294,9 +294,50 @@ fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
 	};
 }
 
-/* A small block from the cache, its header as @c and @row say. */
+/*
+ * A small block carved from a page (small.c), for a plain request the cache
+ * had no block for, counted as the cache counts one.  Only the general
+ * path's layers are skipped: they would check and count nothing more for
+ * a plain request.  NULL without memory: the general path tries again,
+ * and counts and reports the failure.
+ */
+static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
+				 EX_POOL_PRIORITY priority,
+				 struct ntpool_client *c, struct ntpool_tag *row,
+				 const struct ntpool_caller *caller, size_t *room)
+{
+	struct ntpool_charge ch = fast_charge(c, row);
+	struct ntpool_request req = {
+		.size = size, .tag = tag, .kind = kind,
+		.gfp = ntpool_priority_gfp(priority),
+		.client = c->id, .tag_id = row->id, .caller = *caller,
+	};
+	unsigned long flags;
+	unsigned int units;
+	void *p;
+
+	p = ntpool_small_alloc(&ntpool_pools[kind], &req);
+	if (!p)
+		return NULL;
+	/*
+	 * Its size as carved, which may be a unit more than asked (small.c):
+	 * written just now, and nobody else has the block yet.
+	 */
+	units = ntpool_block_to_hdr(p)->block_size;
+	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
+	local_irq_save(flags);
+	ntpool_charge_irqsoff(&ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
+	local_irq_restore(flags);
+	return p;
+}
+
+/*
+ * A small block from the cache, its header as @c and @row say, or carved
+ * from a page if the cache has none.
+ */
 static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
-					u32 tag, struct ntpool_client *c,
+					u32 tag, EX_POOL_PRIORITY priority,
+					struct ntpool_client *c,
 					struct ntpool_tag *row,
 					const struct ntpool_caller *caller,
 					size_t *room)
@@ -304,10 +345,12 @@ static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 	unsigned int units = ntpool_units_for(size);
 	struct ntpool_charge ch = fast_charge(c, row);
 	struct ntpool_header want __uninitialized;
+	void *p;
 
 	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
-	return pcp_take(kind, &want, &ch, caller);
+	p = pcp_take(kind, &want, &ch, caller);
+	return p ?: fast_carve(kind, size, tag, priority, c, row, caller, room);
 }
 
 /* A big block the pool kept (big.c), counted as @ch says. */
@@ -336,16 +379,20 @@ static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
  * @size: bytes requested, not 0
  * @tag: the tag, as the caller passed it and checked by it
  * @zero: whether to zero the block
+ * @priority: the request's EX_POOL_PRIORITY (what it asks of the page
+ *	allocator, if a page is needed)
  * @caller: the calling module and call site
  *
- * A small request is served by the cache, a big one by a block its pool
- * kept (big.c).
+ * A small request is served by the cache, or carved from a page, a big one
+ * by a block its pool kept (big.c).
  *
- * Return: the block, or NULL when the request is not plain or there is no
- * block of its size at hand: nothing was done, the general path serves it.
+ * Return: the block, or NULL when the request is not plain, there is no
+ * memory for a small block or no kept block for a big one: nothing was
+ * done, the general path serves it.
  */
 static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 					u32 tag, bool zero,
+					EX_POOL_PRIORITY priority,
 					const struct ntpool_caller *caller)
 {
 	struct ntpool_client *c;
@@ -366,7 +413,7 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 	    READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE || !READ_ONCE(c->loaded))
 		return NULL;
 	if (likely(size <= NTPOOL_MAX_SMALL))
-		p = fast_small(kind, size, tag, c, row, caller, &room);
+		p = fast_small(kind, size, tag, priority, c, row, caller, &room);
 	else
 		p = fast_big(kind, size, tag, c, row, caller, &room);
 	if (!p)
@@ -524,7 +571,7 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 		p = fast_alloc(plain == POOL_FLAG_PAGED ? NTPOOL_PAGED :
 							  NTPOOL_NONPAGED,
 			       size, tag, !(flags & POOL_FLAG_UNINITIALIZED),
-			       &caller);
+			       NormalPoolPriority, &caller);
 		if (p)
 			return p;
 	}
@@ -575,7 +622,8 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 	caller.ip = _RET_IP_;
 	if (plain_legacy(type, priority, size, tag)) {
 		p = fast_alloc(type & PagedPool, size, tag,
-			       type & POOL_ZERO_ALLOCATION, &caller);
+			       type & POOL_ZERO_ALLOCATION,
+			       priority, &caller);
 		if (p)
 			return p;
 	}
