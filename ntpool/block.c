@@ -107,13 +107,18 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		/* The rest of a special-pool page holds its own pattern. */
 	} else if (req->size <= NTPOOL_MAX_SMALL && !req->numa && !req->charge &&
 		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
+		unsigned int units = ntpool_units_for(req->size);
+
 		p = ntpool_pcp_alloc(pool, req, &ch);
 		if (!p)
-			p = ntpool_small_alloc(pool, req);
+			p = ntpool_small_alloc(pool, req, &units);
 		if (p) {
-			/* Written just now, and nobody else has it yet. */
+			/*
+			 * Its size as cached or carved, not as its header says:
+			 * the block in front may be overrunning into it already.
+			 */
 			blk.hdr = ntpool_block_to_hdr(p);
-			blk.units = blk.hdr->block_size;
+			blk.units = units;
 		}
 	} else {
 		blk.big = ntpool_big_alloc(pool, req);

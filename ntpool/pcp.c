@@ -267,14 +267,14 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 }
 
 /*
- * The fast path: a plain request served whole by this CPU's cache, from
- * the NT entry point (api.c) to the counters, and a plain free put on it.
- * Plain means that the general path (api.c, block.c) would do no more:
- * no special pool, fault injection, Pool Tracking or quota, a module and
- * a tag that have their records already, and, for paged pool, a context
- * that may sleep.  Everything the general path checks and counts
- * for such a request is checked and counted here; anything else, and a
- * cache with no block of the size asked for, goes the general way.
+ * The fast path: a plain request served whole, from the NT entry point
+ * (below) to the counters, by this CPU's cache or a block carved from a
+ * page, and a plain free put on the cache.  Plain means that the general
+ * path (api.c, block.c) would do no more: no special pool, fault
+ * injection, Pool Tracking or quota, a module and a tag that have their
+ * records already, and, for paged pool, a context that may sleep.
+ * Everything the general path checks and counts for such a request is
+ * checked and counted here; anything else goes the general way.
  */
 static __always_inline bool fast_path_open(enum ntpool_kind kind)
 {
@@ -298,8 +298,9 @@ fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
  * A small block carved from a page (small.c), for a plain request the cache
  * had no block for, counted as the cache counts one.  Only the general
  * path's layers are skipped: they would check and count nothing more for
- * a plain request.  NULL without memory: the general path tries again,
- * and counts and reports the failure.
+ * a plain request.  NULL without memory: the general path tries again and
+ * counts the failure (a plain request never raises), so a request that
+ * fails under memory pressure asks the page allocator twice.
  */
 static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 				 EX_POOL_PRIORITY priority,
@@ -316,14 +317,10 @@ static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 	unsigned int units;
 	void *p;
 
-	p = ntpool_small_alloc(&ntpool_pools[kind], &req);
+	/* Its size as carved, which may be a unit more than asked. */
+	p = ntpool_small_alloc(&ntpool_pools[kind], &req, &units);
 	if (!p)
 		return NULL;
-	/*
-	 * Its size as carved, which may be a unit more than asked (small.c):
-	 * written just now, and nobody else has the block yet.
-	 */
-	units = ntpool_block_to_hdr(p)->block_size;
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	local_irq_save(flags);
 	ntpool_charge_irqsoff(&ch, kind, units * NTPOOL_BLOCK_SIZE, 1);

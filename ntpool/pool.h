@@ -427,7 +427,7 @@ ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
 void *ntpool_small_alloc(struct ntpool_pool *pool,
-			 const struct ntpool_request *req);
+			 const struct ntpool_request *req, unsigned int *units);
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			      unsigned int unit, u32 tag);
 void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
@@ -504,8 +504,8 @@ struct ntpool_block {
 
 /**
  * struct ntpool_charge - what the accounting counts of an operation served
- *	by a per-CPU cache, in the cache's interrupts-off section (one section
- *	for both)
+ *	by a per-CPU cache (in the cache's interrupts-off section, one section
+ *	for both) or carved by the fast path
  * @row: the tag's row, or NULL to count nothing for tag and module
  * @client: the module to charge (the owner, for a free)
  * @untracked: a module whose Pool Allocations Not Tracked counts this
