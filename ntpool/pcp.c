@@ -193,7 +193,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 		ntpool_hdr_store(hdr, &slot.img);
 	} else {
 		img = *want;
-		img.check = ntpool_seal_of(hdr, &img);
+		ntpool_seal_image(hdr, &img);
 		ntpool_hdr_store(hdr, &img);
 	}
 	/* Whoever wins the bit in a free reads the header: write it first. */

@@ -27,17 +27,6 @@ void ntpool_seal_init(void)
 }
 
 /**
- * ntpool_seal_image() - set the check value of a header image
- * @hdr: where the header is, or will be written
- * @img: the image; its check value is written
- */
-void ntpool_seal_image(const struct ntpool_header *hdr,
-		       struct ntpool_header *img)
-{
-	img->check = ntpool_seal_of(hdr, img);
-}
-
-/**
  * ntpool_hdr_seal() - write the check value of a header just written
  * @hdr: the header
  */

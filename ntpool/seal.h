@@ -21,8 +21,6 @@ struct ntpool_seal_key {
 extern struct ntpool_seal_key ntpool_seal_key;
 
 void ntpool_seal_init(void);
-void ntpool_seal_image(const struct ntpool_header *hdr,
-		       struct ntpool_header *img);
 void ntpool_hdr_seal(struct ntpool_header *hdr);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
 bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
@@ -74,6 +72,17 @@ static __always_inline u32 ntpool_seal_of(const struct ntpool_header *hdr,
 					  const struct ntpool_header *img)
 {
 	return ntpool_seal_with(&ntpool_seal_key, hdr, img);
+}
+
+/**
+ * ntpool_seal_image() - set the check value of a header image
+ * @hdr: where the header is, or will be written
+ * @img: the image; its check value is written
+ */
+static inline void ntpool_seal_image(const struct ntpool_header *hdr,
+				     struct ntpool_header *img)
+{
+	img->check = ntpool_seal_of(hdr, img);
 }
 
 /**
