@@ -294,6 +294,20 @@ fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
 	};
 }
 
+/* Count a plain allocation of @bytes not taken from a cache. */
+static __always_inline void fast_charge_alloc(struct ntpool_client *c,
+					      struct ntpool_tag *row,
+					      enum ntpool_kind kind,
+					      size_t bytes)
+{
+	struct ntpool_charge ch = fast_charge(c, row);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ntpool_charge_irqsoff(&ch, kind, bytes, 1);
+	local_irq_restore(flags);
+}
+
 /*
  * A small block carved from a page (small.c), for a plain request the cache
  * had no block for, counted as the cache counts one.  Only the general
@@ -307,13 +321,11 @@ static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 				 struct ntpool_client *c, struct ntpool_tag *row,
 				 const struct ntpool_caller *caller, size_t *room)
 {
-	struct ntpool_charge ch = fast_charge(c, row);
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = kind,
 		.gfp = ntpool_priority_gfp(priority),
 		.client = c->id, .tag_id = row->id, .caller = *caller,
 	};
-	unsigned long flags;
 	unsigned int units;
 	void *p;
 
@@ -322,9 +334,7 @@ static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 	if (!p)
 		return NULL;
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
-	local_irq_save(flags);
-	ntpool_charge_irqsoff(&ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
-	local_irq_restore(flags);
+	fast_charge_alloc(c, row, kind, units * NTPOOL_BLOCK_SIZE);
 	return p;
 }
 
@@ -350,23 +360,19 @@ static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 	return p ?: fast_carve(kind, size, tag, priority, c, row, caller, room);
 }
 
-/* A big block the pool kept (big.c), counted as @ch says. */
+/* A big block the pool kept (big.c), counted. */
 static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
 		      struct ntpool_client *c, struct ntpool_tag *row,
 		      const struct ntpool_caller *caller, size_t *room)
 {
-	struct ntpool_charge ch = fast_charge(c, row);
 	struct ntpool_big *big;
-	unsigned long flags;
 
 	big = ntpool_big_take_kept(&ntpool_pools[kind], size, tag, c->id,
 				   row->id, caller->ip);
 	if (!big)
 		return NULL;
 	*room = ntpool_big_pages(big) << PAGE_SHIFT;
-	local_irq_save(flags);
-	ntpool_charge_irqsoff(&ch, kind, *room, 1);
-	local_irq_restore(flags);
+	fast_charge_alloc(c, row, kind, *room);
 	return big->va;
 }
 
