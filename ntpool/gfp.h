@@ -40,4 +40,15 @@ static inline gfp_t ntpool_gfp_choose(enum ntpool_kind kind, bool can_sleep,
 	return gfp | GFP_ATOMIC;
 }
 
+/*
+ * ntpool_gfp_choose() for the caller's context as it is now.  Without
+ * CONFIG_PREEMPT_COUNT a held spinlock cannot be seen, so non-paged pool
+ * then never sleeps.
+ */
+static inline gfp_t ntpool_gfp_here(enum ntpool_kind kind, gfp_t prio)
+{
+	return ntpool_gfp_choose(kind, IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
+					 ntpool_can_sleep(), prio);
+}
+
 #endif /* _NTPOOL_GFP_H */

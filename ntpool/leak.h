@@ -46,10 +46,7 @@ static inline void ntpool_leak_track_plain(const void *block, size_t bytes,
 {
 	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		kmemleak_alloc(block, bytes, 1,
-			       ntpool_gfp_choose(kind,
-						 IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
-						 ntpool_can_sleep(),
-						 __GFP_RETRY_MAYFAIL));
+			       ntpool_gfp_here(kind, __GFP_RETRY_MAYFAIL));
 }
 
 /* A block given back (before it can be handed out again). */

@@ -23,17 +23,13 @@ struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
  * ntpool_gfp() - GFP flags for memory that backs a request
  * @req: the request
  *
- * As ntpool_gfp_choose() (gfp.h) sets them out.  Without
- * CONFIG_PREEMPT_COUNT a held spinlock cannot be seen, so non-paged pool
- * then never sleeps.
+ * As ntpool_gfp_choose() (gfp.h) sets them out, for the caller's context.
  *
  * Return: the flags.
  */
 gfp_t ntpool_gfp(const struct ntpool_request *req)
 {
-	return ntpool_gfp_choose(req->kind,
-				 IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
-				 ntpool_can_sleep(), req->gfp);
+	return ntpool_gfp_here(req->kind, req->gfp);
 }
 
 /**
