@@ -383,6 +383,20 @@ static void free_block_size_overrun(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
 }
 
+/* Allocate @n non-paged blocks of @size into @p, then free them all. */
+static void alloc_then_free(struct kunit *test, void **p, unsigned int n,
+			    size_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, size, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	for (i = 0; i < n; i++)
+		ExFreePoolWithTag(p[i], TEST_TAG);
+}
+
 /*
  * The per-CPU caches give their blocks back when drained (the shrinker's
  * and CPU hotplug's path), checking each: one written after free is
@@ -397,12 +411,7 @@ static void per_cpu_drain(struct kunit *test)
 	ntpool_pcp_drain();
 	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), 0UL);
 	migrate_disable();
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 48, TEST_TAG);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		ExFreePoolWithTag(p[i], TEST_TAG);
+	alloc_then_free(test, p, ARRAY_SIZE(p), 48);
 	migrate_enable();
 	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), (unsigned long)ARRAY_SIZE(p));
 	/* Written after free, while cached. */
@@ -448,15 +457,9 @@ static void empty_pages_drained(struct kunit *test)
 	struct ntpool_pool *pool = &ntpool_pools[NTPOOL_NONPAGED];
 	long pages;
 	void *p[8];
-	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(p); i++) {
-		/* 3000 bytes: a page each, no room for a second. */
-		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3000, TEST_TAG);
-		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-	}
-	for (i = 0; i < ARRAY_SIZE(p); i++)
-		ExFreePoolWithTag(p[i], TEST_TAG);
+	/* 3000 bytes: a page each, no room for a second. */
+	alloc_then_free(test, p, ARRAY_SIZE(p), 3000);
 	/* The blocks the caches took go back to their pages, now empty. */
 	ntpool_pcp_drain();
 	KUNIT_EXPECT_GE(test, pool->nr_empty, (unsigned int)ARRAY_SIZE(p));
