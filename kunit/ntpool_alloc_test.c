@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
 #include "pcp.h"
+#include "tags.h"
 
 #define TEST_TAG	('cllA')	/* shows as "Allc" */
 
@@ -86,6 +87,24 @@ static void carve_and_coalesce(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
 }
 
+/* The header after @end is a one-unit free block; @end is the unit's. */
+static void expect_one_unit_free(struct kunit *test, struct ntpool_pool *pool,
+				 u8 *end)
+{
+	struct ntpool_header *frag = (struct ntpool_header *)end;
+	struct ntpool_page *pg = ntpool_page_lookup(pool, end);
+	unsigned int unit = ntpool_hdr_unit(frag);
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(frag));
+	KUNIT_EXPECT_EQ(test, frag->block_size, 1);
+	KUNIT_EXPECT_TRUE(test, test_bit(unit, pg->free_starts));
+	KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
+	KUNIT_EXPECT_EQ(test, ntpool_block_units(pg, unit), 1u);
+	/* It holds nothing: no bucket is kept for its size. */
+	KUNIT_EXPECT_FALSE(test, test_bit(1, pool->nonempty));
+}
+
 static void one_unit_remainders(struct kunit *test)
 {
 	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
@@ -100,19 +119,92 @@ static void one_unit_remainders(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, walk.free_blocks, 1u);
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
 
-	/* A split that would leave one unit hands that unit to the block. */
+	/*
+	 * A split that leaves one unit leaves it free, as NT does: a block
+	 * is always ceil(bytes / 16) + 1 units, whatever is beside it.
+	 */
 	a = ntpool_test_alloc(pool, 2000, TEST_TAG);	/* 126 units */
 	b = ntpool_test_alloc(pool, 2048, TEST_TAG);	/* 129 of 130 units */
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, hdr_of(a)->block_size, 126);
-	KUNIT_EXPECT_EQ(test, hdr_of(b)->block_size, 130);
+	KUNIT_EXPECT_EQ(test, hdr_of(b)->block_size, 129);
+	expect_one_unit_free(test, pool, b + 2048);
 	memset(&walk, 0, sizeof(walk));
 	KUNIT_EXPECT_EQ(test, ntpool_walk_pool(test, pool, &walk), 1u);
-	KUNIT_EXPECT_EQ(test, walk.blocks, 2u);
-	KUNIT_EXPECT_EQ(test, walk.free_blocks, 0u);
-	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_EQ(test, walk.blocks, 3u);
+	KUNIT_EXPECT_EQ(test, walk.free_blocks, 1u);
+	KUNIT_EXPECT_EQ(test, walk.allocated_units, 126u + 129u);
+	/* Freeing b merges the fragment back into one free tail. */
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(hdr_of(b)));
+	KUNIT_EXPECT_EQ(test, hdr_of(b)->block_size, 130);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+}
+
+/*
+ * The sequence that let a block absorb a one-unit rest: 100, 116 and 100
+ * bytes (8, 9 and 8 units), the 9-unit block freed, then 100 bytes in its
+ * hole.  The new block is 8 units, the unit after it a free block that
+ * nothing can be carved from, and the tag's bytes are exact.  Freeing
+ * either neighbour merges the fragment back.
+ */
+static void one_unit_fragment_merges(struct kunit *test)
+{
+	const u32 tag = ('garF');	/* "Frag" */
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_PAGED);
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_tag_stats st;
+	struct ntpool_walk walk = {};
+	u8 *a, *b, *c, *d, *e;
+
+	a = ntpool_test_alloc(pool, 100, tag);
+	b = ntpool_test_alloc(pool, 116, tag);
+	c = ntpool_test_alloc(pool, 100, tag);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_PTR_EQ(test, (void *)b, (void *)(a + 8 * 16));
+	KUNIT_ASSERT_PTR_EQ(test, (void *)c, (void *)(b + 9 * 16));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	d = ntpool_test_alloc(pool, 100, tag);
+	KUNIT_ASSERT_PTR_EQ(test, (void *)d, (void *)b);
+	KUNIT_EXPECT_EQ(test, hdr_of(d)->block_size, 8);
+	expect_one_unit_free(test, pool, d + 7 * 16);
+	KUNIT_EXPECT_EQ(test, hdr_of(c)->previous_size, 1);
+	ntpool_tag_read(ntpool_tag_find(tag), &st);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 3LL * 8 * 16);
+	/* Sixteen bytes need two units: the fragment is never taken. */
+	e = ntpool_test_alloc(pool, 16, tag);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_PTR_NE(test, (void *)e, (void *)(d + 8 * 16));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, e));
+	KUNIT_EXPECT_EQ(test, ntpool_walk_pool(test, pool, &walk), 1u);
+	/* a, d, the fragment, c and the free tail. */
+	KUNIT_EXPECT_EQ(test, walk.blocks, 5u);
+
+	/* Freeing c merges the fragment, c and the tail: units 16 to 256. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
+	KUNIT_EXPECT_EQ(test, hdr_of(d + 8 * 16)->block_size, 240);
+	/* Freeing d: the page is wholly free again. */
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, d));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_EQ(test, pool->nr_empty, 1u);
+
+	/* The other way: the block in front is freed while c lives. */
+	a = ntpool_test_alloc(pool, 100, tag);
+	b = ntpool_test_alloc(pool, 116, tag);
+	c = ntpool_test_alloc(pool, 100, tag);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	d = ntpool_test_alloc(pool, 100, tag);
+	KUNIT_ASSERT_PTR_EQ(test, (void *)d, (void *)b);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, d));
+	KUNIT_EXPECT_EQ(test, hdr_of(d)->block_size, 9);
+	KUNIT_EXPECT_EQ(test, hdr_of(c)->previous_size, 9);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, c));
+	ntpool_tag_read(ntpool_tag_find(tag), &st);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
 }
 
 static void pages_go_back(struct kunit *test)
@@ -634,6 +726,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(header_layout),
 	KUNIT_CASE(carve_and_coalesce),
 	KUNIT_CASE(one_unit_remainders),
+	KUNIT_CASE(one_unit_fragment_merges),
 	KUNIT_CASE(pages_go_back),
 	KUNIT_CASE(stress_nonpaged),
 	KUNIT_CASE(stress_paged),

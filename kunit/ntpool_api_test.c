@@ -322,8 +322,8 @@ static void every_routine(struct kunit *test)
 		BOOLEAN quota = TRUE;
 
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
-		KUNIT_EXPECT_GE(test, ExQueryPoolBlockSize(p[i], &quota),
-				(SIZE_T)(i + 1) * 10);
+		KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p[i], &quota),
+				(SIZE_T)round_up((i + 1) * 10, NTPOOL_BLOCK_SIZE));
 		KUNIT_EXPECT_EQ(test, quota, (BOOLEAN)FALSE);
 		/* The owner recorded in PoolIndex is the calling module. */
 		KUNIT_EXPECT_STREQ(test, ntpool_client_name(hdr_of(p[i])->pool_index),
@@ -355,8 +355,9 @@ static void query_block_size(struct kunit *test)
 		p = ExAllocatePool2(POOL_FLAG_PAGED, sizes[i], TEST_TAG);
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		room = ExQueryPoolBlockSize(p, &quota);
-		KUNIT_EXPECT_GE(test, room, sizes[i]);
-		KUNIT_EXPECT_LT(test, room, sizes[i] + 2 * NTPOOL_BLOCK_SIZE);
+		/* The block is ceil(size / 16) units of data, exactly. */
+		KUNIT_EXPECT_EQ(test, room,
+				(SIZE_T)round_up(sizes[i], NTPOOL_BLOCK_SIZE));
 		/* Every byte reported is the caller's: no overrun. */
 		memset(p, 0x5a, room);
 		ExFreePool(p);

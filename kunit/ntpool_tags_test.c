@@ -56,6 +56,41 @@ static void counts_after_known_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.u.peak_bytes[NTPOOL_NONPAGED], 6LL * 128);
 }
 
+/*
+ * A block's bytes depend on its request alone, whatever pages the pool has
+ * and whatever is left beside the block: seven 100-byte blocks are 896
+ * bytes, on every run.  Sizes from 1 to 4064 bytes in turn, each counted
+ * as ceil(size / 16) + 1 units.
+ */
+static void block_bytes_exact(struct kunit *test)
+{
+	const u32 tag = ('7tnC');	/* "Cnt7" */
+	struct ntpool_tag_stats st;
+	void *p[7];
+	size_t size;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, tag);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	st = read_tag(tag);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 896LL);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], tag);
+
+	for (size = 1; size <= NTPOOL_MAX_SMALL; size += 13) {
+		void *q = ExAllocatePool2(POOL_FLAG_PAGED, size, tag);
+
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		st = read_tag(tag);
+		KUNIT_EXPECT_EQ_MSG(test, st.u.bytes[NTPOOL_PAGED],
+				    (s64)(DIV_ROUND_UP(size, 16) + 1) * 16,
+				    "%zu", size);
+		ExFreePoolWithTag(q, tag);
+	}
+}
+
 static void big_blocks_and_peak(struct kunit *test)
 {
 	const u32 tag = ('2tnC');
@@ -427,16 +462,14 @@ static void tags_view(struct kunit *test)
 	for (i = 0; i < 5; i++)
 		p[i] = ExAllocatePool2(POOL_FLAG_PAGED, 200, tag);
 	ExFreePoolWithTag(p[0], tag);
-	/*
-	 * 200 bytes: 13 units of data and one of header, 224 block bytes; one
-	 * more unit when the block absorbed a one-unit leftover (small.c).
-	 */
+	/* 200 bytes: 13 units of data and one of header, 224 block bytes. */
 	for (i = 1; i < 5; i++) {
 		long long block = ExQueryPoolBlockSize(p[i], NULL) + 16;
 
-		KUNIT_EXPECT_TRUE(test, block == 224 || block == 240);
+		KUNIT_EXPECT_EQ(test, block, 224LL);
 		expected += block;
 	}
+	KUNIT_EXPECT_EQ(test, expected, 4LL * 224);
 	rows = ntpool_tags_snapshot(&n);
 	KUNIT_ASSERT_NOT_NULL(test, rows);
 	ntpool_print_tags(m, rows, n);
@@ -539,6 +572,26 @@ static void pool_view(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(m->buf, "is not in a pool page ntpool owns"));
 	ExFreePool(a);
 	ExFreePool(big);
+
+	/*
+	 * 4064 bytes take 255 units of a page: the last unit is a free
+	 * block of its own, shown as such, after the block (its tag is the
+	 * one of whichever request carved the page).
+	 */
+	a = ExAllocatePool2(POOL_FLAG_NON_PAGED, NTPOOL_MAX_SMALL, tag);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	m->count = 0;
+	ntpool_print_pool(m, (unsigned long)(a - 16 + PAGE_SIZE - 1));
+	output(test, m);
+	snprintf(want, sizeof(want),
+		 " %016lx size:  ff0 previous size:    0  (Allocated)  Vew3",
+		 (unsigned long)(a - 16));
+	KUNIT_EXPECT_TRUE(test, find_line(m->buf, want, line, sizeof(line)));
+	snprintf(want, sizeof(want),
+		 "*%016lx size:   10 previous size:  ff0  (Free)      *",
+		 (unsigned long)(a - 16 + PAGE_SIZE - 16));
+	KUNIT_EXPECT_TRUE(test, find_line(m->buf, want, line, sizeof(line)));
+	ExFreePool(a);
 }
 
 static void poolfind_and_bigpool_views(struct kunit *test)
@@ -688,6 +741,7 @@ static void pooltag_load_in_pieces(struct kunit *test)
 
 static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(counts_after_known_sequence),
+	KUNIT_CASE(block_bytes_exact),
 	KUNIT_CASE(big_blocks_and_peak),
 	KUNIT_CASE(failures_counted),
 	KUNIT_CASE(concurrent_updates),

@@ -107,18 +107,16 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		/* The rest of a special-pool page holds its own pattern. */
 	} else if (req->size <= NTPOOL_MAX_SMALL && !req->numa && !req->charge &&
 		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
-		unsigned int units = ntpool_units_for(req->size);
-
 		p = ntpool_pcp_alloc(pool, req, &ch);
 		if (!p)
-			p = ntpool_small_alloc(pool, req, &units);
+			p = ntpool_small_alloc(pool, req);
 		if (p) {
 			/*
-			 * Its size as cached or carved, not as its header says:
-			 * the block in front may be overrunning into it already.
+			 * Its size from the request, not from its header: the
+			 * block in front may be overrunning into it already.
 			 */
 			blk.hdr = ntpool_block_to_hdr(p);
-			blk.units = units;
+			blk.units = ntpool_units_for(req->size);
 		}
 	} else {
 		blk.big = ntpool_big_alloc(pool, req);

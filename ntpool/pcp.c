@@ -319,22 +319,18 @@ static __always_inline void fast_charge_alloc(struct ntpool_client *c,
 static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 				 EX_POOL_PRIORITY priority,
 				 struct ntpool_client *c, struct ntpool_tag *row,
-				 const struct ntpool_caller *caller, size_t *room)
+				 const struct ntpool_caller *caller)
 {
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = kind,
 		.gfp = ntpool_priority_gfp(priority),
 		.client = c->id, .tag_id = row->id, .caller = *caller,
 	};
-	unsigned int units;
-	void *p;
+	void *p = ntpool_small_alloc(&ntpool_pools[kind], &req);
 
-	/* Its size as carved, which may be a unit more than asked. */
-	p = ntpool_small_alloc(&ntpool_pools[kind], &req, &units);
-	if (!p)
-		return NULL;
-	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
-	fast_charge_alloc(c, row, kind, units * NTPOOL_BLOCK_SIZE);
+	if (p)
+		fast_charge_alloc(c, row, kind,
+				  ntpool_units_for(size) * NTPOOL_BLOCK_SIZE);
 	return p;
 }
 
@@ -357,7 +353,7 @@ static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	p = pcp_take(kind, &want, &ch, caller);
-	return p ?: fast_carve(kind, size, tag, priority, c, row, caller, room);
+	return p ?: fast_carve(kind, size, tag, priority, c, row, caller);
 }
 
 /* A big block the pool kept (big.c), counted. */

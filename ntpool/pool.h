@@ -427,7 +427,7 @@ ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
 void *ntpool_small_alloc(struct ntpool_pool *pool,
-			 const struct ntpool_request *req, unsigned int *units);
+			 const struct ntpool_request *req);
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			      unsigned int unit, u32 tag);
 void ntpool_small_quarantine(struct ntpool_pool *pool, struct ntpool_page *pg,
@@ -597,7 +597,8 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
  *
  * The header is read once, into @blk->seen, and that copy is what is
  * checked and believed: BlockSize against the bitmap, the seal over every
- * other field a free reads back, and the bytes requested against the room.
+ * other field a free reads back, and BlockSize against the bytes requested
+ * (a block is never larger than its request needs).
  *
  * Return: true if its fields may be believed.
  */
@@ -608,8 +609,7 @@ static inline bool ntpool_check_claimed(struct ntpool_block *blk)
 	ntpool_hdr_snapshot(blk->hdr, seen);
 	if (likely(seen->block_size == blk->units &&
 		   ntpool_hdr_image_sealed(blk->hdr, seen) &&
-		   ntpool_hdr_requested(seen) <=
-		   (blk->units - 1) * NTPOOL_BLOCK_SIZE))
+		   ntpool_units_for(ntpool_hdr_requested(seen)) == blk->units))
 		return true;
 	return ntpool_header_fault(blk);
 }

@@ -194,7 +194,15 @@ static inline void ntpool_hdr_image(struct ntpool_header *img, u8 index,
 	img->words[1] = requested | (u64)tag_hash << 16;
 }
 
-/* Units a request of @size bytes needs, header included. */
+/**
+ * ntpool_units_for() - the size of a small block, in units
+ * @size: bytes requested, 1 to NTPOOL_MAX_SMALL
+ *
+ * A block is its header and ceil(@size / 16) units of data, always (NT
+ * leaves a one-unit rest beside a block free, never in the block).
+ *
+ * Return: the units, header included.
+ */
 static inline unsigned int ntpool_units_for(size_t size)
 {
 	return DIV_ROUND_UP(size, NTPOOL_BLOCK_SIZE) + 1;

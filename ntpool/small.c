@@ -144,26 +144,21 @@ void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 }
 
 /*
- * Allocate *@carved units at the start of the free span [unit, unit +
- * span); the rest of the span becomes free again.  The page is in no
- * bucket.  *@carved becomes the block's size as carved, which the caller
- * believes rather than the header, which the client can write.
+ * Allocate @units units at the start of the free span [unit, unit + span),
+ * after a cache-alignment prefix if the request wants one; the rest of the
+ * span becomes free again, however small.  A one-unit rest is a free block
+ * like any other, as NT leaves it: it holds no data, is never allocated by
+ * itself, and merges with its neighbours when one of them is freed.  The
+ * page is in no bucket.
  */
 static struct ntpool_header *carve(struct ntpool_page *pg, unsigned int unit,
-				   unsigned int span, unsigned int *carved,
+				   unsigned int span, unsigned int units,
 				   const struct ntpool_request *req)
 {
-	unsigned int units = *carved;
 	unsigned int prefix = req->cache_aligned ? align_prefix(unit) : 0;
 	unsigned int suffix = span - prefix - units;
 	struct ntpool_header *hdr;
 
-	/* A one-unit leftover holds nothing: give it to the block if it can. */
-	if (suffix == 1 && prefix + units + 1 <= NTPOOL_MAX_BLOCK_UNITS) {
-		units++;
-		suffix = 0;
-	}
-	*carved = units;
 	__clear_bit(unit, pg->free_starts);
 	if (prefix) {
 		make_free(pg, unit, prefix, req->tag);
@@ -223,7 +218,7 @@ static void check_free_header(struct ntpool_page *pg, unsigned int unit,
 
 /* Allocate from a page that has room, if any; the pool is locked. */
 static struct ntpool_header *take_free(struct ntpool_pool *pool,
-				       unsigned int need, unsigned int *units,
+				       unsigned int need, unsigned int units,
 				       const struct ntpool_request *req,
 				       struct ntpool_bugcheck *bc)
 {
@@ -249,23 +244,23 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
  * ntpool_small_alloc() - allocate a block of up to NTPOOL_MAX_SMALL bytes
  * @pool: pool to allocate from
  * @req: the request
- * @units: set to the block's units, header included: one more than the
- *	request needs when the rest of a free block would have been one unit
+ *
+ * The block is always ntpool_units_for(@req->size) units, header included,
+ * as NT sizes its blocks: never a unit more, whatever is left beside it.
  *
  * Return: the caller's bytes (16-byte aligned, cache aligned on request),
  * or NULL when no page could be had.
  */
 void *ntpool_small_alloc(struct ntpool_pool *pool,
-			 const struct ntpool_request *req, unsigned int *units)
+			 const struct ntpool_request *req)
 {
-	unsigned int need;
+	unsigned int units = ntpool_units_for(req->size);
+	unsigned int need = units + (req->cache_aligned ? NTPOOL_ALIGN_UNITS : 0);
 	struct ntpool_bugcheck bc = {};
 	struct ntpool_header *hdr;
 	struct ntpool_page *pg;
 	unsigned long flags;
 
-	*units = ntpool_units_for(req->size);
-	need = *units + (req->cache_aligned ? NTPOOL_ALIGN_UNITS : 0);
 	spin_lock_irqsave(&pool->lock, flags);
 	hdr = take_free(pool, need, units, req, &bc);
 	spin_unlock_irqrestore(&pool->lock, flags);
