@@ -207,6 +207,36 @@ static void one_unit_fragment_merges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 0u);
 }
 
+/*
+ * A request of 0 bytes: a block of two units (BlockSize 2), all of its
+ * data unit slack, freed without a report, an overrun of one byte into
+ * it reported at free.
+ */
+static void zero_byte_block(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 *a = ntpool_test_alloc(pool, 0, TEST_TAG);
+	u8 *b = ntpool_test_alloc(pool, 0, TEST_TAG);
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)b, (void *)(a + 2 * 16));
+	KUNIT_EXPECT_EQ(test, hdr_of(a)->block_size, 2);
+	KUNIT_EXPECT_EQ(test, hdr_of(b)->previous_size, 2);
+	KUNIT_EXPECT_EQ(test, ntpool_hdr_requested(hdr_of(a)), 0u);
+	for (i = 0; i < NTPOOL_BLOCK_SIZE; i++)
+		KUNIT_EXPECT_EQ(test, a[i], NTPOOL_SLACK_PATTERN);
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, a));
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	/* Its last byte is slack too. */
+	b[NTPOOL_BLOCK_SIZE - 1] = 0x42;
+	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
+	ntpool_expect_report(test, log, 1, BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
+			     (unsigned long)b, 0, 0x42);
+}
+
 static void pages_go_back(struct kunit *test)
 {
 	struct ntpool_pool *pool = ntpool_test_pool(test, NTPOOL_NONPAGED);
@@ -727,6 +757,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(carve_and_coalesce),
 	KUNIT_CASE(one_unit_remainders),
 	KUNIT_CASE(one_unit_fragment_merges),
+	KUNIT_CASE(zero_byte_block),
 	KUNIT_CASE(pages_go_back),
 	KUNIT_CASE(stress_nonpaged),
 	KUNIT_CASE(stress_paged),

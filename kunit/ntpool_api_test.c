@@ -12,6 +12,7 @@
 #include "ntpool_kunit.h"
 #include "quota.h"
 #include "gfp.h"
+#include "tags.h"
 
 #define TEST_TAG	('tseT')	/* shows as "Test" */
 
@@ -502,22 +503,111 @@ static void raise_on_failure_reports(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 4u);
 }
 
-static void zero_size_reported(struct kunit *test)
+/*
+ * Retail NT serves a request of 0 bytes (only Driver Verifier reports it):
+ * the smallest block, a header and one unit of data (BlockSize 2, 16
+ * bytes for ExQueryPoolBlockSize), whichever routine asks, accounted
+ * under its tag like any other, and freed without a report.
+ */
+static void zero_size_served(struct kunit *test)
 {
+	const u32 tag = ('0ezS');	/* "Sze0" */
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_tag_stats before, after;
+	struct ntpool_tag *row = ntpool_tag_get(tag, GFP_KERNEL);
+	void *p[6];
+	unsigned int i, j;
 
-	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, TEST_TAG));
-	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0, 0, PagedPool,
-			     TEST_TAG);
-	/* ExAllocatePool2's POOL_FLAG_NON_PAGED is NT's NonPagedPoolNx. */
-	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, TEST_TAG));
-	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0, 0, NonPagedPoolNx,
-			     TEST_TAG);
-	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE |
-						POOL_FLAG_CACHE_ALIGNED, 0,
-						TEST_TAG));
-	ntpool_expect_report(test, log, 3, BAD_POOL_CALLER, 0, 0,
-			     NonPagedPoolCacheAligned, TEST_TAG);
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	ntpool_tag_read(row, &before);
+	p[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, tag);
+	p[1] = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_RAISE_ON_FAILURE, 0,
+			       tag);
+	p[2] = ExAllocatePoolWithTag(NonPagedPool, 0, tag);
+	p[3] = ExAllocatePoolWithTag(PagedPool | POOL_RAISE_IF_ALLOCATION_FAILURE,
+				     0, tag);
+	p[4] = ExAllocatePoolWithQuotaTag(NonPagedPool, 0, tag);
+	p[5] = ExAllocatePool2(POOL_FLAG_PAGED | POOL_FLAG_CACHE_ALIGNED, 0, tag);
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p[i], "%u", i);
+		KUNIT_EXPECT_EQ_MSG(test, hdr_of(p[i])->block_size, 2, "%u", i);
+		KUNIT_EXPECT_EQ_MSG(test, ntpool_hdr_requested(hdr_of(p[i])), 0u,
+				    "%u", i);
+		/* Distinct blocks: no two overlap. */
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_GE_MSG(test,
+					    abs((long)(p[i] - p[j])),
+					    2L * NTPOOL_BLOCK_SIZE, "%u %u", i, j);
+	}
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p[5], L1_CACHE_BYTES));
+	ntpool_tag_read(row, &after);
+	KUNIT_EXPECT_EQ(test, after.u.allocs[NTPOOL_NONPAGED] -
+			before.u.allocs[NTPOOL_NONPAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, after.u.allocs[NTPOOL_PAGED] -
+			before.u.allocs[NTPOOL_PAGED], 3ULL);
+	KUNIT_EXPECT_EQ(test, after.u.bytes[NTPOOL_NONPAGED], 3LL * 32);
+	KUNIT_EXPECT_EQ(test, after.u.bytes[NTPOOL_PAGED], 3LL * 32);
+	KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p[0], NULL), (SIZE_T)16);
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], tag);
+	ntpool_tag_read(row, &after);
+	KUNIT_EXPECT_EQ(test, after.u.bytes[NTPOOL_NONPAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, after.u.bytes[NTPOOL_PAGED], 0LL);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/* A zero-byte block's data unit is all slack: a write there is an overrun. */
+static void zero_size_overrun(struct kunit *test)
+{
+	static const unsigned int offsets[] = { 0, 7, 8, NTPOOL_BLOCK_SIZE - 1 };
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	unsigned int i;
+	u8 *p;
+
+	for (i = 0; i < ARRAY_SIZE(offsets); i++) {
+		p = ExAllocatePool2(i & 1 ? POOL_FLAG_PAGED : POOL_FLAG_NON_PAGED,
+				    0, TEST_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		p[offsets[i]] = 0x42;
+		ExFreePoolWithTag(p, TEST_TAG);
+		ntpool_expect_report(test, log, i + 1, BAD_POOL_HEADER,
+				     NTPOOL_19_OVERRUN, (unsigned long)p, 0, 0x42);
+	}
+}
+
+/*
+ * A zero-byte request that goes to whole pages (a NUMA node, special
+ * pool) gets a block there too: a page, or the last unit before special
+ * pool's guard page, checked at free.
+ */
+static void zero_size_other_paths(struct kunit *test)
+{
+	POOL_EXTENDED_PARAMETER node = param(PoolExtendedParameterNumaNode,
+					     false, 0 | MM_ANY_NODE_OK);
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	u8 *p;
+
+	p = ExAllocatePool3(POOL_FLAG_NON_PAGED, 0, TEST_TAG, &node, 1);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, in_big_table(p));
+	KUNIT_EXPECT_EQ(test, ExQueryPoolBlockSize(p, NULL), (SIZE_T)PAGE_SIZE);
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+
+	p = ExAllocatePoolWithTagPriority(PagedPool, 0, TEST_TAG,
+					  HighPoolPrioritySpecialPoolOverrun);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, offset_in_page(p), PAGE_SIZE - NTPOOL_BLOCK_SIZE);
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+	p = ExAllocatePoolWithTagPriority(PagedPool, 0, TEST_TAG,
+					  HighPoolPrioritySpecialPoolOverrun);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[0] = 0x42;
+	ExFreePoolWithTag(p, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code,
+			(u32)SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION);
 }
 
 static void bad_frees_are_refused(struct kunit *test)
@@ -842,7 +932,9 @@ static struct kunit_case ntpool_api_cases[] = {
 	KUNIT_CASE(impossible_sizes_fail_quietly),
 	KUNIT_CASE(quota_failure_status),
 	KUNIT_CASE(raise_on_failure_reports),
-	KUNIT_CASE(zero_size_reported),
+	KUNIT_CASE(zero_size_served),
+	KUNIT_CASE(zero_size_overrun),
+	KUNIT_CASE(zero_size_other_paths),
 	KUNIT_CASE(bad_frees_are_refused),
 	KUNIT_CASE(corrupt_header_is_reported),
 	KUNIT_CASE(nonpaged_in_atomic_context),

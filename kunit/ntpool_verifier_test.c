@@ -52,7 +52,7 @@ static void counters_after_known_sequence(struct kunit *test)
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	struct ntpool_verifier_stats before = counters(), after;
 	struct ntpool_usage_stats u0, u1;
-	void *p[4];
+	void *p[5];
 
 	ntpool_usage_read(&self()->usage, &u0);
 	p[0] = ExAllocatePool2(POOL_FLAG_PAGED, 100, 'CfrV');
@@ -60,27 +60,33 @@ static void counters_after_known_sequence(struct kunit *test)
 	p[2] = ExAllocatePool2(POOL_FLAG_NON_PAGED, 3 * PAGE_SIZE, 'CfrV');
 	p[3] = ExAllocatePool(PagedPool, 50);
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX, 'CfrV'));
-	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, 'CfrV'));
+	/* Unverified, as on retail NT: the smallest block. */
+	p[4] = ExAllocatePoolWithTag(PagedPool, 0, 'CfrV');
+	KUNIT_EXPECT_NOT_NULL(test, p[4]);
 	ntpool_usage_read(&self()->usage, &u1);
 	after = counters();
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_ATTEMPTED), 6ULL);
-	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SUCCEEDED), 4ULL);
-	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 2ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_SUCCEEDED), 5ULL);
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_FAILED), 1ULL);
 	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_NO_TAG), 1ULL);
-	/* Unverified: none of the four has a tracking record. */
-	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 4ULL);
-	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED] - u0.count[NTPOOL_PAGED], 2LL);
+	/* Unverified: none of the five has a tracking record. */
+	KUNIT_EXPECT_EQ(test, delta(&after, &before, NTPOOL_VC_UNTRACKED), 5ULL);
+	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED] - u0.count[NTPOOL_PAGED], 3LL);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_NONPAGED] - u0.count[NTPOOL_NONPAGED], 2LL);
-	/* 100 and 50 bytes: 8 and 5 units; 200 bytes: 14 units; 3 pages. */
+	/*
+	 * 100, 50 and 0 bytes: 8, 5 and 2 units; 200 bytes: 14 units;
+	 * 3 pages.
+	 */
 	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_PAGED] - u0.bytes[NTPOOL_PAGED],
-			(s64)(128 + 80));
+			(s64)(128 + 80 + 32));
 	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_NONPAGED] - u0.bytes[NTPOOL_NONPAGED],
 			(s64)(224 + 3 * PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, log->count, 1u);	/* the zero-byte request */
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
 	ExFreePool(p[0]);
 	ExFreePool(p[1]);
 	ExFreePool(p[2]);
 	ExFreePool(p[3]);
+	ExFreePool(p[4]);
 	ntpool_usage_read(&self()->usage, &u1);
 	KUNIT_EXPECT_EQ(test, u1.count[NTPOOL_PAGED], u0.count[NTPOOL_PAGED]);
 	KUNIT_EXPECT_EQ(test, u1.bytes[NTPOOL_NONPAGED], u0.bytes[NTPOOL_NONPAGED]);
@@ -881,6 +887,35 @@ static void quota_contexts(struct kunit *test)
 }
 
 /*
+ * Under Pool Tracking a request of 0 bytes is reported as Driver Verifier
+ * reports it (0xC4/0x00: IRQL, pool type) and fails, raise flag or not:
+ * the report is the bugcheck, nothing more is raised.  Retail, the same
+ * request gets a block.
+ */
+static void zero_size_verified(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *p;
+
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux"), 0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED |
+						POOL_FLAG_RAISE_ON_FAILURE, 0,
+						'0fzV'));
+	ntpool_expect_report(test, log, 1, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     NTPOOL_C4_ZERO_SIZE, PASSIVE_LEVEL, NonPagedPoolNx,
+			     0);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool, 0, '0fzV'));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     NTPOOL_C4_ZERO_SIZE, PASSIVE_LEVEL, PagedPool, 0);
+
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("none"), 0);
+	p = ExAllocatePoolWithTag(PagedPool, 0, '0fzV');
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	ExFreePoolWithTag(p, '0fzV');
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+}
+
+/*
  * A module on the shared id has every block tracked, however its own
  * record is set: a block its CPU's cache serves is tracked too.
  */
@@ -953,6 +988,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(violations_counted),
 	KUNIT_CASE(reports_rate_limited),
 	KUNIT_CASE(quota_contexts),
+	KUNIT_CASE(zero_size_verified),
 	KUNIT_CASE(shared_id_tracked_from_cache),
 	{}
 };

@@ -69,14 +69,14 @@ static bool request_allowed(struct ntpool_client *c,
 				caller);
 		return false;
 	}
-	if (!req->size) {
-		if (verified(c))
-			ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
-					NTPOOL_C4_ZERO_SIZE, ntpool_current_irql(),
-					nt_type, 0, caller);
-		else
-			ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_ZERO_SIZE, 0,
-					nt_type, req->tag, caller);
+	/*
+	 * Retail NT serves 0 bytes as the smallest block; only Driver
+	 * Verifier's Pool Tracking reports the request, and fails it.
+	 */
+	if (!req->size && verified(c)) {
+		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
+				NTPOOL_C4_ZERO_SIZE, ntpool_current_irql(),
+				nt_type, 0, caller);
 		return false;
 	}
 	/* Paged pool may only be used where sleeping is allowed. */

@@ -221,7 +221,7 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 
 	if (req->cache_aligned || !cached_pool(pool))
 		return NULL;
-	/* At least PCP_MIN_UNITS: a size of 0 never gets this far. */
+	/* At least PCP_MIN_UNITS, a request of 0 bytes included. */
 	ntpool_hdr_format(&want, ntpool_units_for(req->size), req);
 	return pcp_take(pool->kind, &want, ch, &req->caller);
 }
@@ -375,7 +375,7 @@ static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
 /*
  * fast_alloc() - serve a plain request from this CPU's cache
  * @kind: the pool
- * @size: bytes requested, not 0
+ * @size: bytes requested (0 included: the smallest block)
  * @tag: the tag, as the caller passed it and checked by it
  * @zero: whether to zero the block
  * @priority: the request's EX_POOL_PRIORITY (what it asks of the page
@@ -565,8 +565,7 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 	void *p;
 
 	caller.ip = _RET_IP_;
-	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) &&
-	    size && tag) {
+	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) && tag) {
 		p = fast_alloc(plain == POOL_FLAG_PAGED ? NTPOOL_PAGED :
 							  NTPOOL_NONPAGED,
 			       size, tag, !(flags & POOL_FLAG_UNINITIALIZED),
@@ -591,7 +590,7 @@ static __always_inline bool plain_legacy(u32 type, EX_POOL_PRIORITY priority,
 
 	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
 	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
-	       size && isalnum(plain & 0xff) &&
+	       isalnum(plain & 0xff) &&
 	       plain != NTPOOL_TAG_BIG;
 }
 

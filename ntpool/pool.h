@@ -446,11 +446,12 @@ void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
  * ntpool_size_pages() - whole pages that hold @size bytes
  * @size: any size, SIZE_MAX included (DIV_ROUND_UP() would wrap)
  *
- * Return: the number of pages.
+ * Return: the number of pages; one for a block of 0 bytes, which is a
+ * block all the same.
  */
 static inline size_t ntpool_size_pages(size_t size)
 {
-	return size / PAGE_SIZE + !!(size % PAGE_SIZE);
+	return size / PAGE_SIZE + !!(size % PAGE_SIZE) + !size;
 }
 
 /* big.c: whole-page blocks */

@@ -196,16 +196,18 @@ static inline void ntpool_hdr_image(struct ntpool_header *img, u8 index,
 
 /**
  * ntpool_units_for() - the size of a small block, in units
- * @size: bytes requested, 1 to NTPOOL_MAX_SMALL
+ * @size: bytes requested, at most NTPOOL_MAX_SMALL
  *
  * A block is its header and ceil(@size / 16) units of data, always (NT
- * leaves a one-unit rest beside a block free, never in the block).
+ * leaves a one-unit rest beside a block free, never in the block).  A
+ * request of 0 bytes gets the smallest block, one unit of data, as retail
+ * NT serves it as a request of 1 byte.
  *
  * Return: the units, header included.
  */
 static inline unsigned int ntpool_units_for(size_t size)
 {
-	return DIV_ROUND_UP(size, NTPOOL_BLOCK_SIZE) + 1;
+	return DIV_ROUND_UP(size ?: 1, NTPOOL_BLOCK_SIZE) + 1;
 }
 
 #endif /* _NTPOOL_POOL_HEADER_H */

@@ -122,9 +122,6 @@ struct arg_text {
 };
 
 static const struct arg_text args_text[] = {
-	{ BAD_POOL_CALLER, NTPOOL_C2_ZERO_SIZE,
-	  { "Attempt to allocate zero bytes", "0", "Pool type",
-	    "Pool tag" } },
 	{ BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
 	  { "The pool header of the block being freed is corrupt (its check value does not match)",
 	    "Pointer to the pool header", "First part of the pool header contents",

@@ -119,8 +119,10 @@ void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where)
 		.kind = req->kind, .client = req->client,
 		.tag_id = req->tag_id, .caller = req->caller.ip,
 		.special = where,
+		/* A block of 0 bytes ends a checked unit before the guard. */
 		.block = where == NTPOOL_SPECIAL_START ? page :
-			 page + PAGE_SIZE - ALIGN(req->size, NTPOOL_BLOCK_SIZE),
+			 page + PAGE_SIZE -
+			 ALIGN(req->size ?: 1, NTPOOL_BLOCK_SIZE),
 	};
 	if (ntpool_xa_insert(&vpool->pages, ntpool_page_key(NTPOOL_PAGED, page),
 			     xa_tag_pointer(big, NTPOOL_XA_BIG), GFP_KERNEL))

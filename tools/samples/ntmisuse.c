@@ -7,7 +7,8 @@
  *   wrong_tag=1            frees a block with another tag       0xC2/0x0A
  *   overrun=1              writes one byte past its block       0x19/0x21
  *   paged_in_spinlock=1    asks for paged pool holding a lock   0xC2/0x08
- *   zero_size=1            asks for zero bytes                  0xC2/0x00
+ *   zero_size=1            asks for zero bytes: a block, as on
+ *                          retail NT; refused under Verifier      0xC4/0x00
  *   bad_pointer=1          frees a pointer into a block         0xC2/0x99
  *   tag_zero=1             allocates with tag 0                 0xC2/0x9B
  *   lose_pointer=1         forgets its only pointer to a block  (kmemleak)
@@ -101,9 +102,17 @@ static noinline void PagedInSpinLock(void)
 
 static noinline void ZeroSize(void)
 {
+	PVOID Buffer;
+
 	pr_info("ntmisuse: allocating zero bytes\n");
-	if (!ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, MISUSE_TAG))
+	Buffer = ExAllocatePool2(POOL_FLAG_NON_PAGED, 0, MISUSE_TAG);
+	if (!Buffer) {
 		pr_info("ntmisuse: zero-byte allocation refused\n");
+		return;
+	}
+	pr_info("ntmisuse: zero-byte allocation served, %zu usable bytes\n",
+		ExQueryPoolBlockSize(Buffer, NULL));
+	ExFreePoolWithTag(Buffer, MISUSE_TAG);
 }
 
 static noinline void TagZero(void)
