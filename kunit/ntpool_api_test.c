@@ -226,6 +226,18 @@ static void pool2_flag_validation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 0u);
 	if (p)
 		ExFreePoolWithTag(p, TEST_TAG);
+
+	/* With the raise flag, a refused set raises STATUS_INVALID_PARAMETER. */
+	p = ExAllocatePool2(c->flags | POOL_FLAG_RAISE_ON_FAILURE, 64, TEST_TAG);
+	KUNIT_EXPECT_EQ(test, !!p, c->succeeds);
+	if (p) {
+		ExFreePoolWithTag(p, TEST_TAG);
+		KUNIT_EXPECT_EQ(test, log->count, 0u);
+		return;
+	}
+	ntpool_expect_report(test, log, 1, KMODE_EXCEPTION_NOT_HANDLED,
+			     (u32)STATUS_INVALID_PARAMETER, log->last.args[1],
+			     64, TEST_TAG);
 }
 
 static void pool2_tag_zero(struct kunit *test)
@@ -469,6 +481,23 @@ static void quota_failure_status(struct kunit *test)
 			(u32)STATUS_INSUFFICIENT_RESOURCES);
 }
 
+/* What a raised failure reports: KMODE_EXCEPTION_NOT_HANDLED and @status. */
+static void expect_raised(struct kunit *test,
+			  const struct ntpool_report_log *log,
+			  unsigned int count, NTSTATUS status, size_t size,
+			  u32 tag)
+{
+	KUNIT_EXPECT_EQ(test, log->count, count);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)KMODE_EXCEPTION_NOT_HANDLED);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], (u64)(u32)status);
+	KUNIT_EXPECT_EQ(test, log->last.args[2], (u64)size);
+	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)tag);
+}
+
+/*
+ * A request that found no memory raises STATUS_INSUFFICIENT_RESOURCES; one
+ * refused for its flags, type or tag raises STATUS_INVALID_PARAMETER.
+ */
 static void raise_on_failure_reports(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
@@ -476,31 +505,54 @@ static void raise_on_failure_reports(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED |
 						POOL_FLAG_RAISE_ON_FAILURE,
 						SIZE_MAX, TEST_TAG));
-	KUNIT_EXPECT_EQ(test, log->count, 1u);
-	KUNIT_EXPECT_EQ(test, log->last.code, (u32)KMODE_EXCEPTION_NOT_HANDLED);
-	KUNIT_EXPECT_EQ(test, log->last.args[0],
-			(u64)(u32)STATUS_INSUFFICIENT_RESOURCES);
-	KUNIT_EXPECT_EQ(test, log->last.args[2], (u64)SIZE_MAX);
-	KUNIT_EXPECT_EQ(test, log->last.args[3], (u64)TEST_TAG);
+	expect_raised(test, log, 1, STATUS_INSUFFICIENT_RESOURCES, SIZE_MAX,
+		      TEST_TAG);
 
-	/* Invalid flags fail the call; with the raise flag, that is raised. */
+	/* No pool kind, an unknown required flag, tag 0. */
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_RAISE_ON_FAILURE, 64,
 						TEST_TAG));
-	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	expect_raised(test, log, 2, STATUS_INVALID_PARAMETER, 64, TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED |
+						POOL_FLAG_RAISE_ON_FAILURE |
+						POOL_FLAG_RESERVED1, 64,
+						TEST_TAG));
+	expect_raised(test, log, 3, STATUS_INVALID_PARAMETER, 64, TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_NON_PAGED |
+						POOL_FLAG_RAISE_ON_FAILURE,
+						64, 0));
+	expect_raised(test, log, 4, STATUS_INVALID_PARAMETER, 64, 0);
 
 	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool |
 						      POOL_RAISE_IF_ALLOCATION_FAILURE,
 						      SIZE_MAX, TEST_TAG));
-	KUNIT_EXPECT_EQ(test, log->count, 3u);
+	expect_raised(test, log, 5, STATUS_INSUFFICIENT_RESOURCES, SIZE_MAX,
+		      TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(DontUseThisType |
+						      POOL_RAISE_IF_ALLOCATION_FAILURE,
+						      64, TEST_TAG));
+	expect_raised(test, log, 6, STATUS_INVALID_PARAMETER, 64, TEST_TAG);
 
 	/* The quota routine raises unless told to fail instead. */
 	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool, SIZE_MAX,
 							   TEST_TAG));
-	KUNIT_EXPECT_EQ(test, log->count, 4u);
+	expect_raised(test, log, 7, STATUS_INSUFFICIENT_RESOURCES, SIZE_MAX,
+		      TEST_TAG);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(MaxPoolType, 64,
+							   TEST_TAG));
+	expect_raised(test, log, 8, STATUS_INVALID_PARAMETER, 64, TEST_TAG);
 	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool |
 							   POOL_QUOTA_FAIL_INSTEAD_OF_RAISE,
 							   SIZE_MAX, TEST_TAG));
-	KUNIT_EXPECT_EQ(test, log->count, 4u);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(MaxPoolType |
+							   POOL_QUOTA_FAIL_INSTEAD_OF_RAISE,
+							   64, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 8u);
+
+	/* Without a raise flag, nothing is raised. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(0, 64, TEST_TAG));
+	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, SIZE_MAX,
+						TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 8u);
 }
 
 /*

@@ -36,15 +36,23 @@
 #define POOL_TYPE_MUST_SUCCEED		2
 #define POOL_TYPE_CACHE_ALIGNED		4
 
-/* Linux has no SEH: a "raised" failure is reported, then NULL returned. */
-static void *fail(const struct ntpool_request *req)
+/*
+ * Linux has no SEH: a "raised" failure is reported as the exception no
+ * handler caught, with @status as its code, then NULL returned.
+ */
+static void *fail(const struct ntpool_request *req, u32 status)
 {
 	if (req->raise)
-		ntpool_bugcheck(KMODE_EXCEPTION_NOT_HANDLED,
-				ntpool_quota_failure_status(req),
+		ntpool_bugcheck(KMODE_EXCEPTION_NOT_HANDLED, status,
 				req->caller.ip, req->size, req->tag,
 				&req->caller);
 	return NULL;
+}
+
+/* A request that found no memory (or was made to find none). */
+static void *fail_no_memory(const struct ntpool_request *req)
+{
+	return fail(req, ntpool_quota_failure_status(req));
 }
 
 static bool verified(const struct ntpool_client *c)
@@ -93,7 +101,10 @@ static bool request_allowed(struct ntpool_client *c,
 /*
  * Every allocation goes through here once its arguments are parsed
  * (@valid): the calling module's counters, the checks, low-resources
- * simulation, then the pool.
+ * simulation, then the pool.  With a raise flag, invalid arguments raise
+ * STATUS_INVALID_PARAMETER and a lack of memory what NT raises for it; a
+ * request refused with a report of its own (NT bugchecks then) raises
+ * nothing more.
  */
 static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 			      bool valid)
@@ -111,17 +122,17 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 	if (!valid || !request_allowed(c, req, nt_type) ||
 	    (req->quota && !ntpool_quota_prepare(req, verified(c)))) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
-		return valid ? NULL : fail(req);
+		return valid ? NULL : fail(req, (u32)STATUS_INVALID_PARAMETER);
 	}
 	if (ntpool_fault_injected(c, req)) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED_DELIBERATELY);
-		return fail(req);
+		return fail_no_memory(req);
 	}
 	p = req->secure ? ntpool_secure_alloc(req) :
 			  ntpool_pool_alloc(&ntpool_pools[req->kind], req);
 	if (!p) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
-		return fail(req);
+		return fail_no_memory(req);
 	}
 	if (!req->succeeded_counted)
 		ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);

@@ -216,6 +216,16 @@ static const struct arg_text args_text[] = {
 	    "The address where the exception was raised",
 	    "Parameter 0 of the exception: bytes requested",
 	    "Parameter 1 of the exception: pool tag" } },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_QUOTA_EXCEEDED,
+	  { "The exception code that was not handled (STATUS_QUOTA_EXCEEDED)",
+	    "The address where the exception was raised",
+	    "Parameter 0 of the exception: bytes requested",
+	    "Parameter 1 of the exception: pool tag" } },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INVALID_PARAMETER,
+	  { "The exception code that was not handled (STATUS_INVALID_PARAMETER)",
+	    "The address where the exception was raised",
+	    "Parameter 0 of the exception: bytes requested",
+	    "Parameter 1 of the exception: pool tag" } },
 };
 
 /**
