@@ -28,8 +28,8 @@ static HANDLE create_pool(struct kunit *test)
 	return h;
 }
 
-static void *secure_alloc(HANDLE h, size_t size, const void *init,
-			  ULONG flags)
+static void *secure_alloc_init(HANDLE h, size_t size, const void *init,
+			       ULONG flags, POOL_FLAGS pool_flags)
 {
 	POOL_EXTENDED_PARAMS_SECURE_POOL sp = {
 		.SecurePoolHandle = h, .Buffer = (PVOID)init,
@@ -40,7 +40,13 @@ static void *secure_alloc(HANDLE h, size_t size, const void *init,
 		.SecurePoolParams = &sp,
 	};
 
-	return ExAllocatePool3(POOL_FLAG_NON_PAGED, size, SECURE_TAG, &p, 1);
+	return ExAllocatePool3(pool_flags, size, SECURE_TAG, &p, 1);
+}
+
+static void *secure_alloc(HANDLE h, size_t size, const void *init,
+			  ULONG flags)
+{
+	return secure_alloc_init(h, size, init, flags, POOL_FLAG_NON_PAGED);
 }
 
 static void secure_free(HANDLE h, void *b, ULONG_PTR cookie)
@@ -188,9 +194,17 @@ static void flags_and_destroy(struct kunit *test)
 	secure_free(h, fixed, COOKIE);
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 	KUNIT_EXPECT_TRUE(test, ExSecurePoolValidate(h, SECURE_TAG, fixed, COOKIE));
-	/* Unknown SecurePoolFlags fail the allocation. */
+	/* Unknown SecurePoolFlags fail the allocation... */
 	KUNIT_EXPECT_NULL(test, secure_alloc(h, 64, NULL, 0x4));
 	KUNIT_EXPECT_EQ(test, tag_in_use() - in_use, 2LL);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	/* ...as an invalid parameter, when the caller asked for a raise. */
+	KUNIT_EXPECT_NULL(test, secure_alloc_init(h, 64, NULL, 0x4,
+						  POOL_FLAG_NON_PAGED |
+						  POOL_FLAG_RAISE_ON_FAILURE));
+	ntpool_expect_report(test, log, 2, KMODE_EXCEPTION_NOT_HANDLED,
+			     (u32)STATUS_INVALID_PARAMETER, log->last.args[1],
+			     64, SECURE_TAG);
 
 	/* Destroying the pool frees what is left in it. */
 	ExDestroyPool(h);
@@ -203,10 +217,10 @@ static void flags_and_destroy(struct kunit *test)
 					     SECURE_POOL_FLAGS_FREEABLE));
 	/* A handle that is no pool: reported, nothing happens. */
 	ExDestroyPool(h);
-	ntpool_expect_report(test, log, 2, BAD_POOL_CALLER, 0x99,
+	ntpool_expect_report(test, log, 3, BAD_POOL_CALLER, 0x99,
 			     (uintptr_t)h, 0, 0);
 	ExDestroyPool((HANDLE)0x1235);
-	KUNIT_EXPECT_EQ(test, log->count, 3u);
+	KUNIT_EXPECT_EQ(test, log->count, 4u);
 }
 
 static void mapping_is_read_only(struct kunit *test)

@@ -17,6 +17,7 @@
  */
 #include <linux/nodemask.h>
 #include "pool.h"
+#include "secure_pool.h"
 #include "special.h"
 
 /**
@@ -81,8 +82,10 @@ static bool parse_one(const POOL_EXTENDED_PARAMETER *p,
 	case PoolExtendedParameterNumaNode:
 		return parse_node(p, req);
 	case PoolExtendedParameterSecurePool:
+		/* Unknown flags are the request's fault, as invalid flags are. */
 		req->secure = p->SecurePoolParams;
-		return req->secure;
+		return req->secure && !(req->secure->SecurePoolFlags &
+					~NTPOOL_SECURE_FLAGS_VALID);
 	default:
 		return false;
 	}

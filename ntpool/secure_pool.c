@@ -34,9 +34,6 @@
 #include "tags.h"
 #include "trace.h"
 
-#define SECURE_FLAGS_VALID \
-	(SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE)
-
 struct secure_pool {
 	struct list_head allocations;
 };
@@ -221,7 +218,7 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 	struct secure_pool *pool;
 	unsigned long flags;
 
-	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~SECURE_FLAGS_VALID)
+	if (!ntpool_can_sleep() || sp->SecurePoolFlags & ~NTPOOL_SECURE_FLAGS_VALID)
 		return NULL;
 	/* More than the machine has: refused before anything is tried. */
 	if (nr_pages > totalram_pages())

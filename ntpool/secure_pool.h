@@ -8,6 +8,10 @@
 #include <ntpool/ntpool.h>
 #include "pool.h"
 
+/* The SecurePoolFlags an allocation may carry; any other fails the call. */
+#define NTPOOL_SECURE_FLAGS_VALID \
+	(SECURE_POOL_FLAGS_FREEABLE | SECURE_POOL_FLAGS_MODIFIABLE)
+
 void *ntpool_secure_alloc(struct ntpool_request *req);
 void ntpool_secure_free(void *p, u32 tag,
 			const POOL_EXTENDED_PARAMS_SECURE_POOL *sp,
