@@ -276,6 +276,12 @@ static void legacy_pool_types(struct kunit *test)
 						      64, TEST_TAG));
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x9A,
 			     NonPagedPoolMustSucceed, 64, TEST_TAG);
+	/* Reported once: NT stops there, nothing is raised on top. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(NonPagedPoolMustSucceed |
+						      POOL_RAISE_IF_ALLOCATION_FAILURE,
+						      64, TEST_TAG));
+	KUNIT_EXPECT_EQ(test, log->count, 2u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
 }
 
 static void legacy_bad_tags(struct kunit *test)
@@ -300,6 +306,18 @@ static void legacy_bad_tags(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9DULL);
 	KUNIT_EXPECT_EQ(test, log->last.args[1], (u64)'!-+ ');
 	KUNIT_EXPECT_EQ(test, log->last.args[2], (u64)PagedPool);
+
+	/* Reported once, whether or not the caller asked for a raise. */
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithTag(PagedPool |
+						      POOL_RAISE_IF_ALLOCATION_FAILURE,
+						      10, 0));
+	KUNIT_EXPECT_EQ(test, log->count, 4u);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9BULL);
+	KUNIT_EXPECT_NULL(test, ExAllocatePoolWithQuotaTag(PagedPool, 10,
+							   ' GIB'));
+	KUNIT_EXPECT_EQ(test, log->count, 5u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], 0x9CULL);
 }
 
 static void legacy_default_tag_is_none(struct kunit *test)

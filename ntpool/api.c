@@ -273,6 +273,8 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 	if (base & POOL_TYPE_MUST_SUCCEED) {
 		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_MUST_SUCCEED, type,
 				req->size, req->tag, &req->caller);
+		/* Reported as NT bugchecks: nothing is raised on top. */
+		req->raise = false;
 		return false;
 	}
 	req->kind = base & PagedPool ? NTPOOL_PAGED : NTPOOL_NONPAGED;
@@ -306,9 +308,14 @@ void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
 		.gfp = ntpool_priority_gfp(priority),
 		.special = ntpool_priority_special(priority),
 	};
-	bool valid = parse_pool_type(type, &req) &&
-		     legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag,
-				   &req.caller);
+	bool valid = parse_pool_type(type, &req);
+
+	if (valid && !legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag,
+				    &req.caller)) {
+		/* Reported as NT bugchecks: nothing is raised on top. */
+		req.raise = false;
+		valid = false;
+	}
 
 	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST, valid);
 }
