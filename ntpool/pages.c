@@ -323,15 +323,11 @@ struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
  */
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 {
-	unsigned int i;
-
 	spin_lock_init(&pool->lock);
 	pool->kind = kind;
 	pool->name = kind == NTPOOL_PAGED ? "Paged" : "Nonpaged";
 	xa_init_flags(&pool->pages, XA_FLAGS_LOCK_IRQ);
-	bitmap_zero(pool->nonempty, NTPOOL_PAGE_UNITS);
-	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
-		INIT_LIST_HEAD(&pool->buckets[i]);
+	ntpool_buckets_init(&pool->free);
 	INIT_LIST_HEAD(&pool->empty_pages);
 	pool->nr_empty = 0;
 	atomic_long_set(&pool->nr_small_pages, 0);

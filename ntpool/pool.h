@@ -174,14 +174,23 @@ struct ntpool_big {
 };
 
 /**
+ * struct ntpool_buckets - pages with free space, by the units of their
+ *	largest free block (two or more: a one-unit block holds nothing)
+ * @nonempty: bit n set when @lists[n] is not empty
+ * @lists: the pages, linked through their @link
+ */
+struct ntpool_buckets {
+	DECLARE_BITMAP(nonempty, NTPOOL_PAGE_UNITS);
+	struct list_head lists[NTPOOL_PAGE_UNITS];
+};
+
+/**
  * struct ntpool_pool - one pool (non-paged or paged)
  * @lock: see the locking note at the top of this file
  * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
  * @name: "Nonpaged" or "Paged", as !pool prints it
  * @pages: page index -> tagged ntpool_page or ntpool_big
- * @nonempty: bit n set when @buckets[n] is not empty
- * @buckets: pages with free space, by the units of their largest free
- *	block (two or more: a one-unit block holds nothing)
+ * @free: its pages with free space
  * @empty_pages: wholly free pages kept for reuse
  * @nr_empty: number of pages on @empty_pages
  * @nr_small_pages: pages of small blocks held, cached ones included
@@ -196,8 +205,7 @@ struct ntpool_pool {
 	enum ntpool_kind kind;
 	const char *name;
 	struct xarray pages;
-	DECLARE_BITMAP(nonempty, NTPOOL_PAGE_UNITS);
-	struct list_head buckets[NTPOOL_PAGE_UNITS];
+	struct ntpool_buckets free;
 	struct list_head empty_pages;
 	unsigned int nr_empty;
 	atomic_long_t nr_small_pages;
@@ -426,6 +434,7 @@ ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 }
 
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
+void ntpool_buckets_init(struct ntpool_buckets *b);
 void *ntpool_small_alloc(struct ntpool_pool *pool,
 			 const struct ntpool_request *req, unsigned int *units);
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,

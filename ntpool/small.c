@@ -42,23 +42,40 @@ static unsigned int largest_free(const struct ntpool_page *pg)
 	return best;
 }
 
+/**
+ * ntpool_buckets_init() - empty buckets
+ * @b: the buckets
+ */
+void ntpool_buckets_init(struct ntpool_buckets *b)
+{
+	unsigned int i;
+
+	bitmap_zero(b->nonempty, NTPOOL_PAGE_UNITS);
+	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
+		INIT_LIST_HEAD(&b->lists[i]);
+}
+
 static void bucket_del(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
+	struct ntpool_buckets *b = &pool->free;
+
 	if (pg->largest_free < 2)
 		return;
 	list_del_init(&pg->link);
-	if (list_empty(&pool->buckets[pg->largest_free]))
-		__clear_bit(pg->largest_free, pool->nonempty);
+	if (list_empty(&b->lists[pg->largest_free]))
+		__clear_bit(pg->largest_free, b->nonempty);
 	pg->largest_free = 0;
 }
 
 static void bucket_add(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
+	struct ntpool_buckets *b = &pool->free;
+
 	pg->largest_free = largest_free(pg);
 	if (pg->largest_free < 2)
 		return;
-	list_add(&pg->link, &pool->buckets[pg->largest_free]);
-	__set_bit(pg->largest_free, pool->nonempty);
+	list_add(&pg->link, &b->lists[pg->largest_free]);
+	__set_bit(pg->largest_free, b->nonempty);
 }
 
 /* Point the block after [unit, unit + units) back at its new neighbour. */
@@ -227,15 +244,15 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 				       const struct ntpool_request *req,
 				       struct ntpool_bugcheck *bc)
 {
-	unsigned int size = find_next_bit(pool->nonempty, NTPOOL_PAGE_UNITS,
-					  need);
+	struct ntpool_buckets *b = &pool->free;
+	unsigned int size = find_next_bit(b->nonempty, NTPOOL_PAGE_UNITS, need);
 	struct ntpool_header *hdr;
 	struct ntpool_page *pg;
 	unsigned int unit, span;
 
 	if (size >= NTPOOL_PAGE_UNITS)
 		return NULL;
-	pg = list_first_entry(&pool->buckets[size], struct ntpool_page, link);
+	pg = list_first_entry(&b->lists[size], struct ntpool_page, link);
 	unit = best_fit(pg, need, &span);
 	check_free_header(pg, unit, span, bc);
 	bucket_del(pool, pg);
