@@ -475,6 +475,8 @@ bool ntpool_quota_attach_locked(struct ntpool_pool *pool,
 				struct ntpool_quota_set **spare);
 void ntpool_quota_detach_locked(struct ntpool_pool *pool,
 				struct ntpool_page *pg);
+void ntpool_quota_set_path(const struct ntpool_quota_set *set, char *buf,
+			   size_t len);
 void ntpool_quota_sets_destroy(struct ntpool_pool *pool);
 
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */

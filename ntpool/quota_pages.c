@@ -30,6 +30,7 @@
 #include <linux/hash.h>
 #include <linux/memcontrol.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include "leak.h"
 #include "pool.h"
 
@@ -148,6 +149,22 @@ void ntpool_quota_detach_locked(struct ntpool_pool *pool,
 		return;
 	hash_del(&set->node);
 	ntpool_quota_set_free(set);
+}
+
+/**
+ * ntpool_quota_set_path() - the path of the cgroup a set's pages charge
+ * @set: the set; its pool locked
+ * @buf: where to write it, truncated if need be
+ * @len: its size
+ */
+void ntpool_quota_set_path(const struct ntpool_quota_set *set, char *buf,
+			   size_t len)
+{
+#ifdef CONFIG_MEMCG
+	if (cgroup_path(set->memcg->css.cgroup, buf, len) >= 0)
+		return;
+#endif
+	strscpy(buf, "?", len);
 }
 
 /**
