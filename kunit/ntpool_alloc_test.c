@@ -66,7 +66,7 @@ static void carve_and_coalesce(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(hdr_of(c)));
 	KUNIT_EXPECT_EQ(test, hdr_of(c)->block_size, 240);
 	KUNIT_EXPECT_EQ(test, ntpool_page_lookup(pool, base)->largest_free, 240u);
-	KUNIT_EXPECT_TRUE(test, test_bit(240, pool->nonempty));
+	KUNIT_EXPECT_TRUE(test, test_bit(240, pool->free.nonempty));
 
 	/* A new 100-byte block reuses the 8-unit hole at the start. */
 	a = ntpool_test_alloc(pool, 100, TEST_TAG);
@@ -77,7 +77,7 @@ static void carve_and_coalesce(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ntpool_test_free(pool, b));
 	KUNIT_EXPECT_EQ(test, pool->nr_empty, 1u);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&pool->nr_small_pages), 1L);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(pool->nonempty, NTPOOL_PAGE_UNITS));
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(pool->free.nonempty, NTPOOL_PAGE_UNITS));
 
 	/* The cached page is reused for the next request. */
 	a = ntpool_test_alloc(pool, 4064, TEST_TAG);
@@ -102,7 +102,7 @@ static void expect_one_unit_free(struct kunit *test, struct ntpool_pool *pool,
 	KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
 	KUNIT_EXPECT_EQ(test, ntpool_block_units(pg, unit), 1u);
 	/* It holds nothing: no bucket is kept for its size. */
-	KUNIT_EXPECT_FALSE(test, test_bit(1, pool->nonempty));
+	KUNIT_EXPECT_FALSE(test, test_bit(1, pool->free.nonempty));
 }
 
 static void one_unit_remainders(struct kunit *test)

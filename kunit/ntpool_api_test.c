@@ -484,7 +484,9 @@ static void quota_failure_status(struct kunit *test)
 {
 	const size_t huge[] = { SIZE_MAX, SIZE_MAX / 2, 1ULL << 48,
 				(totalram_pages() + 1) << PAGE_SHIFT };
-	struct ntpool_request req = { .charge = true };
+	/* A cgroup that pays, never looked at: the sizes settle it first. */
+	static u8 payer;
+	struct ntpool_request req = { .memcg = (struct mem_cgroup *)&payer };
 	unsigned int i;
 
 	/* More than the machine has is no quota question. */
@@ -494,7 +496,7 @@ static void quota_failure_status(struct kunit *test)
 				    (u32)STATUS_INSUFFICIENT_RESOURCES, "%zu",
 				    huge[i]);
 	}
-	req.charge = false;
+	req.memcg = NULL;
 	KUNIT_EXPECT_EQ(test, ntpool_quota_failure_status(&req),
 			(u32)STATUS_INSUFFICIENT_RESOURCES);
 }

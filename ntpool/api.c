@@ -98,10 +98,31 @@ static bool request_allowed(struct ntpool_client *c,
 	return false;
 }
 
+/* A request that passed the checks: low-resources simulation, the pool. */
+static void *allocate_allowed(struct ntpool_client *c,
+			      struct ntpool_request *req)
+{
+	void *p;
+
+	if (ntpool_fault_injected(c, req)) {
+		ntpool_client_count(c, NTPOOL_VC_FAILED_DELIBERATELY);
+		return fail_no_memory(req);
+	}
+	p = req->secure ? ntpool_secure_alloc(req) :
+			  ntpool_pool_alloc(&ntpool_pools[req->kind], req);
+	if (!p) {
+		ntpool_client_count(c, NTPOOL_VC_FAILED);
+		return fail_no_memory(req);
+	}
+	if (!req->succeeded_counted)
+		ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
+	return p;
+}
+
 /*
  * Every allocation goes through here once its arguments are parsed
- * (@valid): the calling module's counters, the checks, low-resources
- * simulation, then the pool.  With a raise flag, invalid arguments raise
+ * (@valid): the calling module's counters, the checks, then what
+ * allocate_allowed() does.  With a raise flag, invalid arguments raise
  * STATUS_INVALID_PARAMETER and a lack of memory what NT raises for it; a
  * request refused with a report of its own (NT bugchecks then) raises
  * nothing more.
@@ -124,18 +145,8 @@ static void *allocate_checked(struct ntpool_request *req, u32 nt_type,
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return valid ? NULL : fail(req, (u32)STATUS_INVALID_PARAMETER);
 	}
-	if (ntpool_fault_injected(c, req)) {
-		ntpool_client_count(c, NTPOOL_VC_FAILED_DELIBERATELY);
-		return fail_no_memory(req);
-	}
-	p = req->secure ? ntpool_secure_alloc(req) :
-			  ntpool_pool_alloc(&ntpool_pools[req->kind], req);
-	if (!p) {
-		ntpool_client_count(c, NTPOOL_VC_FAILED);
-		return fail_no_memory(req);
-	}
-	if (!req->succeeded_counted)
-		ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
+	p = allocate_allowed(c, req);
+	ntpool_quota_release(req);
 	return p;
 }
 
@@ -393,8 +404,9 @@ EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 /**
  * ntpool_query_block_size() - ExQueryPoolBlockSize() behind the wrapper
  * @p: the block
- * @quota_charged: set to whether quota was charged for it (its pages are
- *	charged to a memory cgroup)
+ * @quota_charged: set to whether quota was charged for it: a small block
+ *	carved from a page charged to a memory cgroup, a big one whose pages
+ *	are charged
  * @caller: the calling module and call site
  *
  * As with ksize(), every byte reported is the caller's from then on: the
@@ -425,8 +437,9 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 	spin_lock_irqsave(&pool->lock, flags);
 	if (ntpool_find_block_locked(pool, p, &blk))
 		size = ntpool_hand_over_block(&blk, p);
-	if (size && blk.big && quota_charged)
-		*quota_charged = ntpool_quota_charged(blk.big->va);
+	if (size && quota_charged)
+		*quota_charged = blk.big ? ntpool_quota_charged(blk.big->va) :
+					   !!blk.page->quota;
 	spin_unlock_irqrestore(&pool->lock, flags);
 	ntpool_block_report(&blk, &caller);
 	return size;

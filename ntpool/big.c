@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "leak.h"
@@ -186,7 +187,7 @@ struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
 static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
 				     const struct ntpool_request *req)
 {
-	if (req->numa || req->charge)
+	if (req->numa || req->memcg)
 		return NULL;
 	return ntpool_big_take_kept(pool, req->size, req->tag, req->client,
 				    req->tag_id, req->caller.ip);
@@ -204,6 +205,7 @@ struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 {
 	size_t pages = ntpool_size_pages(req->size);
 	struct ntpool_big *big = reuse_kept(pool, req);
+	struct mem_cgroup *old = NULL;
 	gfp_t gfp, memory_gfp;
 
 	if (big)
@@ -215,16 +217,22 @@ struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 	ntpool_leak_no_scan(big);
 	*big = (struct ntpool_big) {
 		.kind = pool->kind,
-		.reusable = !req->numa && !req->charge,
+		.reusable = !req->numa && !req->memcg,
 	};
 	give_to(big, req);
-	memory_gfp = gfp | (req->zero ? __GFP_ZERO : 0) |
-		     (req->charge ? __GFP_ACCOUNT : 0);
+	memory_gfp = gfp | (req->zero ? __GFP_ZERO : 0);
+	/* Charged to the request's cgroup, whichever the task is in by now. */
+	if (req->memcg) {
+		old = set_active_memcg(req->memcg);
+		memory_gfp |= __GFP_ACCOUNT;
+	}
 	if (req->numa)
 		big->va = pages > totalram_pages() ? NULL :
 			  pages_on_node(req, pages, memory_gfp);
 	else
 		big->va = big_memory_alloc(pool->kind, pages, memory_gfp);
+	if (req->memcg)
+		set_active_memcg(old);
 	if (!big->va)
 		goto free_entry;
 	big->block = big->va;

@@ -105,7 +105,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	p = special_alloc(req, &blk);
 	if (p) {
 		/* The rest of a special-pool page holds its own pattern. */
-	} else if (req->size <= NTPOOL_MAX_SMALL && !req->numa && !req->charge &&
+	} else if (req->size <= NTPOOL_MAX_SMALL && !req->numa &&
 		   !(req->cache_aligned && req->size > NTPOOL_MAX_SMALL_ALIGNED)) {
 		p = ntpool_pcp_alloc(pool, req, &ch);
 		if (!p)

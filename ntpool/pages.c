@@ -3,14 +3,17 @@
  * Where pool memory comes from: vmalloc for paged pool, alloc_pages (the
  * direct map) for non-paged pool, and an xarray per pool that records every
  * page ntpool owns, so that a pointer can be checked without touching memory
- * ntpool does not own.
+ * ntpool does not own.  Pages of quota blocks are charged to the cgroup
+ * that pays for them (__GFP_ACCOUNT); ntpool's records of them are not.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/hardirq.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "gfp.h"
@@ -75,14 +78,31 @@ int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 	return err;
 }
 
-static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp)
+/*
+ * A page's memory, charged to @memcg if not NULL: to that cgroup, not to
+ * whichever the calling task is in by then.  The page records its charge,
+ * which is dropped when it is freed, in any context.
+ */
+static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp,
+			       struct mem_cgroup *memcg)
 {
-	struct page *page;
+	struct mem_cgroup *old = NULL;
+	struct page *page = NULL;
+	void *base;
 
-	if (kind == NTPOOL_PAGED)
-		return ntpool_vmalloc_carved(PAGE_SIZE, gfp);
-	page = alloc_page(gfp);
-	return page ? page_address(page) : NULL;
+	if (memcg) {
+		old = set_active_memcg(memcg);
+		gfp |= __GFP_ACCOUNT;
+	}
+	if (kind == NTPOOL_PAGED) {
+		base = ntpool_vmalloc_carved(PAGE_SIZE, gfp);
+	} else {
+		page = alloc_page(gfp);
+		base = page ? page_address(page) : NULL;
+	}
+	if (memcg)
+		set_active_memcg(old);
+	return base;
 }
 
 static void page_memory_free(enum ntpool_kind kind, void *base)
@@ -110,26 +130,25 @@ static struct ntpool_page *page_cache_take(struct ntpool_pool *pool)
 }
 
 /**
- * ntpool_page_get() - a wholly free page for small blocks
+ * ntpool_page_new() - a new page for small blocks, from the system
  * @pool: the pool that needs it
  * @gfp: from ntpool_gfp()
+ * @memcg: the memory cgroup its memory is charged to, or NULL
  *
- * Takes a page from the empty-page cache, or a new one from the system,
- * recorded in the pool's xarray with an empty block-start bitmap.  The
- * caller formats it under the pool lock.
+ * The page is recorded in the pool's xarray with an empty block-start
+ * bitmap, in no bucket.  The caller formats it under the pool lock.
  *
  * Return: the page or NULL.
  */
-struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp)
+struct ntpool_page *ntpool_page_new(struct ntpool_pool *pool, gfp_t gfp,
+				    struct mem_cgroup *memcg)
 {
-	struct ntpool_page *pg = page_cache_take(pool);
+	struct ntpool_page *pg;
 
-	if (pg)
-		return pg;
 	pg = kzalloc(sizeof(*pg), gfp);
 	if (!pg)
 		return NULL;
-	pg->base = page_memory_alloc(pool->kind, gfp & ~__GFP_ZERO);
+	pg->base = page_memory_alloc(pool->kind, gfp & ~__GFP_ZERO, memcg);
 	if (!pg->base)
 		goto free_pg;
 	INIT_LIST_HEAD(&pg->link);
@@ -144,6 +163,21 @@ free_memory:
 free_pg:
 	kfree(pg);
 	return NULL;
+}
+
+/**
+ * ntpool_page_get() - a wholly free page for uncharged small blocks
+ * @pool: the pool that needs it
+ * @gfp: from ntpool_gfp()
+ *
+ * Takes a page from the empty-page cache, or a new one from the system
+ * (ntpool_page_new()).
+ *
+ * Return: the page or NULL.
+ */
+struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp)
+{
+	return page_cache_take(pool) ?: ntpool_page_new(pool, gfp, NULL);
 }
 
 /**
@@ -323,15 +357,12 @@ struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
  */
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
 {
-	unsigned int i;
-
 	spin_lock_init(&pool->lock);
 	pool->kind = kind;
 	pool->name = kind == NTPOOL_PAGED ? "Paged" : "Nonpaged";
 	xa_init_flags(&pool->pages, XA_FLAGS_LOCK_IRQ);
-	bitmap_zero(pool->nonempty, NTPOOL_PAGE_UNITS);
-	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
-		INIT_LIST_HEAD(&pool->buckets[i]);
+	ntpool_buckets_init(&pool->free);
+	hash_init(pool->quota_sets);
 	INIT_LIST_HEAD(&pool->empty_pages);
 	pool->nr_empty = 0;
 	atomic_long_set(&pool->nr_small_pages, 0);
@@ -385,6 +416,7 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 		}
 	}
 	xa_destroy(&pool->pages);
+	ntpool_quota_sets_destroy(pool);
 	free_percpu(pool->recent);
 	pool->recent = NULL;
 	INIT_LIST_HEAD(&pool->kept_big);

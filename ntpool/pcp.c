@@ -219,7 +219,8 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 {
 	struct ntpool_header want __uninitialized;
 
-	if (req->cache_aligned || !cached_pool(pool))
+	/* A charged block is carved from its cgroup's pages only. */
+	if (req->cache_aligned || req->memcg || !cached_pool(pool))
 		return NULL;
 	/* At least PCP_MIN_UNITS, a request of 0 bytes included. */
 	ntpool_hdr_format(&want, ntpool_units_for(req->size), req);
@@ -229,8 +230,9 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 /*
  * Keep a freed block, claimed and checked, on this CPU's cache, counted as
  * @ch says in the same interrupts-off section; @cached if its pool is
- * known to have caches.  False when the block is not of a cached pool or
- * the cache is full: the caller gives it back to its page.
+ * known to have caches.  False when the block is not of a cached pool, is
+ * charged as quota or the cache is full: the caller gives it back to its
+ * page.
  */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
 				    struct ntpool_charge *ch, bool cached)
@@ -243,6 +245,9 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	u8 *n;
 
 	if (!cached && !cached_pool(blk->pool))
+		return false;
+	/* A charged block goes back to its page, charged to its cgroup. */
+	if (unlikely(blk->page->quota))
 		return false;
 	local_irq_save(flags);
 	pcp = this_pcp();

@@ -19,8 +19,9 @@
  *
  * Locking: each pool (non-paged, paged) has one spinlock, always taken with
  * interrupts saved because non-paged pool is used from hard interrupts.  It
- * protects the page buckets, block_starts, free_starts and quarantine of
- * every page, and the empty-page cache.  The allocated bitmaps change only
+ * protects the page buckets (the pool's and its quota sets'), the table of
+ * quota sets, block_starts, free_starts and quarantine of every page, and
+ * the empty-page cache.  The allocated bitmaps change only
  * with atomic bit operations (the lockless free path takes its bit without
  * the lock).  The page xarray has its own lock, nested inside the pool lock;
  * lookups in it are RCU-safe and take no lock.  Pages leave the xarray only
@@ -33,6 +34,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/hashtable.h>
 #include <linux/kasan.h>
 #include <linux/llist.h>
 #include <linux/rcupdate.h>
@@ -59,6 +61,7 @@ enum ntpool_kind {
 #define NTPOOL_XA_SMALL		0
 #define NTPOOL_XA_BIG		1
 
+struct mem_cgroup;
 struct ntpool_tag;
 struct ntpool_client;
 
@@ -75,8 +78,8 @@ struct ntpool_client;
  * @node: the node
  * @node_strict: the block must come from @node
  * @quota: charge the block as quota (the quota routines, POOL_FLAG_USE_QUOTA)
- * @charge: the caller's memory cgroup is charged: whole pages with
- *	__GFP_ACCOUNT (see quota.c)
+ * @memcg: the memory cgroup that pays for the block, with a reference held
+ *	for the request, or NULL when nobody is charged (see quota.c)
  * @secure: ExAllocatePool3's SecurePool parameter, or NULL (see
  *	secure_pool.c)
  * @gfp: extra GFP bits the priority asks for
@@ -100,7 +103,7 @@ struct ntpool_request {
 	int node;
 	bool node_strict;
 	bool quota;
-	bool charge;
+	struct mem_cgroup *memcg;
 	const POOL_EXTENDED_PARAMS_SECURE_POOL *secure;
 	gfp_t gfp;
 	u8 client;
@@ -110,10 +113,14 @@ struct ntpool_request {
 	bool succeeded_counted;
 };
 
+struct ntpool_quota_set;
+
 /**
  * struct ntpool_page - a page of small blocks, described out of band
  * @base: its address
- * @link: on its pool's bucket for @largest_free, or on the empty-page cache
+ * @quota: the pages charged to one memory cgroup that it is one of, or
+ *	NULL for a page of uncharged blocks (see quota_pages.c)
+ * @link: on its bucket for @largest_free, or on the empty-page cache
  * @rcu: frees it after lockless readers are done
  * @largest_free: units of the largest free block (0 when none is free)
  * @nr_quarantined: blocks found corrupt and kept out of use
@@ -124,6 +131,7 @@ struct ntpool_request {
  */
 struct ntpool_page {
 	void *base;
+	struct ntpool_quota_set *quota;
 	struct list_head link;
 	struct rcu_head rcu;
 	unsigned int largest_free;
@@ -174,14 +182,43 @@ struct ntpool_big {
 };
 
 /**
+ * struct ntpool_buckets - pages with free space, by the units of their
+ *	largest free block (two or more: a one-unit block holds nothing)
+ * @nonempty: bit n set when @lists[n] is not empty
+ * @lists: the pages, linked through their @link
+ */
+struct ntpool_buckets {
+	DECLARE_BITMAP(nonempty, NTPOOL_PAGE_UNITS);
+	struct list_head lists[NTPOOL_PAGE_UNITS];
+};
+
+/* Quota sets per pool: a table of 2^6 lists, by memory cgroup. */
+#define NTPOOL_QUOTA_SET_BITS	6
+
+/**
+ * struct ntpool_quota_set - a pool's pages of small blocks charged to one
+ *	memory cgroup (quota_pages.c)
+ * @memcg: the cgroup, referenced while the set lives
+ * @node: in its pool's @quota_sets
+ * @nr_pages: its pages
+ * @free: those with free space
+ */
+struct ntpool_quota_set {
+	struct mem_cgroup *memcg;
+	struct hlist_node node;
+	unsigned long nr_pages;
+	struct ntpool_buckets free;
+};
+
+/**
  * struct ntpool_pool - one pool (non-paged or paged)
  * @lock: see the locking note at the top of this file
  * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
  * @name: "Nonpaged" or "Paged", as !pool prints it
  * @pages: page index -> tagged ntpool_page or ntpool_big
- * @nonempty: bit n set when @buckets[n] is not empty
- * @buckets: pages with free space, by the units of their largest free
- *	block (two or more: a one-unit block holds nothing)
+ * @free: its pages of uncharged blocks with free space
+ * @quota_sets: its pages of charged blocks, one set per memory cgroup
+ *	(quota_pages.c)
  * @empty_pages: wholly free pages kept for reuse
  * @nr_empty: number of pages on @empty_pages
  * @nr_small_pages: pages of small blocks held, cached ones included
@@ -196,8 +233,8 @@ struct ntpool_pool {
 	enum ntpool_kind kind;
 	const char *name;
 	struct xarray pages;
-	DECLARE_BITMAP(nonempty, NTPOOL_PAGE_UNITS);
-	struct list_head buckets[NTPOOL_PAGE_UNITS];
+	struct ntpool_buckets free;
+	DECLARE_HASHTABLE(quota_sets, NTPOOL_QUOTA_SET_BITS);
 	struct list_head empty_pages;
 	unsigned int nr_empty;
 	atomic_long_t nr_small_pages;
@@ -223,6 +260,8 @@ extern struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
 /* pages.c: where pool memory comes from and goes back to */
 unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
+struct ntpool_page *ntpool_page_new(struct ntpool_pool *pool, gfp_t gfp,
+				    struct mem_cgroup *memcg);
 bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg);
 unsigned long ntpool_empty_pages_count(void);
@@ -425,7 +464,23 @@ ntpool_prev_units(const struct ntpool_page *pg, unsigned int unit)
 	return below ? unit - (i * BITS_PER_LONG + __fls(below)) : 0;
 }
 
+/* quota_pages.c: pages of small blocks charged to a memory cgroup */
+struct ntpool_buckets *ntpool_quota_buckets_locked(struct ntpool_pool *pool,
+						   struct mem_cgroup *memcg);
+struct ntpool_quota_set *ntpool_quota_set_new(struct mem_cgroup *memcg,
+					      gfp_t gfp);
+void ntpool_quota_set_free(struct ntpool_quota_set *set);
+bool ntpool_quota_attach_locked(struct ntpool_pool *pool,
+				struct ntpool_page *pg, struct mem_cgroup *memcg,
+				struct ntpool_quota_set **spare);
+void ntpool_quota_detach_locked(struct ntpool_pool *pool,
+				struct ntpool_page *pg);
+void ntpool_quota_set_path(const struct ntpool_quota_set *set, char *buf,
+			   size_t len);
+void ntpool_quota_sets_destroy(struct ntpool_pool *pool);
+
 /* small.c: blocks of up to NTPOOL_MAX_SMALL bytes */
+void ntpool_buckets_init(struct ntpool_buckets *b);
 void *ntpool_small_alloc(struct ntpool_pool *pool,
 			 const struct ntpool_request *req);
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,

@@ -11,20 +11,25 @@
  *  BlockSize     size of this block in 16-byte units, header included.
  *  PoolType      0 for a free block; for an allocated one the pool type + 1,
  *                where the pool type is NonPagedPool (0) or PagedPool (1),
- *                plus 4 when the block was requested cache aligned; 0x80
+ *                plus 4 when the block was requested cache aligned, plus 8
+ *                (POOL_QUOTA_MASK) when it is charged as quota; 0x80
  *                added while a freed block waits on a per-CPU cache (the
  *                check value is then still that of the header without it,
  *                and the cache keeps a copy to compare with).
  *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
  *                of the block that was freed last, as NT's !pool shows.
- *  ProcessBilled 8 bytes, no process is billed: a quota-charged block is
- *                whole pages with no header, charged to the memory cgroup
- *                through its pages (see quota.c).  ntpool stores the number
- *                of bytes requested in its first 16 bits
- *                (AllocatorBackTraceIndex), the id of the tag's row in the
- *                tag table in the next 16 (PoolTagHash, which NT also uses
- *                to find the tracker entry) and a check value in the last
- *                32 (see seal.c).
+ *  ProcessBilled 8 bytes.  NT keeps the billed process there, encoded
+ *                since NT 8 so that a write over it cannot make the pool
+ *                return another process's quota.  ntpool bills a memory
+ *                cgroup, and keeps which one out of the client's reach, in
+ *                the page's record (a page of charged blocks is the
+ *                cgroup's alone, see quota_pages.c); the quota bit of
+ *                PoolType says that it is charged.  The 8 bytes hold
+ *                ntpool's own fields instead: the number of bytes
+ *                requested in the first 16 bits (AllocatorBackTraceIndex),
+ *                the id of the tag's row in the tag table in the next 16
+ *                (PoolTagHash, which NT also uses to find the tracker
+ *                entry) and a check value in the last 32 (see seal.c).
  *
  * Every byte of a header is memory the client can write.  The allocator
  * never acts on it unchecked: where blocks start, which are free and which
@@ -59,6 +64,8 @@
 	(PAGE_SIZE - L1_CACHE_BYTES)
 
 #define NTPOOL_HDR_TYPE_CACHE_ALIGNED	4
+/* PoolType bit of a block charged as quota: NT's POOL_QUOTA_MASK. */
+#define NTPOOL_HDR_TYPE_QUOTA		8
 /* PoolType bit of a freed block kept on a per-CPU cache (pcp.c). */
 #define NTPOOL_HDR_TYPE_CACHED		0x80
 /* What the slack between the requested size and the block's end holds. */

@@ -5,12 +5,15 @@
  * NT charges a quota block to the calling process and records the process
  * in the block's header (ProcessBilled).  The Linux counterpart of process
  * quota is the memory cgroup, and the only way a module can charge it is
- * to allocate pages with __GFP_ACCOUNT, which charges the calling task's
- * memcg and uncharges it when the pages are freed.  So a charged block is
- * whole pages of its own (paged: vmalloc, non-paged: the page allocator),
- * like a big block, with no header: the memcg is recorded by the pages
- * themselves, and ProcessBilled stays ntpool's own (see pool_header.h).
- * The memcg is charged for what the block really takes: whole pages.
+ * to allocate pages with __GFP_ACCOUNT, which charges a memcg and uncharges
+ * it when the pages are freed, from any context.  So a small quota block
+ * is carved, behind its header, from pages charged to the memcg that pays
+ * for it and holding only its blocks (quota_pages.c), and a big one is
+ * whole pages of its own, charged likewise (big.c).  The memcg is charged
+ * for the pages its blocks occupy, not for the bytes requested.  The
+ * header's PoolType carries NT's quota bit (POOL_QUOTA_MASK); which memcg
+ * pays is kept by the page, out of the client's reach, and ProcessBilled
+ * stays ntpool's own (see pool_header.h).
  *
  * Who is charged, as on NT:
  *  - a user process: its memcg (none, if it is in the root cgroup or the
@@ -19,6 +22,8 @@
  *  - interrupt or softirq context, where the current task is whoever was
  *    interrupted: nothing; Driver Verifier reports it as 0xC4/0x10B
  *    ("charging pool quota from a DPC") and refuses the call.
+ * A request that charges nobody gets an ordinary block, without the quota
+ * bit, as NT gives the System process.
  *
  * A charge over the memcg's memory.max fails the call (__GFP_RETRY_MAYFAIL:
  * no cgroup OOM kill), which the quota routines raise as
@@ -32,12 +37,47 @@
 #include "report.h"
 #include "verifier.h"
 
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+/* Who pays, instead of the calling task, while a test sets it. */
+struct mem_cgroup *(*ntpool_quota_payer_hook)(void);
+#endif
+
+/* The calling user task's memcg, referenced, or NULL if it pays nothing. */
+static struct mem_cgroup *task_payer(void)
+{
+	struct mem_cgroup *memcg;
+
+	if (!ntpool_memcg_kmem_on())
+		return NULL;
+	memcg = get_mem_cgroup_from_mm(current->mm);
+	/* The root cgroup is charged nothing (and not referenced). */
+	if (memcg && !parent_mem_cgroup(memcg)) {
+		mem_cgroup_put(memcg);
+		return NULL;
+	}
+	return memcg;
+}
+
+static struct mem_cgroup *payer(void)
+{
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+	struct mem_cgroup *(*hook)(void) = READ_ONCE(ntpool_quota_payer_hook);
+
+	if (hook)
+		return hook();
+#endif
+	if (current->flags & PF_KTHREAD)
+		return NULL;
+	return task_payer();
+}
+
 /**
  * ntpool_quota_prepare() - decide what a quota request charges
  * @req: the request, with @req->quota set
  * @verified: whether Driver Verifier watches the calling module
  *
- * Sets @req->charge when the caller is a user task.
+ * Sets @req->memcg, with a reference that ntpool_quota_release() drops,
+ * when the caller is a user task whose memcg pays.
  *
  * Return: false if the request is refused (reported).
  */
@@ -51,13 +91,22 @@ bool ntpool_quota_prepare(struct ntpool_request *req, bool verified)
 				&req->caller);
 		return false;
 	}
-	if (current->flags & PF_KTHREAD)
+	req->memcg = payer();
+	if (!req->memcg)
 		return true;
-	/* The block's pages get __GFP_ACCOUNT; ntpool's records do not. */
-	req->charge = true;
 	/* Over the cgroup's limit, fail the call rather than OOM-kill. */
 	req->gfp = (req->gfp & ~__GFP_NORETRY) | __GFP_RETRY_MAYFAIL;
 	return true;
+}
+
+/**
+ * ntpool_quota_release() - the request is done with its memcg
+ * @req: the request
+ */
+void ntpool_quota_release(struct ntpool_request *req)
+{
+	mem_cgroup_put(req->memcg);
+	req->memcg = NULL;
 }
 
 /* Would @pages more take @memcg, or one of its ancestors, over its limit? */
@@ -76,29 +125,24 @@ static bool memcg_at_limit(struct mem_cgroup *memcg, unsigned long pages)
  * ntpool_quota_failure_status() - what a failed quota request raises
  * @req: the request that found no memory
  *
- * Return: STATUS_QUOTA_EXCEEDED when the caller's memcg has no room for
- * the block, else (a size no machine holds included)
+ * Return: STATUS_QUOTA_EXCEEDED when the paying memcg has no room for
+ * the block (a page, for a small one), else (a size no machine holds included)
  * STATUS_INSUFFICIENT_RESOURCES.
  */
 u32 ntpool_quota_failure_status(const struct ntpool_request *req)
 {
 	size_t pages = ntpool_size_pages(req->size);
-	struct mem_cgroup *memcg;
-	bool exceeded;
 
 	/* As NT, which finds no pool before it charges any quota. */
-	if (!req->charge || pages > totalram_pages())
+	if (!req->memcg || pages > totalram_pages())
 		return (u32)STATUS_INSUFFICIENT_RESOURCES;
-	memcg = get_mem_cgroup_from_mm(current->mm);
-	exceeded = memcg_at_limit(memcg, pages);
-	mem_cgroup_put(memcg);
-	return exceeded ? (u32)STATUS_QUOTA_EXCEEDED :
-			  (u32)STATUS_INSUFFICIENT_RESOURCES;
+	return memcg_at_limit(req->memcg, pages) ?
+	       (u32)STATUS_QUOTA_EXCEEDED : (u32)STATUS_INSUFFICIENT_RESOURCES;
 }
 
 /**
- * ntpool_quota_charged() - was the block at @va charged to a memcg?
- * @va: the first page of a big block
+ * ntpool_quota_charged() - was the big block at @va charged to a memcg?
+ * @va: its first page (a small block's charge is its page's quota set)
  *
  * Return: true if its pages are charged (ExQueryPoolBlockSize's
  * QuotaCharged).

@@ -9,7 +9,12 @@
 #include "pool.h"
 
 bool ntpool_quota_prepare(struct ntpool_request *req, bool verified);
+void ntpool_quota_release(struct ntpool_request *req);
 u32 ntpool_quota_failure_status(const struct ntpool_request *req);
 bool ntpool_quota_charged(const void *va);
+
+#if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
+extern struct mem_cgroup *(*ntpool_quota_payer_hook)(void);
+#endif
 
 #endif /* _NTPOOL_QUOTA_H */

@@ -7,12 +7,19 @@
  * PreviousSize equals the BlockSize before it.  That layout lives in the
  * page's bitmaps (struct ntpool_page), out of the client's reach; headers
  * are written from it for NT's tools and never read back to decide
- * anything.  A page with free space sits in its pool's bucket for the size
- * of its largest free block; allocation takes a page from the smallest
- * bucket that fits (a bitmap finds it in one search) and the smallest free
- * block of that page that fits, and splits it; freeing coalesces with free
+ * anything.  A page with free space sits in a bucket for the size of its
+ * largest free block; allocation takes a page from the smallest bucket
+ * that fits (a bitmap finds it in one search) and the smallest free block
+ * of that page that fits, and splits it; freeing coalesces with free
  * neighbours, and a page that becomes wholly free goes to the empty-page
  * cache or back to the system.  Two free blocks are never neighbours.
+ *
+ * The pool's buckets hold its pages of uncharged blocks.  Blocks charged
+ * to a memory cgroup (quota) are carved the same way from pages of their
+ * own, charged to that cgroup, in the buckets of the cgroup's quota set
+ * (quota_pages.c): a charged block and an uncharged one, or blocks of two
+ * cgroups, never share a page, and such a page goes back to the system,
+ * and its charge with it, as soon as its last block is freed.
  * Locking is described in pool.h.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
@@ -42,23 +49,47 @@ static unsigned int largest_free(const struct ntpool_page *pg)
 	return best;
 }
 
+/**
+ * ntpool_buckets_init() - empty buckets
+ * @b: the buckets
+ */
+void ntpool_buckets_init(struct ntpool_buckets *b)
+{
+	unsigned int i;
+
+	bitmap_zero(b->nonempty, NTPOOL_PAGE_UNITS);
+	for (i = 0; i < NTPOOL_PAGE_UNITS; i++)
+		INIT_LIST_HEAD(&b->lists[i]);
+}
+
+/* The buckets a page of @pool belongs in: its quota set's, or the pool's. */
+static struct ntpool_buckets *buckets_of(struct ntpool_pool *pool,
+					 struct ntpool_page *pg)
+{
+	return pg->quota ? &pg->quota->free : &pool->free;
+}
+
 static void bucket_del(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
+	struct ntpool_buckets *b = buckets_of(pool, pg);
+
 	if (pg->largest_free < 2)
 		return;
 	list_del_init(&pg->link);
-	if (list_empty(&pool->buckets[pg->largest_free]))
-		__clear_bit(pg->largest_free, pool->nonempty);
+	if (list_empty(&b->lists[pg->largest_free]))
+		__clear_bit(pg->largest_free, b->nonempty);
 	pg->largest_free = 0;
 }
 
 static void bucket_add(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
+	struct ntpool_buckets *b = buckets_of(pool, pg);
+
 	pg->largest_free = largest_free(pg);
 	if (pg->largest_free < 2)
 		return;
-	list_add(&pg->link, &pool->buckets[pg->largest_free]);
-	__set_bit(pg->largest_free, pool->nonempty);
+	list_add(&pg->link, &b->lists[pg->largest_free]);
+	__set_bit(pg->largest_free, b->nonempty);
 }
 
 /* Point the block after [unit, unit + units) back at its new neighbour. */
@@ -104,10 +135,14 @@ static unsigned int align_prefix(unsigned int unit)
 void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
 		       const struct ntpool_request *req)
 {
-	ntpool_hdr_image(img, req->client, units,
-			 (req->kind | (req->cache_aligned ?
-				       NTPOOL_HDR_TYPE_CACHE_ALIGNED : 0)) + 1,
-			 req->tag, req->size, req->tag_id);
+	u8 type = req->kind;
+
+	if (req->cache_aligned)
+		type |= NTPOOL_HDR_TYPE_CACHE_ALIGNED;
+	if (req->memcg)
+		type |= NTPOOL_HDR_TYPE_QUOTA;
+	ntpool_hdr_image(img, req->client, units, type + 1, req->tag, req->size,
+			 req->tag_id);
 }
 
 /**
@@ -216,21 +251,26 @@ static void check_free_header(struct ntpool_page *pg, unsigned int unit,
 	};
 }
 
-/* Allocate from a page that has room, if any; the pool is locked. */
+/*
+ * Allocate from a page of @b that has room, if any; the pool is locked.
+ * @b is NULL for a cgroup that has no quota set in the pool.
+ */
 static struct ntpool_header *take_free(struct ntpool_pool *pool,
+				       struct ntpool_buckets *b,
 				       unsigned int need, unsigned int units,
 				       const struct ntpool_request *req,
 				       struct ntpool_bugcheck *bc)
 {
-	unsigned int size = find_next_bit(pool->nonempty, NTPOOL_PAGE_UNITS,
-					  need);
 	struct ntpool_header *hdr;
 	struct ntpool_page *pg;
-	unsigned int unit, span;
+	unsigned int unit, span, size;
 
+	if (!b)
+		return NULL;
+	size = find_next_bit(b->nonempty, NTPOOL_PAGE_UNITS, need);
 	if (size >= NTPOOL_PAGE_UNITS)
 		return NULL;
-	pg = list_first_entry(&pool->buckets[size], struct ntpool_page, link);
+	pg = list_first_entry(&b->lists[size], struct ntpool_page, link);
 	unit = best_fit(pg, need, &span);
 	check_free_header(pg, unit, span, bc);
 	bucket_del(pool, pg);
@@ -240,10 +280,65 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 	return hdr;
 }
 
+/*
+ * Carve the first block of a new page, for @req, and put the page in its
+ * buckets: @req's cgroup's quota set (made of *@spare if it has none) or
+ * the pool's.  NULL, the page given back, if no quota set could be had.
+ */
+static void *carve_new_page(struct ntpool_pool *pool, struct ntpool_page *pg,
+			    const struct ntpool_request *req, unsigned int units,
+			    struct ntpool_quota_set **spare)
+{
+	struct ntpool_header *hdr;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pool->lock, flags);
+	if (req->memcg &&
+	    !ntpool_quota_attach_locked(pool, pg, req->memcg, spare)) {
+		ntpool_xa_forget_locked(pool, pg->base);
+		ntpool_page_release(pool, pg);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		return NULL;
+	}
+	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
+	bucket_add(pool, pg);
+	ntpool_page_recent_locked(pool, pg);
+	spin_unlock_irqrestore(&pool->lock, flags);
+	return ntpool_hdr_to_block(hdr);
+}
+
+/*
+ * A block charged to @req's cgroup, from a new page charged to it: the
+ * cgroup's quota set in @pool is made if it had none (@have_set false),
+ * out of the lock.
+ */
+static void *quota_page_alloc(struct ntpool_pool *pool,
+			      const struct ntpool_request *req,
+			      unsigned int units, bool have_set)
+{
+	struct ntpool_quota_set *spare = NULL;
+	gfp_t gfp = ntpool_gfp(req);
+	struct ntpool_page *pg;
+	void *p = NULL;
+
+	if (!have_set) {
+		spare = ntpool_quota_set_new(req->memcg, gfp);
+		if (!spare)
+			return NULL;
+	}
+	pg = ntpool_page_new(pool, gfp, req->memcg);
+	if (pg)
+		p = carve_new_page(pool, pg, req, units, &spare);
+	/* Another request of the cgroup may have made the set meanwhile. */
+	ntpool_quota_set_free(spare);
+	return p;
+}
+
 /**
  * ntpool_small_alloc() - allocate a block of up to NTPOOL_MAX_SMALL bytes
  * @pool: pool to allocate from
- * @req: the request
+ * @req: the request; with @req->memcg, the block is carved from a page
+ *	charged to that cgroup (a new one if none of its pages has room)
  *
  * The block is always ntpool_units_for(@req->size) units, header included,
  * as NT sizes its blocks: never a unit more, whatever is left beside it.
@@ -257,12 +352,15 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
 	unsigned int units = ntpool_units_for(req->size);
 	unsigned int need = units + (req->cache_aligned ? NTPOOL_ALIGN_UNITS : 0);
 	struct ntpool_bugcheck bc = {};
+	struct ntpool_buckets *b;
 	struct ntpool_header *hdr;
 	struct ntpool_page *pg;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	hdr = take_free(pool, need, units, req, &bc);
+	b = req->memcg ? ntpool_quota_buckets_locked(pool, req->memcg) :
+			 &pool->free;
+	hdr = take_free(pool, b, need, units, req, &bc);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	if (bc.code)
 		ntpool_bugcheck(bc.code, bc.args[0], bc.args[1], bc.args[2],
@@ -270,15 +368,12 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
 	if (hdr)
 		return ntpool_hdr_to_block(hdr);
 
+	if (req->memcg)
+		return quota_page_alloc(pool, req, units, b);
 	pg = ntpool_page_get(pool, ntpool_gfp(req));
 	if (!pg)
 		return NULL;
-	spin_lock_irqsave(&pool->lock, flags);
-	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
-	bucket_add(pool, pg);
-	ntpool_page_recent_locked(pool, pg);
-	spin_unlock_irqrestore(&pool->lock, flags);
-	return ntpool_hdr_to_block(hdr);
+	return carve_new_page(pool, pg, req, units, NULL);
 }
 
 /**
@@ -291,7 +386,7 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
  * The caller won the block's allocated bit (or took it off a per-CPU
  * cache).  It is merged with free neighbours; a page that becomes wholly
  * free is kept for reuse or, once no lockless reader can see it, given
- * back to the system.
+ * back to the system; a charged page always is, and its cgroup uncharged.
  */
 void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			      unsigned int unit, u32 tag)
@@ -313,8 +408,10 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 		span += prev_units;
 	}
 	if (span == NTPOOL_PAGE_UNITS) {
-		if (!ntpool_page_cache_put(pool, pg)) {
+		/* A charged page is not kept: its cgroup would pay for it. */
+		if (pg->quota || !ntpool_page_cache_put(pool, pg)) {
 			ntpool_xa_forget_locked(pool, pg->base);
+			ntpool_quota_detach_locked(pool, pg);
 			ntpool_page_release(pool, pg);
 		}
 		return;

@@ -137,6 +137,17 @@ static bool print_big_holding(struct seq_file *m, struct ntpool_pool *pool,
 	return found;
 }
 
+/* Which cgroup pays for a page of quota blocks; its pool locked. */
+static void print_quota_page(struct seq_file *m,
+			     const struct ntpool_quota_set *set)
+{
+	char path[128];
+
+	ntpool_quota_set_path(set, path, sizeof(path));
+	seq_printf(m, "Quota: the page's blocks are charged to memory cgroup %s\n",
+		   path);
+}
+
 /**
  * ntpool_print_pool() - !pool for one address
  * @m: where to
@@ -161,6 +172,8 @@ void ntpool_print_pool(struct seq_file *m, unsigned long addr)
 
 		seq_printf(m, "Pool page %016lx region is %s\n", addr,
 			   region_names[pool->kind]);
+		if (pg->quota)
+			print_quota_page(m, pg->quota);
 		if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS))
 			seq_puts(m, "The page is wholly free (kept for reuse)\n");
 		else

@@ -12,6 +12,7 @@
 
 #include <linux/version.h>
 #include <linux/export.h>
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <linux/mmzone.h>
 #include <linux/shrinker.h>
@@ -33,6 +34,13 @@
 #define NTPOOL_MAX_PAGE_ORDER	(MAX_ORDER - 1)
 #else
 #define NTPOOL_MAX_PAGE_ORDER	MAX_ORDER
+#endif
+
+/* Is memcg kmem accounting on?  6.3 renamed memcg_kmem_enabled(). */
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+#define ntpool_memcg_kmem_on()	memcg_kmem_enabled()
+#else
+#define ntpool_memcg_kmem_on()	memcg_kmem_online()
 #endif
 
 /*
