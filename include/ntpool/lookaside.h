@@ -10,6 +10,8 @@
 #ifndef _NTPOOL_LOOKASIDE_H
 #define _NTPOOL_LOOKASIDE_H
 
+#include <ntpool/slist.h>
+
 typedef struct _LIST_ENTRY {
 	struct _LIST_ENTRY *Flink;
 	struct _LIST_ENTRY *Blink;
@@ -18,18 +20,6 @@ typedef struct _LIST_ENTRY {
 typedef struct _SINGLE_LIST_ENTRY {
 	struct _SINGLE_LIST_ENTRY *Next;
 } SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
-
-typedef struct __aligned(16) _SLIST_ENTRY {
-	struct _SLIST_ENTRY *Next;
-} SLIST_ENTRY, *PSLIST_ENTRY;
-
-typedef union __aligned(16) _SLIST_HEADER {
-	struct {
-		ULONG64 Alignment;
-		ULONG64 Region;
-	};
-	PVOID Reserved[2];
-} SLIST_HEADER, *PSLIST_HEADER;
 
 #define LOOKASIDE_MINIMUM_BLOCK_SIZE	(sizeof(PVOID))
 #define EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL	0x00000001
