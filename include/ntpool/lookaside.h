@@ -4,8 +4,9 @@
  * included by <ntpool/ntpool.h>.
  *
  * The structures have NT's layout and hold NT's counters; clients treat
- * them as opaque.  ntpool keeps its own state out of band, found by the
- * list's address.
+ * them as opaque.  The cached entries are on L.ListHead, an SList, as on
+ * NT: ExQueryDepthSList(&Lookaside->L.ListHead) counts them.  ntpool keeps
+ * its own state out of band, found by the list's address.
  */
 #ifndef _NTPOOL_LOOKASIDE_H
 #define _NTPOOL_LOOKASIDE_H
@@ -178,8 +179,9 @@ ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside,
  * @Depth: reserved, 0
  *
  * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_4 for a bad @PoolType,
- * STATUS_INVALID_PARAMETER_5 for bad @Flags or STATUS_INVALID_PARAMETER_6
- * for a @Size above 4 GiB - 1.
+ * STATUS_INVALID_PARAMETER_5 for bad @Flags, STATUS_INVALID_PARAMETER_6
+ * for a @Size above 4 GiB - 1, or STATUS_DATATYPE_MISALIGNMENT (reported:
+ * NT raises it) for a list not 16-byte aligned.
  */
 static __always_inline NTSTATUS
 ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside,
