@@ -190,12 +190,13 @@ static void misuse_is_reported(struct kunit *test)
  * Racing a hard interrupt.  UML has one CPU, so the interleaving comes
  * from an hrtimer that fires every 20 microseconds in hard-IRQ context
  * and pops and pushes the list the test thread is pushing, popping and
- * flushing.  Every entry carries a holder count: taken off the list it
- * must be held by nobody else.  In the end every entry is on the list
- * exactly once, Depth is their number, and Sequence is the number of
- * pushes.  The run ends on counts (timer shots, and shots that landed
- * while the thread was inside a list routine), not on time; the time
- * bound only turns a timer that never fires into a failure.
+ * flushing, putting an entry back first with another Next (the ABA case).
+ * Every entry carries a holder count: taken off the list it must be held
+ * by nobody else.  In the end every entry is on the list exactly once,
+ * Depth is their number, and Sequence is the number of pushes.  The run
+ * ends on counts (timer shots, and shots that landed while the thread was
+ * inside a list routine), not on time; the time bound only turns a timer
+ * that never fires into a failure.
  */
 #define RACE_ENTRIES	64
 #define RACE_SHOTS	3000
@@ -206,6 +207,7 @@ static struct race {
 	SLIST_ENTRY entry[RACE_ENTRIES];
 	atomic_t held[RACE_ENTRIES];
 	struct hrtimer timer;
+	PSLIST_ENTRY kept;	/* by the timer, from one shot to the next */
 	atomic_t twice;		/* an entry handed out while held */
 	atomic_t shots, inside;
 	atomic64_t pushes;
@@ -225,20 +227,29 @@ static void give_back(PSLIST_ENTRY entry)
 	atomic64_inc(&race.pushes);
 }
 
+/*
+ * Pop X and Y, push back the entry kept from the last shot, then X, and
+ * keep Y: X is first again, with another Next.  A thread interrupted in
+ * a pop of X, holding X's old Next (Y), must not install Y: that is what
+ * the sequence number is for (without it, this test fails).
+ */
 static enum hrtimer_restart race_shot(struct hrtimer *t)
 {
-	PSLIST_ENTRY got[4];
-	int i, n = 0;
+	PSLIST_ENTRY x, y;
 
 	if (READ_ONCE(race.in_routine))
 		atomic_inc(&race.inside);
-	for (i = 0; i < ARRAY_SIZE(got); i++) {
-		got[n] = InterlockedPopEntrySList(&race.head);
-		if (got[n])
-			take(got[n++]);
-	}
-	while (n)
-		give_back(got[--n]);
+	x = InterlockedPopEntrySList(&race.head);
+	y = InterlockedPopEntrySList(&race.head);
+	if (x)
+		take(x);
+	if (y)
+		take(y);
+	if (race.kept)
+		give_back(race.kept);
+	if (x)
+		give_back(x);
+	race.kept = y;
 	atomic_inc(&race.shots);
 	if (READ_ONCE(race.stop))
 		return HRTIMER_NORESTART;
@@ -315,6 +326,8 @@ static void races_with_a_hard_irq(struct kunit *test)
 	race_thread();
 	WRITE_ONCE(race.stop, true);
 	hrtimer_cancel(&race.timer);
+	if (race.kept)
+		give_back(race.kept);
 
 	KUNIT_EXPECT_GE(test, atomic_read(&race.shots), RACE_SHOTS);
 	KUNIT_EXPECT_GE(test, atomic_read(&race.inside), RACE_INSIDE);

@@ -4,12 +4,13 @@
  * ListHead (tools/test/vm/lookaside.sh).
  *
  * Loading it runs, before insmod returns:
- *  - a worker kthread bound to each online CPU that pops an entry off one
- *    shared SList, checks it, and pushes it back; one pop in four frees
- *    the entry and pushes a new one from ExAllocatePool2() instead, which
- *    ntpool most often hands out at the address just freed: the same
- *    address comes back to the list while other CPUs still hold its old
- *    Next (the ABA case the sequence number defeats);
+ *  - a worker kthread bound to each online CPU that pops two entries off
+ *    one shared SList, X and Y, checks them, pushes back the entry it kept
+ *    from its last step, then X, and keeps Y: X is first again with
+ *    another Next while other CPUs may hold its old one (the ABA case the
+ *    sequence number defeats).  One X in four is freed and a new entry
+ *    from ExAllocatePool2() pushed instead, which ntpool most often hands
+ *    out at the address just freed;
  *  - a hard-IRQ hrtimer doing the same from interrupt context;
  *  - on each worker, allocations and frees on one shared non-paged
  *    lookaside list.
@@ -43,7 +44,7 @@
 
 static unsigned int ops = 20000;
 module_param(ops, uint, 0444);
-MODULE_PARM_DESC(ops, "Pops and pushes per worker (default 20000)");
+MODULE_PARM_DESC(ops, "Steps (two pops, two pushes) per worker (default 20000)");
 static unsigned int entries = 16;
 module_param(entries, uint, 0444);
 MODULE_PARM_DESC(entries, "Entries on the shared list (default 16)");
@@ -94,34 +95,57 @@ static void push(struct entry *e)
 	atomic64_inc(&pushes);
 }
 
-/* Pop, check, and push back the entry or a new one in its place. */
-static void step(bool may_realloc)
+/* Pop an entry and check it; NULL if the list was empty. */
+static struct entry *pop_checked(void)
 {
 	struct entry *e = (struct entry *)InterlockedPopEntrySList(&Shared);
-	struct entry *fresh;
 
 	if (!e) {
 		atomic64_inc(&empty);
-		return;
+		return NULL;
 	}
 	atomic64_inc(&pops);
 	if (atomic_inc_return(&e->held) != 1)
 		atomic64_inc(&twice);
 	if (e->magic != ENTRY_MAGIC || e->check != ~(unsigned long)e)
 		atomic64_inc(&corrupt);
-	if (may_realloc && !get_random_u32_below(4)) {
-		fresh = new_entry();
-		if (fresh) {
-			atomic_inc(&fresh->held);
-			e->magic = 0;
-			ExFreePoolWithTag(e, ENTRY_TAG);
-			e = fresh;
-			atomic64_inc(&reallocs);
-		} else {
-			atomic64_inc(&no_memory);
-		}
+	return e;
+}
+
+/* One time in four, @e is freed and a new entry takes its place. */
+static struct entry *maybe_realloc(struct entry *e)
+{
+	struct entry *fresh;
+
+	if (get_random_u32_below(4))
+		return e;
+	fresh = new_entry();
+	if (!fresh) {
+		atomic64_inc(&no_memory);
+		return e;
 	}
-	push(e);
+	atomic_inc(&fresh->held);
+	e->magic = 0;
+	ExFreePoolWithTag(e, ENTRY_TAG);
+	atomic64_inc(&reallocs);
+	return fresh;
+}
+
+/*
+ * Pop X and Y, push back the entry kept from the last step, then X (or
+ * the entry that replaced it, most often at X's address), and keep Y: X
+ * is first again with another Next while other CPUs may be in a pop of
+ * X that read its old Next, Y (the ABA case).
+ */
+static void step(struct entry **kept)
+{
+	struct entry *x = pop_checked(), *y = pop_checked();
+
+	if (*kept)
+		push(*kept);
+	if (x)
+		push(maybe_realloc(x));
+	*kept = y;
 }
 
 static void lookaside_step(void)
@@ -138,25 +162,33 @@ static void lookaside_step(void)
 
 static int worker(void *unused)
 {
+	struct entry *kept = NULL;
 	unsigned int i;
 
 	for (i = 0; i < ops; i++) {
-		step(true);
+		step(&kept);
 		if (i % 4 == 0)
 			lookaside_step();
 		if (i % 256 == 0)
 			cond_resched();
 	}
+	if (kept)
+		push(kept);
 	if (atomic_dec_and_test(&workers_left))
 		complete(&all_done);
 	return 0;
 }
 
+/* ntpool's non-paged pool works in hard IRQs: reallocation too. */
 static enum hrtimer_restart shot(struct hrtimer *t)
 {
-	/* ntpool's non-paged pool works in hard IRQs: realloc here too. */
-	step(true);
+	static struct entry *kept;
+
+	step(&kept);
 	if (atomic_inc_return(&timer_shots) >= timer_ops) {
+		if (kept)
+			push(kept);
+		kept = NULL;
 		if (atomic_dec_and_test(&workers_left))
 			complete(&all_done);
 		return HRTIMER_NORESTART;
@@ -294,7 +326,7 @@ static void __exit ntslist_exit(void)
 static int stats_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf,
-			  "workers %u\ntimer_shots %d\npops %lld\npushes %lld\nempty %lld\nreallocs %lld\nno_memory %lld\ntwice %lld\ncorrupt %lld\ncount %u\nunique %u\ndepth %u\nsequence_is_pushes %d\nlookaside_ops %lld\nlookaside_depth %llu\nlookaside_chain %llu\nlookaside_max_depth %u\nlookaside_allocs %u\nlookaside_frees %u\n",
+			  "workers %u\ntimer_shots %d\npops %lld\npushes %lld\nempty %lld\nreallocs %lld\nno_memory %lld\ntwice %lld\ncorrupt %lld\ncount %u\nunique %u\ndepth %u\nsequence_is_pushes %d\nlookaside_ops %lld\nlookaside_depth %llu\nlookaside_chain %llu\nlookaside_list_depth %u\nlookaside_allocs %u\nlookaside_frees %u\n",
 			  result.workers, atomic_read(&timer_shots),
 			  (long long)atomic64_read(&pops),
 			  (long long)atomic64_read(&pushes),

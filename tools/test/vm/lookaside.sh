@@ -28,8 +28,11 @@ cat $D/lookaside > /tmp/la2
 check "no list left" sh -c "! grep -q Lookaside /tmp/la2"
 
 dmesg -c > /dev/null
-check "insmod ntslist (the SList stress runs before it returns)" \
-	insmod /modules/ntslist.ko
+# ntslist parameters on the kernel command line
+# (NTPOOL_VM_CMDLINE="ntslist.ops=N") are passed to it.
+args=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^ntslist\.//p')
+check "insmod ntslist${args:+ $args} (the SList stress runs before it returns)" \
+	insmod /modules/ntslist.ko $args
 S=/sys/module/ntslist/parameters
 cat $S/stats > /tmp/stats
 cat /tmp/stats
@@ -48,15 +51,16 @@ check "its sequence number is the number of pushes" \
 	test "$(val sequence_is_pushes)" -eq 1
 check "the lookaside list's ListHead: a chain of exactly its depth" \
 	test "$(val lookaside_chain)" -eq "$(val lookaside_depth)"
-check "the lookaside list counted every allocation and free" \
-	test "$(val lookaside_allocs)" -eq "$(($(val lookaside_ops) * 2))" \
-	     -a "$(val lookaside_frees)" -eq "$(val lookaside_allocs)"
+# Its counters are not interlocked, as on NT: under SMP they may lose
+# counts, so they are not compared; nor is the depth to Depth, which
+# CPUs racing may each pass by one (as on NT) and the depth rule moves.
 check "no report during the stress" \
 	sh -c "! dmesg | grep -q 'Arg1: '"
 check "rmmod ntslist" rmmod ntslist
 check "no leak reported at ntslist's unload (0xC4/0x62)" \
 	sh -c "! dmesg | grep -q 'Arg1: 0000000000000062'"
 cat $D/tags > /tmp/tags
+# Every lookaside entry came back: the list lost none.
 check "tags: ntslist's rows back to 0 outstanding" \
 	awk '$1 ~ /^NtS[la]$/ && ($5 != 0 || $6 != 0) { print "left:", $0; bad = 1 } END { exit bad }' /tmp/tags
 check "rmmod ntpool" rmmod ntpool
