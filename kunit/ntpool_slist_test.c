@@ -10,6 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include "ntpool_kunit.h"
+#include "slist.h"
 
 #define SEQ(h)		((h)->Alignment >> 16)
 
@@ -134,6 +135,25 @@ static void depth_wraps_into_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, SEQ(&head), 8);
 	KUNIT_EXPECT_PTR_EQ(test, InterlockedPopEntrySList(&head), &e[0]);
 	KUNIT_EXPECT_EQ(test, ExQueryDepthSList(&head), 0xfffe);
+}
+
+/* The exchange used without CMPXCHG16B: all or nothing, as the real one. */
+static void fallback_exchange(struct kunit *test)
+{
+	struct slist_words old = { { 0x30002, (unsigned long)&e[0] } };
+
+	head.Alignment = old.w[0];
+	head.Region = old.w[1];
+	KUNIT_EXPECT_TRUE(test, ntpool_slist_exchange_locked(&head, &old, 0x40003,
+							     (unsigned long)&e[1]));
+	KUNIT_EXPECT_EQ(test, head.Alignment, 0x40003);
+	KUNIT_EXPECT_EQ(test, head.Region, (unsigned long)&e[1]);
+	/* A stale expectation changes nothing and is refreshed. */
+	KUNIT_EXPECT_FALSE(test, ntpool_slist_exchange_locked(&head, &old, 0, 0));
+	KUNIT_EXPECT_EQ(test, head.Alignment, 0x40003);
+	KUNIT_EXPECT_EQ(test, head.Region, (unsigned long)&e[1]);
+	KUNIT_EXPECT_EQ(test, old.w[0], 0x40003);
+	KUNIT_EXPECT_EQ(test, old.w[1], (unsigned long)&e[1]);
 }
 
 static void expect_exception(struct kunit *test,
@@ -352,6 +372,7 @@ static struct kunit_case ntpool_slist_cases[] = {
 	KUNIT_CASE(flush_hands_back_the_chain),
 	KUNIT_CASE(ex_names_ignore_the_lock),
 	KUNIT_CASE(depth_wraps_into_sequence),
+	KUNIT_CASE(fallback_exchange),
 	KUNIT_CASE(misuse_is_reported),
 	KUNIT_CASE(races_with_a_hard_irq),
 	{}
