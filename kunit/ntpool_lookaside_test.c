@@ -338,6 +338,108 @@ static void size_beyond_ulong(struct kunit *test)
 	ExDeleteLookasideListEx(&ex_list);
 }
 
+/*
+ * The cached entries are on L.ListHead, as on NT: ExQueryDepthSList()
+ * counts them after every allocation and free, and each free that caches
+ * is a push (Sequence one up).
+ */
+static void list_head_holds_the_cached_entries(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	PSLIST_HEADER head = &np_list.L.ListHead;
+	void *e[6];
+	int i;
+
+	ExInitializeNPagedLookasideList(&np_list, NULL, NULL, 0, 100, LA_TAG, 0);
+	KUNIT_EXPECT_EQ(test, head->Alignment, 0);
+	KUNIT_EXPECT_EQ(test, head->Region, 0);
+	for (i = 0; i < 6; i++) {
+		e[i] = ExAllocateFromNPagedLookasideList(&np_list);
+		KUNIT_ASSERT_NOT_NULL(test, e[i]);
+		KUNIT_EXPECT_EQ(test, ExQueryDepthSList(head), 0);
+	}
+	/* Depth 4: the first four frees are pushed, the others missed. */
+	for (i = 0; i < 6; i++) {
+		ExFreeToNPagedLookasideList(&np_list, e[i]);
+		KUNIT_EXPECT_EQ(test, ExQueryDepthSList(head), min(i + 1, 4));
+		KUNIT_EXPECT_EQ(test, np_list.L.FreeMisses, max(i - 3, 0));
+	}
+	KUNIT_EXPECT_EQ(test, (u64)head->HeaderX64.Sequence, 4);
+	KUNIT_EXPECT_EQ(test, head->Region, (unsigned long)e[3]);
+	/* Allocations pop: newest first, the depth going down. */
+	for (i = 3; i >= 0; i--) {
+		KUNIT_EXPECT_PTR_EQ(test, ExAllocateFromNPagedLookasideList(&np_list),
+				    e[i]);
+		KUNIT_EXPECT_EQ(test, ExQueryDepthSList(head), i);
+	}
+	KUNIT_EXPECT_EQ(test, np_list.L.AllocateMisses, 6u);
+	KUNIT_EXPECT_EQ(test, np_list.L.TotalAllocates, 10u);
+	for (i = 0; i < 4; i++)
+		ExFreeToNPagedLookasideList(&np_list, e[i]);
+	KUNIT_EXPECT_EQ(test, ExQueryDepthSList(head), 4);
+	/* Delete frees the cached entries: nothing leaks (0xC4/0x62). */
+	ExDeleteNPagedLookasideList(&np_list);
+	KUNIT_EXPECT_EQ(test, ExQueryDepthSList(head), 0);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/*
+ * An entry that cannot be on an SList (a client allocator's 8-byte
+ * aligned block) is not cached: it goes back to the Free routine.
+ */
+static u8 odd_block[64] __aligned(16);
+
+static PVOID odd_alloc(POOL_TYPE type, SIZE_T size, ULONG tag)
+{
+	allocated++;
+	return odd_block + 8;
+}
+
+static VOID odd_free(PVOID p)
+{
+	freed++;
+}
+
+static void unalignable_entry_not_cached(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	void *entry;
+
+	allocated = 0;
+	freed = 0;
+	ExInitializeNPagedLookasideList(&np_list, odd_alloc, odd_free, 0, 32,
+					LA_TAG, 0);
+	entry = ExAllocateFromNPagedLookasideList(&np_list);
+	KUNIT_EXPECT_PTR_EQ(test, entry, (void *)(odd_block + 8));
+	ExFreeToNPagedLookasideList(&np_list, entry);
+	KUNIT_EXPECT_EQ(test, freed, 1u);
+	KUNIT_EXPECT_EQ(test, np_list.L.FreeMisses, 1u);
+	KUNIT_EXPECT_EQ(test, ExQueryDepthSList(&np_list.L.ListHead), 0);
+	ExDeleteNPagedLookasideList(&np_list);
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/* NT's InitializeSListHead() raises on a ListHead not 16-byte aligned. */
+static void misaligned_list_refused(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	static u8 buf[sizeof(LOOKASIDE_LIST_EX) + 16] __aligned(16);
+	PLOOKASIDE_LIST_EX odd = (PLOOKASIDE_LIST_EX)(buf + 8);
+
+	KUNIT_EXPECT_EQ(test, ExInitializeLookasideListEx(odd, NULL, NULL,
+							  NonPagedPool, 0, 64,
+							  LA_TAG, 0),
+			STATUS_DATATYPE_MISALIGNMENT);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, KMODE_EXCEPTION_NOT_HANDLED);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], (u32)STATUS_DATATYPE_MISALIGNMENT);
+	KUNIT_EXPECT_EQ(test, log->last.args[2], (unsigned long)odd);
+	/* Not live: using it is reported as such. */
+	KUNIT_EXPECT_NULL(test, ExAllocateFromLookasideListEx(odd));
+	ntpool_expect_report(test, log, 2, DRIVER_VERIFIER_DETECTED_VIOLATION,
+			     0xCB, (unsigned long)odd, 0, 0);
+}
+
 static struct kunit_case ntpool_lookaside_cases[] = {
 	KUNIT_CASE(counters_after_known_sequence),
 	KUNIT_CASE(callbacks_delete_and_flush),
@@ -349,6 +451,9 @@ static struct kunit_case ntpool_lookaside_cases[] = {
 	KUNIT_CASE(client_written_depth),
 	KUNIT_CASE(list_not_live),
 	KUNIT_CASE(size_beyond_ulong),
+	KUNIT_CASE(list_head_holds_the_cached_entries),
+	KUNIT_CASE(unalignable_entry_not_cached),
+	KUNIT_CASE(misaligned_list_refused),
 	{}
 };
 

@@ -5,13 +5,14 @@
  *
  * The list structure has NT's layout and NT's counters (TotalAllocates,
  * AllocateMisses, TotalFrees, FreeMisses, Depth, MaximumDepth), updated as
- * NT's are, without interlocking.  The cached entries are ntpool's: one
- * stack per CPU, each behind its own spinlock (uncontended on the fast
- * path, taken with interrupts saved because non-paged lists are used from
- * interrupt handlers), so that lists scale across CPUs.  Depth bounds each
- * CPU's stack, and EX_MAXIMUM_LOOKASIDE_DEPTH_BASE bounds Depth: the list
- * structure is the client's memory, so nothing in it is trusted to bound
- * ntpool's arrays or to point at ntpool's state.
+ * NT's are, without interlocking.  The cached entries are on the list's
+ * ListHead, an SList (slist.h), as on NT: an allocation pops it, a free
+ * pushes while ExQueryDepthSList(&ListHead) is below Depth, so the
+ * header's depth is always the number of entries cached.  Depth is bounded
+ * by EX_MAXIMUM_LOOKASIDE_DEPTH_BASE whatever the client writes there.  An
+ * entry that cannot be on an SList (NULL, or not 16-byte aligned, which a
+ * client's Allocate routine may hand out) is not cached: it goes back to
+ * the Free routine, counted as a miss.
  *
  * Every live list is in a registry, found by the list's address (an RCU
  * hash, so that allocate and free need no shared lock): for !lookaside
@@ -42,15 +43,10 @@
 #include "lookaside.h"
 #include "pool.h"
 #include "report.h"
+#include "slist.h"
 
 #define LOOKASIDE_MIN_DEPTH	4
 #define LOOKASIDE_MAX_DEPTH	EX_MAXIMUM_LOOKASIDE_DEPTH_BASE
-
-struct lookaside_cpu {
-	spinlock_t lock;	/* guards this CPU's stack; see the top */
-	unsigned int n;
-	PVOID entries[LOOKASIDE_MAX_DEPTH];
-};
 
 struct lookaside {
 	struct list_head link;
@@ -60,7 +56,6 @@ struct lookaside {
 	unsigned int kind;
 	struct ntpool_client *owner;
 	struct ntpool_caller caller;
-	struct lookaside_cpu __percpu *cpu;
 	struct rcu_head rcu;
 };
 
@@ -82,7 +77,7 @@ static struct lookaside *find_locked(PGENERAL_LOOKASIDE_POOL list)
 	return NULL;
 }
 
-/* Depth, as far as ntpool's stacks can hold it. */
+/* Depth, as far as ntpool lets a list cache. */
 static unsigned int depth_of(PGENERAL_LOOKASIDE_POOL list)
 {
 	return min_t(unsigned int, READ_ONCE(list->Depth), LOOKASIDE_MAX_DEPTH);
@@ -105,6 +100,12 @@ static bool registered(PGENERAL_LOOKASIDE_POOL list)
 	found = find_locked(list);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	return found;
+}
+
+/* Whether @entry can be on an SList: pushing it would not corrupt one. */
+static bool slist_entry_ok(const void *entry)
+{
+	return entry && IS_ALIGNED((unsigned long)entry, SLIST_ALIGN);
 }
 
 /* What allocate and free need once the state may be gone. */
@@ -152,10 +153,8 @@ static void free_cached(struct lookaside *la, PVOID entry)
 PVOID ntpool_lookaside_alloc(PGENERAL_LOOKASIDE_POOL list)
 {
 	struct lookaside_use u;
-	struct lookaside_cpu *c;
 	struct lookaside *la;
-	unsigned long flags;
-	PVOID entry = NULL;
+	PVOID entry;
 
 	rcu_read_lock();
 	la = find_locked(list);
@@ -166,11 +165,7 @@ PVOID ntpool_lookaside_alloc(PGENERAL_LOOKASIDE_POOL list)
 	}
 	u = (struct lookaside_use) { .kind = la->kind, .caller = la->caller };
 	WRITE_ONCE(list->TotalAllocates, list->TotalAllocates + 1);
-	c = raw_cpu_ptr(la->cpu);
-	spin_lock_irqsave(&c->lock, flags);
-	if (c->n)
-		entry = c->entries[--c->n];
-	spin_unlock_irqrestore(&c->lock, flags);
+	entry = slist_pop(&list->ListHead, _RET_IP_);
 	rcu_read_unlock();
 	if (entry)
 		return entry;
@@ -184,15 +179,13 @@ EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_alloc, NTPOOL_NS);
  * @list: the list
  * @entry: an entry it handed out
  *
- * The entry is cached if this CPU holds fewer than Depth entries, else
- * given to the list's free routine.
+ * The entry is pushed on ListHead if it holds fewer than Depth entries,
+ * else given to the list's free routine.
  */
 void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
 {
 	struct lookaside_use u;
-	struct lookaside_cpu *c;
 	struct lookaside *la;
-	unsigned long flags;
 	bool cached = false;
 
 	rcu_read_lock();
@@ -205,13 +198,11 @@ void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
 	}
 	u = (struct lookaside_use) { .kind = la->kind, .caller = la->caller };
 	WRITE_ONCE(list->TotalFrees, list->TotalFrees + 1);
-	c = raw_cpu_ptr(la->cpu);
-	spin_lock_irqsave(&c->lock, flags);
-	if (c->n < depth_of(list)) {
-		c->entries[c->n++] = entry;
+	if (ExQueryDepthSList(&list->ListHead) < depth_of(list) &&
+	    slist_entry_ok(entry)) {
+		slist_push(&list->ListHead, entry);
 		cached = true;
 	}
-	spin_unlock_irqrestore(&c->lock, flags);
 	rcu_read_unlock();
 	if (cached)
 		return;
@@ -253,20 +244,11 @@ static POOL_TYPE list_type(unsigned int kind, POOL_TYPE type, ULONG flags)
 static struct lookaside *new_state(PGENERAL_LOOKASIDE_POOL list,
 				   unsigned int kind, struct ntpool_caller caller)
 {
-	/* Atomic per-CPU memory is scarce: only take it when it must be. */
 	gfp_t gfp = ntpool_can_sleep() ? GFP_KERNEL : GFP_ATOMIC | __GFP_NOWARN;
 	struct lookaside *la = kzalloc(sizeof(*la), gfp);
-	int cpu;
 
 	if (!la)
 		return NULL;
-	la->cpu = alloc_percpu_gfp(struct lookaside_cpu, gfp);
-	if (!la->cpu) {
-		kfree(la);
-		return NULL;
-	}
-	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(la->cpu, cpu)->lock);
 	la->list = list;
 	la->kind = kind;
 	la->caller = caller;
@@ -292,7 +274,8 @@ static bool verified(const struct lookaside *la)
  * @caller: the calling module and call site
  *
  * Return: STATUS_SUCCESS; STATUS_INVALID_PARAMETER_4, _5 or _6 (a @size
- * that does not fit the list's ULONG Size) (Ex); on a Driver Verifier
+ * that does not fit the list's ULONG Size) (Ex); for a list not 16-byte
+ * aligned, STATUS_DATATYPE_MISALIGNMENT, reported; on a Driver Verifier
  * violation or no memory, STATUS_INSUFFICIENT_RESOURCES, and the list is
  * unusable.
  */
@@ -315,6 +298,11 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 				NTPOOL_C4_LOOKASIDE_TOO_SMALL, (unsigned long)list,
 				size, LOOKASIDE_MINIMUM_BLOCK_SIZE, &caller);
 		return STATUS_INSUFFICIENT_RESOURCES;
+	}
+	/* NT's InitializeSListHead() raises on a misaligned ListHead. */
+	if (!IS_ALIGNED((unsigned long)list, SLIST_ALIGN)) {
+		ntpool_slist_misaligned(list, caller.ip);
+		return STATUS_DATATYPE_MISALIGNMENT;
 	}
 	if (registered(list)) {
 		ntpool_bugcheck(DRIVER_VERIFIER_DETECTED_VIOLATION,
@@ -343,24 +331,14 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_init, NTPOOL_NS);
 
-/* Free every cached entry of every CPU; the caller owns the list. */
+/* Free every cached entry; the caller owns the list. */
 static void drain(struct lookaside *la)
 {
-	unsigned long flags;
-	PVOID entry;
-	int cpu;
+	PSLIST_ENTRY entry = slist_flush(&la->list->ListHead), next;
 
-	for_each_possible_cpu(cpu) {
-		struct lookaside_cpu *c = per_cpu_ptr(la->cpu, cpu);
-
-		for (;;) {
-			spin_lock_irqsave(&c->lock, flags);
-			entry = c->n ? c->entries[--c->n] : NULL;
-			spin_unlock_irqrestore(&c->lock, flags);
-			if (!entry)
-				break;
-			free_cached(la, entry);
-		}
+	for (; entry; entry = next) {
+		next = entry->Next;
+		free_cached(la, entry);
 	}
 }
 
@@ -376,7 +354,6 @@ static void forget_rcu(struct rcu_head *rcu)
 {
 	struct lookaside *la = container_of(rcu, struct lookaside, rcu);
 
-	free_percpu(la->cpu);
 	kfree(la);
 }
 

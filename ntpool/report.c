@@ -211,6 +211,15 @@ static const struct arg_text args_text[] = {
 	    "\tType !verifier 3 drivername.sys for info on the allocations\n"
 	    "\tthat were leaked that caused the bugcheck.\n"
 	    "\t(ntpool: cat /sys/kernel/debug/ntpool/verifier)" } },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_DATATYPE_MISALIGNMENT,
+	  { "The exception code that was not handled (STATUS_DATATYPE_MISALIGNMENT)",
+	    "The address where the exception was raised",
+	    "The SList header or entry that is not 16-byte aligned", "0" } },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_ACCESS_VIOLATION,
+	  { "The exception code that was not handled (STATUS_ACCESS_VIOLATION)",
+	    "The address where the exception was raised",
+	    "Parameter 0 of the exception: 0 read, 1 write",
+	    "Parameter 1 of the exception: the address accessed" } },
 	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INSUFFICIENT_RESOURCES,
 	  { "The exception code that was not handled (STATUS_INSUFFICIENT_RESOURCES)",
 	    "The address where the exception was raised",

@@ -11,6 +11,8 @@
 #define _NTPOOL_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/atomic.h>
+#include <asm/cpufeature.h>
 #include <linux/export.h>
 #include <linux/memcontrol.h>
 #include <linux/module.h>
@@ -102,5 +104,48 @@ static inline void ntpool_shrinker_destroy(struct shrinker *s)
 	shrinker_free(s);
 #endif
 }
+
+/*
+ * A 16-byte compare-and-exchange of two adjacent, 16-byte aligned u64s
+ * (SList headers): 6.5 brought try_cmpxchg128(); before it,
+ * cmpxchg_double() compared and exchanged two adjacent words.  Where
+ * neither exists, ntpool_has_cmpxchg16() is false and the caller does
+ * without.  On failure @old is refreshed from memory.
+ */
+#if defined(system_has_cmpxchg128)
+#define ntpool_has_cmpxchg16()	system_has_cmpxchg128()
+
+static __always_inline bool ntpool_try_cmpxchg16(u64 *p, u64 old[2],
+						 u64 new0, u64 new1)
+{
+	u128 o = (u128)old[1] << 64 | old[0];
+
+	if (likely(try_cmpxchg128((u128 *)p, &o, (u128)new1 << 64 | new0)))
+		return true;
+	old[0] = (u64)o;
+	old[1] = (u64)(o >> 64);
+	return false;
+}
+#elif defined(system_has_cmpxchg_double)
+#define ntpool_has_cmpxchg16()	system_has_cmpxchg_double()
+
+static __always_inline bool ntpool_try_cmpxchg16(u64 *p, u64 old[2],
+						 u64 new0, u64 new1)
+{
+	if (likely(cmpxchg_double(&p[0], &p[1], old[0], old[1], new0, new1)))
+		return true;
+	old[0] = READ_ONCE(p[0]);
+	old[1] = READ_ONCE(p[1]);
+	return false;
+}
+#else
+#define ntpool_has_cmpxchg16()	false
+
+static inline bool ntpool_try_cmpxchg16(u64 *p, u64 old[2], u64 new0, u64 new1)
+{
+	BUILD_BUG();
+	return false;
+}
+#endif
 
 #endif /* _NTPOOL_COMPAT_H */

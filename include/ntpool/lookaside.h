@@ -4,11 +4,14 @@
  * included by <ntpool/ntpool.h>.
  *
  * The structures have NT's layout and hold NT's counters; clients treat
- * them as opaque.  ntpool keeps its own state out of band, found by the
- * list's address.
+ * them as opaque.  The cached entries are on L.ListHead, an SList, as on
+ * NT: ExQueryDepthSList(&Lookaside->L.ListHead) counts them.  ntpool keeps
+ * its own state out of band, found by the list's address.
  */
 #ifndef _NTPOOL_LOOKASIDE_H
 #define _NTPOOL_LOOKASIDE_H
+
+#include <ntpool/slist.h>
 
 typedef struct _LIST_ENTRY {
 	struct _LIST_ENTRY *Flink;
@@ -18,18 +21,6 @@ typedef struct _LIST_ENTRY {
 typedef struct _SINGLE_LIST_ENTRY {
 	struct _SINGLE_LIST_ENTRY *Next;
 } SINGLE_LIST_ENTRY, *PSINGLE_LIST_ENTRY;
-
-typedef struct __aligned(16) _SLIST_ENTRY {
-	struct _SLIST_ENTRY *Next;
-} SLIST_ENTRY, *PSLIST_ENTRY;
-
-typedef union __aligned(16) _SLIST_HEADER {
-	struct {
-		ULONG64 Alignment;
-		ULONG64 Region;
-	};
-	PVOID Reserved[2];
-} SLIST_HEADER, *PSLIST_HEADER;
 
 #define LOOKASIDE_MINIMUM_BLOCK_SIZE	(sizeof(PVOID))
 #define EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL	0x00000001
@@ -188,8 +179,9 @@ ExInitializePagedLookasideList(PPAGED_LOOKASIDE_LIST Lookaside,
  * @Depth: reserved, 0
  *
  * Return: STATUS_SUCCESS, STATUS_INVALID_PARAMETER_4 for a bad @PoolType,
- * STATUS_INVALID_PARAMETER_5 for bad @Flags or STATUS_INVALID_PARAMETER_6
- * for a @Size above 4 GiB - 1.
+ * STATUS_INVALID_PARAMETER_5 for bad @Flags, STATUS_INVALID_PARAMETER_6
+ * for a @Size above 4 GiB - 1, or STATUS_DATATYPE_MISALIGNMENT (reported:
+ * NT raises it) for a list not 16-byte aligned.
  */
 static __always_inline NTSTATUS
 ExInitializeLookasideListEx(PLOOKASIDE_LIST_EX Lookaside,

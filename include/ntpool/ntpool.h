@@ -68,6 +68,8 @@ typedef LONG NTSTATUS;
 #define NT_SUCCESS(status)	((NTSTATUS)(status) >= 0)
 
 #define STATUS_SUCCESS			((NTSTATUS)0x00000000L)
+#define STATUS_DATATYPE_MISALIGNMENT	((NTSTATUS)0x80000002L)
+#define STATUS_ACCESS_VIOLATION		((NTSTATUS)0xC0000005L)
 #define STATUS_QUOTA_EXCEEDED		((NTSTATUS)0xC0000044L)
 #define STATUS_INSUFFICIENT_RESOURCES	((NTSTATUS)0xC000009AL)
 #define STATUS_INVALID_PARAMETER	((NTSTATUS)0xC000000DL)
@@ -570,6 +572,7 @@ static __always_inline SIZE_T ExQueryPoolBlockSize(PVOID PoolBlock,
 						   NTPOOL_THIS_CALLER()));
 }
 
+#include <ntpool/slist.h>
 #include <ntpool/lookaside.h>
 #include <ntpool/secure.h>
 
