@@ -30,6 +30,7 @@
 
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -38,6 +39,16 @@
 
 /* Pages mapped ahead for callers that may not sleep. */
 #define NTPOOL_EXEC_RESERVE	4
+
+/*
+ * Legacy NonPagedPool (and its cache-aligned and session variants) is
+ * non-executable, as for a driver built with POOL_NX_OPTIN; N makes it
+ * executable, as for one built without.
+ */
+bool ntpool_nx_optin = true;
+module_param_named(nx_optin, ntpool_nx_optin, bool, 0644);
+MODULE_PARM_DESC(nx_optin,
+		 "Legacy NonPagedPool is no-execute (Y, default) or executable (N)");
 
 #if defined(CONFIG_X86) && !defined(CONFIG_UML)
 /*

@@ -311,6 +311,7 @@ static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
 }
 
 /* exec.c: the executable non-paged pool */
+extern bool ntpool_nx_optin;
 void *ntpool_exec_map(size_t pages, gfp_t gfp);
 void ntpool_exec_unmap(void *va, size_t pages);
 void ntpool_exec_page_release(struct ntpool_page *pg);
