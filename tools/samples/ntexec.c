@@ -9,7 +9,10 @@
  * interrupts off.  Memory that must not execute (POOL_FLAG_NON_PAGED,
  * NonPagedPoolNx, and NonPagedPool with legacy=nx) is never called: its
  * page table entry is looked at instead, as is the direct-map alias of the
- * executable blocks.  The last line says how many checks failed.
+ * executable blocks.  The last line says how many checks failed.  With
+ * keep=1 a 64-byte and a 64 KiB executable block stay allocated while it
+ * is loaded, for the views, and with leak=1 also after it is unloaded, for
+ * Driver Verifier's leak check.
  *
  * x86-64 only: the function is x86 machine code.  The endbr64 makes it a
  * valid target of an indirect call where the kernel enforces IBT.
@@ -28,7 +31,16 @@ static char *legacy = "nx";
 module_param(legacy, charp, 0444);
 MODULE_PARM_DESC(legacy, "what NonPagedPool must be: nx (ntpool nx_optin=Y) or exec (nx_optin=N)");
 
+static bool keep;
+module_param(keep, bool, 0444);
+MODULE_PARM_DESC(keep, "keep a 64-byte and a 64 KiB executable block while loaded");
+
+static bool leak;
+module_param(leak, bool, 0444);
+MODULE_PARM_DESC(leak, "with keep, leave both blocks allocated at unload");
+
 static const SIZE_T Sizes[] = { 64, 4096, 65536 };
+static PVOID Kept[2];
 static unsigned int Passed, Failed;
 
 static void Check(bool ok, const char *what, SIZE_T size, const char *how)
@@ -159,6 +171,13 @@ static int __init ntexec_init(void)
 	/* Again: blocks and pages come back from the pool this time. */
 	RunAll(LegacyExec, 0x2000);
 	pr_info("ntexec: %u checks passed, %u failed\n", Passed, Failed);
+	if (keep) {
+		Kept[0] = ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE, 64, EXEC_TAG);
+		Kept[1] = ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE, 65536,
+					  EXEC_TAG);
+		pr_info("ntexec: keeping 64 bytes at %lx and 65536 bytes at %lx\n",
+			(unsigned long)Kept[0], (unsigned long)Kept[1]);
+	}
 	return 0;
 }
 #else
@@ -171,6 +190,12 @@ static int __init ntexec_init(void)
 
 static void __exit ntexec_exit(void)
 {
+	if (leak)
+		return;
+	if (Kept[0])
+		ExFreePoolWithTag(Kept[0], EXEC_TAG);
+	if (Kept[1])
+		ExFreePoolWithTag(Kept[1], EXEC_TAG);
 }
 
 module_init(ntexec_init);
