@@ -436,6 +436,29 @@ static void shrinker_drains(struct kunit *test)
 	ntpool_page_reserve(pool, 1, GFP_KERNEL);
 }
 
+/* No more than the reserve's wholly free pages stay mapped. */
+static void keeps_few_empty_pages(struct kunit *test)
+{
+	struct ntpool_pool *pool = ntpool_exec_pool();
+	void *p[3 * NTPOOL_EXEC_RESERVE];
+	unsigned int i;
+
+	/* A block that fills a page: one page each. */
+	for (i = 0; i < ARRAY_SIZE(p); i++) {
+		p[i] = ExAllocatePool2(POOL_FLAG_NON_PAGED_EXECUTE,
+				       NTPOOL_MAX_SMALL, EXEC_TAG);
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	KUNIT_EXPECT_GE(test, atomic_long_read(&pool->nr_small_pages),
+			(long)ARRAY_SIZE(p));
+	for (i = 0; i < ARRAY_SIZE(p); i++)
+		ExFreePoolWithTag(p[i], EXEC_TAG);
+	ntpool_exec_flush();
+	KUNIT_EXPECT_LE(test, READ_ONCE(pool->nr_empty), NTPOOL_EXEC_RESERVE);
+	KUNIT_EXPECT_LT(test, atomic_long_read(&pool->nr_small_pages),
+			(long)ARRAY_SIZE(p));
+}
+
 static struct kunit_case ntpool_exec_cases[] = {
 	KUNIT_CASE_PARAM(which_requests_execute, exec_cases_gen_params),
 	KUNIT_CASE(header_as_nonpaged),
@@ -446,6 +469,7 @@ static struct kunit_case ntpool_exec_cases[] = {
 	KUNIT_CASE(counted_and_walked),
 	KUNIT_CASE(atomic_context),
 	KUNIT_CASE(shrinker_drains),
+	KUNIT_CASE(keeps_few_empty_pages),
 	{}
 };
 

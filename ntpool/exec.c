@@ -13,13 +13,15 @@
  * and no block of another pool is ever on one of its pages.  Blocks are
  * accounted as non-paged.
  *
- * vmap() and vunmap() may sleep: pages are mapped only where the caller
- * may sleep, and the pool's empty-page cache is its reserve for callers
- * that may not, topped up by a work item (NTPOOL_EXEC_RESERVE pages).  A
- * request from atomic context that finds no page there fails as out of
- * memory, counted as any failure is.  Pages are unmapped where sleeping is
- * allowed, after an RCU grace period for lockless frees still looking at a
- * small page (pool.h), with the TLB flushed before the page goes back.
+ * vmap() and vunmap() may sleep: pages are mapped only where the caller may
+ * sleep, and the pool's empty-page cache is its reserve for callers that
+ * may not, topped up by a work item (NTPOOL_EXEC_RESERVE pages, from the
+ * pool's first small request on: until a module asks for executable memory,
+ * no executable page exists).  A request from atomic context that finds no
+ * page there fails as out of memory, counted as any failure is.  Pages are
+ * unmapped where sleeping is allowed, after an RCU grace period for
+ * lockless frees still looking at a small page (pool.h), with the TLB
+ * flushed before the page goes back.
  *
  * Its addresses are in the vmalloc area, where ntpool_pool_of() names the
  * paged pool: a pointer that the paged pool does not hold is looked up in
@@ -36,9 +38,6 @@
 #include <linux/workqueue.h>
 #include <asm/pgtable.h>
 #include "pool.h"
-
-/* Pages mapped ahead for callers that may not sleep. */
-#define NTPOOL_EXEC_RESERVE	4
 
 /*
  * Legacy NonPagedPool (and its cache-aligned and session variants) is
@@ -252,17 +251,15 @@ void ntpool_exec_flush(void)
 }
 
 /**
- * ntpool_exec_init() - set the executable pool up, with its reserve
+ * ntpool_exec_init() - set the executable pool up, empty
  *
- * Without memory for the reserve, the pool starts without one: callers
- * that may sleep map their own pages, and the others wait for a refill.
+ * Its reserve is mapped on its first small request: loading ntpool maps no
+ * writable and executable page.
  */
 void ntpool_exec_init(void)
 {
 	ntpool_pool_init(ntpool_exec_pool(), NTPOOL_NONPAGED, true);
 	WRITE_ONCE(exec_running, true);
-	ntpool_page_reserve(ntpool_exec_pool(), NTPOOL_EXEC_RESERVE,
-			    GFP_KERNEL | __GFP_NOWARN);
 }
 
 /**

@@ -210,7 +210,8 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 	lockdep_assert_held(&pool->lock);
 	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
 	bitmap_zero(pg->free_starts, NTPOOL_PAGE_UNITS);
-	if (pool->nr_empty >= NTPOOL_EMPTY_PAGE_CACHE)
+	if (pool->nr_empty >= (pool->exec ? NTPOOL_EXEC_RESERVE :
+					    NTPOOL_EMPTY_PAGE_CACHE))
 		return false;
 	list_add(&pg->link, &pool->empty_pages);
 	WRITE_ONCE(pool->nr_empty, pool->nr_empty + 1);

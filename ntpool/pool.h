@@ -62,6 +62,11 @@ enum ntpool_kind {
  * hand pages back and ask for them again; the shrinker empties it.
  */
 #define NTPOOL_EMPTY_PAGE_CACHE	64
+/*
+ * The executable pool keeps fewer: each is a writable and executable
+ * page.  They are its reserve for callers that may not sleep (exec.c).
+ */
+#define NTPOOL_EXEC_RESERVE	4
 
 /* Tags of the xarray entries: a page of small blocks, or a big block. */
 #define NTPOOL_XA_SMALL		0
