@@ -436,6 +436,23 @@ static void shrinker_drains(struct kunit *test)
 	ntpool_page_reserve(pool, 1, GFP_KERNEL);
 }
 
+/* NumaNode is for POOL_FLAG_NON_PAGED: refused, or ignored if Optional. */
+static void numa_node_refused(struct kunit *test)
+{
+	POOL_EXTENDED_PARAMETER p = {
+		.Type = PoolExtendedParameterNumaNode, .PreferredNode = 0,
+	};
+	void *b;
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE,
+						100, EXEC_TAG, &p, 1));
+	p.Optional = 1;
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE, 100, EXEC_TAG, &p, 1);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, in_exec_pool(b));
+	ExFreePoolWithTag(b, EXEC_TAG);
+}
+
 /* No more than the reserve's wholly free pages stay mapped. */
 static void keeps_few_empty_pages(struct kunit *test)
 {
@@ -468,6 +485,7 @@ static struct kunit_case ntpool_exec_cases[] = {
 	KUNIT_CASE(lookaside_lists),
 	KUNIT_CASE(counted_and_walked),
 	KUNIT_CASE(atomic_context),
+	KUNIT_CASE(numa_node_refused),
 	KUNIT_CASE(shrinker_drains),
 	KUNIT_CASE(keeps_few_empty_pages),
 	{}
