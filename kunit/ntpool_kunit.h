@@ -137,7 +137,7 @@ static inline struct ntpool_pool *ntpool_test_pool(struct kunit *test,
 						 GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, pool);
-	ntpool_pool_init(pool, kind);
+	ntpool_pool_init(pool, kind, false);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
 							   ntpool_test_pool_exit,
 							   pool));

@@ -31,7 +31,9 @@
 #define POOL_TYPE_MODIFIERS \
 	(POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | POOL_RAISE_IF_ALLOCATION_FAILURE | \
 	 POOL_COLD_ALLOCATION | POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION | \
-	 NTPOOL_QUOTA_REQUEST)
+	 NTPOOL_QUOTA_REQUEST | NTPOOL_EXECUTE_REQUEST)
+/* ntpool's own bits in a legacy type: not NT's, never shown in a report. */
+#define NTPOOL_TYPE_PRIVATE	(NTPOOL_QUOTA_REQUEST | NTPOOL_EXECUTE_REQUEST)
 #define POOL_TYPE_SESSION		32
 #define POOL_TYPE_MUST_SUCCEED		2
 #define POOL_TYPE_CACHE_ALIGNED		4
@@ -109,7 +111,8 @@ static void *allocate_allowed(struct ntpool_client *c,
 		return fail_no_memory(req);
 	}
 	p = req->secure ? ntpool_secure_alloc(req) :
-			  ntpool_pool_alloc(&ntpool_pools[req->kind], req);
+	    req->exec ? ntpool_pool_alloc(ntpool_exec_pool(), req) :
+			ntpool_pool_alloc(&ntpool_pools[req->kind], req);
 	if (!p) {
 		ntpool_client_count(c, NTPOOL_VC_FAILED);
 		return fail_no_memory(req);
@@ -162,6 +165,7 @@ static bool parse_pool_flags(POOL_FLAGS flags, struct ntpool_request *req)
 	if (!kind || (kind & (kind - 1)))
 		return false;
 	req->kind = kind == POOL_FLAG_PAGED ? NTPOOL_PAGED : NTPOOL_NONPAGED;
+	req->exec = kind == POOL_FLAG_NON_PAGED_EXECUTE;
 	req->zero = !(flags & POOL_FLAG_UNINITIALIZED);
 	if (flags & POOL_FLAG_SPECIAL_POOL)
 		req->special = NTPOOL_SPECIAL_END;
@@ -268,6 +272,24 @@ static bool legacy_tag_ok(u32 type, size_t size, u32 tag,
 	return false;
 }
 
+/**
+ * legacy_executable() - does a legacy POOL_TYPE get executable memory?
+ * @type: POOL_TYPE with modifier bits
+ *
+ * NonPagedPoolExecute always does, an NX type or POOL_NX_ALLOCATION never,
+ * and NonPagedPool (with its cache-aligned and session variants) as the
+ * nx_optin module parameter says: no by default, as for a driver built
+ * with POOL_NX_OPTIN.
+ *
+ * Return: true if it does.
+ */
+static bool legacy_executable(u32 type)
+{
+	if (type & (PagedPool | POOL_NX_ALLOCATION))
+		return false;
+	return (type & NTPOOL_EXECUTE_REQUEST) || !READ_ONCE(ntpool_nx_optin);
+}
+
 static bool parse_pool_type(u32 type, struct ntpool_request *req)
 {
 	u32 base = type & ~(POOL_TYPE_MODIFIERS | POOL_TYPE_SESSION);
@@ -289,6 +311,7 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 		return false;
 	}
 	req->kind = base & PagedPool ? NTPOOL_PAGED : NTPOOL_NONPAGED;
+	req->exec = legacy_executable(type);
 	req->cache_aligned = base & POOL_TYPE_CACHE_ALIGNED;
 	return true;
 }
@@ -321,14 +344,14 @@ void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
 	};
 	bool valid = parse_pool_type(type, &req);
 
-	if (valid && !legacy_tag_ok(type & ~NTPOOL_QUOTA_REQUEST, size, tag,
+	if (valid && !legacy_tag_ok(type & ~NTPOOL_TYPE_PRIVATE, size, tag,
 				    &req.caller)) {
 		/* Reported as NT bugchecks: nothing is raised on top. */
 		req.raise = false;
 		valid = false;
 	}
 
-	return allocate_checked(&req, type & ~NTPOOL_QUOTA_REQUEST, valid);
+	return allocate_checked(&req, type & ~NTPOOL_TYPE_PRIVATE, valid);
 }
 
 static bool free_context_allows(struct ntpool_pool *pool, void *p,
@@ -360,7 +383,7 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
  */
 void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller)
 {
-	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_pool *pool = ntpool_pool_owning(p);
 
 	if (!pool) {
 		ntpool_bugcheck(BAD_POOL_CALLER, NTPOOL_C2_BAD_ADDRESS,
@@ -420,7 +443,7 @@ EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 			       struct ntpool_caller caller)
 {
-	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_pool *pool = ntpool_pool_owning(p);
 	struct ntpool_block blk = {};
 	unsigned long flags;
 	SIZE_T size = 0;

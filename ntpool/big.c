@@ -4,13 +4,14 @@
  * header, recorded in the big-pool table (the pool's page xarray, keyed by
  * the first page) with address, size, tag, pool and owner.
  *
- * A freed big block of the global pools, up to BIG_KEEP_BLOCK_PAGES, is
- * kept for the next request of as many pages, as NT's pool keeps its
- * pages: neither the page allocator nor vmalloc() is asked, and its entry
- * stays in the table, marked freed (so that a second free of it is
- * refused, and walks skip it).  A pool keeps at most BIG_KEEP_PAGES so,
- * and gives them back under memory pressure (a shrinker).  Paged blocks
- * kept stay mapped: a write after free does not fault, as in NT.
+ * A freed big block of the global pools and of the executable pool, up to
+ * BIG_KEEP_BLOCK_PAGES, is kept for the next request of as many pages, as
+ * NT's pool keeps its pages: neither the page allocator nor vmalloc() (nor
+ * vmap()) is asked, and its entry stays in the table, marked freed (so that
+ * a second free of it is refused, and walks skip it).  A pool keeps at most
+ * BIG_KEEP_PAGES so, and gives them back under memory pressure (a
+ * shrinker).  Paged blocks kept stay mapped: a write after free does not
+ * fault, as in NT.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -55,12 +56,15 @@ static void *pages_on_node(const struct ntpool_request *req, size_t pages,
 	return page_address(page);
 }
 
-static void *big_memory_alloc(enum ntpool_kind kind, size_t pages, gfp_t gfp)
+static void *big_memory_alloc(const struct ntpool_pool *pool, size_t pages,
+			      gfp_t gfp)
 {
 	/* Refuse what cannot be had before the allocator tries too hard. */
 	if (pages > totalram_pages())
 		return NULL;
-	if (kind == NTPOOL_PAGED)
+	if (pool->exec)
+		return ntpool_exec_map(pages, gfp);
+	if (pool->kind == NTPOOL_PAGED)
 		return ntpool_vmalloc_carved(pages << PAGE_SHIFT, gfp);
 	if (get_order(pages << PAGE_SHIFT) > NTPOOL_MAX_PAGE_ORDER)
 		return NULL;
@@ -101,6 +105,10 @@ void ntpool_big_flush(void)
 /* The pages, then the entry; either may wait for the work item. */
 static void big_memory_free(struct ntpool_big *big, size_t pages)
 {
+	if (big->exec) {
+		ntpool_exec_big_release(big);
+		return;
+	}
 	if (big->special && !ntpool_can_sleep()) {
 		if (llist_add(&big->deferred, &deferred_pages))
 			schedule_work(&deferred_work);
@@ -137,10 +145,13 @@ static void give_to(struct ntpool_big *big, const struct ntpool_request *req)
 	give(big, req->size, req->tag, req->client, req->tag_id, req->caller.ip);
 }
 
-/* May a freed block of this pool be kept, or a kept one serve @req? */
+/*
+ * May a freed block of this pool be kept, or a kept one serve @req?  The
+ * executable pool's are kept too: they serve callers that may not sleep.
+ */
 static bool keeps_big(const struct ntpool_pool *pool)
 {
-	return pool == &ntpool_pools[pool->kind];
+	return pool == &ntpool_pools[pool->kind] || pool == ntpool_exec_pool();
 }
 
 /**
@@ -217,6 +228,7 @@ struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 	ntpool_leak_no_scan(big);
 	*big = (struct ntpool_big) {
 		.kind = pool->kind,
+		.exec = pool->exec,
 		.reusable = !req->numa && !req->memcg,
 	};
 	give_to(big, req);
@@ -230,13 +242,13 @@ struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 		big->va = pages > totalram_pages() ? NULL :
 			  pages_on_node(req, pages, memory_gfp);
 	else
-		big->va = big_memory_alloc(pool->kind, pages, memory_gfp);
+		big->va = big_memory_alloc(pool, pages, memory_gfp);
 	if (req->memcg)
 		set_active_memcg(old);
 	if (!big->va)
 		goto free_entry;
 	big->block = big->va;
-	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pool->kind, big->va),
+	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(big->va),
 			     xa_tag_pointer(big, NTPOOL_XA_BIG), gfp))
 		goto free_memory;
 	atomic_long_add(pages, &pool->nr_big_pages);
@@ -263,7 +275,7 @@ free_entry:
 struct ntpool_big *ntpool_big_entry(struct ntpool_pool *pool, void *va)
 {
 	return xa_untag_pointer(xa_load(&pool->pages,
-					ntpool_page_key(pool->kind, va)));
+					ntpool_page_key(va)));
 }
 
 /**
@@ -310,14 +322,18 @@ void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big)
 }
 
 /**
- * ntpool_big_kept_count() - big blocks kept for reuse, in both pools
+ * ntpool_big_kept_count() - big blocks kept for reuse, in all pools
  *
  * Return: the count of pages; it may be stale by the time it is read.
  */
 unsigned long ntpool_big_kept_count(void)
 {
-	return READ_ONCE(ntpool_pools[NTPOOL_NONPAGED].kept_big_pages) +
-	       READ_ONCE(ntpool_pools[NTPOOL_PAGED].kept_big_pages);
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < NTPOOL_NR_POOLS; i++)
+		n += READ_ONCE(ntpool_pools[i].kept_big_pages);
+	return n;
 }
 
 /**
@@ -331,10 +347,10 @@ unsigned long ntpool_big_drain(void)
 {
 	unsigned long flags, pages = 0;
 	struct ntpool_big *big, *next;
-	unsigned int kind;
+	unsigned int i;
 
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		struct ntpool_pool *pool = &ntpool_pools[kind];
+	for (i = 0; i < NTPOOL_NR_POOLS; i++) {
+		struct ntpool_pool *pool = &ntpool_pools[i];
 		LIST_HEAD(gone);
 
 		spin_lock_irqsave(&pool->lock, flags);

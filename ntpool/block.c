@@ -64,7 +64,8 @@ static void account_alloc(struct ntpool_tag *row,
 /* Special pool, if the request wants it and it can be had. */
 static void *special_alloc(struct ntpool_request *req, struct ntpool_block *blk)
 {
-	unsigned int where = ntpool_special_wanted(req);
+	/* Special pool pages are never executable: exec requests skip it. */
+	unsigned int where = req->exec ? 0 : ntpool_special_wanted(req);
 	void *p = where ? ntpool_special_alloc(req, where) : NULL;
 
 	if (!p)
@@ -302,6 +303,9 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
  * A special-pool block leaves the table at once; any other is marked
  * freed, and kept for reuse or released once the free is done with it.
  */
+static bool pool_free(struct ntpool_pool *pool, void *p, u32 tag, int owner,
+		      const struct ntpool_caller *caller);
+
 static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		     const struct ntpool_caller *caller)
 {
@@ -310,6 +314,9 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 	unsigned long flags;
 	bool ok, other = false;
 
+	/* Not a page of the paged pool's small blocks: the exec pool's? */
+	if (ntpool_exec_owns(pool, p))
+		return pool_free(ntpool_exec_pool(), p, tag, owner, caller);
 	spin_lock_irqsave(&pool->lock, flags);
 	ok = ntpool_find_big_locked(pool, p, &blk) &&
 	     !(other = other_block(&blk, tag, owner)) &&
@@ -498,7 +505,7 @@ enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p)
 	void *entry;
 
 	spin_lock_irqsave(&pool->lock, flags);
-	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
+	entry = xa_load(&pool->pages, ntpool_page_key(p));
 	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_BIG)
 		kind = ((struct ntpool_big *)xa_untag_pointer(entry))->kind;
 	spin_unlock_irqrestore(&pool->lock, flags);
@@ -518,7 +525,7 @@ enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p)
  */
 unsigned int ntpool_free_block(void *p, u32 tag, u8 owner)
 {
-	struct ntpool_pool *pool = ntpool_pool_of(p);
+	struct ntpool_pool *pool = ntpool_pool_owning(p);
 
 	return pool && pool_free(pool, p, tag, owner, NULL);
 }

@@ -59,7 +59,8 @@ static bool parse_node(const POOL_EXTENDED_PARAMETER *p,
 	POOL_NODE_REQUIREMENT want = p->PreferredNode;
 	unsigned int node = want & ~MM_ANY_NODE_OK;
 
-	if (req->kind != NTPOOL_NONPAGED)
+	/* POOL_FLAG_NON_PAGED only: executable pages are not placed by node. */
+	if (req->kind != NTPOOL_NONPAGED || req->exec)
 		return false;
 	if (node >= nr_node_ids || !node_online(node))
 		return want & MM_ANY_NODE_OK;	/* any node will do */

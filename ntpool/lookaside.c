@@ -214,7 +214,8 @@ EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_free, NTPOOL_NS);
 static NTSTATUS check_type(unsigned int kind, POOL_TYPE type, ULONG flags,
 			   PVOID allocate)
 {
-	u32 base = type & ~(POOL_NX_ALLOCATION | POOL_RAISE_IF_ALLOCATION_FAILURE);
+	u32 base = type & ~(POOL_NX_ALLOCATION | POOL_RAISE_IF_ALLOCATION_FAILURE |
+			     NTPOOL_EXECUTE_REQUEST);
 
 	if (kind != NTPOOL_LOOKASIDE_EX)
 		return STATUS_SUCCESS;
@@ -552,8 +553,9 @@ void ntpool_print_lookaside(struct seq_file *m)
 		seq_printf(m, "Lookaside \"%s\" @ 0x%016lx Tag(hex): 0x%08x \"%s\"\n",
 			   la->owner->name, (unsigned long)l,
 			   l->Tag, tag);
-		seq_printf(m, "    Type           =       %04x %s%s\n", l->Type,
-			   type_name(l->Type),
+		/* NT's value: NonPagedPoolExecute's private bit is ntpool's. */
+		seq_printf(m, "    Type           =       %04x %s%s\n",
+			   l->Type & ~NTPOOL_EXECUTE_REQUEST, type_name(l->Type),
 			   l->Type & POOL_RAISE_IF_ALLOCATION_FAILURE ?
 			   " RaiseIfAllocationFailure" : "");
 		seq_printf(m, "    Current Depth  = %10u   Max Depth  = %10u\n",

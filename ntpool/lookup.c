@@ -81,7 +81,7 @@ static bool explain_locked(struct ntpool_pool *pool, void *p,
 bool ntpool_find_big_locked(struct ntpool_pool *pool, void *p,
 			    struct ntpool_block *blk)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, p));
+	void *entry = xa_load(&pool->pages, ntpool_page_key(p));
 	struct ntpool_bugcheck *bc = &blk->bc;
 	struct ntpool_big *big;
 

@@ -33,8 +33,9 @@ static int __init ntpool_init(void)
 {
 	int err;
 
-	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED);
-	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED);
+	ntpool_pool_init(&ntpool_pools[NTPOOL_NONPAGED], NTPOOL_NONPAGED, false);
+	ntpool_pool_init(&ntpool_pools[NTPOOL_PAGED], NTPOOL_PAGED, false);
+	ntpool_exec_init();
 	ntpool_seal_init();
 	err = ntpool_pcp_init();
 	if (err)
@@ -67,6 +68,8 @@ pcp:
 	ntpool_pcp_exit();
 	drop_settings();
 pools:
+	ntpool_exec_exit();
+	ntpool_pool_destroy(ntpool_exec_pool());
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	return err;
@@ -84,6 +87,8 @@ static void __exit ntpool_exit(void)
 	ntpool_clients_exit();
 	ntpool_big_flush();
 	ntpool_pcp_exit();
+	ntpool_exec_exit();
+	ntpool_pool_destroy(ntpool_exec_pool());
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	ntpool_verifier_exit();

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where pool memory comes from: vmalloc for paged pool, alloc_pages (the
- * direct map) for non-paged pool, and an xarray per pool that records every
- * page ntpool owns, so that a pointer can be checked without touching memory
- * ntpool does not own.  Pages of quota blocks are charged to the cgroup
- * that pays for them (__GFP_ACCOUNT); ntpool's records of them are not.
+ * direct map) for non-paged pool, pages mapped executable in the vmalloc
+ * area for the executable pool (exec.c), and an xarray per pool that
+ * records every page ntpool owns, so that a pointer can be checked without
+ * touching memory ntpool does not own.  Pages of quota blocks are charged
+ * to the cgroup that pays for them (__GFP_ACCOUNT); ntpool's records of
+ * them are not.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -20,7 +22,7 @@
 #include "leak.h"
 #include "pool.h"
 
-struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
+struct ntpool_pool ntpool_pools[NTPOOL_NR_POOLS];
 
 /**
  * ntpool_gfp() - GFP flags for memory that backs a request
@@ -37,18 +39,20 @@ gfp_t ntpool_gfp(const struct ntpool_request *req)
 
 /**
  * ntpool_page_key() - xarray index of the page holding @addr
- * @kind: pool that owns it
- * @addr: any address in the page
+ * @addr: any address in the page, in the vmalloc area or the direct map
  *
  * Direct-map pages are keyed by page frame number and vmalloc pages by
- * their offset into the vmalloc area, which keeps the xarray shallow.
+ * their offset into the vmalloc area, which keeps the xarray shallow.  A
+ * pool holds pages of one kind of address only, so keys never collide.
  *
  * Return: the index.
  */
-unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr)
+unsigned long ntpool_page_key(const void *addr)
 {
-	if (kind == NTPOOL_PAGED)
-		return ((unsigned long)addr - VMALLOC_START) >> PAGE_SHIFT;
+	unsigned long a = (unsigned long)addr;
+
+	if (a >= VMALLOC_START && a < VMALLOC_END)
+		return (a - VMALLOC_START) >> PAGE_SHIFT;
 	return PHYS_PFN(__pa(addr));
 }
 
@@ -83,18 +87,20 @@ int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
  * whichever the calling task is in by then.  The page records its charge,
  * which is dropped when it is freed, in any context.
  */
-static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp,
+static void *page_memory_alloc(const struct ntpool_pool *pool, gfp_t gfp,
 			       struct mem_cgroup *memcg)
 {
 	struct mem_cgroup *old = NULL;
-	struct page *page = NULL;
+	struct page *page;
 	void *base;
 
 	if (memcg) {
 		old = set_active_memcg(memcg);
 		gfp |= __GFP_ACCOUNT;
 	}
-	if (kind == NTPOOL_PAGED) {
+	if (pool->exec) {
+		base = ntpool_exec_map(1, gfp);
+	} else if (pool->kind == NTPOOL_PAGED) {
 		base = ntpool_vmalloc_carved(PAGE_SIZE, gfp);
 	} else {
 		page = alloc_page(gfp);
@@ -105,9 +111,12 @@ static void *page_memory_alloc(enum ntpool_kind kind, gfp_t gfp,
 	return base;
 }
 
-static void page_memory_free(enum ntpool_kind kind, void *base)
+/* Where sleeping is allowed for an executable pool page (exec.c). */
+static void page_memory_free(const struct ntpool_pool *pool, void *base)
 {
-	if (kind == NTPOOL_PAGED)
+	if (pool->exec)
+		ntpool_exec_unmap(base, 1);
+	else if (pool->kind == NTPOOL_PAGED)
 		vfree(base);
 	else
 		free_page((unsigned long)base);
@@ -136,7 +145,8 @@ static struct ntpool_page *page_cache_take(struct ntpool_pool *pool)
  * @memcg: the memory cgroup its memory is charged to, or NULL
  *
  * The page is recorded in the pool's xarray with an empty block-start
- * bitmap, in no bucket.  The caller formats it under the pool lock.
+ * bitmap, in no bucket.  The caller formats it under the pool lock.  The
+ * executable pool maps new pages only where the caller may sleep (exec.c).
  *
  * Return: the page or NULL.
  */
@@ -148,21 +158,55 @@ struct ntpool_page *ntpool_page_new(struct ntpool_pool *pool, gfp_t gfp,
 	pg = kzalloc(sizeof(*pg), gfp);
 	if (!pg)
 		return NULL;
-	pg->base = page_memory_alloc(pool->kind, gfp & ~__GFP_ZERO, memcg);
+	pg->base = page_memory_alloc(pool, gfp & ~__GFP_ZERO, memcg);
 	if (!pg->base)
 		goto free_pg;
 	INIT_LIST_HEAD(&pg->link);
-	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pool->kind, pg->base),
+	if (ntpool_xa_insert(&pool->pages, ntpool_page_key(pg->base),
 			     xa_tag_pointer(pg, NTPOOL_XA_SMALL), gfp))
 		goto free_memory;
 	atomic_long_inc(&pool->nr_small_pages);
 	return pg;
 
 free_memory:
-	page_memory_free(pool->kind, pg->base);
+	page_memory_free(pool, pg->base);
 free_pg:
 	kfree(pg);
 	return NULL;
+}
+
+/**
+ * ntpool_page_reserve() - fill a pool's empty-page cache up to @target
+ * @pool: the pool, not locked
+ * @target: pages wanted in the cache
+ * @gfp: how to get them
+ *
+ * Return: the number of pages added.
+ */
+unsigned int ntpool_page_reserve(struct ntpool_pool *pool, unsigned int target,
+				 gfp_t gfp)
+{
+	unsigned int added = 0;
+	struct ntpool_page *pg;
+	unsigned long flags;
+	bool kept;
+
+	while (READ_ONCE(pool->nr_empty) < target) {
+		pg = ntpool_page_new(pool, gfp, NULL);
+		if (!pg)
+			break;
+		spin_lock_irqsave(&pool->lock, flags);
+		kept = ntpool_page_cache_put(pool, pg);
+		if (!kept)
+			ntpool_xa_forget_locked(pool, pg->base);
+		spin_unlock_irqrestore(&pool->lock, flags);
+		if (!kept) {
+			ntpool_page_release(pool, pg);
+			break;
+		}
+		added++;
+	}
+	return added;
 }
 
 /**
@@ -171,13 +215,18 @@ free_pg:
  * @gfp: from ntpool_gfp()
  *
  * Takes a page from the empty-page cache, or a new one from the system
- * (ntpool_page_new()).
+ * (ntpool_page_new()).  The executable pool's cache is its reserve for
+ * callers that may not sleep, topped up by a work item (exec.c).
  *
  * Return: the page or NULL.
  */
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp)
 {
-	return page_cache_take(pool) ?: ntpool_page_new(pool, gfp, NULL);
+	struct ntpool_page *pg = page_cache_take(pool);
+
+	if (pool->exec)
+		ntpool_exec_reserve_check(pool);
+	return pg ?: ntpool_page_new(pool, gfp, NULL);
 }
 
 /**
@@ -193,7 +242,8 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 	lockdep_assert_held(&pool->lock);
 	bitmap_zero(pg->block_starts, NTPOOL_PAGE_UNITS);
 	bitmap_zero(pg->free_starts, NTPOOL_PAGE_UNITS);
-	if (pool->nr_empty >= NTPOOL_EMPTY_PAGE_CACHE)
+	if (pool->nr_empty >= (pool->exec ? NTPOOL_EXEC_RESERVE :
+					    NTPOOL_EMPTY_PAGE_CACHE))
 		return false;
 	list_add(&pg->link, &pool->empty_pages);
 	WRITE_ONCE(pool->nr_empty, pool->nr_empty + 1);
@@ -201,14 +251,18 @@ bool ntpool_page_cache_put(struct ntpool_pool *pool, struct ntpool_page *pg)
 }
 
 /**
- * ntpool_empty_pages_count() - wholly free pages kept for reuse, both pools
+ * ntpool_empty_pages_count() - wholly free pages kept for reuse, all pools
  *
  * Return: the count; it may be stale by the time it is read.
  */
 unsigned long ntpool_empty_pages_count(void)
 {
-	return READ_ONCE(ntpool_pools[NTPOOL_NONPAGED].nr_empty) +
-	       READ_ONCE(ntpool_pools[NTPOOL_PAGED].nr_empty);
+	unsigned long n = 0;
+	unsigned int i;
+
+	for (i = 0; i < NTPOOL_NR_POOLS; i++)
+		n += READ_ONCE(ntpool_pools[i].nr_empty);
+	return n;
 }
 
 /**
@@ -221,10 +275,10 @@ unsigned long ntpool_empty_pages_drain(void)
 {
 	unsigned long drained = 0, flags;
 	struct ntpool_page *pg;
-	unsigned int kind;
+	unsigned int i;
 
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		struct ntpool_pool *pool = &ntpool_pools[kind];
+	for (i = 0; i < NTPOOL_NR_POOLS; i++) {
+		struct ntpool_pool *pool = &ntpool_pools[i];
 
 		/*
 		 * A page at a time: dropping one from the xarray clears it
@@ -301,7 +355,7 @@ void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr)
 
 	lockdep_assert_held(&pool->lock);
 	xa_lock(&pool->pages);
-	entry = __xa_erase(&pool->pages, ntpool_page_key(pool->kind, addr));
+	entry = __xa_erase(&pool->pages, ntpool_page_key(addr));
 	xa_unlock(&pool->pages);
 	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_SMALL)
 		forget_recent_locked(pool, xa_untag_pointer(entry));
@@ -310,11 +364,12 @@ void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr)
 static void page_free_rcu(struct rcu_head *head)
 {
 	struct ntpool_page *pg = container_of(head, struct ntpool_page, rcu);
-	enum ntpool_kind kind = is_vmalloc_addr(pg->base) ? NTPOOL_PAGED :
-							     NTPOOL_NONPAGED;
 
 	/* vfree() from here (softirq) hands the work to a worker. */
-	page_memory_free(kind, pg->base);
+	if (is_vmalloc_addr(pg->base))
+		vfree(pg->base);
+	else
+		free_page((unsigned long)pg->base);
 	kfree(pg);
 }
 
@@ -329,7 +384,22 @@ static void page_free_rcu(struct rcu_head *head)
 void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 {
 	atomic_long_dec(&pool->nr_small_pages);
-	call_rcu(&pg->rcu, page_free_rcu);
+	if (pool->exec)
+		ntpool_exec_page_release(pg);
+	else
+		call_rcu(&pg->rcu, page_free_rcu);
+}
+
+/**
+ * ntpool_page_free_now() - give a page back at once, where sleeping is
+ *	allowed and no lockless reader can see it any more
+ * @pool: its pool
+ * @pg: the page, out of the xarray
+ */
+void ntpool_page_free_now(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	page_memory_free(pool, pg->base);
+	kfree(pg);
 }
 
 /**
@@ -343,7 +413,7 @@ void ntpool_page_release(struct ntpool_pool *pool, struct ntpool_page *pg)
 struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
 					 const void *addr)
 {
-	void *entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, addr));
+	void *entry = xa_load(&pool->pages, ntpool_page_key(addr));
 
 	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_SMALL)
 		return NULL;
@@ -354,12 +424,16 @@ struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
  * ntpool_pool_init() - set up an empty pool
  * @pool: the pool
  * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
+ * @exec: the executable non-paged pool (exec.c)
  */
-void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind)
+void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind,
+		      bool exec)
 {
 	spin_lock_init(&pool->lock);
 	pool->kind = kind;
-	pool->name = kind == NTPOOL_PAGED ? "Paged" : "Nonpaged";
+	pool->exec = exec;
+	pool->name = exec ? "NonpagedExec" :
+		     kind == NTPOOL_PAGED ? "Paged" : "Nonpaged";
 	xa_init_flags(&pool->pages, XA_FLAGS_LOCK_IRQ);
 	ntpool_buckets_init(&pool->free);
 	hash_init(pool->quota_sets);
@@ -411,8 +485,7 @@ void ntpool_pool_destroy(struct ntpool_pool *pool)
 			struct ntpool_page *pg = xa_untag_pointer(entry);
 
 			page_leak_untrack(pg);
-			page_memory_free(pool->kind, pg->base);
-			kfree(pg);
+			ntpool_page_free_now(pool, pg);
 		}
 	}
 	xa_destroy(&pool->pages);

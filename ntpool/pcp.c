@@ -586,7 +586,9 @@ EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
  * What the per-CPU caches may serve of a legacy request: non-paged or
  * paged pool, perhaps NX or zeroed, with no special pool priority, and a
  * tag NT takes (checked here only as far as its first byte, a letter or
- * digit: any other goes the general way).
+ * digit: any other goes the general way).  NonPagedPool is served here
+ * only while nx_optin keeps it non-executable; NonPagedPoolExecute never
+ * is (its private bit puts it above PagedPool).
  */
 static __always_inline bool plain_legacy(u32 type, EX_POOL_PRIORITY priority,
 					 size_t size, u32 tag)
@@ -594,6 +596,8 @@ static __always_inline bool plain_legacy(u32 type, EX_POOL_PRIORITY priority,
 	u32 plain = ntpool_plain_tag(tag);
 
 	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
+	       (type & (PagedPool | POOL_NX_ALLOCATION) ||
+		READ_ONCE(ntpool_nx_optin)) &&
 	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
 	       isalnum(plain & 0xff) &&
 	       plain != NTPOOL_TAG_BIG;

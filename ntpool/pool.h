@@ -17,17 +17,18 @@
  * the per-CPU path and the locked path alike: of two racing frees exactly
  * one wins, and the other is reported.
  *
- * Locking: each pool (non-paged, paged) has one spinlock, always taken with
- * interrupts saved because non-paged pool is used from hard interrupts.  It
- * protects the page buckets (the pool's and its quota sets'), the table of
- * quota sets, block_starts, free_starts and quarantine of every page, and
- * the empty-page cache.  The allocated bitmaps change only
- * with atomic bit operations (the lockless free path takes its bit without
- * the lock).  The page xarray has its own lock, nested inside the pool lock;
- * lookups in it are RCU-safe and take no lock.  Pages leave the xarray only
- * under the pool lock, and are freed (with their struct ntpool_page) only
- * after an RCU grace period, so a lookup under rcu_read_lock() or the pool
- * lock may read what it found.  Pages are obtained outside the lock.
+ * Locking: each pool (non-paged, paged, executable) has one spinlock,
+ * always taken with interrupts saved because non-paged pool is used from
+ * hard interrupts.  It protects the page buckets (the pool's and its quota
+ * sets'), the table of quota sets, block_starts, free_starts and quarantine
+ * of every page, and the empty-page cache.  The allocated bitmaps change
+ * only with atomic bit operations (the lockless free path takes its bit
+ * without the lock).  The page xarray has its own lock, nested inside the
+ * pool lock; lookups in it are RCU-safe and take no lock.  Pages leave the
+ * xarray only under the pool lock, and are freed (with their struct
+ * ntpool_page) only after an RCU grace period, so a lookup under
+ * rcu_read_lock() or the pool lock may read what it found.  Pages are
+ * obtained outside the lock.
  */
 #ifndef _NTPOOL_POOL_H
 #define _NTPOOL_POOL_H
@@ -51,11 +52,23 @@ enum ntpool_kind {
 };
 
 /*
+ * The pools: one per kind, then the executable non-paged pool (exec.c),
+ * whose blocks are accounted as non-paged.
+ */
+#define NTPOOL_EXEC_SLOT	NTPOOL_KINDS
+#define NTPOOL_NR_POOLS		(NTPOOL_KINDS + 1)
+
+/*
  * Pages kept back, per pool, when they become wholly free (256 KiB with
  * 4 KiB pages), so that a pool whose live set moves up and down does not
  * hand pages back and ask for them again; the shrinker empties it.
  */
 #define NTPOOL_EMPTY_PAGE_CACHE	64
+/*
+ * The executable pool keeps fewer: each is a writable and executable
+ * page.  They are its reserve for callers that may not sleep (exec.c).
+ */
+#define NTPOOL_EXEC_RESERVE	4
 
 /* Tags of the xarray entries: a page of small blocks, or a big block. */
 #define NTPOOL_XA_SMALL		0
@@ -70,6 +83,7 @@ struct ntpool_client;
  * @size: bytes requested
  * @tag: pool tag
  * @kind: which pool
+ * @exec: executable memory asked for (non-paged kind, the executable pool)
  * @zero: zero the block
  * @cache_aligned: align the block to a cache line
  * @raise: report a failure (NT would raise an exception)
@@ -95,6 +109,7 @@ struct ntpool_request {
 	size_t size;
 	u32 tag;
 	enum ntpool_kind kind;
+	bool exec;
 	bool zero;
 	bool cache_aligned;
 	bool raise;
@@ -122,6 +137,8 @@ struct ntpool_quota_set;
  *	NULL for a page of uncharged blocks (see quota_pages.c)
  * @link: on its bucket for @largest_free, or on the empty-page cache
  * @rcu: frees it after lockless readers are done
+ * @deferred: an executable pool page, waiting to be unmapped where that
+ *	may sleep (exec.c), once lockless readers are done
  * @largest_free: units of the largest free block (0 when none is free)
  * @nr_quarantined: blocks found corrupt and kept out of use
  * @block_starts: bit n set when a block (in any state) starts at unit n
@@ -133,7 +150,10 @@ struct ntpool_page {
 	void *base;
 	struct ntpool_quota_set *quota;
 	struct list_head link;
-	struct rcu_head rcu;
+	union {
+		struct rcu_head rcu;
+		struct llist_node deferred;
+	};
 	unsigned int largest_free;
 	unsigned int nr_quarantined;
 	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
@@ -153,6 +173,7 @@ struct ntpool_page {
  * @client: id of the owning client module
  * @tag_id: id of the tag's row in the tag table
  * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
+ * @exec: executable pool pages, mapped by exec.c
  * @caller: call site that allocated it
  * @deferred: on the list of special-pool pages waiting to be freed where
  *	vfree() may sleep (never linked through the page: its client writes
@@ -173,6 +194,7 @@ struct ntpool_big {
 	u8 client;
 	u16 tag_id;
 	u8 special;
+	bool exec;
 	unsigned long caller;
 	struct llist_node deferred;
 	struct rcu_head rcu;
@@ -211,10 +233,12 @@ struct ntpool_quota_set {
 };
 
 /**
- * struct ntpool_pool - one pool (non-paged or paged)
+ * struct ntpool_pool - one pool (non-paged, paged, or executable non-paged)
  * @lock: see the locking note at the top of this file
  * @kind: NTPOOL_NONPAGED or NTPOOL_PAGED
- * @name: "Nonpaged" or "Paged", as !pool prints it
+ * @exec: the executable non-paged pool: its pages are mapped executable
+ *	in the vmalloc area (exec.c), and no other pool's block is on them
+ * @name: "Nonpaged", "Paged" or "NonpagedExec", as !pool prints it
  * @pages: page index -> tagged ntpool_page or ntpool_big
  * @free: its pages of uncharged blocks with free space
  * @quota_sets: its pages of charged blocks, one set per memory cgroup
@@ -231,6 +255,7 @@ struct ntpool_quota_set {
 struct ntpool_pool {
 	spinlock_t lock;	/* see the locking note at the top */
 	enum ntpool_kind kind;
+	bool exec;
 	const char *name;
 	struct xarray pages;
 	struct ntpool_buckets free;
@@ -255,10 +280,16 @@ struct ntpool_recent {
 	struct ntpool_page *page[NTPOOL_RECENT_PAGES];
 };
 
-extern struct ntpool_pool ntpool_pools[NTPOOL_KINDS];
+extern struct ntpool_pool ntpool_pools[NTPOOL_NR_POOLS];
+
+/* The executable non-paged pool (exec.c). */
+static inline struct ntpool_pool *ntpool_exec_pool(void)
+{
+	return &ntpool_pools[NTPOOL_EXEC_SLOT];
+}
 
 /* pages.c: where pool memory comes from and goes back to */
-unsigned long ntpool_page_key(enum ntpool_kind kind, const void *addr);
+unsigned long ntpool_page_key(const void *addr);
 struct ntpool_page *ntpool_page_get(struct ntpool_pool *pool, gfp_t gfp);
 struct ntpool_page *ntpool_page_new(struct ntpool_pool *pool, gfp_t gfp,
 				    struct mem_cgroup *memcg);
@@ -272,7 +303,11 @@ void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
 void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
-void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind);
+void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind,
+		      bool exec);
+unsigned int ntpool_page_reserve(struct ntpool_pool *pool, unsigned int target,
+				 gfp_t gfp);
+void ntpool_page_free_now(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_pool_destroy(struct ntpool_pool *pool);
 
 /**
@@ -317,6 +352,35 @@ static inline struct ntpool_pool *ntpool_pool_of(const void *addr)
 	    virt_addr_valid(addr))
 		return &ntpool_pools[NTPOOL_NONPAGED];
 	return NULL;
+}
+
+/* exec.c: the executable non-paged pool */
+extern bool ntpool_nx_optin;
+void *ntpool_exec_map(size_t pages, gfp_t gfp);
+void ntpool_exec_unmap(void *va, size_t pages);
+void ntpool_exec_page_release(struct ntpool_page *pg);
+void ntpool_exec_big_release(struct ntpool_big *big);
+void ntpool_exec_reserve_check(struct ntpool_pool *pool);
+bool ntpool_exec_owns(const struct ntpool_pool *pool, const void *addr);
+void ntpool_exec_init(void);
+void ntpool_exec_exit(void);
+void ntpool_exec_flush(void);
+
+/**
+ * ntpool_pool_owning() - the pool a pointer's memory belongs to
+ * @addr: address passed by a caller
+ *
+ * As ntpool_pool_of(), but an address in the vmalloc area that the
+ * executable pool holds is that pool's: for the general paths, never the
+ * per-CPU fast path (which gets there through the big-block free).
+ *
+ * Return: the pool, or NULL.
+ */
+static inline struct ntpool_pool *ntpool_pool_owning(const void *addr)
+{
+	struct ntpool_pool *pool = ntpool_pool_of(addr);
+
+	return ntpool_exec_owns(pool, addr) ? ntpool_exec_pool() : pool;
 }
 
 /* Inlines for the fast path: where a page's blocks are. */

@@ -124,7 +124,7 @@ void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where)
 			 page + PAGE_SIZE -
 			 ALIGN(req->size ?: 1, NTPOOL_BLOCK_SIZE),
 	};
-	if (ntpool_xa_insert(&vpool->pages, ntpool_page_key(NTPOOL_PAGED, page),
+	if (ntpool_xa_insert(&vpool->pages, ntpool_page_key(page),
 			     xa_tag_pointer(big, NTPOOL_XA_BIG), GFP_KERNEL))
 		goto fail;
 	atomic_long_inc(&vpool->nr_big_pages);
@@ -313,7 +313,7 @@ static struct ntpool_big *entry_near(unsigned long addr, long offset,
 
 	if (!is_vmalloc_addr(page))
 		return NULL;
-	entry = xa_load(&vpool->pages, ntpool_page_key(NTPOOL_PAGED, page));
+	entry = xa_load(&vpool->pages, ntpool_page_key(page));
 	if (!entry || xa_pointer_tag(entry) != NTPOOL_XA_BIG)
 		return NULL;
 	entry = xa_untag_pointer(entry);

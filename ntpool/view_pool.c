@@ -159,19 +159,20 @@ static void print_quota_page(struct seq_file *m,
  */
 void ntpool_print_pool(struct seq_file *m, unsigned long addr)
 {
-	struct ntpool_pool *pool = ntpool_pool_of((void *)addr);
+	struct ntpool_pool *pool = ntpool_pool_owning((void *)addr);
 	unsigned long flags;
 	void *entry;
 
 	if (!pool)
 		goto not_owned;
 	spin_lock_irqsave(&pool->lock, flags);
-	entry = xa_load(&pool->pages, ntpool_page_key(pool->kind, (void *)addr));
+	entry = xa_load(&pool->pages, ntpool_page_key((void *)addr));
 	if (entry && xa_pointer_tag(entry) == NTPOOL_XA_SMALL) {
 		struct ntpool_page *pg = xa_untag_pointer(entry);
 
-		seq_printf(m, "Pool page %016lx region is %s\n", addr,
-			   region_names[pool->kind]);
+		seq_printf(m, "Pool page %016lx region is %s%s\n", addr,
+			   region_names[pool->kind],
+			   pool->exec ? " (executable)" : "");
 		if (pg->quota)
 			print_quota_page(m, pg->quota);
 		if (bitmap_empty(pg->block_starts, NTPOOL_PAGE_UNITS))
@@ -239,7 +240,8 @@ static bool print_big_row(const struct ntpool_block_info *b, void *arg)
 	ntpool_tag_text(b->tag, tag);
 	seq_printf(arg, "%016lx %12zu %6zu %-4s %-5s %-16s ",
 		   (unsigned long)b->addr, b->size, ntpool_big_pages(b->big), tag,
-		   b->kind == NTPOOL_PAGED ? "Paged" : "Nonp",
+		   b->kind == NTPOOL_PAGED ? "Paged" :
+		   b->big->exec ? "NpEx" : "Nonp",
 		   ntpool_client_name(b->client));
 	/* Named while its code existed, if it is gone (callsite.c). */
 	rcu_read_lock();
@@ -372,11 +374,15 @@ DEFINE_SHOW_ATTRIBUTE(bigpool);
 /* The allocator's own figures, one "name: value" per line, as KFENCE's. */
 static int stats_show(struct seq_file *m, void *v)
 {
-	unsigned int kind;
+	static const char * const names[NTPOOL_NR_POOLS] = {
+		[NTPOOL_NONPAGED] = "nonpaged", [NTPOOL_PAGED] = "paged",
+		[NTPOOL_EXEC_SLOT] = "nonpaged exec",
+	};
+	unsigned int i;
 
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		struct ntpool_pool *pool = &ntpool_pools[kind];
-		const char *name = kind == NTPOOL_PAGED ? "paged" : "nonpaged";
+	for (i = 0; i < NTPOOL_NR_POOLS; i++) {
+		struct ntpool_pool *pool = &ntpool_pools[i];
+		const char *name = names[i];
 
 		seq_printf(m, "%s small pages: %ld\n", name,
 			   atomic_long_read(&pool->nr_small_pages));

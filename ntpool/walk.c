@@ -104,9 +104,13 @@ void ntpool_walk_blocks(enum ntpool_kind kind, unsigned int what,
 			ntpool_block_fn fn, void *arg)
 {
 	struct ntpool_pool *pool = &ntpool_pools[kind];
+	/* Executable pool blocks are non-paged blocks to every walk. */
+	struct ntpool_pool *exec = kind == NTPOOL_NONPAGED ?
+				   ntpool_exec_pool() : NULL;
 
-	if ((what & NTPOOL_WALK_BIG) && !walk_big(pool, fn, arg))
+	if ((what & NTPOOL_WALK_BIG) &&
+	    (!walk_big(pool, fn, arg) || (exec && !walk_big(exec, fn, arg))))
 		return;
-	if (what & NTPOOL_WALK_SMALL)
-		walk_small(pool, fn, arg);
+	if ((what & NTPOOL_WALK_SMALL) && walk_small(pool, fn, arg) && exec)
+		walk_small(exec, fn, arg);
 }

@@ -116,6 +116,18 @@ typedef enum _POOL_TYPE {
 #define POOL_NX_ALLOCATION			512
 #define POOL_ZERO_ALLOCATION			1024
 
+/*
+ * NonPagedPoolExecute names the same value as NonPagedPool in NT's enum.
+ * NT tells them apart when a driver is built with POOL_NX_OPTIN, which
+ * turns NonPagedPool into NonPagedPoolNx; ntpool does it the other way
+ * round, so that an explicit execute request keeps executable memory
+ * whatever the nx_optin module parameter says of NonPagedPool: this name
+ * carries an ntpool-private bit, which reports never show (see
+ * Documentation/ntpool.rst, "Executable pool").
+ */
+#define NTPOOL_EXECUTE_REQUEST	0x20000000U
+#define NonPagedPoolExecute	((POOL_TYPE)(NonPagedPool | NTPOOL_EXECUTE_REQUEST))
+
 /* PROTECTED_POOL is deprecated and defined as 0 by current WDKs. */
 #define PROTECTED_POOL				0x0
 
