@@ -419,6 +419,40 @@ static void unalignable_entry_not_cached(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 0u);
 }
 
+/*
+ * The chain on L.ListHead is the client's memory: one overwritten to loop
+ * back is reported when the list is deleted (as an entry that cannot be
+ * read, where the walk gives up), and its entries are left allocated,
+ * never freed twice.  (A Next that points nowhere readable is the VM's to
+ * test, lookaside.sh: UML cannot survive such a read.)
+ */
+static void looped_chain_reported_on_delete(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	PSLIST_ENTRY e[2];
+	int i;
+
+	ExInitializeNPagedLookasideList(&np_list, NULL, NULL, 0, 64, LA_TAG, 0);
+	for (i = 0; i < 2; i++) {
+		e[i] = ExAllocateFromNPagedLookasideList(&np_list);
+		KUNIT_ASSERT_NOT_NULL(test, e[i]);
+	}
+	for (i = 0; i < 2; i++)
+		ExFreeToNPagedLookasideList(&np_list, e[i]);
+	/* The chain was e[1], e[0]; now it never ends. */
+	e[0]->Next = e[1];
+	ExDeleteNPagedLookasideList(&np_list);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, KMODE_EXCEPTION_NOT_HANDLED);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], (u32)STATUS_ACCESS_VIOLATION);
+	KUNIT_EXPECT_TRUE(test, log->last.args[3] == (unsigned long)e[0] ||
+				log->last.args[3] == (unsigned long)e[1]);
+	/* Still allocated: these frees are the first. */
+	for (i = 0; i < 2; i++)
+		ExFreePoolWithTag(e[i], LA_TAG);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+}
+
 /* NT's InitializeSListHead() raises on a ListHead not 16-byte aligned. */
 static void misaligned_list_refused(struct kunit *test)
 {
@@ -454,6 +488,7 @@ static struct kunit_case ntpool_lookaside_cases[] = {
 	KUNIT_CASE(list_head_holds_the_cached_entries),
 	KUNIT_CASE(unalignable_entry_not_cached),
 	KUNIT_CASE(misaligned_list_refused),
+	KUNIT_CASE(looped_chain_reported_on_delete),
 	{}
 };
 

@@ -332,15 +332,68 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_init, NTPOOL_NS);
 
-/* Free every cached entry; the caller owns the list. */
-static void drain(struct lookaside *la)
+/*
+ * Is the chain from @entry one a list could hold: readable to its end and
+ * no longer than ntpool lets a list cache (Depth, plus a push per CPU that
+ * raced past it)?  The list is the client's memory: a Next it overwrote may
+ * point anywhere, or back into the chain.  If not, *@bad is where it fails.
+ */
+static bool chain_sound(PSLIST_ENTRY entry, PSLIST_ENTRY *bad)
 {
-	PSLIST_ENTRY entry = slist_flush(&la->list->ListHead), next;
+	unsigned int left = LOOKASIDE_MAX_DEPTH + num_possible_cpus();
+	PSLIST_ENTRY next;
 
 	for (; entry; entry = next) {
-		next = entry->Next;
+		if (!left-- || !slist_read_next(entry, &next)) {
+			*bad = entry;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Free the entries of a chain taken off a list, each Next read before its
+ * entry goes.  A chain that is not sound is reported (as a pop that cannot
+ * read its entry is) and left alone: its entries stay allocated, and a
+ * module's are reported as leaks when it unloads.
+ */
+static void free_chain(struct lookaside *la, PSLIST_ENTRY entry)
+{
+	PSLIST_ENTRY next, bad;
+
+	if (!chain_sound(entry, &bad)) {
+		ntpool_slist_unreadable(bad, la->caller.ip);
+		return;
+	}
+	for (; entry; entry = next) {
+		if (!slist_read_next(entry, &next))
+			return;
 		free_cached(la, entry);
 	}
+}
+
+/* Free every cached entry of a live list; the caller owns the list. */
+static void drain(struct lookaside *la)
+{
+	free_chain(la, slist_flush(&la->list->ListHead));
+}
+
+/*
+ * The same for a list whose module is gone: the list may have gone with it,
+ * so its header is read without a fault or a KASAN report, and not written.
+ */
+static void drain_dead(struct lookaside *la)
+{
+	u64 first;
+	long err;
+
+	kasan_disable_current();
+	err = get_kernel_nofault(first, &la->list->ListHead.Region);
+	kasan_enable_current();
+	if (!err)
+		free_chain(la, (PSLIST_ENTRY)(unsigned long)
+			       (first & ~(u64)(SLIST_ALIGN - 1)));
 }
 
 /* Out of the registry; registry_lock held. */
@@ -461,7 +514,7 @@ void ntpool_lookaside_unload(struct module *mod)
 				(unsigned long)la->owner->name,
 				la->list->Tag, NULL);
 		if (!la->list->Allocate && !la->list->Free)
-			drain(la);
+			drain_dead(la);
 		forget(la);
 	}
 }

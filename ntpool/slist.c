@@ -91,9 +91,10 @@ static void access_violation(const void *p, bool write, unsigned long ip)
 }
 
 /**
- * ntpool_slist_unreadable() - a list's first entry cannot be read
- * @first: the entry
- * @ip: where the pop was called
+ * ntpool_slist_unreadable() - an entry of a list cannot be read
+ * @first: the entry (first on the list, for a pop; where a walk of a
+ *	lookaside list's chain gave up, for its delete)
+ * @ip: where the routine was called
  */
 void ntpool_slist_unreadable(PSLIST_ENTRY first, unsigned long ip)
 {

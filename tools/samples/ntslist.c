@@ -51,6 +51,13 @@ MODULE_PARM_DESC(entries, "Entries on the shared list (default 16)");
 static unsigned int timer_ops = 2000;
 module_param(timer_ops, uint, 0444);
 MODULE_PARM_DESC(timer_ops, "Hard-IRQ timer shots (default 2000)");
+static bool corrupt_lists;
+module_param_named(corrupt, corrupt_lists, bool, 0444);
+MODULE_PARM_DESC(corrupt,
+		 "Instead of the stress, lists whose chain points nowhere (default N)");
+
+/* Non-canonical and 16-byte aligned: no CPU can read an entry there. */
+#define NOWHERE	((PSLIST_ENTRY)0xdead000000000000UL)
 
 struct entry {
 	SLIST_ENTRY link;
@@ -275,12 +282,58 @@ static int start_workers(void)
 	return err;
 }
 
+/*
+ * A client that overwrites a chain it handed to ntpool: a header whose
+ * first entry is nowhere, and a lookaside list one of whose cached
+ * entries' Next is.  Each must be reported (0x1E, STATUS_ACCESS_VIOLATION,
+ * by tools/test/vm/lookaside.sh) and survived: the pop returns NULL, the
+ * delete leaves the entries allocated rather than follow the chain.
+ */
+static struct {
+	bool pop_null, entries_left;
+} bad;
+
+static void corrupt_checks(void)
+{
+	static SLIST_HEADER head;
+	PSLIST_ENTRY e[2];
+
+	InitializeSListHead(&head);
+	WRITE_ONCE(head.Region, (unsigned long)NOWHERE);
+	WRITE_ONCE(head.Alignment, 1);	/* depth 1 */
+	bad.pop_null = !InterlockedPopEntrySList(&head);
+
+	ExInitializeNPagedLookasideList(&Lookaside, NULL, NULL, 0, 64, LA_TAG, 0);
+	e[0] = ExAllocateFromNPagedLookasideList(&Lookaside);
+	e[1] = ExAllocateFromNPagedLookasideList(&Lookaside);
+	if (!e[0] || !e[1])
+		goto out;
+	ExFreeToNPagedLookasideList(&Lookaside, e[0]);
+	ExFreeToNPagedLookasideList(&Lookaside, e[1]);
+	/* The chain is e[1], e[0], nowhere. */
+	WRITE_ONCE(e[0]->Next, NOWHERE);
+	ExDeleteNPagedLookasideList(&Lookaside);
+	/* Left allocated: freeing them now is no double free. */
+	bad.entries_left = true;
+out:
+	if (e[0])
+		ExFreePoolWithTag(e[0], LA_TAG);
+	if (e[1])
+		ExFreePoolWithTag(e[1], LA_TAG);
+	if (!bad.entries_left)
+		ExDeleteNPagedLookasideList(&Lookaside);
+}
+
 static int __init ntslist_init(void)
 {
 	struct entry *e;
 	unsigned int i;
 	int err = -ENOMEM;
 
+	if (corrupt_lists) {
+		corrupt_checks();
+		return 0;
+	}
 	if (!entries)
 		return -EINVAL;
 	InitializeSListHead(&Shared);
@@ -320,13 +373,14 @@ fail:
 
 static void __exit ntslist_exit(void)
 {
-	ExDeleteNPagedLookasideList(&Lookaside);
+	if (!corrupt_lists)
+		ExDeleteNPagedLookasideList(&Lookaside);
 }
 
 static int stats_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf,
-			  "workers %u\ntimer_shots %d\npops %lld\npushes %lld\nempty %lld\nreallocs %lld\nno_memory %lld\ntwice %lld\ncorrupt %lld\ncount %u\nunique %u\ndepth %u\nsequence_is_pushes %d\nlookaside_ops %lld\nlookaside_depth %llu\nlookaside_chain %llu\nlookaside_list_depth %u\nlookaside_allocs %u\nlookaside_frees %u\n",
+			  "workers %u\ntimer_shots %d\npops %lld\npushes %lld\nempty %lld\nreallocs %lld\nno_memory %lld\ntwice %lld\ncorrupt %lld\ncount %u\nunique %u\ndepth %u\nsequence_is_pushes %d\nlookaside_ops %lld\nlookaside_depth %llu\nlookaside_chain %llu\nlookaside_list_depth %u\nlookaside_allocs %u\nlookaside_frees %u\nbad_pop_null %d\nbad_entries_left %d\n",
 			  result.workers, atomic_read(&timer_shots),
 			  (long long)atomic64_read(&pops),
 			  (long long)atomic64_read(&pushes),
@@ -338,7 +392,8 @@ static int stats_get(char *buf, const struct kernel_param *kp)
 			  result.unique, result.depth, result.seq_ok,
 			  (long long)atomic64_read(&la_ops), result.la_depth,
 			  result.la_chain, Lookaside.L.Depth,
-			  Lookaside.L.TotalAllocates, Lookaside.L.TotalFrees);
+			  Lookaside.L.TotalAllocates, Lookaside.L.TotalFrees,
+			  bad.pop_null, bad.entries_left);
 }
 
 static const struct kernel_param_ops stats_ops = { .get = stats_get };

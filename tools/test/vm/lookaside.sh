@@ -63,4 +63,21 @@ cat $D/tags > /tmp/tags
 # Every lookaside entry came back: the list lost none.
 check "tags: ntslist's rows back to 0 outstanding" \
 	awk '$1 ~ /^NtS[la]$/ && ($5 != 0 || $6 != 0) { print "left:", $0; bad = 1 } END { exit bad }' /tmp/tags
+
+# A client that overwrites a chain it handed over: reported, survived.
+echo report > /sys/module/ntpool/parameters/on_violation
+dmesg -c > /dev/null
+check "insmod ntslist corrupt=1 (an SList and a lookaside chain pointing nowhere)" \
+	insmod /modules/ntslist.ko corrupt=1
+cat $S/stats > /tmp/stats
+dmesg > /tmp/bad
+check "the pop of an entry nowhere returned NULL" test "$(val bad_pop_null)" -eq 1
+check "the delete left the chain's entries allocated, not followed" \
+	test "$(val bad_entries_left)" -eq 1
+check "both reported as an access violation (0x1E, c0000005) reading 0xdead000000000000" \
+	sh -c "test \$(grep -c 'Arg1: 00000000c0000005' /tmp/bad) -eq 2 &&
+	       test \$(grep -c 'Arg4: dead000000000000' /tmp/bad) -eq 2"
+check "nothing else reported (no double free)" test "$(grep -c 'Arg1: ' /tmp/bad)" -eq 2
+check "rmmod ntslist" rmmod ntslist
+check "no leak reported at its unload" sh -c "! dmesg | grep -q 'Arg1: 0000000000000062'"
 check "rmmod ntpool" rmmod ntpool
