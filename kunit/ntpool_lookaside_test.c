@@ -430,6 +430,7 @@ static void looped_chain_reported_on_delete(struct kunit *test)
 {
 	struct ntpool_report_log *log = ntpool_catch_reports(test);
 	PSLIST_ENTRY e[2];
+	u64 where;
 	int i;
 
 	ExInitializeNPagedLookasideList(&np_list, NULL, NULL, 0, 64, LA_TAG, 0);
@@ -445,8 +446,9 @@ static void looped_chain_reported_on_delete(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 	KUNIT_EXPECT_EQ(test, log->last.code, KMODE_EXCEPTION_NOT_HANDLED);
 	KUNIT_EXPECT_EQ(test, log->last.args[0], (u32)STATUS_ACCESS_VIOLATION);
-	KUNIT_EXPECT_TRUE(test, log->last.args[3] == (unsigned long)e[0] ||
-				log->last.args[3] == (unsigned long)e[1]);
+	where = log->last.args[3];
+	KUNIT_EXPECT_TRUE(test, where == (unsigned long)e[0] ||
+			  where == (unsigned long)e[1]);
 	/* Still allocated: these frees are the first. */
 	for (i = 0; i < 2; i++)
 		ExFreePoolWithTag(e[i], LA_TAG);
