@@ -7,7 +7,8 @@
  * AllocateMisses, TotalFrees, FreeMisses, Depth, MaximumDepth), updated as
  * NT's are, without interlocking.  The cached entries are on the list's
  * ListHead, an SList (slist.h), as on NT: an allocation pops it, a free
- * pushes while ExQueryDepthSList(&ListHead) is below Depth, so the
+ * pushes unless ExQueryDepthSList(&ListHead) has reached Depth (checked in
+ * the push's own exchange, so racing frees cannot pass it), and the
  * header's depth is always the number of entries cached.  Depth is bounded
  * by EX_MAXIMUM_LOOKASIDE_DEPTH_BASE whatever the client writes there.  An
  * entry that cannot be on an SList (NULL, or not 16-byte aligned, which a
@@ -186,7 +187,7 @@ void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
 {
 	struct lookaside_use u;
 	struct lookaside *la;
-	bool cached = false;
+	bool cached;
 
 	rcu_read_lock();
 	la = find_locked(list);
@@ -198,11 +199,8 @@ void ntpool_lookaside_free(PGENERAL_LOOKASIDE_POOL list, PVOID entry)
 	}
 	u = (struct lookaside_use) { .kind = la->kind, .caller = la->caller };
 	WRITE_ONCE(list->TotalFrees, list->TotalFrees + 1);
-	if (ExQueryDepthSList(&list->ListHead) < depth_of(list) &&
-	    slist_entry_ok(entry)) {
-		slist_push(&list->ListHead, entry);
-		cached = true;
-	}
+	cached = slist_entry_ok(entry) &&
+		 slist_push_below(&list->ListHead, entry, depth_of(list));
 	rcu_read_unlock();
 	if (cached)
 		return;
@@ -334,8 +332,8 @@ EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_init, NTPOOL_NS);
 
 /*
  * Is the chain from @entry one a list could hold: readable to its end and
- * no longer than ntpool lets a list cache (Depth, plus a push per CPU that
- * raced past it)?  The list is the client's memory: a Next it overwrote may
+ * no longer than ntpool lets a list cache (at most the largest Depth, and
+ * a push per CPU to spare)?  The list is the client's memory: a Next it overwrote may
  * point anywhere, or back into the chain.  If not, *@bad is where it fails.
  */
 static bool chain_sound(PSLIST_ENTRY entry, PSLIST_ENTRY *bad)

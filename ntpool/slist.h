@@ -79,6 +79,28 @@ static __always_inline PSLIST_ENTRY slist_push(PSLIST_HEADER head,
 	return slist_first(&old);
 }
 
+/*
+ * Push @entry (non-NULL, 16-byte aligned) on @head (16-byte aligned) unless
+ * it holds @limit entries already, decided in the same exchange: a
+ * lookaside list's free, which caches up to its Depth.
+ *
+ * Return: whether @entry was pushed.
+ */
+static __always_inline bool slist_push_below(PSLIST_HEADER head,
+					     PSLIST_ENTRY entry,
+					     unsigned int limit)
+{
+	struct slist_words old = slist_read(head);
+
+	do {
+		if ((old.w[0] & SLIST_DEPTH_MASK) >= limit)
+			return false;
+		WRITE_ONCE(entry->Next, slist_first(&old));
+	} while (!slist_exchange(head, &old, old.w[0] + SLIST_PUSH_ADD,
+				 (unsigned long)entry));
+	return true;
+}
+
 /* Pop from @head (16-byte aligned); @ip is the caller, for a report. */
 static __always_inline PSLIST_ENTRY slist_pop(PSLIST_HEADER head,
 					      unsigned long ip)

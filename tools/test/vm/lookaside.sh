@@ -52,8 +52,8 @@ check "its sequence number is the number of pushes" \
 check "the lookaside list's ListHead: a chain of exactly its depth" \
 	test "$(val lookaside_chain)" -eq "$(val lookaside_depth)"
 # Its counters are not interlocked, as on NT: under SMP they may lose
-# counts, so they are not compared; nor is the depth to Depth, which
-# CPUs racing may each pass by one (as on NT) and the depth rule moves.
+# counts, so they are not compared; nor is the depth to Depth, which the
+# depth rule moves while the workers run.
 check "no report during the stress" \
 	sh -c "! dmesg | grep -q 'Arg1: '"
 check "rmmod ntslist" rmmod ntslist
