@@ -108,8 +108,11 @@ void *ntpool_exec_map(size_t pages, gfp_t gfp)
 	va = vmap(array, pages, VM_MAP, PAGE_KERNEL_EXEC);
 	if (va && make_executable(va, pages))
 		goto out;
-	if (va)
+	if (va) {
+		/* Some PTEs may be executable already: flush before reuse. */
 		vunmap(va);
+		vm_unmap_aliases();
+	}
 	va = NULL;
 free_pages:
 	while (i--)
@@ -263,13 +266,17 @@ void ntpool_exec_init(void)
 }
 
 /**
- * ntpool_exec_exit() - stop mapping pages ahead, and unmap what waits
+ * ntpool_exec_exit() - stop mapping pages ahead, destroy the pool, and
+ *	unmap every page before ntpool's code goes
  *
- * The pool itself goes with the others (ntpool_pool_destroy()).
+ * Destroying the pool may hand big blocks to the work item (always, on a
+ * kernel without PREEMPT_COUNT): it is flushed again after.
  */
 void ntpool_exec_exit(void)
 {
 	WRITE_ONCE(exec_running, false);
 	cancel_work_sync(&refill_work);
+	ntpool_exec_flush();
+	ntpool_pool_destroy(ntpool_exec_pool());
 	ntpool_exec_flush();
 }

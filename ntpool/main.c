@@ -69,7 +69,6 @@ pcp:
 	drop_settings();
 pools:
 	ntpool_exec_exit();
-	ntpool_pool_destroy(ntpool_exec_pool());
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	return err;
@@ -88,7 +87,6 @@ static void __exit ntpool_exit(void)
 	ntpool_big_flush();
 	ntpool_pcp_exit();
 	ntpool_exec_exit();
-	ntpool_pool_destroy(ntpool_exec_pool());
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	ntpool_verifier_exit();
