@@ -57,6 +57,9 @@ struct lookaside {
 	unsigned int kind;
 	struct ntpool_client *owner;
 	struct ntpool_caller caller;
+	/* As initialised, for when the list may be gone with its module. */
+	u32 tag;
+	bool pool_entries;	/* allocated and freed by ntpool */
 	struct rcu_head rcu;
 };
 
@@ -312,6 +315,8 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	la = new_state(list, kind, caller);
 	if (!la)
 		return STATUS_INSUFFICIENT_RESOURCES;
+	la->tag = tag;
+	la->pool_entries = !allocate && !free;
 	memset(list, 0, sizeof(*list));
 	list->Type = list_type(kind, pool_type, flags);
 	list->Tag = tag;
@@ -331,50 +336,58 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_init, NTPOOL_NS);
 
 /*
- * Is the chain from @entry one a list could hold: readable to its end and
- * no longer than ntpool lets a list cache (at most the largest Depth, and
- * a push per CPU to spare)?  The list is the client's memory: a Next it overwrote may
- * point anywhere, or back into the chain.  If not, *@bad is where it fails.
+ * How many entries the chain from @entry holds, if it is one a list could
+ * hold: readable to its end and no longer than ntpool lets a list cache
+ * (at most the largest Depth, and a push per CPU to spare).  The list is
+ * the client's memory: a Next it overwrote may point anywhere, or back
+ * into the chain.  If not, -1, and *@bad is where it fails.
  */
-static bool chain_sound(PSLIST_ENTRY entry, PSLIST_ENTRY *bad)
+static int chain_length(PSLIST_ENTRY entry, PSLIST_ENTRY *bad)
 {
-	unsigned int left = LOOKASIDE_MAX_DEPTH + num_possible_cpus();
+	int n = 0, max = LOOKASIDE_MAX_DEPTH + num_possible_cpus();
 	PSLIST_ENTRY next;
 
-	for (; entry; entry = next) {
-		if (!left-- || !slist_read_next(entry, &next)) {
+	for (; entry; entry = next, n++) {
+		if (n == max || !slist_read_next(entry, &next)) {
 			*bad = entry;
-			return false;
+			return -1;
 		}
 	}
-	return true;
+	return n;
 }
 
 /*
  * Free the entries of a chain taken off a list, each Next read before its
- * entry goes.  A chain that is not sound is reported (as a pop that cannot
- * read its entry is) and left alone: its entries stay allocated, and a
- * module's are reported as leaks when it unloads.
+ * entry goes, no more than were counted.  A chain that is not sound is
+ * reported (as a pop that cannot read its entry is) and left alone: its
+ * entries stay allocated, and a module's are reported as leaks when it
+ * unloads.  @dead: the list's module is gone, and its routines with it:
+ * only what is still a block of ntpool's, the module's with the list's
+ * tag, is freed (the list's memory may have been reused by anyone).
  */
-static void free_chain(struct lookaside *la, PSLIST_ENTRY entry)
+static void free_chain(struct lookaside *la, PSLIST_ENTRY entry, bool dead)
 {
 	PSLIST_ENTRY next, bad;
+	int n = chain_length(entry, &bad);
 
-	if (!chain_sound(entry, &bad)) {
+	if (n < 0) {
 		ntpool_slist_unreadable(bad, la->caller.ip);
 		return;
 	}
-	for (; entry; entry = next) {
+	for (; n-- && entry; entry = next) {
 		if (!slist_read_next(entry, &next))
 			return;
-		free_cached(la, entry);
+		if (dead)
+			ntpool_free_block(entry, la->tag, la->owner->id);
+		else
+			free_cached(la, entry);
 	}
 }
 
 /* Free every cached entry of a live list; the caller owns the list. */
 static void drain(struct lookaside *la)
 {
-	free_chain(la, slist_flush(&la->list->ListHead));
+	free_chain(la, slist_flush(&la->list->ListHead), false);
 }
 
 /*
@@ -391,7 +404,7 @@ static void drain_dead(struct lookaside *la)
 	kasan_enable_current();
 	if (!err)
 		free_chain(la, (PSLIST_ENTRY)(unsigned long)
-			       (first & ~(u64)(SLIST_ALIGN - 1)));
+			       (first & ~(u64)(SLIST_ALIGN - 1)), true);
 }
 
 /* Out of the registry; registry_lock held. */
@@ -495,8 +508,10 @@ static void unregister_all(struct module *mod, bool all, struct list_head *gone)
  * @mod: the module
  *
  * Each is reported (0xC7, Arg1 NTPOOL_C7_LOOKASIDE) and dropped; the
- * entries it cached go back to the pool when ntpool allocated them, and
- * stay where they are when the module's own routines did (they are gone).
+ * entries it cached go back to the pool when ntpool allocated them (each
+ * only if it still is a block of the module's with the list's tag: the
+ * list's memory may be gone with the module), and stay where they are when
+ * the module's own routines did (they are gone).
  * Lists are matched by module, not by client id, so that a module without
  * an id of its own loses its lists too.
  */
@@ -509,9 +524,8 @@ void ntpool_lookaside_unload(struct module *mod)
 	list_for_each_entry_safe(la, tmp, &gone, link) {
 		ntpool_bugcheck(TIMER_OR_DPC_INVALID, NTPOOL_C7_LOOKASIDE,
 				(unsigned long)la->list,
-				(unsigned long)la->owner->name,
-				la->list->Tag, NULL);
-		if (!la->list->Allocate && !la->list->Free)
+				(unsigned long)la->owner->name, la->tag, NULL);
+		if (la->pool_entries)
 			drain_dead(la);
 		forget(la);
 	}
