@@ -27,6 +27,11 @@
  * readable memory: the list is corrupt, which is reported (NT's exception
  * would go unhandled) and the pop returns NULL.
  *
+ * On UML a "non-faulting" read is a plain one (its __get_kernel_nofault()
+ * cannot catch a fault): an entry freed by another CPU is still mapped
+ * there, but a Next the client pointed at nothing ends UML, where the VM's
+ * kernels report it (tools/test/vm/lookaside.sh).
+ *
  * Without a 16-byte compare-and-exchange (CPUs without CMPXCHG16B, or a
  * kernel that offers none), the exchange is done under one raw spinlock
  * with interrupts off: correct in any context but NMI, not lock-free.
@@ -55,6 +60,11 @@ bool ntpool_slist_exchange_locked(PSLIST_HEADER head, struct slist_words *old,
 	raw_spin_lock_irqsave(&fallback_lock, flags);
 	done = head->Alignment == old->w[0] && head->Region == old->w[1];
 	if (done) {
+		/*
+		 * Poppers read the header without the lock: a pushed entry's
+		 * Next must be seen before the header that makes it first.
+		 */
+		smp_wmb();
 		WRITE_ONCE(head->Alignment, new0);
 		WRITE_ONCE(head->Region, new1);
 	} else {

@@ -120,6 +120,8 @@ static __always_inline bool ntpool_try_cmpxchg16(u64 *p, u64 old[2],
 {
 	u128 o = (u128)old[1] << 64 | old[0];
 
+	/* p[0] is the low half of the u128 on little-endian CPUs only. */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_CPU_BIG_ENDIAN));
 	if (likely(try_cmpxchg128((u128 *)p, &o, (u128)new1 << 64 | new0)))
 		return true;
 	old[0] = (u64)o;
