@@ -36,8 +36,12 @@
 static inline void ntpool_leak_track(const void *block, size_t bytes,
 				     const struct ntpool_request *req)
 {
+	/*
+	 * A block of 0 bytes (special or secure pool) is a byte to kmemleak:
+	 * an object of size 0 is one that kmemleak_free() never finds.
+	 */
 	if (IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
-		kmemleak_alloc(block, bytes, 1, ntpool_gfp(req));
+		kmemleak_alloc(block, bytes ?: 1, 1, ntpool_gfp(req));
 }
 
 /* As ntpool_leak_track(), for a request of normal priority from @kind. */
