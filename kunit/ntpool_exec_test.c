@@ -469,6 +469,33 @@ static void numa_node_refused(struct kunit *test)
 	ExFreePoolWithTag(b, EXEC_TAG);
 }
 
+/*
+ * A secure allocation is read-only: asked for executable, it is refused
+ * (the parameter ignored when Optional, the block then executable).
+ */
+static void secure_pool_refused(struct kunit *test)
+{
+	POOL_EXTENDED_PARAMS_SECURE_POOL sp = { .Cookie = 1 };
+	POOL_EXTENDED_PARAMETER p = {
+		.Type = PoolExtendedParameterSecurePool,
+		.SecurePoolParams = &sp,
+	};
+	HANDLE h = NULL;
+	void *b;
+
+	KUNIT_ASSERT_EQ(test, ExCreatePool(POOL_CREATE_FLG_SECURE_POOL,
+					   EXEC_TAG, NULL, &h), STATUS_SUCCESS);
+	sp.SecurePoolHandle = h;
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE,
+						100, EXEC_TAG, &p, 1));
+	p.Optional = 1;
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE, 100, EXEC_TAG, &p, 1);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, in_exec_pool(b));
+	ExFreePoolWithTag(b, EXEC_TAG);
+	ExDestroyPool(h);
+}
+
 /* No more than the reserve's wholly free pages stay mapped. */
 static void keeps_few_empty_pages(struct kunit *test)
 {
@@ -502,6 +529,7 @@ static struct kunit_case ntpool_exec_cases[] = {
 	KUNIT_CASE(counted_and_walked),
 	KUNIT_CASE(atomic_context),
 	KUNIT_CASE(numa_node_refused),
+	KUNIT_CASE(secure_pool_refused),
 	KUNIT_CASE(shrinker_drains),
 	KUNIT_CASE(keeps_few_empty_pages),
 	{}

@@ -83,10 +83,13 @@ static bool parse_one(const POOL_EXTENDED_PARAMETER *p,
 	case PoolExtendedParameterNumaNode:
 		return parse_node(p, req);
 	case PoolExtendedParameterSecurePool:
-		/* Unknown flags are the request's fault, as invalid flags are. */
+		/*
+		 * Unknown flags are the request's fault, as invalid flags are;
+		 * a secure allocation is read-only, never executable.
+		 */
 		req->secure = p->SecurePoolParams;
-		return req->secure && !(req->secure->SecurePoolFlags &
-					~NTPOOL_SECURE_FLAGS_VALID);
+		return req->secure && !req->exec &&
+		       !(req->secure->SecurePoolFlags & ~NTPOOL_SECURE_FLAGS_VALID);
 	default:
 		return false;
 	}
