@@ -396,15 +396,10 @@ static void drain(struct lookaside *la)
  */
 static void drain_dead(struct lookaside *la)
 {
-	u64 first;
-	long err;
+	PSLIST_ENTRY first;
 
-	kasan_disable_current();
-	err = get_kernel_nofault(first, &la->list->ListHead.Region);
-	kasan_enable_current();
-	if (!err)
-		free_chain(la, (PSLIST_ENTRY)(unsigned long)
-			       (first & ~(u64)(SLIST_ALIGN - 1)), true);
+	if (slist_read_first(&la->list->ListHead, &first))
+		free_chain(la, first, true);
 }
 
 /* Out of the registry; registry_lock held. */

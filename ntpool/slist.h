@@ -51,19 +51,45 @@ static __always_inline PSLIST_ENTRY slist_first(const struct slist_words *h)
 }
 
 /*
- * @entry's Next, read without faulting and without a KASAN report: the
- * entry may have been popped and freed by another CPU since the header
- * was read (slist.c says why that is harmless).
+ * A word of a list that may be gone, read without faulting and without a
+ * KASAN report.
  */
-static __always_inline bool slist_read_next(PSLIST_ENTRY entry,
-					    PSLIST_ENTRY *next)
+static __always_inline bool slist_read_word(const u64 *p, u64 *word)
 {
 	long err;
 
 	kasan_disable_current();
-	err = get_kernel_nofault(*next, &entry->Next);
+	err = get_kernel_nofault(*word, p);
 	kasan_enable_current();
 	return !err;
+}
+
+/*
+ * @entry's Next, read as slist_read_word() reads: the entry may have been
+ * popped and freed by another CPU since the header was read (slist.c says
+ * why that is harmless).
+ */
+static __always_inline bool slist_read_next(PSLIST_ENTRY entry,
+					    PSLIST_ENTRY *next)
+{
+	u64 word;
+
+	if (!slist_read_word((const u64 *)&entry->Next, &word))
+		return false;
+	*next = (PSLIST_ENTRY)(unsigned long)word;
+	return true;
+}
+
+/* @head's first entry, read as slist_read_word() reads: @head may be gone. */
+static __always_inline bool slist_read_first(PSLIST_HEADER head,
+					     PSLIST_ENTRY *first)
+{
+	struct slist_words h = {};
+
+	if (!slist_read_word(&head->Region, &h.w[1]))
+		return false;
+	*first = slist_first(&h);
+	return true;
 }
 
 /* Push @entry (non-NULL, 16-byte aligned) on @head (16-byte aligned). */
