@@ -452,21 +452,33 @@ static void shrinker_drains(struct kunit *test)
 	ntpool_page_reserve(pool, 1, GFP_KERNEL);
 }
 
+/*
+ * An extended parameter an execute request cannot honour: the request is
+ * refused, or, the parameter marked Optional, served from the executable
+ * pool without it.
+ */
+static void expect_refused_unless_optional(struct kunit *test,
+					   POOL_EXTENDED_PARAMETER *p)
+{
+	void *b;
+
+	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE,
+						100, EXEC_TAG, p, 1));
+	p->Optional = 1;
+	b = ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE, 100, EXEC_TAG, p, 1);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_TRUE(test, in_exec_pool(b));
+	ExFreePoolWithTag(b, EXEC_TAG);
+}
+
 /* NumaNode is for POOL_FLAG_NON_PAGED: refused, or ignored if Optional. */
 static void numa_node_refused(struct kunit *test)
 {
 	POOL_EXTENDED_PARAMETER p = {
 		.Type = PoolExtendedParameterNumaNode, .PreferredNode = 0,
 	};
-	void *b;
 
-	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE,
-						100, EXEC_TAG, &p, 1));
-	p.Optional = 1;
-	b = ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE, 100, EXEC_TAG, &p, 1);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_TRUE(test, in_exec_pool(b));
-	ExFreePoolWithTag(b, EXEC_TAG);
+	expect_refused_unless_optional(test, &p);
 }
 
 /*
@@ -481,18 +493,11 @@ static void secure_pool_refused(struct kunit *test)
 		.SecurePoolParams = &sp,
 	};
 	HANDLE h = NULL;
-	void *b;
 
 	KUNIT_ASSERT_EQ(test, ExCreatePool(POOL_CREATE_FLG_SECURE_POOL,
 					   EXEC_TAG, NULL, &h), STATUS_SUCCESS);
 	sp.SecurePoolHandle = h;
-	KUNIT_EXPECT_NULL(test, ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE,
-						100, EXEC_TAG, &p, 1));
-	p.Optional = 1;
-	b = ExAllocatePool3(POOL_FLAG_NON_PAGED_EXECUTE, 100, EXEC_TAG, &p, 1);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	KUNIT_EXPECT_TRUE(test, in_exec_pool(b));
-	ExFreePoolWithTag(b, EXEC_TAG);
+	expect_refused_unless_optional(test, &p);
 	ExDestroyPool(h);
 }
 
