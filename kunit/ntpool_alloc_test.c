@@ -417,7 +417,7 @@ static void per_cpu_cache(struct kunit *test)
 	ExFreePoolWithTag(p, TEST_TAG);
 	KUNIT_EXPECT_EQ(test, hdr->pool_type, NonPagedPool + 1 + NTPOOL_HDR_TYPE_CACHED);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&np->nr_small_pages), pages);
-	ulong1 = hdr->ulong1;
+	ulong1 = ntpool_hdr_ulong1(hdr);
 	/* A second free of a cached block is a double free. */
 	ExFreePoolWithTag(p, TEST_TAG);
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x07, 0, ulong1,
@@ -678,8 +678,11 @@ static void seal_covers_every_sealed_bit(struct kunit *test)
 			}
 			/* Word 0 but PreviousSize, word 1 but the check value. */
 			for (bit = 8; bit < 96; bit++) {
-				flipped = img;
-				flipped.words[bit / 64] ^= 1ULL << (bit % 64);
+				u64 w[2] = { ntpool_hdr_word(&img, 0),
+					     ntpool_hdr_word(&img, 1) };
+
+				w[bit / 64] ^= 1ULL << (bit % 64);
+				ntpool_hdr_set_words(&flipped, w[0], w[1]);
 				KUNIT_EXPECT_NE_MSG(test, check,
 						    ntpool_seal_with(&keys[k], at,
 								     &flipped),

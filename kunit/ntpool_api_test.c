@@ -718,7 +718,7 @@ static void bad_frees_are_refused(struct kunit *test)
 	/* Double free: 0xC2/0x07 with the header contents and the address. */
 	ExFreePoolWithTag(q, TEST_TAG);
 	KUNIT_EXPECT_EQ(test, log->count, 5u);
-	ulong1 = hdr_of(q)->ulong1;
+	ulong1 = ntpool_hdr_ulong1(hdr_of(q));
 	ExFreePoolWithTag(q, TEST_TAG);
 	ntpool_expect_report(test, log, 6, BAD_POOL_CALLER, 0x07, 0, ulong1,
 			     (unsigned long)q);
@@ -773,7 +773,7 @@ static void corrupt_header_is_reported(struct kunit *test)
 	hdr_of(p[4])->pool_tag ^= 0x20;
 	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[4]));
 	ntpool_expect_report(test, log, 5, BAD_POOL_CALLER, 0x01,
-			     (unsigned long)hdr_of(p[4]), hdr_of(p[4])->ulong1, 0);
+			     (unsigned long)hdr_of(p[4]), ntpool_hdr_ulong1(hdr_of(p[4])), 0);
 	hdr_of(p[5])->allocator_backtrace_index = 0xffff;
 	KUNIT_EXPECT_FALSE(test, ntpool_test_free(pool, p[5]));
 	KUNIT_EXPECT_EQ(test, log->count, 6u);

@@ -263,7 +263,7 @@ static void misuse_is_reported(struct kunit *test)
 	ExFreePoolWithTag(p, QUOTA_TAG);
 	ntpool_expect_report(test, log, 2, BAD_POOL_HEADER, NTPOOL_19_OVERRUN,
 			     (unsigned long)p, 100, 0);
-	ulong1 = hdr_of(p)->ulong1;
+	ulong1 = ntpool_hdr_ulong1(hdr_of(p));
 	ExFreePoolWithTag(p, QUOTA_TAG);
 	ntpool_expect_report(test, log, 3, BAD_POOL_CALLER,
 			     NTPOOL_C2_ALREADY_FREE, 0, ulong1,

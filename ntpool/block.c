@@ -467,7 +467,7 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 			blk->bc = (struct ntpool_bugcheck) {
 				.code = BAD_POOL_CALLER,
 				.args = { NTPOOL_C2_ALREADY_FREE, 0,
-					  blk->hdr->ulong1, (unsigned long)p },
+					  ntpool_hdr_ulong1(blk->hdr), (unsigned long)p },
 			};
 			return 0;
 		}

@@ -41,7 +41,7 @@ static bool already_free(struct ntpool_header *hdr, void *p,
 			 struct ntpool_bugcheck *bc)
 {
 	return fault(bc, BAD_POOL_CALLER, NTPOOL_C2_ALREADY_FREE, 0,
-		     READ_ONCE(hdr->ulong1), (unsigned long)p);
+		     READ_ONCE(*(const u32 *)hdr), (unsigned long)p);
 }
 
 /*
@@ -129,7 +129,7 @@ bool ntpool_header_fault(struct ntpool_block *blk)
 		return fault(&blk->bc, BAD_POOL_HEADER, NTPOOL_19_SIZE_MISMATCH,
 			     addr, 0, addr + size * NTPOOL_BLOCK_SIZE);
 	return fault(&blk->bc, BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT,
-		     addr, blk->seen.ulong1, 0);
+		     addr, ntpool_hdr_ulong1(&blk->seen), 0);
 }
 
 /**

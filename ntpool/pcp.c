@@ -201,7 +201,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	set_bit(slot.unit, slot.pg->allocated);
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)hdr, 0, now.ulong1, caller);
+				(unsigned long)hdr, 0, ntpool_hdr_ulong1(&now), caller);
 	return ntpool_hdr_to_block(hdr);
 }
 
@@ -675,7 +675,7 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 	spin_unlock_irqrestore(&blk.pool->lock, flags);
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)blk.hdr, 0, now.ulong1, NULL);
+				(unsigned long)blk.hdr, 0, ntpool_hdr_ulong1(&now), NULL);
 	else
 		ntpool_block_report(&blk, NULL);
 }

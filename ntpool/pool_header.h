@@ -49,6 +49,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/stddef.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #define NTPOOL_BLOCK_SHIFT	4
@@ -71,31 +72,22 @@
 /* What the slack between the requested size and the block's end holds. */
 #define NTPOOL_SLACK_PATTERN		0xac
 
+/*
+ * Plain fields, no union or array: GCC gives a 16-byte union or array the
+ * alignment of a 128-bit integer, and each function with one on its stack
+ * would realign the stack (the kernel keeps it 8-byte aligned).  The two
+ * words are read and written with ntpool_hdr_word() and
+ * ntpool_hdr_set_words().  The last eight bytes are NT's ProcessBilled.
+ */
 struct ntpool_header {
-	union {
-		struct {
-			union {
-				struct {
-					u8 previous_size;
-					u8 pool_index;
-					u8 block_size;
-					u8 pool_type;
-				};
-				u32 ulong1;
-			};
-			u32 pool_tag;
-			union {
-				void *process_billed;
-				struct {
-					u16 allocator_backtrace_index;
-					u16 pool_tag_hash;
-					u32 check;
-				};
-			};
-		};
-		/* The whole header, to copy and compare it in two loads. */
-		u64 words[2];
-	};
+	u8 previous_size;
+	u8 pool_index;
+	u8 block_size;
+	u8 pool_type;
+	u32 pool_tag;
+	u16 allocator_backtrace_index;
+	u16 pool_tag_hash;
+	u32 check;
 };
 
 static_assert(sizeof(struct ntpool_header) == NTPOOL_BLOCK_SIZE);
@@ -103,12 +95,39 @@ static_assert(NTPOOL_BLOCK_SIZE == 1U << NTPOOL_BLOCK_SHIFT);
 static_assert(offsetof(struct ntpool_header, block_size) == 2);
 static_assert(offsetof(struct ntpool_header, pool_type) == 3);
 static_assert(offsetof(struct ntpool_header, pool_tag) == 4);
-static_assert(offsetof(struct ntpool_header, process_billed) == 8);
+static_assert(offsetof(struct ntpool_header, allocator_backtrace_index) == 8);
 static_assert(offsetof(struct ntpool_header, check) == 12);
 static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
 #ifndef __LITTLE_ENDIAN
 #error "ntpool builds the header's words as a little-endian machine lays them out"
 #endif
+
+/* Word @word (0 or 1) of a header image, in one load. */
+static __always_inline u64 ntpool_hdr_word(const struct ntpool_header *img,
+					   unsigned int word)
+{
+	u64 w;
+
+	memcpy(&w, (const u64 *)img + word, sizeof(w));
+	return w;
+}
+
+/* Set both words of a header image, in two stores. */
+static __always_inline void ntpool_hdr_set_words(struct ntpool_header *img,
+						 u64 w0, u64 w1)
+{
+	memcpy(img, &w0, sizeof(w0));
+	memcpy((u64 *)img + 1, &w1, sizeof(w1));
+}
+
+/* NT's ULONG1: PreviousSize, PoolIndex, BlockSize and PoolType, as reports show it. */
+static __always_inline u32 ntpool_hdr_ulong1(const struct ntpool_header *img)
+{
+	u32 v;
+
+	memcpy(&v, img, sizeof(v));
+	return v;
+}
 
 /*
  * Which bits of a header's words the seal covers: all but PreviousSize
@@ -117,23 +136,27 @@ static_assert(NTPOOL_PAGE_UNITS == 256, "ntpool needs 4 KiB pages");
  */
 static __always_inline u64 ntpool_hdr_sealed_bits(unsigned int word, bool check)
 {
-	struct ntpool_header m = { .words = { ~0ULL, ~0ULL } };
+	struct ntpool_header m;
 
+	ntpool_hdr_set_words(&m, ~0ULL, ~0ULL);
 	m.previous_size = 0;
 	if (!check)
 		m.check = 0;
-	return m.words[word];
+	return ntpool_hdr_word(&m, word);
 }
 
 /*
  * Do two header images agree on every sealed field (and on the check value
  * too, if @check)?
  */
-static inline bool ntpool_hdr_same(const struct ntpool_header *a,
-				   const struct ntpool_header *b, bool check)
+static __always_inline bool ntpool_hdr_same(const struct ntpool_header *a,
+					    const struct ntpool_header *b,
+					    bool check)
 {
-	return !(((a->words[0] ^ b->words[0]) & ntpool_hdr_sealed_bits(0, check)) |
-		 ((a->words[1] ^ b->words[1]) & ntpool_hdr_sealed_bits(1, check)));
+	return !(((ntpool_hdr_word(a, 0) ^ ntpool_hdr_word(b, 0)) &
+		  ntpool_hdr_sealed_bits(0, check)) |
+		 ((ntpool_hdr_word(a, 1) ^ ntpool_hdr_word(b, 1)) &
+		  ntpool_hdr_sealed_bits(1, check)));
 }
 
 /*
@@ -143,16 +166,16 @@ static inline bool ntpool_hdr_same(const struct ntpool_header *a,
  * copy is written as two words, for the same reason: whoever reads it next
  * reads words.
  */
-static inline void ntpool_hdr_snapshot(const struct ntpool_header *hdr,
-				       struct ntpool_header *img)
+static __always_inline void
+ntpool_hdr_snapshot(const struct ntpool_header *hdr, struct ntpool_header *img)
 {
 	/* Little-endian (see ntpool_hdr_image()). */
-	img->words[0] = READ_ONCE(hdr->previous_size) |
-			(u64)READ_ONCE(hdr->pool_index) << 8 |
-			(u64)READ_ONCE(hdr->block_size) << 16 |
-			(u64)READ_ONCE(hdr->pool_type) << 24 |
-			(u64)READ_ONCE(hdr->pool_tag) << 32;
-	img->words[1] = READ_ONCE(hdr->words[1]);
+	ntpool_hdr_set_words(img, READ_ONCE(hdr->previous_size) |
+				  (u64)READ_ONCE(hdr->pool_index) << 8 |
+				  (u64)READ_ONCE(hdr->block_size) << 16 |
+				  (u64)READ_ONCE(hdr->pool_type) << 24 |
+				  (u64)READ_ONCE(hdr->pool_tag) << 32,
+			     READ_ONCE(*((const u64 *)hdr + 1)));
 }
 
 static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
@@ -191,14 +214,14 @@ static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)
  * @requested: bytes requested
  * @tag_hash: the tag row's id
  */
-static inline void ntpool_hdr_image(struct ntpool_header *img, u8 index,
-				    u8 units, u8 type, u32 tag, u16 requested,
-				    u16 tag_hash)
+static __always_inline void
+ntpool_hdr_image(struct ntpool_header *img, u8 index, u8 units, u8 type,
+		 u32 tag, u16 requested, u16 tag_hash)
 {
 	/* Word by word, x86 being little-endian: no byte stores to forward. */
-	img->words[0] = (u64)index << 8 | (u64)units << 16 |
-			(u64)type << 24 | (u64)tag << 32;
-	img->words[1] = requested | (u64)tag_hash << 16;
+	ntpool_hdr_set_words(img, (u64)index << 8 | (u64)units << 16 |
+				  (u64)type << 24 | (u64)tag << 32,
+			     requested | (u64)tag_hash << 16);
 }
 
 /**

@@ -25,12 +25,25 @@ void ntpool_hdr_seal(struct ntpool_header *hdr);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
 bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
 
-/* Both halves of a 128-bit product, folded: one MUL on x86-64. */
+/*
+ * Both halves of a 128-bit product, folded: one MUL on x86-64.  Written
+ * out there, because GCC gives a function that holds an unsigned __int128,
+ * even in registers, a 16-byte aligned stack, and realigns the kernel's
+ * 8-byte aligned one to get it, in every function the fast path inlines
+ * this into.
+ */
 static __always_inline u64 ntpool_seal_mix(u64 a, u64 b)
 {
-	unsigned __int128 p = (unsigned __int128)a * b;
+#ifdef CONFIG_X86_64
+	u64 lo, hi;
+
+	asm("mulq %3" : "=a" (lo), "=d" (hi) : "a" (a), "rm" (b) : "cc");
+	return lo ^ hi;
+#else
+	__uint128_t p = (__uint128_t)a * b;
 
 	return (u64)p ^ (u64)(p >> 64);
+#endif
 }
 
 /**
@@ -58,8 +71,8 @@ static __always_inline u32 ntpool_seal_with(const struct ntpool_seal_key *key,
 					    const struct ntpool_header *img)
 {
 	/* Little-endian words: PreviousSize is the low byte of the first. */
-	u64 fields = img->words[0] & ~0xffULL;
-	u64 billed = (u32)img->words[1];
+	u64 fields = ntpool_hdr_word(img, 0) & ~0xffULL;
+	u64 billed = (u32)ntpool_hdr_word(img, 1);
 	u64 where = (unsigned long)hdr >> NTPOOL_BLOCK_SHIFT;
 	u64 h = ntpool_seal_mix(fields ^ key->k[0], where ^ key->k[1]);
 

@@ -159,7 +159,7 @@ void ntpool_hdr_store(struct ntpool_header *hdr, const struct ntpool_header *img
 	WRITE_ONCE(hdr->block_size, img->block_size);
 	WRITE_ONCE(hdr->pool_type, img->pool_type);
 	WRITE_ONCE(hdr->pool_tag, img->pool_tag);
-	WRITE_ONCE(hdr->words[1], img->words[1]);
+	WRITE_ONCE(*((u64 *)hdr + 1), ntpool_hdr_word(img, 1));
 }
 
 /**
@@ -247,7 +247,7 @@ static void check_free_header(struct ntpool_page *pg, unsigned int unit,
 	*bc = (struct ntpool_bugcheck) {
 		.code = BAD_POOL_HEADER,
 		.args = { NTPOOL_19_FREED_MODIFIED, (unsigned long)hdr, 0,
-			  hdr->ulong1 },
+			  ntpool_hdr_ulong1(hdr) },
 	};
 }
 
