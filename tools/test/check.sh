@@ -72,7 +72,7 @@ vm() {
 		"$t/vmtest.sh" "$series" "$(IFS=,; echo "${suites[*]/%/.sh}")"
 }
 
-# The long ones first.  On the 6.12 debug kernel every VM suite runs, and
+# The long ones first.  On the 6.12 debug kernel every VM suite but perf runs, and
 # kmemleak's (first in its boot, so that kmemleak starts from a clean
 # slate); on the 6.1 one the suites that lock differently on 6.1 or race
 # (tags from interrupts, verified frees with interrupts off and in hard IRQ,
