@@ -23,6 +23,14 @@
 #include "client.h"
 #include "tags.h"
 
+/*
+ * The pool types' values in the events' format files, for the tools that
+ * print the events themselves (perf, trace-cmd): they cannot read an
+ * enumerator's name.
+ */
+TRACE_DEFINE_ENUM(NonPagedPool);
+TRACE_DEFINE_ENUM(PagedPool);
+
 DECLARE_EVENT_CLASS(ntpool_block,
 
 	TP_PROTO(u32 tag, size_t size, int pool_type, const void *ptr,

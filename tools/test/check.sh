@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS \
-	$PKGS_DKMS $PKGS_DEBUG
+	$PKGS_DKMS $PKGS_DEBUG $PKGS_TRACE
 
 jobs_max=${NTPOOL_CHECK_JOBS:-$(nproc)}
 [[ "$jobs_max" =~ ^[1-9][0-9]*$ ]] ||
@@ -72,7 +72,7 @@ vm() {
 		"$t/vmtest.sh" "$series" "$(IFS=,; echo "${suites[*]/%/.sh}")"
 }
 
-# The long ones first.  On the 6.12 debug kernel every VM suite runs, and
+# The long ones first.  On the 6.12 debug kernel every VM suite but perf runs, and
 # kmemleak's (first in its boot, so that kmemleak starts from a clean
 # slate); on the 6.1 one the suites that lock differently on 6.1 or race
 # (tags from interrupts, verified frees with interrupts off and in hard IRQ,
@@ -83,8 +83,10 @@ vm debug-6.12 quota tags clients exec
 vm debug-6.12 kmemleak verifier trace stress
 step lint - "$t/lint.sh"
 vm debug-6.1 tags verifier lookaside stress
+# perf runs the host's perf and bpftrace, which the debug kernels (no 9p,
+# BPF or BTF) cannot.
 for series in 6.12 6.1; do
-	vm "$series" core tags verifier lookaside trace quota pcp clients stress exec fuzz
+	vm "$series" core tags verifier lookaside trace perf quota pcp clients stress exec fuzz
 done
 step dkms - "$t/dkms-test.sh"
 step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"

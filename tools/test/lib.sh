@@ -55,6 +55,8 @@ PKGS_DEBUG="linux-source-6.12 linux-source-6.1 xz-utils"
 PKGS_LINT="sparse python3-docutils"
 PKGS_TOOLS="libncurses-dev file tmux python3"
 PKGS_DKMS="dkms xz-utils"
+# The host's tracing tools, which the VM runs from the host's /usr.
+PKGS_TRACE="linux-perf bpftrace xz-utils"
 
 # A kernel splat: a line with which the kernel reports a bug of its own or
 # of a module (extended regex).  KASAN's, KFENCE's and the sleeping-in-atomic
@@ -267,6 +269,29 @@ vm_root() {
 	chmod +x "$root/init"
 	cp "$NTPOOL_DIR/tools/ntpoolmon/ntpoolmon" "$NTPOOL_DIR/tools/pooltag.txt" "$root/"
 	echo "$root"
+}
+
+# The modules of Debian's kernel KREL that MODULE... need, in the order
+# they load (modprobe's), uncompressed into DIR, which gets the list of
+# their names in DIR/order (busybox's insmod loads them from there).
+# Built-in modules are left out.  "vm_kernel_modules KREL DIR MODULE..."
+vm_kernel_modules() {
+	local krel=$1 dir=$2 m ko name
+	shift 2
+	mkdir -p "$dir"
+	: > "$dir/order"
+	for m in "$@"; do
+		modprobe -S "$krel" --show-depends "$m" ||
+			die "no module $m for $krel"
+	done | sed -n 's/^insmod \([^ ]*\).*/\1/p' | while read -r ko; do
+		name=$(basename "$ko" | sed 's/\.ko\(\.xz\)\?$//')
+		! grep -qx "$name" "$dir/order" || continue
+		case "$ko" in
+		*.xz) xz -dc "$ko" ;;	# 6.12's
+		*) cat "$ko" ;;
+		esac > "$dir/$name.ko"
+		echo "$name" >> "$dir/order"
+	done
 }
 
 # Pack the initramfs tree ROOT into the archive OUT (gzipped cpio).

@@ -46,6 +46,16 @@ fi
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS
 debug=
 case "$series" in debug-*|kmemleak) debug=1; need_pkgs $PKGS_DEBUG ;; esac
+# A steps file marked "ntpool-vm: host-tools" runs the host's perf and
+# bpftrace: the VM gets the host's /usr, read-only over virtio-9p, and the
+# kernel's 9p modules (vm/lib.sh: host_tools_up).  Debian's kernels have
+# them; the debug kernels do not.
+host_tools=
+if marked host-tools; then
+	[ -z "$debug" ] || die "$steps: host-tools steps need a Debian kernel, not $series"
+	host_tools=1
+	need_pkgs $PKGS_TRACE
+fi
 krel=$(kernel_release "$series")
 # NTPOOL_VM_MODULES names a directory of ready modules to test instead
 # (the DKMS test's); otherwise ntpool and the samples are built here.
@@ -73,6 +83,8 @@ for s in "${suites[@]}"; do
 done
 echo "$SPLATS|Call Trace:" > "$root/splats"
 find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
+[ -z "$host_tools" ] ||
+	vm_kernel_modules "$krel" "$root/kmods" virtio_pci 9pnet_virtio 9p
 initrd="$NTPOOL_OUT/initrd-$krel-$label.cpio.gz"
 vm_pack "$root" "$initrd"
 
@@ -117,6 +129,10 @@ if marked numa; then
 		-numa node,nodeid=1,cpus=1
 		-numa node,nodeid=2,memdev=m2)
 fi
+
+# The host's /usr, read-only, for host-tools steps.
+[ -z "$host_tools" ] ||
+	machine+=(-virtfs local,path=/usr,mount_tag=hostusr,security_model=none,readonly=on)
 
 # KVM is tried first, briefly: on some machines it exists but stalls in the
 # kernel's decompressor, and TCG is used instead.

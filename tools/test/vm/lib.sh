@@ -50,3 +50,34 @@ next_suite() {
 	dmesg -c > /tmp/suite-log
 	show_splats /tmp/suite-log
 }
+
+# The host's programs (perf, bpftrace), for a steps file marked
+# "ntpool-vm: host-tools": vmtest.sh shares the host's /usr read-only
+# (virtio-9p, tag hostusr) and puts the 9p modules in /kmods.  host_tools_up
+# mounts it in $H, with the links of a merged /usr, the kernel's file
+# systems, /modules and a /tmp of its own; on_host CMD... runs a program
+# there, as root; host_tools_down undoes it all.
+H=/host
+host_tools_up() {
+	for m in $(cat /kmods/order); do
+		insmod "/kmods/$m.ko" || return 1
+	done
+	mkdir -p $H/usr $H/proc $H/sys $H/dev $H/tmp $H/modules
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
+		hostusr $H/usr || return 1
+	for d in bin sbin lib lib64; do ln -sfn usr/$d $H/$d; done
+	mount -t proc proc $H/proc &&
+	mount -t sysfs sysfs $H/sys &&
+	mount -t tracefs tracefs $H/sys/kernel/tracing &&
+	mount -t debugfs debugfs $H/sys/kernel/debug &&
+	mount -t devtmpfs devtmpfs $H/dev &&
+	mount -t tmpfs tmpfs $H/tmp &&
+	mount -o bind /modules $H/modules
+}
+on_host() { chroot $H /usr/bin/env -i HOME=/tmp PATH=/usr/sbin:/usr/bin "$@"; }
+host_tools_down() {
+	for m in modules tmp dev sys/kernel/debug sys/kernel/tracing sys proc usr; do
+		umount $H/$m 2>/dev/null
+	done
+	for m in $(sed '1!G;h;$!d' /kmods/order); do rmmod "$m" || return 1; done
+}
