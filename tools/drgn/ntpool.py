@@ -16,8 +16,8 @@ From the shell, one command per run:
 
     drgn -c vmcore -s vmlinux -s ntpool.ko tools/drgn/ntpool.py pool ADDR
 
-or, in drgn's interactive shell, exec(open("tools/drgn/ntpool.py").read())
-and call the functions above.  ntpool.ko must be given with -s (drgn finds
+or, in drgn's interactive shell, execscript("tools/drgn/ntpool.py") and
+call the functions above.  ntpool.ko must be given with -s (drgn finds
 the kernel's own debug info, not an out-of-tree module's).
 """
 import struct
@@ -752,7 +752,10 @@ def batch():
                 sys.stdout = sys.__stdout__
 
 
-if __name__ == "__main__" and prog is not None:
+# Run as a script with a command; exec()ed or execscript()ed in drgn's
+# shell without one, it only defines the commands.
+if (__name__ == "__main__" and prog is not None and
+        sys.argv[0].endswith("ntpool.py") and sys.argv[1:]):
     if sys.argv[1:2] == ["--batch"]:
         batch()
     else:
