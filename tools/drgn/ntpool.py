@@ -322,6 +322,22 @@ def header(addr):
     return Object(prog, "struct ntpool_header *", value=addr)
 
 
+def sealed(hdr):
+    """Does a header's check value match, as ntpool_hdr_sealed() asks
+    (seal.h)?  A header that fails it is a client's corruption, and no
+    walk believes it."""
+    key = [int(k) for k in var("ntpool_seal_key").k]
+    words = [int(w) for w in hdr.words]
+    mask = (1 << 64) - 1
+
+    def mix(a, b):
+        p = a * b
+        return (p & mask) ^ (p >> 64)
+    h = mix((words[0] & ~0xff & mask) ^ key[0], (hdr.value_() >> 4) ^ key[1])
+    h = mix(h ^ key[2], (words[1] & 0xffffffff) ^ key[3])
+    return ((h ^ h >> 32) & 0xffffffff) == words[1] >> 32
+
+
 def walk_blocks(kind, big=True, small=True):
     """Every allocated block of a pool, big ones first, as
     ntpool_walk_blocks(): dicts with addr, size, tag, client, caller, and
@@ -340,6 +356,8 @@ def walk_blocks(kind, big=True, small=True):
             for pg in pool_entries(pool, XA_SMALL):
                 for unit in for_each_set_bit(pg.allocated, PAGE_UNITS):
                     hdr = header(pg.base.value_() + unit * BLOCK)
+                    if not sealed(hdr):
+                        continue
                     room = (block_units(pg, unit) - 1) * BLOCK
                     yield {"addr": hdr.value_() + BLOCK,
                            "size": min(int(hdr.allocator_backtrace_index), room),
