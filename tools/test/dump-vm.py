@@ -119,6 +119,9 @@ def main():
     outdir, timeout, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
     qmp_path = os.path.join(outdir, "qmp.sock")
     ctl_path = os.path.join(outdir, "ctl.sock")
+    for path in (qmp_path, ctl_path):  # an earlier boot's
+        if os.path.exists(path):
+            os.unlink(path)
     cmd += ["-qmp", f"unix:{qmp_path},server=on,wait=off",
             "-chardev", f"socket,id=ctl,path={ctl_path},server=on,wait=on",
             "-serial", "mon:stdio", "-serial", "chardev:ctl",
