@@ -759,6 +759,33 @@ static void violations_counted(struct kunit *test)
 	ExFreePool(p);
 }
 
+/* The last report is kept whole, for debuggers (tools/drgn/ntpool.py). */
+static void last_report_kept(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_caller caller = { .ip = _THIS_IP_ };
+	unsigned long before = ntpool_last_report.count;
+	void *p = ntpool_allocate(POOL_FLAG_PAGED, 10, 'tsaL', caller);
+	char want[KSYM_SYMBOL_LEN];
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ntpool_free(p, 'gnrW', caller);
+	KUNIT_EXPECT_EQ(test, log->count, 1U);
+	KUNIT_EXPECT_EQ(test, ntpool_last_report.count, before + 1);
+	KUNIT_EXPECT_EQ(test, ntpool_last_report.bc.code, (u32)BAD_POOL_CALLER);
+	KUNIT_EXPECT_EQ(test, ntpool_last_report.bc.args[0], (u64)NTPOOL_C2_WRONG_TAG);
+	KUNIT_EXPECT_EQ(test, ntpool_last_report.bc.args[1], (u64)(unsigned long)p);
+	KUNIT_EXPECT_EQ(test, ntpool_last_report.bc.args[3], (u64)'gnrW');
+	/* The call site is this function's, named as the console names it. */
+	snprintf(want, sizeof(want), "%pS", (void *)ntpool_last_report.caller_ip);
+	KUNIT_EXPECT_STREQ(test, ntpool_last_report.caller, want);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(want, __func__));
+	KUNIT_EXPECT_EQ(test, want[strlen(__func__)], '+');
+	KUNIT_EXPECT_STREQ(test, ntpool_last_report.module, "vmlinux");
+	KUNIT_EXPECT_STREQ(test, ntpool_last_report.notes[1], "");
+	ntpool_free(p, 'tsaL', caller);
+}
+
 /*
  * Reports past the rate limit are counted, not printed; a test that
  * catches reports still sees every one.
@@ -986,6 +1013,7 @@ static struct kunit_case ntpool_verifier_cases[] = {
 	KUNIT_CASE(special_pool_checks),
 	KUNIT_CASE(special_pool_selection),
 	KUNIT_CASE(violations_counted),
+	KUNIT_CASE(last_report_kept),
 	KUNIT_CASE(reports_rate_limited),
 	KUNIT_CASE(quota_contexts),
 	KUNIT_CASE(zero_size_verified),

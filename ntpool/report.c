@@ -30,6 +30,7 @@
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <linux/spinlock.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
@@ -372,6 +373,36 @@ static void print_report(const struct ntpool_bugcheck *bc,
 	ntpool_print_stack();
 }
 
+/*
+ * The last report, for debuggers (report.h).  A global, not a static:
+ * nothing in ntpool reads it, and the compiler drops the stores to a
+ * static variable that is never read.
+ */
+struct ntpool_last_report ntpool_last_report;
+static DEFINE_RAW_SPINLOCK(last_report_lock);
+
+static void keep_last_report(const struct ntpool_bugcheck *bc,
+			     const struct ntpool_caller *caller,
+			     const struct ntpool_report_extra *extra)
+{
+	struct ntpool_last_report *r = &ntpool_last_report;
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&last_report_lock, flags);
+	r->count++;
+	r->bc = *bc;
+	r->caller_ip = caller ? caller->ip : 0;
+	r->caller[0] = '\0';
+	if (caller)
+		snprintf(r->caller, sizeof(r->caller), "%pS", (void *)caller->ip);
+	strscpy(r->module, ntpool_caller_module_name(caller), sizeof(r->module));
+	for (i = 0; i < 4; i++)
+		strscpy(r->notes[i], extra && extra->notes[i] ? extra->notes[i] : "",
+			sizeof(r->notes[i]));
+	raw_spin_unlock_irqrestore(&last_report_lock, flags);
+}
+
 /* How often each (code, Arg1) was reported, for the verifier view. */
 #define VIOLATION_KINDS	64
 
@@ -515,6 +546,7 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	int policy;
 
 	count_violation(code, arg1);
+	keep_last_report(&bc, caller, extra);
 	trace_ntpool_violation(code, bc.args, caller);
 	if (kunit_caught(&bc))
 		return;

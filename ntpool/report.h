@@ -7,6 +7,8 @@
 #ifndef _NTPOOL_REPORT_H
 #define _NTPOOL_REPORT_H
 
+#include <linux/kallsyms.h>
+#include <linux/module.h>
 #include <linux/types.h>
 #include <ntpool/ntpool.h>
 
@@ -52,6 +54,36 @@ struct ntpool_bugcheck {
 	u32 code;
 	u64 args[4];
 };
+
+/*
+ * The last report, kept whole for a debugger: tools/drgn's ntpool_analyze
+ * prints it from a crash dump (or a live kernel) as the console showed
+ * it.  What a report prints that may be gone by then (the caller's
+ * symbol, in code that unloads; the notes, on the reporter's stack) is
+ * kept as text.  Written under a lock, and before a panic; read by no
+ * C code.
+ */
+#define NTPOOL_NOTE_KEPT	64
+
+/**
+ * struct ntpool_last_report - the last bugcheck ntpool reported
+ * @count: reports so far; 0 means none (the record is empty)
+ * @bc: the code and its arguments
+ * @caller_ip: the client call's address, or 0 (the report had no caller)
+ * @caller: @caller_ip as "%pS" prints it
+ * @module: the calling module's name
+ * @notes: what the report added to each argument's meaning, cut to fit
+ */
+struct ntpool_last_report {
+	unsigned long count;
+	struct ntpool_bugcheck bc;
+	unsigned long caller_ip;
+	char caller[KSYM_SYMBOL_LEN];
+	char module[MODULE_NAME_LEN];
+	char notes[4][NTPOOL_NOTE_KEPT];
+};
+
+extern struct ntpool_last_report ntpool_last_report;
 
 enum ntpool_policy {
 	NTPOOL_POLICY_PANIC,

@@ -9,6 +9,8 @@
 #   and 6.1 sources with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST,
 #   DEBUG_OBJECTS, KFENCE and kmemleak (vmtest.sh debug-6.12, debug-6.1;
 #   tools/test/kernel/debug.config).  Any kernel splat fails a suite.
+#   The drgn helpers against debugfs, on memory dumps of the 6.1 VM, live
+#   and after a panic (drgn-test.sh).
 #
 # The steps run side by side, NTPOOL_CHECK_JOBS at a time (default: one per
 # CPU), longest first; what they share is built first, once: the debug
@@ -20,7 +22,7 @@
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_KUNIT $PKGS_LINT $PKGS_TOOLS \
-	$PKGS_DKMS $PKGS_DEBUG $PKGS_TRACE
+	$PKGS_DKMS $PKGS_DEBUG $PKGS_TRACE $PKGS_DRGN
 
 jobs_max=${NTPOOL_CHECK_JOBS:-$(nproc)}
 [[ "$jobs_max" =~ ^[1-9][0-9]*$ ]] ||
@@ -89,6 +91,9 @@ for series in 6.12 6.1; do
 	vm "$series" core tags verifier lookaside trace perf quota pcp clients stress exec fuzz
 done
 step dkms - "$t/dkms-test.sh"
+# The drgn helpers on dumps of a VM that ntpool's panic policy stopped.
+step vm-6.1-drgn build-6.1,build-ntpoolmon \
+	env "NTPOOL_VM_MODULES=$logs/modules-6.1" "$t/drgn-test.sh" 6.1
 step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"
 for series in debug-6.12 6.12 6.1; do
 	for s in secure numa special; do vm "$series" "$s"; done

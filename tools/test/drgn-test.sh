@@ -1,0 +1,236 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The drgn helpers (tools/drgn/ntpool.py) against debugfs, on memory dumps
+# of the test VM (Documentation/postmortem.rst):
+#
+#   drgn-test.sh [SERIES]     SERIES 6.1 (the default) or 6.12
+#
+# For each scenario (c4: a leak at unload, 0xC4/0x62; c2: a double free,
+# 0xC2/0x07) one boot of Debian's stock kernel, with ntpool loaded with
+# on_violation=panic and sample clients (tools/test/drgn/guest.sh).  The
+# guest sends what debugfs shows, then the host dumps its memory while it
+# runs ("live": the guest waits, idle, until the dump is written); the
+# guest sends debugfs again and provokes the bugcheck, and the host dumps
+# the panicked guest.  drgn then reads each dump, with the -dbg vmlinux of
+# the kernel and ntpool.ko, and every helper's output must equal what
+# debugfs showed for the same state: all of them on the live dump; on the
+# panic dump, those whose state the panic did not change, and
+# ntpool_analyze against the report the console printed.
+#
+# The dump test is skipped (and says so) when Debian's archive has no
+# linux-image-RELEASE-dbg for the kernel installed.
+#
+# NTPOOL_DUMP_SCENARIOS picks scenarios (default "c4 c2"); NTPOOL_DUMP_KEEP=1
+# keeps the dumps (about 550 MB each) in .out/drgn-RELEASE/SCENARIO/, for
+# reading by hand (Documentation/postmortem.rst).
+#
+# Prints "ok - ..." / "not ok - ..." lines and "N passed, N failed".
+
+. "$(dirname "$0")/lib.sh"
+
+series=${1:-6.1}
+need_pkgs $PKGS_BUILD $PKGS_KERNELS $PKGS_VM $PKGS_TOOLS $PKGS_DRGN
+krel=$(kernel_release "$series")
+set +e
+vmlinux=$(debug_vmlinux "$krel")
+rc=$?
+set -e
+if [ "$rc" -eq 2 ]; then
+	echo "# SKIP crash-dump test: Debian's archive has no linux-image-$krel-dbg"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+[ "$rc" -eq 0 ] || die "could not get the vmlinux with debug info of $krel"
+build=${NTPOOL_VM_MODULES:-$(build_for "$krel")}
+make -s -C "$NTPOOL_DIR/tools/ntpoolmon" >&2
+# ntpool and the samples the guest loads.
+for m in ntpool nttags ntsample ntmisuse; do
+	[ -f "$build/$m.ko" ] || [ -f "$build/ntpool/$m.ko" ] ||
+		[ -f "$build/tools/samples/$m.ko" ] || die "no $m.ko in $build"
+done
+ko() { find "$build" -name "$1.ko" | head -n 1; }
+
+# fw_cfg hands the kernel's vmcoreinfo to QEMU's vmcoreinfo device.
+fw_cfg=$(find "/lib/modules/$krel" -name 'qemu_fw_cfg.ko*' | head -n 1)
+[ -n "$fw_cfg" ] || die "no qemu_fw_cfg module for $krel"
+
+out="$NTPOOL_OUT/drgn-$krel"
+rm -rf "$out"
+mkdir -p "$out"
+root=$(vm_root)
+trap 'rm -rf "$root"' EXIT
+cp "$NTPOOL_DIR/tools/test/drgn/guest.sh" "$root/steps.sh"
+find "$build" -name '*.ko' -exec cp {} "$root/modules/" \;
+case "$fw_cfg" in
+*.xz) xz -dc "$fw_cfg" > "$root/modules/qemu_fw_cfg.ko" ;;
+*.zst) zstd -qdc "$fw_cfg" > "$root/modules/qemu_fw_cfg.ko" ;;
+*) cp "$fw_cfg" "$root/modules/qemu_fw_cfg.ko" ;;
+esac
+initrd="$out/initrd.cpio.gz"
+vm_pack "$root" "$initrd"
+
+accel=tcg
+! vm_kvm_worth_trying || [ "$(cat "$vm_kvm_state" 2>/dev/null)" != yes ] ||
+	accel=kvm
+
+# "same WHAT EXPECTED ACTUAL": one result from two files that must agree.
+same() {
+	if diff -u "$2" "$3" > "$3.diff"; then
+		result ok "$1"
+	else
+		result "not ok" "$1"
+		head -n 20 "$3.diff" | sed 's/^/# /'
+	fi
+}
+
+# What ntpool_verifier MODULE prints, from the debugfs verifier: the
+# Driver Verification List keeps MODULE's section only.
+verifier_of() {
+	awk -v mod="$1" '
+		/^Driver Verification List$/ { list = 1 }
+		/^Violations reported$/ { list = 0 }
+		list && /^MODULE: / { inmod = 1; keep = ($3 == mod) }
+		!list || !inmod || keep { print }' "$2"
+}
+
+# What ntpool_poolused Tag? prints, from the debugfs poolused: the rows of
+# tags that begin with "Tag", and their total.
+poolused_tag() {
+	awk '
+		/^ TOTAL / { printf " %-5s %12d %12d %12d %12d\n", "TOTAL", a, b, c, d; next }
+		/^ [^ ]+ +-?[0-9]+ / { if ($1 !~ /^Tag.$/) next; a += $2; b += $3; c += $4; d += $5 }
+		{ print }' "$1"
+}
+
+# The last report the console shows (before the line STOP, if given), as
+# ntpool_analyze prints it: from "*** Fatal System Error" to the caller,
+# without the kernel's prefixes and without what the report printed after
+# the arguments (the leak table).
+console_report() {
+	tr -d '\r' < "$1" | sed 's/^\[ *[0-9.]*\] //; s/^ntpool: //' |
+	awk -v stop="${2:-}" '
+		stop != "" && index($0, stop) { exit }
+		/^\*\*\* Fatal System Error/ { n = 0; keep = 1; after = 0; skipping = 0 }
+		!keep { next }
+		/^STACK_TEXT:/ { keep = 0; next }
+		/^CALLER: / { skipping = 0 }
+		after && !/^(\t|CALLER: )/ { skipping = 1 }
+		/^Arg4: / { after = 1 }
+		skipping { next }
+		{ line[n++] = $0 }
+		END {
+			if (!n) print "No bugcheck reported since ntpool was loaded"
+			for (i = 0; i < n; i++) print line[i]
+		}'
+}
+
+# What the provoking step changes between the guest's last look at
+# debugfs and the panic.  c4: the unload marks ntmisuse unloaded and
+# counts the violation; applied to what debugfs showed, the verifier views
+# must match.  c2: the bad driver allocates and frees a block (its tag's
+# row, its module's counters, and a Tag1 page that its block may come
+# from) before the double free: those views are compared on the live dump
+# only.
+panic_edit() {
+	case "$1" in
+	c4) sed -e '/^MODULE: .* ntmisuse (Loaded)$/s/(Loaded)/(Unloaded)/' \
+		-e '/^Violations reported$/,$s/^  none$/  DRIVER_VERIFIER_DETECTED_VIOLATION (c4) Arg1 0x62: 1/' ;;
+	*) cat ;;
+	esac
+}
+panic_skips() {
+	case "$1" in
+	c2) echo "tags verifier verifier-module pool-small" ;;
+	esac
+}
+
+# "helpers DIR PHASE": DIR/PHASE-NAME.drgn for each query, and
+# DIR/PHASE-analyze.drgn.
+helpers() {
+	local dir=$1 phase=$2 name cmd
+	while read -r name cmd; do
+		echo "$dir/$phase-$name.drgn $cmd"
+	done < "$dir/$phase-queries" > "$dir/$phase-batch"
+	echo "$dir/$phase-analyze.drgn analyze" >> "$dir/$phase-batch"
+	drgn -q --no-default-symbols -c "$dir/$phase.core" -s "$vmlinux" \
+		-s "$(ko ntpool)" "$NTPOOL_DIR/tools/drgn/ntpool.py" --batch \
+		< "$dir/$phase-batch" 2> "$dir/$phase-drgn.log"
+}
+
+# "expected DIR PHASE NAME": what debugfs showed for query NAME.
+expected() {
+	local dir=$1 phase=$2 name=$3
+	case "$name" in
+	verifier-module)
+		verifier_of "$(sed -n 's/^verifier-module verifier //p' \
+			"$dir/$phase-queries")" "$dir/$phase-verifier" ;;
+	poolused-tag) poolused_tag "$dir/$phase-poolused" ;;
+	*) cat "$dir/$phase-$name" ;;
+	esac
+}
+
+for scenario in ${NTPOOL_DUMP_SCENARIOS:-c4 c2}; do
+	dir="$out/$scenario"
+	mkdir -p "$dir"
+	vm_qemu "$accel" "$(vmlinuz_for "$krel")" "$initrd" \
+		"console=ttyS0 panic=0 loglevel=7 ntpool_dump=$scenario" \
+		-m 512 -smp 2
+	log "booting $krel ($accel) for scenario $scenario; console in $dir/console.log"
+	progress_start "VM on $krel, crash-dump scenario $scenario"
+	for try in 1 2; do
+		python3 "$NTPOOL_DIR/tools/test/dump-vm.py" "$dir" 120 \
+			"${vm_cmd[@]}" || true
+		# A kernel that dies before /init ran none of the test (a
+		# rare TCG artefact, vmtest.sh): it boots once more.
+		grep -aq "NTPOOL-VM: booted" "$dir/console.log" && break
+		[ "$try" = 2 ] || log "the VM died before /init ran; booting it once more"
+	done
+	progress_stop
+	results_from "$dir/console.log" "$scenario"
+	case "$scenario" in
+	c4) code='0xc4 \(0x62,' ;;
+	c2) code='0xc2 \(0x7,' ;;
+	esac
+	if grep -aqE "Kernel panic - not syncing: ntpool: bugcheck $code" "$dir/console.log"; then
+		result ok "$scenario: the kernel panicked on the bugcheck"
+	else
+		result "not ok" "$scenario: the kernel panicked on the bugcheck"
+	fi
+	for phase in live panic; do
+		if [ ! -s "$dir/$phase.core" ]; then
+			result "not ok" "$scenario: QEMU dumped the $phase guest"
+			continue
+		fi
+		result ok "$scenario: QEMU dumped the $phase guest"
+		if ! helpers "$dir" "$phase"; then
+			result "not ok" "$scenario $phase: drgn ran the helpers"
+			sed 's/^/# /' "$dir/$phase-drgn.log" | tail -n 20
+			continue
+		fi
+		result ok "$scenario $phase: drgn ran the helpers"
+		while read -r name cmd; do
+			if [ "$phase" = live ]; then
+				expected "$dir" live "$name"
+			else
+				case " $(panic_skips "$scenario") " in
+				*" $name "*) continue ;;
+				esac
+				expected "$dir" panic "$name" | panic_edit "$scenario"
+			fi > "$dir/$phase-$name.expected"
+			same "$scenario $phase: ntpool.py $cmd prints what debugfs did" \
+				"$dir/$phase-$name.expected" "$dir/$phase-$name.drgn"
+		done < "$dir/$phase-queries"
+	done
+	console_report "$dir/console.log" "NTPOOL-VM: live dump" > "$dir/live-analyze.expected"
+	console_report "$dir/console.log" > "$dir/panic-analyze.expected"
+	for phase in live panic; do
+		[ -f "$dir/$phase-analyze.drgn" ] || continue
+		same "$scenario $phase: ntpool_analyze prints the console's last report" \
+			"$dir/$phase-analyze.expected" "$dir/$phase-analyze.drgn"
+	done
+	[ -n "${NTPOOL_DUMP_KEEP:-}" ] || rm -f "$dir"/*.core
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
