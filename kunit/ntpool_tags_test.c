@@ -45,7 +45,8 @@ static void counts_after_known_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
 	KUNIT_EXPECT_TRUE(test, test_bit(ntpool_block_to_hdr(p[9])->pool_index,
 					 st.owners));
-	KUNIT_EXPECT_EQ(test, ntpool_tag_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
+	/* PoolTagHash names the call site, which names the tag. */
+	KUNIT_EXPECT_EQ(test, ntpool_site_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
 			tag);
 	for (i = 4; i < ARRAY_SIZE(p); i++)
 		ExFreePoolWithTag(p[i], tag);
@@ -269,7 +270,7 @@ static void fold_during_read(struct ntpool_usage *u)
 	fold_target = NULL;
 	/* 32 more live blocks: this CPU's share passes the batch. */
 	for (i = 0; i < NTPOOL_USAGE_COUNT_BATCH; i++)
-		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+		ntpool_usage_alloc(u, NTPOOL_NONPAGED, 16);
 }
 
 static void fold_racing_read(struct kunit *test)
@@ -282,7 +283,7 @@ static void fold_racing_read(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
 	/* A share that is not empty, so that the fold moves something. */
 	for (i = 0; i < 10; i++)
-		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+		ntpool_usage_alloc(u, NTPOOL_NONPAGED, 16);
 	fold_target = u;
 	ntpool_usage_read_hook = fold_during_read;
 	ntpool_usage_read(u, &st);
@@ -312,17 +313,17 @@ static void share_of_pairs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
 	/* One CPU's share: the folds come where the test expects them. */
 	migrate_disable();
-	ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
+	ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
 	/* Two operations short of the share's limit. */
 	for (i = 0; i < (NTPOOL_USAGE_SHARE_MAX - 2) / 2; i++) {
-		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
-		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NTPOOL_PAGED, 64);
 	}
 	/* Nothing folded yet: the totals are still empty. */
 	KUNIT_EXPECT_EQ(test, u->allocs[NTPOOL_PAGED], 0ULL);
 	for (; i < pairs; i++) {
-		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
-		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NTPOOL_PAGED, 64);
 	}
 	migrate_enable();
 	KUNIT_EXPECT_NE(test, u->allocs[NTPOOL_PAGED], 0ULL);

@@ -287,25 +287,25 @@ static __always_inline bool fast_path_open(enum ntpool_kind kind)
 }
 
 /*
- * What a plain allocation by @c of tag row @row counts.  Built where it is
- * used, never passed out of line: the compiler keeps it in registers.
+ * What a plain allocation by @c at @site counts.  Built where it is used,
+ * never passed out of line: the compiler keeps it in registers.
  */
 static __always_inline struct ntpool_charge
-fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
+fast_charge(struct ntpool_client *c, struct ntpool_site *site)
 {
 	return (struct ntpool_charge) {
-		.row = ntpool_accounting_on(c->id) ? row : NULL,
-		.client = c->id, .untracked = c, .succeeded = c,
+		.site = ntpool_accounting_on(c->id) ? site : NULL,
+		.untracked = c, .succeeded = c,
 	};
 }
 
 /* Count a plain allocation of @bytes not taken from a cache. */
 static __always_inline void fast_charge_alloc(struct ntpool_client *c,
-					      struct ntpool_tag *row,
+					      struct ntpool_site *site,
 					      enum ntpool_kind kind,
 					      size_t bytes)
 {
-	struct ntpool_charge ch = fast_charge(c, row);
+	struct ntpool_charge ch = fast_charge(c, site);
 	unsigned long flags;
 
 	local_irq_save(flags);
@@ -323,57 +323,57 @@ static __always_inline void fast_charge_alloc(struct ntpool_client *c,
  */
 static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 				 EX_POOL_PRIORITY priority,
-				 struct ntpool_client *c, struct ntpool_tag *row,
+				 struct ntpool_client *c, struct ntpool_site *site,
 				 const struct ntpool_caller *caller)
 {
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = kind,
 		.gfp = ntpool_priority_gfp(priority),
-		.client = c->id, .tag_id = row->id, .caller = *caller,
+		.client = c->id, .site_id = site->id, .caller = *caller,
 	};
 	void *p = ntpool_small_alloc(&ntpool_pools[kind], &req);
 
 	if (p)
-		fast_charge_alloc(c, row, kind,
+		fast_charge_alloc(c, site, kind,
 				  ntpool_units_for(size) * NTPOOL_BLOCK_SIZE);
 	return p;
 }
 
 /*
- * A small block from the cache, its header as @c and @row say, or carved
+ * A small block from the cache, its header as @c and @site say, or carved
  * from a page if the cache has none.
  */
 static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 					u32 tag, EX_POOL_PRIORITY priority,
 					struct ntpool_client *c,
-					struct ntpool_tag *row,
+					struct ntpool_site *site,
 					const struct ntpool_caller *caller,
 					size_t *room)
 {
 	unsigned int units = ntpool_units_for(size);
-	struct ntpool_charge ch = fast_charge(c, row);
+	struct ntpool_charge ch = fast_charge(c, site);
 	struct ntpool_header want __uninitialized;
 	void *p;
 
-	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
+	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, site->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	p = pcp_take(kind, &want, &ch, caller);
-	return p ?: fast_carve(kind, size, tag, priority, c, row, caller);
+	return p ?: fast_carve(kind, size, tag, priority, c, site, caller);
 }
 
 /* A big block the pool kept (big.c), counted. */
 static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
-		      struct ntpool_client *c, struct ntpool_tag *row,
+		      struct ntpool_client *c, struct ntpool_site *site,
 		      const struct ntpool_caller *caller, size_t *room)
 {
 	struct ntpool_big *big;
 
 	big = ntpool_big_take_kept(&ntpool_pools[kind], size, tag, c->id,
-				   row->id, caller->ip);
+				   site->id, caller->ip);
 	if (!big)
 		return NULL;
 	*room = ntpool_big_pages(big) << PAGE_SHIFT;
-	fast_charge_alloc(c, row, kind, *room);
+	fast_charge_alloc(c, site, kind, *room);
 	return big->va;
 }
 
@@ -399,27 +399,28 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 					EX_POOL_PRIORITY priority,
 					const struct ntpool_caller *caller)
 {
+	struct ntpool_site *site;
 	struct ntpool_client *c;
-	struct ntpool_tag *row;
 	size_t room;
 	void *p;
 
 	if (!fast_path_open(kind) || tag == NTPOOL_TAG_NONE ||
 	    ntpool_special_enabled() || ntpool_faults_enabled())
 		return NULL;
+	site = ntpool_site_find(caller->ip, ntpool_plain_tag(tag),
+				ntpool_client_key(caller->module));
+	if (!site)
+		return NULL;
 	/* The module is calling: its record stays (client.c). */
-	preempt_disable();
-	c = ntpool_client_lookup(ntpool_client_key(caller->module));
-	preempt_enable();
-	row = ntpool_tag_find(ntpool_plain_tag(tag));
+	c = READ_ONCE(site->owner);
 	/* A module on the shared id has its blocks tracked (client.c). */
-	if (!c || !row || c->id == NTPOOL_SHARED_CLIENT ||
+	if (!c || c->id == NTPOOL_SHARED_CLIENT ||
 	    READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE || !READ_ONCE(c->loaded))
 		return NULL;
 	if (likely(size <= NTPOOL_MAX_SMALL))
-		p = fast_small(kind, size, tag, priority, c, row, caller, &room);
+		p = fast_small(kind, size, tag, priority, c, site, caller, &room);
 	else
-		p = fast_big(kind, size, tag, c, row, caller, &room);
+		p = fast_big(kind, size, tag, c, site, caller, &room);
 	if (!p)
 		return NULL;
 	if (zero)
@@ -453,11 +454,11 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
-	struct ntpool_tag *row = ntpool_tag_of_id(seen->pool_tag_hash);
+	struct ntpool_site *site = ntpool_site_of_id(seen->pool_tag_hash);
 	enum ntpool_kind kind = blk->pool->kind;
 	u8 owner = seen->pool_index;
 	struct ntpool_charge ch = {
-		.row = ntpool_accounting_on(owner) ? row : NULL, .client = owner,
+		.site = ntpool_accounting_on(owner) ? site : NULL,
 	};
 	unsigned long flags;
 
@@ -477,8 +478,8 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
 	spin_unlock_irqrestore(&blk->pool->lock, flags);
-	if (ch.row)
-		ntpool_tag_count_free(row, kind, bytes, owner);
+	if (ch.site)
+		ntpool_site_count_free(site, kind, bytes);
 }
 
 /**
