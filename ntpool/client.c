@@ -400,12 +400,12 @@ void ntpool_client_gone(struct module *mod)
 	if (c)
 		WRITE_ONCE(c->loaded, false);
 	spin_unlock_irqrestore(&clients_lock, flags);
-	if (c)
-		ntpool_sites_module_gone(c);
 	if (c) {
 		struct ntpool_callsite_scope scope = { .mod = mod };
 
-		/* Its code is still there: name what the leak report shows. */
+		/* Its code is still there: name its sites, and its leaks. */
+		ntpool_sites_name(c, &scope);
+		ntpool_sites_module_gone(c);
 		if (ntpool_client_outstanding(c) > 0)
 			ntpool_verifier_name_callers(c, &scope);
 		ntpool_verifier_unload(c);
@@ -455,6 +455,7 @@ void ntpool_client_live(struct module *mod)
 		return;
 	/* Loaded, the record stays: only a gone module's is retired. */
 	ntpool_clients_lock();
+	ntpool_sites_name(c, &scope);
 	if (ntpool_client_outstanding(c) > 0)
 		ntpool_verifier_name_callers(c, &scope);
 	ntpool_clients_unlock();

@@ -34,8 +34,10 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/hash.h>
+#include <linux/kallsyms.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include "client.h"
@@ -326,6 +328,44 @@ void ntpool_sites_module_gone(struct ntpool_client *c)
 	spin_unlock_irqrestore(&sites_lock, flags);
 }
 
+/*
+ * The name of a site's call site, while its code exists, kept: kallsyms'
+ * "func+off/size [mod]", cut to NTPOOL_SITE_NAME_LEN.
+ */
+static const char *call_site_name(unsigned long ip)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	sprint_symbol(sym, ip);
+	return kstrndup(sym, NTPOOL_SITE_NAME_LEN - 1, GFP_KERNEL);
+}
+
+/**
+ * ntpool_sites_name() - name a module's call sites while their code exists
+ * @c: the module's record
+ * @scope: which code is about to go
+ *
+ * Process context.  Each site in that code gets its name once.
+ */
+void ntpool_sites_name(struct ntpool_client *c,
+		       const struct ntpool_callsite_scope *scope)
+{
+	struct ntpool_site *s;
+
+	/* Sites are never removed: the list can be walked under RCU. */
+	for (s = ntpool_sites_next(NULL); s; s = ntpool_sites_next(s)) {
+		const char *name;
+
+		if (READ_ONCE(s->owner) != c || READ_ONCE(s->name) ||
+		    !ntpool_callsite_wanted(scope, s->ip))
+			continue;
+		name = call_site_name(s->ip);
+		/* Readers see the name whole; only this (clients mutex) sets it. */
+		if (name)
+			smp_store_release(&s->name, name);
+	}
+}
+
 /**
  * ntpool_sites_client_retired() - a module's record is about to be freed
  * @c: the record, nothing of its module outstanding
@@ -380,6 +420,135 @@ struct ntpool_site *ntpool_sites_next(struct ntpool_site *s)
 	return next;
 }
 
+/* A site's call site as "sites" shows it. */
+static void caller_text(struct ntpool_site *s, char *buf)
+{
+	/* Pairs with ntpool_sites_name(). */
+	const char *name = smp_load_acquire(&s->name);
+
+	if (name)
+		strscpy(buf, name, NTPOOL_SITE_NAME_LEN);
+	else if (READ_ONCE(s->key) != NTPOOL_SITE_KEY_GONE)
+		snprintf(buf, NTPOOL_SITE_NAME_LEN, "%pS", (void *)s->ip);
+	else
+		/* Its code is gone: the address may be another module's now. */
+		snprintf(buf, NTPOOL_SITE_NAME_LEN, "0x%lx", s->ip);
+}
+
+static int cmp_by_call_site(const void *a, const void *b)
+{
+	const struct ntpool_site_stats *x = a, *y = b;
+	int c = strcmp(x->module, y->module);
+
+	if (c)
+		return c;
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return memcmp(&x->tag, &y->tag, sizeof(x->tag));
+}
+
+/* Tags in display (memory) order, then modules, then call sites. */
+static int cmp_by_tag(const void *a, const void *b)
+{
+	const struct ntpool_site_stats *x = a, *y = b;
+	int c = memcmp(&x->tag, &y->tag, sizeof(x->tag));
+
+	if (c)
+		return c;
+	return cmp_by_call_site(a, b);
+}
+
+static bool same_call_site(const struct ntpool_site_stats *a,
+			   const struct ntpool_site_stats *b)
+{
+	return a->ip == b->ip && !strcmp(a->module, b->module);
+}
+
+/*
+ * Mark each call site that uses more than one tag (sorted by call site),
+ * and each tag that more than one module uses (sorted by tag).  A module
+ * loaded twice is one module: its name is compared.
+ */
+static void mark_many_tags(struct ntpool_site_stats *rows, size_t n)
+{
+	size_t i, j, k;
+	bool many;
+
+	for (i = 0; i < n; i = j) {
+		many = false;
+		for (j = i + 1; j < n && same_call_site(&rows[j], &rows[i]); j++)
+			many |= rows[j].tag != rows[i].tag;
+		for (k = i; many && k < j; k++)
+			rows[k].many_tags = true;
+	}
+}
+
+static void mark_many_modules(struct ntpool_site_stats *rows, size_t n)
+{
+	size_t i, j, k;
+	bool many;
+
+	for (i = 0; i < n; i = j) {
+		many = false;
+		for (j = i + 1; j < n && rows[j].tag == rows[i].tag; j++)
+			many |= strcmp(rows[j].module, rows[i].module) != 0;
+		for (k = i; many && k < j; k++)
+			rows[k].many_modules = true;
+	}
+}
+
+static bool site_used(const struct ntpool_usage_stats *u)
+{
+	unsigned int kind;
+
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		if (u->allocs[kind])
+			return true;
+	return false;
+}
+
+/**
+ * ntpool_sites_snapshot() - every used site's sums, sorted by tag
+ * @count: set to the number of rows
+ *
+ * Process context (names are printed with kallsyms); takes no lock that
+ * allocation paths take.
+ *
+ * Return: a kvmalloc()ed array, or NULL.
+ */
+struct ntpool_site_stats *ntpool_sites_snapshot(size_t *count)
+{
+	/* Pairs with publish(): room for every site made so far. */
+	size_t n = 0, room = smp_load_acquire(&next_id) - NTPOOL_SITES_FIRST_ID;
+	struct ntpool_site_stats *rows;
+	struct ntpool_site *s;
+
+	rows = kvmalloc_array(max_t(size_t, room, 1), sizeof(*rows),
+			      GFP_KERNEL | __GFP_ZERO);
+	if (!rows)
+		return NULL;
+	for (s = ntpool_sites_next(NULL); s && n < room;
+	     s = ntpool_sites_next(s)) {
+		struct ntpool_site_stats *st = &rows[n];
+
+		ntpool_site_read(s, &st->u);
+		if (!site_used(&st->u))
+			continue;
+		st->tag = s->tag;
+		st->ip = s->ip;
+		strscpy(st->module, s->module, sizeof(st->module));
+		caller_text(s, st->caller);
+		n++;
+		cond_resched();
+	}
+	sort(rows, n, sizeof(*rows), cmp_by_call_site, NULL);
+	mark_many_tags(rows, n);
+	sort(rows, n, sizeof(*rows), cmp_by_tag, NULL);
+	mark_many_modules(rows, n);
+	*count = n;
+	return rows;
+}
+
 /**
  * ntpool_sites_max() - how many sites there can be
  *
@@ -413,8 +582,10 @@ void ntpool_sites_exit(void)
 
 	for_each_possible_cpu(cpu)
 		per_cpu(ntpool_last_site, cpu) = NULL;
-	list_for_each_entry_safe(s, next, &sites_list, link)
+	list_for_each_entry_safe(s, next, &sites_list, link) {
+		kfree(s->name);
 		free_site(s);
+	}
 	INIT_LIST_HEAD(&sites_list);
 	for (i = 0; i < ARRAY_SIZE(sites_hash); i++)
 		INIT_HLIST_HEAD(&sites_hash[i]);

@@ -27,8 +27,12 @@ static_assert(NTPOOL_USAGE_PARENTS == 2);
 #define NTPOOL_SITES_FIRST_ID	256
 #define NTPOOL_MAX_SITES	U16_MAX
 
+/* Longest call site name kept: "function+0x1234/0x5678 [module]". */
+#define NTPOOL_SITE_NAME_LEN	128
+
 struct ntpool_tag;
 struct ntpool_client;
+struct ntpool_callsite_scope;
 
 /**
  * struct ntpool_site - one tag at one call site of one module
@@ -43,6 +47,8 @@ struct ntpool_client;
  * @owner: the module's record; NULL once the record is retired
  * @usage: its counters, folding into its tag's and its module's totals
  * @module: the module's name, kept after it goes
+ * @name: the call site's name ("func+0x1a/0x40 [mod]"), kept from before
+ *	its code went, or NULL
  * @hash: in the lookup by call site
  * @link: in the list of every site
  *
@@ -59,6 +65,7 @@ struct ntpool_site {
 	struct ntpool_client *owner;
 	struct ntpool_usage usage;
 	char module[MODULE_NAME_LEN];
+	const char *name;
 	struct hlist_node hash;
 	struct list_head link;
 };
@@ -109,9 +116,33 @@ int ntpool_site_init_catchall(struct ntpool_site *s, struct ntpool_client *c,
 void ntpool_site_adopt_catchall(struct ntpool_site *s);
 void ntpool_site_destroy_catchall(struct ntpool_site *s);
 void ntpool_sites_module_gone(struct ntpool_client *c);
+void ntpool_sites_name(struct ntpool_client *c,
+		       const struct ntpool_callsite_scope *scope);
 void ntpool_sites_client_retired(struct ntpool_client *c);
 void ntpool_site_read(struct ntpool_site *s, struct ntpool_usage_stats *st);
 struct ntpool_site *ntpool_sites_next(struct ntpool_site *s);
+
+/**
+ * struct ntpool_site_stats - a site's counters summed over all CPUs
+ * @tag: its tag
+ * @module: its module's name
+ * @caller: its call site's name
+ * @ip: its call site
+ * @many_modules: its tag is used by more than one module
+ * @many_tags: its call site uses more than one tag
+ * @u: the sums
+ */
+struct ntpool_site_stats {
+	u32 tag;
+	char module[MODULE_NAME_LEN];
+	char caller[NTPOOL_SITE_NAME_LEN];
+	unsigned long ip;
+	bool many_modules;
+	bool many_tags;
+	struct ntpool_usage_stats u;
+};
+
+struct ntpool_site_stats *ntpool_sites_snapshot(size_t *count);
 unsigned int ntpool_sites_max(void);
 void ntpool_sites_init(void);
 void ntpool_sites_exit(void);
