@@ -540,10 +540,12 @@ static void expect_site(struct kunit *test, const char *text, const char *tag,
 
 	snprintf(prefix, sizeof(prefix), "%s Nonp ", tag);
 	while (!found && find_line(p, prefix, line, sizeof(line))) {
-		KUNIT_ASSERT_EQ(test, sscanf(line + 5, "%7s %llu %llu %lld %lld %lld %7s %63s %127s",
-					     type, &got_allocs, &frees, &got_diff,
-					     &got_bytes, &peak, got_flags, mod,
-					     site), 9);
+		int fields = sscanf(line + 5,
+				    "%7s %llu %llu %lld %lld %lld %7s %63s %127s",
+				    type, &got_allocs, &frees, &got_diff,
+				    &got_bytes, &peak, got_flags, mod, site);
+
+		KUNIT_ASSERT_EQ(test, fields, 9);
 		/* A module loaded twice has two sites: told apart by allocs. */
 		found = str_has_prefix(site, caller) && !strcmp(mod, module) &&
 			got_allocs == allocs;

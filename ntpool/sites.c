@@ -360,7 +360,10 @@ void ntpool_sites_name(struct ntpool_client *c,
 		    !ntpool_callsite_wanted(scope, s->ip))
 			continue;
 		name = call_site_name(s->ip);
-		/* Readers see the name whole; only this (clients mutex) sets it. */
+		/*
+		 * Pairs with caller_text(): readers see the name whole.  Only
+		 * this, under the clients mutex, sets it.
+		 */
 		if (name)
 			smp_store_release(&s->name, name);
 	}
