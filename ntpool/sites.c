@@ -360,11 +360,9 @@ void ntpool_sites_name(struct ntpool_client *c,
 		    !ntpool_callsite_wanted(scope, s->ip))
 			continue;
 		name = call_site_name(s->ip);
-		/*
-		 * Pairs with caller_text(): readers see the name whole.  Only
-		 * this, under the clients mutex, sets it.
-		 */
+		/* Only this, under the clients mutex, sets a name. */
 		if (name)
+			/* Pairs with caller_text(): it reads the name whole. */
 			smp_store_release(&s->name, name);
 	}
 }
