@@ -126,7 +126,9 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		p = blk.big ? blk.big->va : NULL;
 	}
 	if (!p) {
-		ntpool_tag_count_failure(site->row, req->kind);
+		/* A catch-all site's row is the overflow row: the tag's first. */
+		ntpool_tag_count_failure(ntpool_tag_find(plain) ?: site->row,
+					 req->kind);
 		ntpool_usage_failure(&ntpool_client(req->client)->usage, req->kind);
 		return NULL;
 	}
@@ -220,8 +222,7 @@ void ntpool_check_slack(const struct ntpool_block *blk, void *p,
 static void account_free(const struct ntpool_freed *f)
 {
 	if (ntpool_accounting_on(f->owner))
-		ntpool_site_count_free(ntpool_site_by_id(f->site_id), f->kind,
-				       f->bytes);
+		ntpool_site_count_free(f->site_id, f->kind, f->bytes);
 }
 
 /*

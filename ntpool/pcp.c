@@ -228,14 +228,14 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 }
 
 /*
- * Keep a freed block, claimed and checked, on this CPU's cache, counted as
- * @ch says in the same interrupts-off section; @cached if its pool is
- * known to have caches.  False when the block is not of a cached pool, is
- * charged as quota or the cache is full: the caller gives it back to its
- * page.
+ * Keep a freed block, claimed and checked, on this CPU's cache, counted
+ * (if @counted) at the site its header names in the same interrupts-off
+ * section; @cached if its pool is known to have caches.  False when the
+ * block is not of a cached pool, is charged as quota or the cache is full:
+ * the caller gives it back to its page.
  */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
-				    struct ntpool_charge *ch, bool cached)
+				    bool counted, bool cached)
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
@@ -266,7 +266,9 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
 	pcp->bytes[kind] += bytes;
-	ntpool_charge_irqsoff(ch, kind, bytes, -1);
+	if (counted)
+		ntpool_site_count_free_irqsoff(blk->seen.pool_tag_hash, kind,
+					       bytes);
 	local_irq_restore(flags);
 	return true;
 }
@@ -454,12 +456,8 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
-	struct ntpool_site *site = ntpool_site_of_id(seen->pool_tag_hash);
 	enum ntpool_kind kind = blk->pool->kind;
-	u8 owner = seen->pool_index;
-	struct ntpool_charge ch = {
-		.site = ntpool_accounting_on(owner) ? site : NULL,
-	};
+	bool counted = ntpool_accounting_on(seen->pool_index);
 	unsigned long flags;
 
 	if (!ntpool_slack_intact(p, ntpool_hdr_requested(seen),
@@ -473,13 +471,13 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
 	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);
-	if (pcp_put(blk, &ch, cached))
+	if (pcp_put(blk, counted, cached))
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
+	if (counted)
+		ntpool_site_count_free_irqsoff(seen->pool_tag_hash, kind, bytes);
 	spin_unlock_irqrestore(&blk->pool->lock, flags);
-	if (ch.site)
-		ntpool_site_count_free(site, kind, bytes);
 }
 
 /**

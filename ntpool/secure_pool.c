@@ -194,7 +194,7 @@ static DECLARE_WORK(deferred_work, free_deferred);
 static void allocation_free(struct secure_allocation *a)
 {
 	ntpool_leak_untrack(a->ro);
-	ntpool_site_count_free(ntpool_site_by_id(a->site_id), a->kind,
+	ntpool_site_count_free(a->site_id, a->kind,
 			       (size_t)a->nr_pages << PAGE_SHIFT);
 	if (ntpool_can_sleep())
 		allocation_unmap(a);

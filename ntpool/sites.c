@@ -170,7 +170,6 @@ static void adopt(struct ntpool_site *s)
 {
 	ntpool_usage_adopt(&s->row->usage, &s->usage);
 	ntpool_usage_adopt(client_totals(s->owner), &s->usage);
-	ntpool_tag_note_owner(s->row, s->client);
 }
 
 /*
@@ -185,7 +184,11 @@ static struct ntpool_site *publish(struct ntpool_site *s)
 
 	spin_lock_irqsave(&sites_lock, flags);
 	old = __ntpool_site_find(s->ip, s->tag, s->key);
-	if (old)
+	/*
+	 * A stray call racing its module's unload makes no site: after
+	 * ntpool_sites_module_gone(), it would never be marked gone.
+	 */
+	if (old || !READ_ONCE(s->owner->loaded))
 		goto out;
 	id = next_id;
 	chunk = id <= max_id ? id_chunk(id) : NULL;
@@ -193,6 +196,7 @@ static struct ntpool_site *publish(struct ntpool_site *s)
 		goto out;
 	s->id = id;
 	adopt(s);
+	ntpool_tag_note_owner(s->row, s->client);
 	list_add_tail_rcu(&s->link, &sites_list);
 	hlist_add_head_rcu(&s->hash, bucket(s->ip, s->tag, s->key));
 	/* Readers find the site by id only once it is complete. */
@@ -289,21 +293,22 @@ static void disown_from(struct ntpool_site *s, struct ntpool_usage *total)
  * ntpool_site_destroy_catchall() - a retired module's catch-all site goes
  * @s: the site, nothing counting in it any more
  *
- * What it still holds goes into the overflow row's totals first.
+ * What it holds goes into the overflow row's totals, and it stops folding
+ * into them and into its module's.
  */
 void ntpool_site_destroy_catchall(struct ntpool_site *s)
 {
 	unsigned long flags;
 
-	if (!s->usage.cpu)
-		return;
 	ntpool_usage_drain(&s->usage);
 	spin_lock_irqsave(&sites_lock, flags);
 	disown_from(s, &s->row->usage);
 	disown_from(s, client_totals(s->owner));
 	spin_unlock_irqrestore(&sites_lock, flags);
-	synchronize_rcu();
-	ntpool_usage_destroy(&s->usage);
+	/*
+	 * Its shares are freed with the record, a grace period on: a free
+	 * that names its id (a replayed header) counts there harmlessly.
+	 */
 }
 
 /**

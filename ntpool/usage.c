@@ -19,7 +19,8 @@
  * counted exactly once, and one that races the read is counted once or
  * not yet.  Live blocks are allocations minus frees.  A peak is the
  * highest total seen when a share was folded or a reader summed, so it can
- * miss a short peak by up to one batch per CPU.
+ * miss a short peak by up to one batch per CPU (for a tag's or a module's
+ * totals, per CPU and site).
  */
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
@@ -328,12 +329,24 @@ static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
  */
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 {
-	unsigned int kind, seq;
+	unsigned int kind, seq, tries;
+	unsigned long flags;
 
-	do {
+	for (tries = 0; tries < 2; tries++) {
 		seq = read_seqcount_begin(&u->seq);
 		sum(u, st);
-	} while (read_seqcount_retry(&u->seq, seq));
+		if (!read_seqcount_retry(&u->seq, seq))
+			break;
+	}
+	/*
+	 * A total with many sites on many CPUs may see a fold during every
+	 * sum: then sum under the lock that every fold into it takes.
+	 */
+	if (tries == 2) {
+		raw_spin_lock_irqsave(&u->lock, flags);
+		sum(u, st);
+		raw_spin_unlock_irqrestore(&u->lock, flags);
+	}
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 		st->count[kind] = st->allocs[kind] - st->frees[kind];
 		st->failed[kind] = atomic64_read(&u->failed[kind]);
