@@ -147,10 +147,11 @@ static inline struct ntpool_pool *ntpool_test_pool(struct kunit *test,
 static inline void *ntpool_test_alloc(struct ntpool_pool *pool, size_t size,
 				      u32 tag)
 {
+	struct ntpool_client *c = ntpool_client_of(NULL);
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = pool->kind,
 		.caller = NTPOOL_THIS_CALLER(),
-		.client = ntpool_client_id(NULL),
+		.client = c->id, .counter = c,
 	};
 
 	return ntpool_pool_alloc(pool, &req);

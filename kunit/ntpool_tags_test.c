@@ -45,7 +45,8 @@ static void counts_after_known_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_PAGED], 0LL);
 	KUNIT_EXPECT_TRUE(test, test_bit(ntpool_block_to_hdr(p[9])->pool_index,
 					 st.owners));
-	KUNIT_EXPECT_EQ(test, ntpool_tag_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
+	/* PoolTagHash names the call site, which names the tag. */
+	KUNIT_EXPECT_EQ(test, ntpool_site_by_id(ntpool_block_to_hdr(p[9])->pool_tag_hash)->tag,
 			tag);
 	for (i = 4; i < ARRAY_SIZE(p); i++)
 		ExFreePoolWithTag(p[i], tag);
@@ -243,14 +244,19 @@ static void new_tags_without_sleeping(struct kunit *test)
 }
 
 /* The memory a tag row costs per CPU, and the cap that bounds it. */
-static void tag_row_memory_bound(struct kunit *test)
+/* Sites hold the per-CPU counters: at most 16 MiB of them in all. */
+static void site_memory_bound(struct kunit *test)
 {
-	unsigned long rows = (16UL << 20) /
+	unsigned long sites = (16UL << 20) /
 		(sizeof(struct ntpool_usage_cpu) * num_possible_cpus());
+	unsigned long first = NTPOOL_SITES_FIRST_ID;
 
 	KUNIT_EXPECT_EQ(test, sizeof(struct ntpool_usage_cpu), (size_t)16);
-	KUNIT_EXPECT_EQ(test, ntpool_tags_max(),
-			(unsigned int)clamp(rows, 256UL, (unsigned long)NTPOOL_MAX_TAGS));
+	KUNIT_EXPECT_EQ(test, ntpool_sites_max(),
+			(unsigned int)(clamp(sites + first - 1, first + 256,
+					     (unsigned long)NTPOOL_MAX_SITES) -
+				       first + 1));
+	KUNIT_EXPECT_EQ(test, ntpool_tags_max(), (unsigned int)NTPOOL_MAX_TAGS);
 }
 
 /*
@@ -269,7 +275,7 @@ static void fold_during_read(struct ntpool_usage *u)
 	fold_target = NULL;
 	/* 32 more live blocks: this CPU's share passes the batch. */
 	for (i = 0; i < NTPOOL_USAGE_COUNT_BATCH; i++)
-		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+		ntpool_usage_alloc(u, NTPOOL_NONPAGED, 16);
 }
 
 static void fold_racing_read(struct kunit *test)
@@ -282,7 +288,7 @@ static void fold_racing_read(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
 	/* A share that is not empty, so that the fold moves something. */
 	for (i = 0; i < 10; i++)
-		ntpool_usage_alloc(u, NULL, NTPOOL_NONPAGED, 16);
+		ntpool_usage_alloc(u, NTPOOL_NONPAGED, 16);
 	fold_target = u;
 	ntpool_usage_read_hook = fold_during_read;
 	ntpool_usage_read(u, &st);
@@ -312,17 +318,17 @@ static void share_of_pairs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ntpool_usage_init(u, GFP_KERNEL), 0);
 	/* One CPU's share: the folds come where the test expects them. */
 	migrate_disable();
-	ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
+	ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
 	/* Two operations short of the share's limit. */
 	for (i = 0; i < (NTPOOL_USAGE_SHARE_MAX - 2) / 2; i++) {
-		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
-		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NTPOOL_PAGED, 64);
 	}
 	/* Nothing folded yet: the totals are still empty. */
 	KUNIT_EXPECT_EQ(test, u->allocs[NTPOOL_PAGED], 0ULL);
 	for (; i < pairs; i++) {
-		ntpool_usage_alloc(u, NULL, NTPOOL_PAGED, 64);
-		ntpool_usage_free(u, NULL, NTPOOL_PAGED, 64);
+		ntpool_usage_alloc(u, NTPOOL_PAGED, 64);
+		ntpool_usage_free(u, NTPOOL_PAGED, 64);
 	}
 	migrate_enable();
 	KUNIT_EXPECT_NE(test, u->allocs[NTPOOL_PAGED], 0ULL);
@@ -490,6 +496,148 @@ static void tags_view(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, find_line(m->buf, "Vew1 Nonp", line, sizeof(line)));
 	for (i = 1; i < 5; i++)
 		ExFreePoolWithTag(p[i], tag);
+}
+
+/* Two call sites of one tag, one call site of two tags, another module. */
+static u64 sites_module_storage[64];
+#define sites_module ((struct module *)sites_module_storage)
+/* Its name: without CONFIG_MODULES, every module is "kernel". */
+#ifdef CONFIG_MODULES
+#define SITES_MODULE	""
+#else
+#define SITES_MODULE	"kernel"
+#endif
+
+static noinline void *sites_first(u32 tag)
+{
+	return ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, tag);
+}
+
+/* 110 bytes, also 128 block bytes: GCC would merge an identical copy. */
+static noinline void *sites_second(u32 tag)
+{
+	return ExAllocatePool2(POOL_FLAG_NON_PAGED, 110, tag);
+}
+
+static noinline void *sites_other_module(u32 tag)
+{
+	struct ntpool_caller caller = { .module = sites_module };
+
+	return ntpool_allocate(POOL_FLAG_NON_PAGED, 64, tag, caller);
+}
+
+/* The line for @tag whose call site starts with @caller, parsed. */
+static void expect_site(struct kunit *test, const char *text, const char *tag,
+			const char *caller, unsigned long long allocs,
+			long long diff, long long bytes, const char *flags,
+			const char *module)
+{
+	unsigned long long got_allocs, frees;
+	long long got_diff, got_bytes, peak;
+	char prefix[64], line[256], type[8], got_flags[8], mod[64], site[128];
+	const char *p = text;
+	bool found = false;
+
+	snprintf(prefix, sizeof(prefix), "%s Nonp ", tag);
+	while (!found && find_line(p, prefix, line, sizeof(line))) {
+		int fields = sscanf(line + 5,
+				    "%7s %llu %llu %lld %lld %lld %7s %63s %127s",
+				    type, &got_allocs, &frees, &got_diff,
+				    &got_bytes, &peak, got_flags, mod, site);
+
+		KUNIT_ASSERT_EQ(test, fields, 9);
+		/* A module loaded twice has two sites: told apart by allocs. */
+		found = str_has_prefix(site, caller) && !strcmp(mod, module) &&
+			got_allocs == allocs;
+		p = strstr(p, line) + 1;
+	}
+	KUNIT_ASSERT_TRUE_MSG(test, found, "%s at %s (%s), %llu allocs", tag,
+			      caller, module, allocs);
+	KUNIT_EXPECT_EQ(test, got_diff, diff);
+	KUNIT_EXPECT_EQ(test, got_bytes, bytes);
+	KUNIT_EXPECT_GE(test, peak, bytes);
+	KUNIT_EXPECT_STREQ(test, got_flags, flags);
+}
+
+static const char *sites_text(struct kunit *test)
+{
+	struct seq_file *m = capture(test);
+	/* Every test's call sites are listed: room for all of them. */
+	m->size = 1024 * 1024;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	struct ntpool_site_stats *rows;
+	size_t n;
+
+	rows = ntpool_sites_snapshot(&n);
+	KUNIT_EXPECT_NOT_NULL(test, rows);
+	if (!rows)
+		return "";
+	ntpool_print_sites(m, rows, n);
+	kvfree(rows);
+	return output(test, m);
+}
+
+static void sites_view(struct kunit *test)
+{
+	struct ntpool_usage_stats mod_usage;
+	struct ntpool_tag_stats st;
+	const char *text;
+	void *p[7];
+
+	p[0] = sites_first('1tiS');
+	p[1] = sites_first('1tiS');
+	p[2] = sites_second('1tiS');
+	p[3] = sites_second('2tiS');
+	p[4] = sites_second('3tiS');
+	p[5] = sites_other_module('1tiS');
+	p[6] = sites_other_module('1tiS');
+	text = sites_text(test);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(text, "Tag  Type "));
+	/* 100 bytes: 8 units, 128 block bytes; 64 bytes: 5 units, 80. */
+	expect_site(test, text, "Sit1", "sites_first", 2, 2, 256, "M", "vmlinux");
+	expect_site(test, text, "Sit1", "sites_second", 1, 1, 128, "MT", "vmlinux");
+	expect_site(test, text, "Sit2", "sites_second", 1, 1, 128, "T", "vmlinux");
+	expect_site(test, text, "Sit3", "sites_second", 1, 1, 128, "T", "vmlinux");
+	expect_site(test, text, "Sit1", "sites_other_module", 2, 2, 160, "M",
+		    SITES_MODULE);
+	/* The tag's and the module's totals are the sums of their sites'. */
+	st = read_tag('1tiS');
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED], 5ULL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 3LL * 128 + 2 * 80);
+	ntpool_usage_read(&ntpool_client_of(sites_module)->usage, &mod_usage);
+	KUNIT_EXPECT_EQ(test, mod_usage.allocs[NTPOOL_NONPAGED], 2ULL);
+	KUNIT_EXPECT_EQ(test, mod_usage.bytes[NTPOOL_NONPAGED], 160LL);
+
+	ExFreePoolWithTag(p[0], '1tiS');
+	ExFreePoolWithTag(p[5], '1tiS');
+	ExFreePoolWithTag(p[6], '1tiS');
+	text = sites_text(test);
+	expect_site(test, text, "Sit1", "sites_first", 2, 1, 128, "M", "vmlinux");
+	expect_site(test, text, "Sit1", "sites_other_module", 2, 0, 0, "M",
+		    SITES_MODULE);
+
+	/*
+	 * The module goes: its site stays, named, with its counts.  Loaded
+	 * again at the same address, it counts at a site of its own.
+	 */
+	ntpool_client_gone(sites_module);
+	ntpool_client_coming(sites_module);
+	p[5] = sites_other_module('1tiS');
+	text = sites_text(test);
+	expect_site(test, text, "Sit1", "sites_other_module", 2, 0, 0, "M",
+		    SITES_MODULE);
+	expect_site(test, text, "Sit1", "sites_other_module", 1, 1, 80, "M",
+		    SITES_MODULE);
+	ExFreePoolWithTag(p[5], '1tiS');
+	ntpool_client_gone(sites_module);
+	ExFreePoolWithTag(p[1], '1tiS');
+	ExFreePoolWithTag(p[2], '1tiS');
+	ExFreePoolWithTag(p[3], '2tiS');
+	ExFreePoolWithTag(p[4], '3tiS');
+	st = read_tag('1tiS');
+	KUNIT_EXPECT_EQ(test, st.u.allocs[NTPOOL_NONPAGED], 6ULL);
+	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 0LL);
 }
 
 static void poolused_view(struct kunit *test)
@@ -746,13 +894,14 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(failures_counted),
 	KUNIT_CASE(concurrent_updates),
 	KUNIT_CASE(new_tags_without_sleeping),
-	KUNIT_CASE(tag_row_memory_bound),
+	KUNIT_CASE(site_memory_bound),
 	KUNIT_CASE(fold_racing_read),
 	KUNIT_CASE(share_of_pairs),
 	KUNIT_CASE_PARAM(tag_pattern_matching, match_gen_params),
 	KUNIT_CASE(tag_pattern_bad_input),
 	KUNIT_CASE(tag_text),
 	KUNIT_CASE(tags_view),
+	KUNIT_CASE(sites_view),
 	KUNIT_CASE(poolused_view),
 	KUNIT_CASE(pool_view),
 	KUNIT_CASE(poolfind_and_bigpool_views),

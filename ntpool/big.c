@@ -131,18 +131,18 @@ static void big_memory_free(struct ntpool_big *big, size_t pages)
 
 /* What an entry says of the request its block serves. */
 static void give(struct ntpool_big *big, size_t size, u32 tag, u8 client,
-		 u16 tag_id, unsigned long ip)
+		 u16 site_id, unsigned long ip)
 {
 	big->size = size;
 	big->tag = tag;
 	big->client = client;
-	big->tag_id = tag_id;
+	big->site_id = site_id;
 	big->caller = ip;
 }
 
 static void give_to(struct ntpool_big *big, const struct ntpool_request *req)
 {
-	give(big, req->size, req->tag, req->client, req->tag_id, req->caller.ip);
+	give(big, req->size, req->tag, req->client, req->site_id, req->caller.ip);
 }
 
 /*
@@ -160,7 +160,7 @@ static bool keeps_big(const struct ntpool_pool *pool)
  * @size: bytes requested, above NTPOOL_MAX_SMALL
  * @tag: the tag
  * @client: the requesting module's id
- * @tag_id: the tag's row
+ * @site_id: the call site's id
  * @ip: the call site
  *
  * The entry is rewritten under the pool lock, which every reader of a big
@@ -170,7 +170,7 @@ static bool keeps_big(const struct ntpool_pool *pool)
  * or NULL if there is none.
  */
 struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
-					u32 tag, u8 client, u16 tag_id,
+					u32 tag, u8 client, u16 site_id,
 					unsigned long ip)
 {
 	size_t pages = ntpool_size_pages(size);
@@ -185,7 +185,7 @@ struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
 			continue;
 		list_del(&big->kept);
 		WRITE_ONCE(pool->kept_big_pages, pool->kept_big_pages - pages);
-		give(big, size, tag, client, tag_id, ip);
+		give(big, size, tag, client, site_id, ip);
 		big->freed = false;
 		found = big;
 		break;
@@ -201,7 +201,7 @@ static struct ntpool_big *reuse_kept(struct ntpool_pool *pool,
 	if (req->numa || req->memcg)
 		return NULL;
 	return ntpool_big_take_kept(pool, req->size, req->tag, req->client,
-				    req->tag_id, req->caller.ip);
+				    req->site_id, req->caller.ip);
 }
 
 /**

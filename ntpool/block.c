@@ -54,11 +54,11 @@ DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
 u8 ntpool_bench_client;
 #endif
 
-static void account_alloc(struct ntpool_tag *row,
+static void account_alloc(struct ntpool_site *site,
 			  const struct ntpool_request *req, size_t bytes)
 {
 	if (ntpool_accounting_on(req->client))
-		ntpool_tag_count_alloc(row, req->kind, bytes, req->client);
+		ntpool_site_count_alloc(site, req->kind, bytes);
 }
 
 /* Special pool, if the request wants it and it can be had. */
@@ -85,7 +85,8 @@ static void *special_alloc(struct ntpool_request *req, struct ntpool_block *blk)
 void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 {
 	u32 plain = ntpool_plain_tag(req->tag);
-	struct ntpool_tag *row = ntpool_tag_find(plain);
+	struct ntpool_site *site = ntpool_site_find(req->caller.ip, plain,
+						    req->counter->module);
 	/* Filled as it is used: not zeroed (INIT_STACK_ALL_ZERO would). */
 	struct ntpool_block blk __uninitialized;
 	struct ntpool_client *client = ntpool_client(req->client);
@@ -94,13 +95,14 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	void *p;
 
 	blk.big = NULL;
-	/* The flags are worked out only when a new row needs memory. */
-	if (unlikely(!row))
-		row = ntpool_tag_get(plain, ntpool_gfp(req));
-	req->tag_id = row->id;
+	/* The flags are worked out only when a new site needs memory. */
+	if (unlikely(!site))
+		site = ntpool_site_get(plain, req->caller.ip, req->counter,
+				       ntpool_gfp(req));
+	req->site_id = site->id;
 	ch = (struct ntpool_charge) {
-		.row = ntpool_accounting_on(req->client) ? row : NULL,
-		.client = req->client, .untracked = verify ? NULL : client,
+		.site = ntpool_accounting_on(req->client) ? site : NULL,
+		.untracked = verify ? NULL : client,
 		.succeeded = req->counter,
 	};
 	p = special_alloc(req, &blk);
@@ -124,7 +126,9 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 		p = blk.big ? blk.big->va : NULL;
 	}
 	if (!p) {
-		ntpool_tag_count_failure(row, req->kind);
+		/* A catch-all site's row is the overflow row: the tag's first. */
+		ntpool_tag_count_failure(ntpool_tag_find(plain) ?: site->row,
+					 req->kind);
 		ntpool_usage_failure(&ntpool_client(req->client)->usage, req->kind);
 		return NULL;
 	}
@@ -136,7 +140,7 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 	/* A per-CPU cache counted its block already (struct ntpool_charge). */
 	req->succeeded_counted = ch.done && ch.succeeded;
 	if (!ch.done)
-		account_alloc(row, req, block_bytes(&blk));
+		account_alloc(site, req, block_bytes(&blk));
 	ntpool_leak_track(p, leak_tracked_bytes(&blk, req), req);
 	if (verify)
 		ntpool_verifier_track(client, req->client, p, req);
@@ -151,14 +155,14 @@ void *ntpool_pool_alloc(struct ntpool_pool *pool, struct ntpool_request *req)
 /**
  * struct ntpool_freed - what a free needs to account for the block
  * @owner: the client that allocated it
- * @tag_id: its tag's row
+ * @site_id: the call site that allocated it
  * @tag: its tag
  * @bytes: block bytes
  * @kind: the pool it was asked from
  */
 struct ntpool_freed {
 	u8 owner;
-	u16 tag_id;
+	u16 site_id;
 	u32 tag;
 	size_t bytes;
 	enum ntpool_kind kind;
@@ -218,8 +222,7 @@ void ntpool_check_slack(const struct ntpool_block *blk, void *p,
 static void account_free(const struct ntpool_freed *f)
 {
 	if (ntpool_accounting_on(f->owner))
-		ntpool_tag_count_free(ntpool_tag_by_id(f->tag_id), f->kind,
-				      f->bytes, f->owner);
+		ntpool_site_count_free(f->site_id, f->kind, f->bytes);
 }
 
 /*
@@ -340,7 +343,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		ntpool_check_slack(&blk, p, caller);
 	freed = (struct ntpool_freed) {
 		.bytes = block_bytes(&blk), .tag = blk.big->tag,
-		.kind = blk.big->kind, .tag_id = blk.big->tag_id,
+		.kind = blk.big->kind, .site_id = blk.big->site_id,
 		.owner = blk.big->client,
 	};
 	untrack(p);

@@ -48,6 +48,7 @@
 #include "client.h"
 #include "lookaside.h"
 #include "pool.h"
+#include "sites.h"
 #include "tags.h"
 #include "verifier.h"
 
@@ -73,7 +74,7 @@ static void free_client(struct ntpool_client *c)
 	/* Nobody looks it up any more: freed after a grace period, or unused. */
 	kfree(rcu_dereference_protected(c->sites, true));
 	free_percpu(c->vcpu);
-	ntpool_usage_destroy(&c->usage);
+	ntpool_usage_destroy(&c->catchall.usage);
 	kfree(c);
 }
 
@@ -88,12 +89,13 @@ static struct ntpool_client *new_client(const char *name, gfp_t gfp)
 
 	if (!c)
 		return NULL;
+	strscpy(c->name, name, sizeof(c->name));
+	ntpool_usage_init_total(&c->usage, NTPOOL_SITE_SLOT_CLIENT);
 	c->vcpu = alloc_percpu_gfp(struct ntpool_verifier_cpu, gfp);
-	if (!c->vcpu || ntpool_usage_init(&c->usage, gfp)) {
+	if (!c->vcpu || ntpool_site_init_catchall(&c->catchall, c, gfp)) {
 		free_client(c);
 		return NULL;
 	}
-	strscpy(c->name, name, sizeof(c->name));
 	c->loaded = true;
 	c->verify = ntpool_verify_level_for(name);
 	INIT_HLIST_NODE(&c->hash);
@@ -108,6 +110,8 @@ static void give_id(struct ntpool_client *c)
 	if (id < NTPOOL_MAX_CLIENTS) {
 		__set_bit(id, ids_used);
 		c->id = id;
+		/* Its catch-all site counts before it can be found by id. */
+		ntpool_site_adopt_catchall(&c->catchall);
 		rcu_assign_pointer(ntpool_clients_by_id[id], c);
 		return;
 	}
@@ -259,8 +263,6 @@ s64 ntpool_client_outstanding(struct ntpool_client *c)
 
 	if (ntpool_client_on_shared_id(c))
 		return atomic_long_read(&c->tracked);
-	if (!c->usage.cpu)
-		return 0;
 	ntpool_usage_read(&c->usage, &st);
 	return st.count[NTPOOL_NONPAGED] + st.count[NTPOOL_PAGED];
 }
@@ -342,9 +344,11 @@ void ntpool_client_retire(struct ntpool_client *c)
 	synchronize_rcu();
 	if (ntpool_client_outstanding(c))
 		return;
-	/* The id's next module must not inherit this one's tags. */
+	/* The id's next module must not inherit this one's tags or sites. */
 	if (c->id != NTPOOL_SHARED_CLIENT)
 		ntpool_tags_forget_owner(c->id);
+	ntpool_sites_client_retired(c);
+	ntpool_site_destroy_catchall(&c->catchall);
 	spin_lock_irqsave(&clients_lock, flags);
 	if (c->id != NTPOOL_SHARED_CLIENT) {
 		RCU_INIT_POINTER(ntpool_clients_by_id[c->id], NULL);
@@ -399,7 +403,9 @@ void ntpool_client_gone(struct module *mod)
 	if (c) {
 		struct ntpool_callsite_scope scope = { .mod = mod };
 
-		/* Its code is still there: name what the leak report shows. */
+		/* Its code is still there: name its sites, and its leaks. */
+		ntpool_sites_name(c, &scope);
+		ntpool_sites_module_gone(c);
 		if (ntpool_client_outstanding(c) > 0)
 			ntpool_verifier_name_callers(c, &scope);
 		ntpool_verifier_unload(c);
@@ -449,6 +455,7 @@ void ntpool_client_live(struct module *mod)
 		return;
 	/* Loaded, the record stays: only a gone module's is retired. */
 	ntpool_clients_lock();
+	ntpool_sites_name(c, &scope);
 	if (ntpool_client_outstanding(c) > 0)
 		ntpool_verifier_name_callers(c, &scope);
 	ntpool_clients_unlock();
@@ -505,12 +512,14 @@ int ntpool_clients_init(void)
 	struct ntpool_client *c = &shared_client;
 	int err = -ENOMEM;
 
-	c->vcpu = alloc_percpu(struct ntpool_verifier_cpu);
-	if (!c->vcpu || ntpool_usage_init(&c->usage, GFP_KERNEL))
-		goto fail;
 	strscpy(c->name, "shared", sizeof(c->name));
+	ntpool_usage_init_total(&c->usage, NTPOOL_SITE_SLOT_CLIENT);
+	c->vcpu = alloc_percpu(struct ntpool_verifier_cpu);
+	if (!c->vcpu || ntpool_site_init_catchall(&c->catchall, c, GFP_KERNEL))
+		goto fail;
 	c->loaded = true;
 	c->id = NTPOOL_SHARED_CLIENT;
+	ntpool_site_adopt_catchall(&c->catchall);
 	INIT_HLIST_NODE(&c->hash);
 	__set_bit(NTPOOL_SHARED_CLIENT, ids_used);
 	RCU_INIT_POINTER(ntpool_clients_by_id[NTPOOL_SHARED_CLIENT], c);
@@ -538,7 +547,7 @@ void ntpool_clients_exit(void)
 		if (c != &shared_client)
 			free_client(c);
 	free_percpu(shared_client.vcpu);
-	ntpool_usage_destroy(&shared_client.usage);
+	ntpool_usage_destroy(&shared_client.catchall.usage);
 	memset(&shared_client, 0, sizeof(shared_client));
 	memset(ntpool_clients_by_id, 0, sizeof(ntpool_clients_by_id));
 	bitmap_zero(ids_used, NTPOOL_MAX_CLIENTS);

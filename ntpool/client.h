@@ -14,6 +14,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include "callsite.h"
+#include "sites.h"
 #include "usage.h"
 
 /* Ids fit the PoolIndex byte of a block header. */
@@ -60,8 +61,10 @@ struct ntpool_verifier_cpu {
  *	that shares id 0 (a full table), whose blocks are told apart by
  *	their Pool Tracking records
  * @tracked: shared id only: its live blocks that have a tracking record
- * @usage: its pool usage (for a module on the shared id: the shared
- *	id's usage holds its blocks)
+ * @usage: its pool usage, the totals of its sites (for a module on the
+ *	shared id: the shared id's usage holds its blocks)
+ * @catchall: where its blocks are counted when a site of their own could
+ *	not be made; its id is the module's
  * @vcpu: !verifier's counters
  * @sites: names of the call sites of its blocks, kept from before its
  *	code went (callsite.c); under RCU, set under ntpool_clients_lock()
@@ -77,6 +80,7 @@ struct ntpool_client {
 	u8 id;
 	atomic_long_t tracked;
 	struct ntpool_usage usage;
+	struct ntpool_site catchall;
 	struct ntpool_verifier_cpu __percpu *vcpu;
 	struct ntpool_callsites __rcu *sites;
 	struct hlist_node hash;

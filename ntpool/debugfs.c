@@ -97,6 +97,7 @@ void ntpool_debugfs_init(void)
 	ntpool_dir = debugfs_create_dir("ntpool", NULL);
 	ntpool_pooltag_debugfs(ntpool_dir);
 	ntpool_debugfs_tags(ntpool_dir);
+	ntpool_debugfs_sites(ntpool_dir);
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
 	ntpool_faults_debugfs(ntpool_dir);

@@ -19,6 +19,11 @@ void ntpool_print_tags(struct seq_file *m, const struct ntpool_tag_stats *rows,
 void ntpool_print_poolused(struct seq_file *m,
 			   const struct ntpool_tag_stats *rows, size_t n);
 
+/* view_sites.c */
+void ntpool_debugfs_sites(struct dentry *dir);
+void ntpool_print_sites(struct seq_file *m,
+			const struct ntpool_site_stats *rows, size_t n);
+
 /* view_pool.c */
 void ntpool_debugfs_pool(struct dentry *dir);
 void ntpool_print_pool(struct seq_file *m, unsigned long addr);

@@ -43,6 +43,7 @@ static int __init ntpool_init(void)
 	err = ntpool_tags_init();
 	if (err)
 		goto pcp;
+	ntpool_sites_init();
 	err = ntpool_verifier_init();
 	if (err)
 		goto tags;
@@ -63,6 +64,7 @@ clients:
 verifier:
 	ntpool_verifier_exit();
 tags:
+	ntpool_sites_exit();
 	ntpool_tags_exit();
 pcp:
 	ntpool_pcp_exit();
@@ -90,6 +92,7 @@ static void __exit ntpool_exit(void)
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
 	ntpool_verifier_exit();
+	ntpool_sites_exit();
 	ntpool_tags_exit();
 	pr_info("NT pool gone, every page returned\n");
 }

@@ -228,14 +228,14 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 }
 
 /*
- * Keep a freed block, claimed and checked, on this CPU's cache, counted as
- * @ch says in the same interrupts-off section; @cached if its pool is
- * known to have caches.  False when the block is not of a cached pool, is
- * charged as quota or the cache is full: the caller gives it back to its
- * page.
+ * Keep a freed block, claimed and checked, on this CPU's cache, counted
+ * (if @counted) at the site its header names in the same interrupts-off
+ * section; @cached if its pool is known to have caches.  False when the
+ * block is not of a cached pool, is charged as quota or the cache is full:
+ * the caller gives it back to its page.
  */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
-				    struct ntpool_charge *ch, bool cached)
+				    bool counted, bool cached)
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
@@ -266,7 +266,9 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};
 	pcp->bytes[kind] += bytes;
-	ntpool_charge_irqsoff(ch, kind, bytes, -1);
+	if (counted)
+		ntpool_site_count_free_irqsoff(blk->seen.pool_tag_hash, kind,
+					       bytes);
 	local_irq_restore(flags);
 	return true;
 }
@@ -287,25 +289,25 @@ static __always_inline bool fast_path_open(enum ntpool_kind kind)
 }
 
 /*
- * What a plain allocation by @c of tag row @row counts.  Built where it is
- * used, never passed out of line: the compiler keeps it in registers.
+ * What a plain allocation by @c at @site counts.  Built where it is used,
+ * never passed out of line: the compiler keeps it in registers.
  */
 static __always_inline struct ntpool_charge
-fast_charge(struct ntpool_client *c, struct ntpool_tag *row)
+fast_charge(struct ntpool_client *c, struct ntpool_site *site)
 {
 	return (struct ntpool_charge) {
-		.row = ntpool_accounting_on(c->id) ? row : NULL,
-		.client = c->id, .untracked = c, .succeeded = c,
+		.site = ntpool_accounting_on(c->id) ? site : NULL,
+		.untracked = c, .succeeded = c,
 	};
 }
 
 /* Count a plain allocation of @bytes not taken from a cache. */
 static __always_inline void fast_charge_alloc(struct ntpool_client *c,
-					      struct ntpool_tag *row,
+					      struct ntpool_site *site,
 					      enum ntpool_kind kind,
 					      size_t bytes)
 {
-	struct ntpool_charge ch = fast_charge(c, row);
+	struct ntpool_charge ch = fast_charge(c, site);
 	unsigned long flags;
 
 	local_irq_save(flags);
@@ -323,57 +325,57 @@ static __always_inline void fast_charge_alloc(struct ntpool_client *c,
  */
 static noinline void *fast_carve(enum ntpool_kind kind, size_t size, u32 tag,
 				 EX_POOL_PRIORITY priority,
-				 struct ntpool_client *c, struct ntpool_tag *row,
+				 struct ntpool_client *c, struct ntpool_site *site,
 				 const struct ntpool_caller *caller)
 {
 	struct ntpool_request req = {
 		.size = size, .tag = tag, .kind = kind,
 		.gfp = ntpool_priority_gfp(priority),
-		.client = c->id, .tag_id = row->id, .caller = *caller,
+		.client = c->id, .site_id = site->id, .caller = *caller,
 	};
 	void *p = ntpool_small_alloc(&ntpool_pools[kind], &req);
 
 	if (p)
-		fast_charge_alloc(c, row, kind,
+		fast_charge_alloc(c, site, kind,
 				  ntpool_units_for(size) * NTPOOL_BLOCK_SIZE);
 	return p;
 }
 
 /*
- * A small block from the cache, its header as @c and @row say, or carved
+ * A small block from the cache, its header as @c and @site say, or carved
  * from a page if the cache has none.
  */
 static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 					u32 tag, EX_POOL_PRIORITY priority,
 					struct ntpool_client *c,
-					struct ntpool_tag *row,
+					struct ntpool_site *site,
 					const struct ntpool_caller *caller,
 					size_t *room)
 {
 	unsigned int units = ntpool_units_for(size);
-	struct ntpool_charge ch = fast_charge(c, row);
+	struct ntpool_charge ch = fast_charge(c, site);
 	struct ntpool_header want __uninitialized;
 	void *p;
 
-	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, row->id);
+	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, site->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	p = pcp_take(kind, &want, &ch, caller);
-	return p ?: fast_carve(kind, size, tag, priority, c, row, caller);
+	return p ?: fast_carve(kind, size, tag, priority, c, site, caller);
 }
 
 /* A big block the pool kept (big.c), counted. */
 static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
-		      struct ntpool_client *c, struct ntpool_tag *row,
+		      struct ntpool_client *c, struct ntpool_site *site,
 		      const struct ntpool_caller *caller, size_t *room)
 {
 	struct ntpool_big *big;
 
 	big = ntpool_big_take_kept(&ntpool_pools[kind], size, tag, c->id,
-				   row->id, caller->ip);
+				   site->id, caller->ip);
 	if (!big)
 		return NULL;
 	*room = ntpool_big_pages(big) << PAGE_SHIFT;
-	fast_charge_alloc(c, row, kind, *room);
+	fast_charge_alloc(c, site, kind, *room);
 	return big->va;
 }
 
@@ -399,27 +401,28 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 					EX_POOL_PRIORITY priority,
 					const struct ntpool_caller *caller)
 {
+	struct ntpool_site *site;
 	struct ntpool_client *c;
-	struct ntpool_tag *row;
 	size_t room;
 	void *p;
 
 	if (!fast_path_open(kind) || tag == NTPOOL_TAG_NONE ||
 	    ntpool_special_enabled() || ntpool_faults_enabled())
 		return NULL;
+	site = ntpool_site_find(caller->ip, ntpool_plain_tag(tag),
+				ntpool_client_key(caller->module));
+	if (!site)
+		return NULL;
 	/* The module is calling: its record stays (client.c). */
-	preempt_disable();
-	c = ntpool_client_lookup(ntpool_client_key(caller->module));
-	preempt_enable();
-	row = ntpool_tag_find(ntpool_plain_tag(tag));
+	c = READ_ONCE(site->owner);
 	/* A module on the shared id has its blocks tracked (client.c). */
-	if (!c || !row || c->id == NTPOOL_SHARED_CLIENT ||
+	if (!c || c->id == NTPOOL_SHARED_CLIENT ||
 	    READ_ONCE(c->verify) != NTPOOL_VERIFY_NONE || !READ_ONCE(c->loaded))
 		return NULL;
 	if (likely(size <= NTPOOL_MAX_SMALL))
-		p = fast_small(kind, size, tag, priority, c, row, caller, &room);
+		p = fast_small(kind, size, tag, priority, c, site, caller, &room);
 	else
-		p = fast_big(kind, size, tag, c, row, caller, &room);
+		p = fast_big(kind, size, tag, c, site, caller, &room);
 	if (!p)
 		return NULL;
 	if (zero)
@@ -453,12 +456,8 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
-	struct ntpool_tag *row = ntpool_tag_of_id(seen->pool_tag_hash);
 	enum ntpool_kind kind = blk->pool->kind;
-	u8 owner = seen->pool_index;
-	struct ntpool_charge ch = {
-		.row = ntpool_accounting_on(owner) ? row : NULL, .client = owner,
-	};
+	bool counted = ntpool_accounting_on(seen->pool_index);
 	unsigned long flags;
 
 	if (!ntpool_slack_intact(p, ntpool_hdr_requested(seen),
@@ -472,13 +471,13 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
 	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);
-	if (pcp_put(blk, &ch, cached))
+	if (pcp_put(blk, counted, cached))
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
+	if (counted)
+		ntpool_site_count_free_irqsoff(seen->pool_tag_hash, kind, bytes);
 	spin_unlock_irqrestore(&blk->pool->lock, flags);
-	if (ch.row)
-		ntpool_tag_count_free(row, kind, bytes, owner);
 }
 
 /**

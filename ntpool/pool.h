@@ -98,7 +98,7 @@ struct ntpool_client;
  *	secure_pool.c)
  * @gfp: extra GFP bits the priority asks for
  * @client: id of the calling module (see client.c)
- * @tag_id: id of the tag's row in the tag table (see tags.c)
+ * @site_id: id of its call site (see sites.c)
  * @caller: who asked
  * @counter: the record whose !verifier counters count this request (the
  *	calling module's own, even on the shared id)
@@ -122,7 +122,7 @@ struct ntpool_request {
 	const POOL_EXTENDED_PARAMS_SECURE_POOL *secure;
 	gfp_t gfp;
 	u8 client;
-	u16 tag_id;
+	u16 site_id;
 	struct ntpool_caller caller;
 	struct ntpool_client *counter;
 	bool succeeded_counted;
@@ -171,7 +171,7 @@ struct ntpool_page {
  * @tag: pool tag
  * @kind: pool it came from
  * @client: id of the owning client module
- * @tag_id: id of the tag's row in the tag table
+ * @site_id: id of the call site that allocated it (see sites.c)
  * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
  * @exec: executable pool pages, mapped by exec.c
  * @caller: call site that allocated it
@@ -192,7 +192,7 @@ struct ntpool_big {
 	u32 tag;
 	u8 kind;
 	u8 client;
-	u16 tag_id;
+	u16 site_id;
 	u8 special;
 	bool exec;
 	unsigned long caller;
@@ -577,7 +577,7 @@ static inline size_t ntpool_size_pages(size_t size)
 struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 				    const struct ntpool_request *req);
 struct ntpool_big *ntpool_big_take_kept(struct ntpool_pool *pool, size_t size,
-					u32 tag, u8 client, u16 tag_id,
+					u32 tag, u8 client, u16 site_id,
 					unsigned long ip);
 void ntpool_big_release(struct ntpool_pool *pool, struct ntpool_big *big);
 void ntpool_big_retire(struct ntpool_pool *pool, struct ntpool_big *big);
@@ -626,8 +626,8 @@ struct ntpool_block {
  * struct ntpool_charge - what the accounting counts of an operation served
  *	by a per-CPU cache (in the cache's interrupts-off section, one section
  *	for both) or carved by the fast path
- * @row: the tag's row, or NULL to count nothing for tag and module
- * @client: the module to charge (the owner, for a free)
+ * @site: the call site to count at (the allocating one, for a free), or
+ *	NULL to count nothing for site, tag and module
  * @untracked: a module whose Pool Allocations Not Tracked counts this
  *	allocation, or NULL
  * @succeeded: a module whose Pool Allocations Succeeded counts this
@@ -635,8 +635,7 @@ struct ntpool_block {
  * @done: set once counted; otherwise the caller counts
  */
 struct ntpool_charge {
-	struct ntpool_tag *row;
-	u8 client;
+	struct ntpool_site *site;
 	struct ntpool_client *untracked;
 	struct ntpool_client *succeeded;
 	bool done;

@@ -47,7 +47,7 @@ struct secure_allocation {
 	size_t nr_pages;
 	size_t size;
 	u32 tag;
-	u16 tag_id;
+	u16 site_id;
 	u8 client;
 	enum ntpool_kind kind;
 	ULONG_PTR cookie;
@@ -194,8 +194,8 @@ static DECLARE_WORK(deferred_work, free_deferred);
 static void allocation_free(struct secure_allocation *a)
 {
 	ntpool_leak_untrack(a->ro);
-	ntpool_tag_count_free(ntpool_tag_by_id(a->tag_id), a->kind,
-			      (size_t)a->nr_pages << PAGE_SHIFT, a->client);
+	ntpool_site_count_free(a->site_id, a->kind,
+			       (size_t)a->nr_pages << PAGE_SHIFT);
 	if (ntpool_can_sleep())
 		allocation_unmap(a);
 	else if (llist_add(&a->deferred, &deferred_frees))
@@ -235,7 +235,8 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 	};
 	if (!allocation_map(a, sp->Buffer, req->gfp))
 		goto fail;
-	a->tag_id = ntpool_tag_get(ntpool_plain_tag(req->tag), GFP_KERNEL)->id;
+	a->site_id = ntpool_site_get(ntpool_plain_tag(req->tag), req->caller.ip,
+				     req->counter, GFP_KERNEL)->id;
 	spin_lock_irqsave(&secure_lock, flags);
 	pool = pool_locked(sp->SecurePoolHandle);
 	if (pool)
@@ -243,8 +244,8 @@ void *ntpool_secure_alloc(struct ntpool_request *req)
 	spin_unlock_irqrestore(&secure_lock, flags);
 	if (!pool)
 		goto fail;
-	ntpool_tag_count_alloc(ntpool_tag_by_id(a->tag_id), a->kind,
-			       (size_t)a->nr_pages << PAGE_SHIFT, a->client);
+	ntpool_site_count_alloc(ntpool_site_by_id(a->site_id), a->kind,
+				(size_t)a->nr_pages << PAGE_SHIFT);
 	ntpool_leak_track(a->ro, a->size, req);
 	/* Pool Tracking has no record of secure pool allocations. */
 	ntpool_client_count(ntpool_client_of(req->caller.module),

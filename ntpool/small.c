@@ -142,7 +142,7 @@ void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
 	if (req->memcg)
 		type |= NTPOOL_HDR_TYPE_QUOTA;
 	ntpool_hdr_image(img, req->client, units, type + 1, req->tag, req->size,
-			 req->tag_id);
+			 req->site_id);
 }
 
 /**

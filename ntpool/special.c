@@ -117,7 +117,7 @@ void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where)
 	*big = (struct ntpool_big) {
 		.va = page, .size = req->size, .tag = req->tag,
 		.kind = req->kind, .client = req->client,
-		.tag_id = req->tag_id, .caller = req->caller.ip,
+		.site_id = req->site_id, .caller = req->caller.ip,
 		.special = where,
 		/* A block of 0 bytes ends a checked unit before the guard. */
 		.block = where == NTPOOL_SPECIAL_START ? page :

@@ -3,13 +3,13 @@
  * The tag table: one row per tag, created the first time the tag is seen
  * and kept until ntpool unloads, as NT's pool tracker table does.
  *
- * The allocation path only writes per-CPU counters (usage.c).
+ * A row holds its tag's totals; the allocation path counts in the call
+ * sites that use the tag (sites.c), whose counters fold into the row's
+ * (usage.c).
  *
  * Finding a row: an xarray indexed by tag value, read under RCU without
- * locks, and a per-CPU pointer to the row used last.  Rows also get a
- * 16-bit id, kept in the PoolTagHash field of each block's header (and in
- * big-pool entries), so that a free finds its row in a two-level table
- * indexed by id, without a search.
+ * locks, and a per-CPU pointer to the row used last.  Rows also get an
+ * id, by which they are listed in the order they were made.
  *
  * Locking: a new row is published under the xarray's lock, taken with
  * interrupts saved, so rows can be created from any context, hard
@@ -19,10 +19,8 @@
  * reached) the allocation is counted in the overflow row, which `tags`
  * shows; no tag is dropped silently.
  *
- * Memory: a row costs sizeof(struct ntpool_tag) plus
- * sizeof(struct ntpool_usage_cpu) per possible CPU, and rows are never
- * freed (blocks carry the row id).  The number of rows is capped so that
- * the per-CPU part of all rows stays within TAGS_PCPU_BUDGET.
+ * Memory: a row costs sizeof(struct ntpool_tag), and rows are never
+ * freed (their sites point to them).
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -31,9 +29,6 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include "tags.h"
-
-/* Per-CPU counter memory all rows together may use. */
-#define TAGS_PCPU_BUDGET	(16UL << 20)
 
 /* Rows by tag value; its lock serialises row creation. */
 static DEFINE_XARRAY_FLAGS(rows_by_tag, XA_FLAGS_LOCK_IRQ);
@@ -50,7 +45,6 @@ DEFINE_PER_CPU(struct ntpool_tag *, ntpool_last_row);
 
 static void free_row(struct ntpool_tag *t)
 {
-	ntpool_usage_destroy(&t->usage);
 	kfree(t);
 }
 
@@ -61,10 +55,7 @@ static struct ntpool_tag *new_row(u32 tag, gfp_t gfp)
 	if (!t)
 		return NULL;
 	t->tag = tag;
-	if (ntpool_usage_init(&t->usage, gfp)) {
-		kfree(t);
-		return NULL;
-	}
+	ntpool_usage_init_total(&t->usage, NTPOOL_SITE_SLOT_TAG);
 	return t;
 }
 
@@ -158,7 +149,7 @@ struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp)
 }
 
 /**
- * ntpool_tag_by_id() - the row whose id a header or big-pool entry holds
+ * ntpool_tag_by_id() - the row with an id
  * @id: the id
  *
  * Return: the row; the overflow row for id 0 or an unknown id.
@@ -176,31 +167,24 @@ struct ntpool_tag *ntpool_tag_by_id(u16 id)
 }
 
 /**
- * ntpool_tag_count_alloc() - count a successful allocation, for the tag and
- *	for the module
- * @t: its tag's row
- * @kind: its pool
- * @bytes: block bytes, header included (whole pages for big blocks)
- * @client: id of the allocating module
+ * ntpool_tag_overflow_row() - the row of tags that could not get one
+ *
+ * Return: the overflow row.
  */
-void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
-			    size_t bytes, u8 client)
+struct ntpool_tag *ntpool_tag_overflow_row(void)
 {
-	ntpool_usage_alloc(&t->usage, &ntpool_client(client)->usage, kind, bytes);
-	ntpool_tag_note_owner(t, client);
+	return &overflow_row;
 }
 
 /**
- * ntpool_tag_count_free() - count a free, for the tag and for the module
- * @t: its tag's row
- * @kind: its pool
- * @bytes: block bytes, as counted at allocation
- * @owner: id of the module that allocated it
+ * ntpool_tag_is_overflow() - is @t the overflow row?
+ * @t: a row
+ *
+ * Return: true if it is.
  */
-void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
-			   size_t bytes, u8 owner)
+bool ntpool_tag_is_overflow(const struct ntpool_tag *t)
 {
-	ntpool_usage_free(&t->usage, &ntpool_client(owner)->usage, kind, bytes);
+	return t == &overflow_row;
 }
 
 /**
@@ -297,17 +281,15 @@ struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count)
  */
 int ntpool_tags_init(void)
 {
-	unsigned long rows = TAGS_PCPU_BUDGET /
-		(sizeof(struct ntpool_usage_cpu) * num_possible_cpus());
-
-	max_id = clamp_t(unsigned long, rows, ID_CHUNK, NTPOOL_MAX_TAGS);
-	return ntpool_usage_init(&overflow_row.usage, GFP_KERNEL);
+	max_id = NTPOOL_MAX_TAGS;
+	ntpool_usage_init_total(&overflow_row.usage, NTPOOL_SITE_SLOT_TAG);
+	return 0;
 }
 
 /**
  * ntpool_tags_max() - how many rows the tag table can hold
  *
- * Return: the limit set at load from the number of possible CPUs.
+ * Return: the limit.
  */
 unsigned int ntpool_tags_max(void)
 {
@@ -336,5 +318,5 @@ void ntpool_tags_exit(void)
 	}
 	next_id = 1;
 	atomic_set(&nr_rows, 0);
-	ntpool_usage_destroy(&overflow_row.usage);
+	memset(&overflow_row, 0, sizeof(overflow_row));
 }

@@ -13,17 +13,18 @@
 #include <linux/types.h>
 #include "pool.h"
 #include "client.h"
+#include "sites.h"
 #include "usage.h"
 
-/* Ids go into the header's 16-bit PoolTagHash; id 0 is the overflow row. */
+/* Rows are numbered from 1; id 0 is the overflow row. */
 #define NTPOOL_TAG_OVERFLOW_ID	0
 #define NTPOOL_MAX_TAGS		U16_MAX
 
 /**
  * struct ntpool_tag - one row of the tag table
  * @tag: the tag (PROTECTED_POOL bit stripped)
- * @id: index in the id table, stored in headers' PoolTagHash
- * @usage: the counters
+ * @id: index in the id table
+ * @usage: the totals of the sites that use the tag
  * @owners: ids of the client modules that allocated with this tag
  *
  * Rows are never removed while ntpool is loaded, as on NT.
@@ -75,19 +76,8 @@ static inline struct ntpool_tag *ntpool_tag_find(u32 tag)
 
 struct ntpool_tag *ntpool_tag_get(u32 tag, gfp_t gfp);
 struct ntpool_tag *ntpool_tag_by_id(u16 id);
-
-/* ntpool_tag_by_id(), looking at the row this CPU used last first. */
-static inline struct ntpool_tag *ntpool_tag_of_id(u16 id)
-{
-	struct ntpool_tag *t = this_cpu_read(ntpool_last_row);
-
-	return likely(t && t->id == id) ? t : ntpool_tag_by_id(id);
-}
-
-void ntpool_tag_count_alloc(struct ntpool_tag *t, enum ntpool_kind kind,
-			    size_t bytes, u8 client);
-void ntpool_tag_count_free(struct ntpool_tag *t, enum ntpool_kind kind,
-			   size_t bytes, u8 owner);
+struct ntpool_tag *ntpool_tag_overflow_row(void);
+bool ntpool_tag_is_overflow(const struct ntpool_tag *t);
 void ntpool_tag_count_failure(struct ntpool_tag *t, enum ntpool_kind kind);
 
 /* Test first: the bitmap is written once per tag and module. */
@@ -109,15 +99,9 @@ static __always_inline void ntpool_charge_irqsoff(struct ntpool_charge *ch,
 						  enum ntpool_kind kind,
 						  size_t bytes, int blocks)
 {
-	struct ntpool_tag *t = ch->row;
-
-	if (t) {
-		ntpool_usage_count_irqsoff(&t->usage,
-					   &ntpool_client(ch->client)->usage,
-					   kind, bytes, blocks);
-		if (blocks > 0)
-			ntpool_tag_note_owner(t, ch->client);
-	}
+	if (ch->site)
+		ntpool_usage_count_irqsoff(&ch->site->usage, kind, bytes,
+					   blocks);
 	if (ch->untracked)
 		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);
 	if (ch->succeeded)

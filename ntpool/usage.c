@@ -5,50 +5,100 @@
  *
  * Each CPU counts allocations, frees and live bytes in a small share; once
  * the share's live blocks or bytes pass a batch (32 blocks or 32 KiB either
- * way) it is folded into the shared totals, under a lock that only folds take, and the peaks are
- * raised.  A fold is written inside a sequence count, and a reader that
+ * way) it is folded into the shared totals, under a lock that only folds
+ * take, and the peaks are raised.
+ *
+ * Counters are counted in one place only: a call site's (sites.c).  The
+ * totals of its tag and of its module have no shares of their own: the
+ * site's folds go into them too, in the same step, and their readers add
+ * the shares of every site that folds into them.  An operation is so
+ * counted once, where it used to be counted for the tag and again for the
+ * module.  A fold is written inside a sequence count, and a reader that
  * overlapped a fold sums again: a read sees every fold whole or not at
  * all, so an allocation or free that finished before the read began is
  * counted exactly once, and one that races the read is counted once or
  * not yet.  Live blocks are allocations minus frees.  A peak is the
  * highest total seen when a share was folded or a reader summed, so it can
- * miss a short peak by up to one batch per CPU.
+ * miss a short peak by up to one batch per CPU (for a tag's or a module's
+ * totals, per CPU and site).
  */
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
+#include <linux/rculist.h>
 #include <linux/string.h>
 #include "usage.h"
 
+static void init_common(struct ntpool_usage *u)
+{
+	unsigned int i;
+
+	raw_spin_lock_init(&u->lock);
+	seqcount_raw_spinlock_init(&u->seq, &u->lock);
+	INIT_LIST_HEAD(&u->children);
+	for (i = 0; i < NTPOOL_USAGE_PARENTS; i++)
+		INIT_LIST_HEAD(&u->sibling[i]);
+}
+
 /**
- * ntpool_usage_init() - set up counters
+ * ntpool_usage_init() - set up the counters of a call site
  * @u: the counters, zeroed
- * @gfp: how to allocate the per-CPU part
+ * @gfp: how to allocate the per-CPU shares
  *
  * Return: 0 or -ENOMEM.
  */
 int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp)
 {
-	raw_spin_lock_init(&u->lock);
-	seqcount_raw_spinlock_init(&u->seq, &u->lock);
+	init_common(u);
 	u->cpu = alloc_percpu_gfp(struct ntpool_usage_cpu, gfp);
 	return u->cpu ? 0 : -ENOMEM;
 }
 
 /**
- * ntpool_usage_move() - give counters set up elsewhere their home
- * @to: where they go; anything it held is already freed
- * @from: counters from ntpool_usage_init(), not used afterwards
+ * ntpool_usage_init_total() - set up totals (a tag's, a module's)
+ * @u: the totals, zeroed
+ * @slot: which of its parents' slots counters folding into @u take
  */
-void ntpool_usage_move(struct ntpool_usage *to, struct ntpool_usage *from)
+void ntpool_usage_init_total(struct ntpool_usage *u, unsigned int slot)
 {
-	*to = *from;
-	/* The sequence count names its lock, which moved too. */
-	raw_spin_lock_init(&to->lock);
-	seqcount_raw_spinlock_init(&to->seq, &to->lock);
+	init_common(u);
+	u->slot = slot;
 }
 
 /**
- * ntpool_usage_destroy() - free the per-CPU part
+ * ntpool_usage_adopt() - make @u fold into @total as well
+ * @total: totals from ntpool_usage_init_total()
+ * @u: counters that count nothing yet
+ *
+ * Callers serialise changes of @total's children.
+ */
+void ntpool_usage_adopt(struct ntpool_usage *total, struct ntpool_usage *u)
+{
+	u->parent[total->slot] = total;
+	list_add_tail_rcu(&u->sibling[total->slot], &total->children);
+}
+
+/**
+ * ntpool_usage_disown() - stop @u folding into @total
+ * @total: one of @u's parents, about to go: its readers no longer see
+ *	@u's shares
+ * @u: the counters
+ *
+ * Callers serialise changes of @total's children, and wait for a grace
+ * period before freeing @total.
+ */
+void ntpool_usage_disown(struct ntpool_usage *total, struct ntpool_usage *u)
+{
+	unsigned long flags;
+
+	/* A fold reads its parents under its own lock. */
+	raw_spin_lock_irqsave(&u->lock, flags);
+	u->parent[total->slot] = NULL;
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+	list_del_rcu(&u->sibling[total->slot]);
+}
+
+/**
+ * ntpool_usage_destroy() - free the per-CPU shares
  * @u: the counters
  */
 void ntpool_usage_destroy(struct ntpool_usage *u)
@@ -76,6 +126,23 @@ static void raise_peak(atomic64_t *peak, s64 total)
 		;
 }
 
+/* Add a share to one set of totals, inside its sequence count. */
+static void fold_into(struct ntpool_usage *u, enum ntpool_kind kind,
+		      s64 bytes, u32 n)
+{
+	u->allocs[kind] += share_allocs(n);
+	u->frees[kind] += share_frees(n);
+	u->bytes[kind] += bytes;
+}
+
+/* Raise the peaks of @u from totals read under its lock. */
+static void raise_peaks(struct ntpool_usage *u, enum ntpool_kind kind,
+			s64 total_bytes, s64 total_count)
+{
+	raise_peak(&u->peak_bytes[kind], total_bytes);
+	raise_peak(&u->peak_count[kind], total_count);
+}
+
 /**
  * ntpool_usage_fold() - move this CPU's share of one pool into the totals
  * @u: the counters
@@ -85,59 +152,95 @@ static void raise_peak(atomic64_t *peak, s64 total)
  * @n: the share's operations, the one being counted included
  *
  * Interrupts off; called by ntpool_usage_count_irqsoff() once the share
- * passes a batch.
+ * passes a batch.  The share goes into @u's totals and its parents' in one
+ * step: a reader of any of them sees it in the share or in the totals.
  */
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 		       enum ntpool_kind kind, s64 bytes, u32 n)
 {
-	s64 total_bytes, total_count;
+	struct ntpool_usage *to[NTPOOL_USAGE_PARENTS + 1] = { u };
+	s64 total_bytes[NTPOOL_USAGE_PARENTS + 1];
+	s64 total_count[NTPOOL_USAGE_PARENTS + 1];
+	unsigned int i, nr = 1;
 
+	/* Lock order: the counters, then their parents by slot. */
 	raw_spin_lock(&u->lock);
-	write_seqcount_begin(&u->seq);
-	u->allocs[kind] += share_allocs(n);
-	u->frees[kind] += share_frees(n);
-	u->bytes[kind] += bytes;
+	for (i = 0; i < NTPOOL_USAGE_PARENTS; i++) {
+		if (!u->parent[i])
+			continue;
+		to[nr] = u->parent[i];
+		raw_spin_lock_nested(&to[nr]->lock, nr);
+		nr++;
+	}
+	for (i = 0; i < nr; i++) {
+		write_seqcount_begin_nested(&to[i]->seq, i);
+		fold_into(to[i], kind, bytes, n);
+	}
 	WRITE_ONCE(c->n[kind], 0);
 	c->bytes[kind] = 0;
-	write_seqcount_end(&u->seq);
-	total_bytes = u->bytes[kind];
-	total_count = u->allocs[kind] - u->frees[kind];
+	for (i = nr; i-- > 0;) {
+		write_seqcount_end(&to[i]->seq);
+		total_bytes[i] = to[i]->bytes[kind];
+		total_count[i] = to[i]->allocs[kind] - to[i]->frees[kind];
+		if (i)
+			raw_spin_unlock(&to[i]->lock);
+	}
 	raw_spin_unlock(&u->lock);
-	raise_peak(&u->peak_bytes[kind], total_bytes);
-	raise_peak(&u->peak_count[kind], total_count);
+	for (i = 0; i < nr; i++)
+		raise_peaks(to[i], kind, total_bytes[i], total_count[i]);
+}
+
+/**
+ * ntpool_usage_drain() - fold every CPU's shares into the totals
+ * @u: counters nothing counts in any more (their module is gone)
+ */
+void ntpool_usage_drain(struct ntpool_usage *u)
+{
+	unsigned long flags;
+	unsigned int kind;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
+
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			local_irq_save(flags);
+			ntpool_usage_fold(u, c, kind, c->bytes[kind],
+					  READ_ONCE(c->n[kind]));
+			local_irq_restore(flags);
+		}
+	}
 }
 
 /**
  * ntpool_usage_alloc() - count a successful allocation
  * @u: the counters
- * @u2: a second set of counters (the owning module's), or NULL
  * @kind: its pool
  * @bytes: block bytes, header included (whole pages for big blocks)
  */
-void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
-			enum ntpool_kind kind, size_t bytes)
+void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
+			size_t bytes)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	ntpool_usage_count_irqsoff(u, u2, kind, bytes, 1);
+	ntpool_usage_count_irqsoff(u, kind, bytes, 1);
 	local_irq_restore(flags);
 }
 
 /**
  * ntpool_usage_free() - count a free
  * @u: the counters
- * @u2: a second set of counters (the owning module's), or NULL
  * @kind: its pool
  * @bytes: block bytes, as counted at allocation
  */
-void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
-		       enum ntpool_kind kind, size_t bytes)
+void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
+		       size_t bytes)
 {
 	unsigned long flags;
 
 	local_irq_save(flags);
-	ntpool_usage_count_irqsoff(u, u2, kind, bytes, -1);
+	ntpool_usage_count_irqsoff(u, kind, bytes, -1);
 	local_irq_restore(flags);
 }
 
@@ -167,18 +270,13 @@ static inline void read_hook(struct ntpool_usage *u)
 }
 #endif
 
-static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
+/* Add what @u's per-CPU shares hold to @st. */
+static void add_shares(const struct ntpool_usage *u,
+		       struct ntpool_usage_stats *st)
 {
 	unsigned int kind;
 	int cpu;
 
-	memset(st, 0, sizeof(*st));
-	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-		st->allocs[kind] = READ_ONCE(u->allocs[kind]);
-		st->frees[kind] = READ_ONCE(u->frees[kind]);
-		st->bytes[kind] = READ_ONCE(u->bytes[kind]);
-	}
-	read_hook(u);
 	for_each_possible_cpu(cpu) {
 		const struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
 
@@ -192,6 +290,35 @@ static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 	}
 }
 
+/* The counters a total's children list entry belongs to. */
+static const struct ntpool_usage *child_of(const struct ntpool_usage *total,
+					   const struct list_head *entry)
+{
+	return total->slot ?
+		container_of(entry, struct ntpool_usage, sibling[1]) :
+		container_of(entry, struct ntpool_usage, sibling[0]);
+}
+
+static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
+{
+	struct list_head *entry;
+	unsigned int kind;
+
+	memset(st, 0, sizeof(*st));
+	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+		st->allocs[kind] = READ_ONCE(u->allocs[kind]);
+		st->frees[kind] = READ_ONCE(u->frees[kind]);
+		st->bytes[kind] = READ_ONCE(u->bytes[kind]);
+	}
+	read_hook(u);
+	if (u->cpu)
+		add_shares(u, st);
+	rcu_read_lock();
+	list_for_each_rcu(entry, &u->children)
+		add_shares(child_of(u, entry), st);
+	rcu_read_unlock();
+}
+
 /**
  * ntpool_usage_read() - sum the counters over all CPUs
  * @u: the counters
@@ -202,12 +329,24 @@ static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
  */
 void ntpool_usage_read(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 {
-	unsigned int kind, seq;
+	unsigned int kind, seq, tries;
+	unsigned long flags;
 
-	do {
+	for (tries = 0; tries < 2; tries++) {
 		seq = read_seqcount_begin(&u->seq);
 		sum(u, st);
-	} while (read_seqcount_retry(&u->seq, seq));
+		if (!read_seqcount_retry(&u->seq, seq))
+			break;
+	}
+	/*
+	 * A total with many sites on many CPUs may see a fold during every
+	 * sum: then sum under the lock that every fold into it takes.
+	 */
+	if (tries == 2) {
+		raw_spin_lock_irqsave(&u->lock, flags);
+		sum(u, st);
+		raw_spin_unlock_irqrestore(&u->lock, flags);
+	}
 	for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 		st->count[kind] = st->allocs[kind] - st->frees[kind];
 		st->failed[kind] = atomic64_read(&u->failed[kind]);

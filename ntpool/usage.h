@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Pool usage counters: allocations, frees, failures, live blocks and live
- * bytes with their peaks, per pool, for a tag or a client module.
+ * bytes with their peaks, per pool, for a call site, and as totals for a
+ * tag or a client module.
  */
 #ifndef _NTPOOL_USAGE_H
 #define _NTPOOL_USAGE_H
 
 #include <linux/atomic.h>
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/lockdep.h>
 #include <linux/math.h>
 #include <linux/percpu.h>
@@ -55,12 +57,20 @@ struct ntpool_usage_cpu {
 	u32 n[NTPOOL_KINDS];
 };
 
+/* How many totals one set of counters folds into besides its own. */
+#define NTPOOL_USAGE_PARENTS	2
+
 /**
- * struct ntpool_usage - counters for a tag or a module
- * @cpu: per-CPU shares
+ * struct ntpool_usage - counters for a call site, a tag or a module
+ * @cpu: per-CPU shares; NULL for a total (a tag's or a module's), which
+ *	is counted only through the counters that fold into it
+ * @parent: totals this one's folds go into as well (by slot), or NULL
+ * @children: a total's: the counters that fold into it, under RCU
+ * @sibling: by slot, this one's entry in @parent[slot]'s @children
+ * @slot: a total's: which @sibling its children are listed by
  * @lock: serialises folds
- * @seq: bumped around each fold, so that a reader sees a fold whole or
- *	not at all
+ * @seq: bumped around each fold into these totals, so that a reader sees
+ *	a fold whole or not at all
  * @allocs: folded allocations, per pool
  * @frees: folded frees, per pool
  * @bytes: folded live bytes, per pool
@@ -70,6 +80,10 @@ struct ntpool_usage_cpu {
  */
 struct ntpool_usage {
 	struct ntpool_usage_cpu __percpu *cpu;
+	struct ntpool_usage *parent[NTPOOL_USAGE_PARENTS];
+	struct list_head children;
+	struct list_head sibling[NTPOOL_USAGE_PARENTS];
+	unsigned int slot;
 	raw_spinlock_t lock;
 	seqcount_raw_spinlock_t seq;
 	u64 allocs[NTPOOL_KINDS];
@@ -101,12 +115,15 @@ struct ntpool_usage_stats {
 };
 
 int ntpool_usage_init(struct ntpool_usage *u, gfp_t gfp);
-void ntpool_usage_move(struct ntpool_usage *to, struct ntpool_usage *from);
+void ntpool_usage_init_total(struct ntpool_usage *u, unsigned int slot);
+void ntpool_usage_adopt(struct ntpool_usage *total, struct ntpool_usage *u);
+void ntpool_usage_disown(struct ntpool_usage *total, struct ntpool_usage *u);
 void ntpool_usage_destroy(struct ntpool_usage *u);
-void ntpool_usage_alloc(struct ntpool_usage *u, struct ntpool_usage *u2,
-			enum ntpool_kind kind, size_t bytes);
-void ntpool_usage_free(struct ntpool_usage *u, struct ntpool_usage *u2,
-		       enum ntpool_kind kind, size_t bytes);
+void ntpool_usage_drain(struct ntpool_usage *u);
+void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
+			size_t bytes);
+void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
+		       size_t bytes);
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 		       enum ntpool_kind kind, s64 bytes, u32 n);
 void ntpool_usage_failure(struct ntpool_usage *u, enum ntpool_kind kind);
@@ -148,26 +165,22 @@ static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
 /**
  * ntpool_usage_count_irqsoff() - count an allocation or a free, interrupts
  *	off
- * @u: the counters
- * @u2: a second set of counters (the owning module's), or NULL
+ * @u: the counters (not a total)
  * @kind: its pool
  * @bytes: block bytes
  * @blocks: 1 for an allocation, -1 for a free
  *
  * For callers that have interrupts off already, so that one section covers
- * more than the counters.
+ * more than the counters.  The totals @u folds into see it at its next
+ * fold, and their readers at once.
  */
 static __always_inline void ntpool_usage_count_irqsoff(struct ntpool_usage *u,
-						       struct ntpool_usage *u2,
 						       enum ntpool_kind kind,
 						       size_t bytes, int blocks)
 {
-	s64 signed_bytes = blocks > 0 ? (s64)bytes : -(s64)bytes;
-
 	lockdep_assert_irqs_disabled();
-	ntpool_usage_count_one(u, kind, signed_bytes, blocks);
-	if (u2)
-		ntpool_usage_count_one(u2, kind, signed_bytes, blocks);
+	ntpool_usage_count_one(u, kind, blocks > 0 ? (s64)bytes : -(s64)bytes,
+			       blocks);
 }
 
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
