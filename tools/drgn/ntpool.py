@@ -242,24 +242,37 @@ def caller_name(c, caller):
 
 # ---- counters: the one place that knows their layout (usage.h) ------------
 
+def usage_shares(u):
+    """The per-CPU shares a struct ntpool_usage's readers add: its own, and
+    for a tag's or a module's totals those of every site folding into it
+    (usage.c: sum())."""
+    shares = []
+    if u.cpu.value_():
+        shares.append(u.cpu)
+    member = "sibling[%d]" % int(u.slot)
+    for child in list_for_each_entry("struct ntpool_usage",
+                                     u.children.address_of_(), member):
+        shares.append(child.cpu)
+    return shares
+
+
 def usage_read(u):
     """struct ntpool_usage summed over CPUs, as ntpool_usage_read()."""
     st = {k: [0] * KINDS for k in ("allocs", "frees", "bytes", "count",
                                     "failed", "peak_bytes", "peak_count")}
-    if not u.cpu.value_():
-        return st
     for kind in range(KINDS):
         st["allocs"][kind] = int(u.allocs[kind])
         st["frees"][kind] = int(u.frees[kind])
         st["bytes"][kind] = int(u.bytes[kind])
-    for cpu in for_each_possible_cpu(prog):
-        share = per_cpu_ptr(u.cpu, cpu)
-        for kind in range(KINDS):
-            n = int(share.n[kind])
-            ops, live = n & 0xffff, (n >> 16) - ((n >> 16 & 0x8000) << 1)
-            st["allocs"][kind] += (ops + live) // 2
-            st["frees"][kind] += (ops - live) // 2
-            st["bytes"][kind] += int(share.bytes[kind])
+    for shares in usage_shares(u):
+        for cpu in for_each_possible_cpu(prog):
+            share = per_cpu_ptr(shares, cpu)
+            for kind in range(KINDS):
+                n = int(share.n[kind])
+                ops, live = n & 0xffff, (n >> 16) - ((n >> 16 & 0x8000) << 1)
+                st["allocs"][kind] += (ops + live) // 2
+                st["frees"][kind] += (ops - live) // 2
+                st["bytes"][kind] += int(share.bytes[kind])
     for kind in range(KINDS):
         st["count"][kind] = st["allocs"][kind] - st["frees"][kind]
         st["failed"][kind] = int(u.failed[kind].counter)
