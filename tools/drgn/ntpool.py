@@ -340,7 +340,8 @@ def sealed(hdr):
     (seal.h)?  A header that fails it is a client's corruption, and no
     walk believes it."""
     key = [int(k) for k in var("ntpool_seal_key").k]
-    words = [int(w) for w in hdr.words]
+    # The header's two little-endian words (pool_header.h: ntpool_hdr_word()).
+    words = [prog.read_u64(hdr.value_()), prog.read_u64(hdr.value_() + 8)]
     mask = (1 << 64) - 1
 
     def mix(a, b):
