@@ -143,6 +143,35 @@ static void raise_peaks(struct ntpool_usage *u, enum ntpool_kind kind,
 	raise_peak(&u->peak_count[kind], total_count);
 }
 
+/*
+ * Lock @u's parent in @slot, if it has one (@u's lock held: disowning
+ * takes it); its lockdep subclass is its place in the lock order.  The
+ * fake acquire when there is none keeps sparse's count of held locks the
+ * same either way.
+ */
+static struct ntpool_usage *lock_parent(struct ntpool_usage *u,
+					unsigned int slot)
+	__acquires(parent)
+{
+	struct ntpool_usage *parent = u->parent[slot];
+
+	static_assert(NTPOOL_USAGE_PARENTS == 2);
+	if (parent)
+		raw_spin_lock_nested(&parent->lock, slot + 1);
+	else
+		__acquire(parent);
+	return parent;
+}
+
+static void unlock_parent(struct ntpool_usage *parent)
+	__releases(parent)
+{
+	if (parent)
+		raw_spin_unlock(&parent->lock);
+	else
+		__release(parent);
+}
+
 /**
  * ntpool_usage_fold() - move this CPU's share of one pool into the totals
  * @u: the counters
@@ -158,36 +187,37 @@ static void raise_peaks(struct ntpool_usage *u, enum ntpool_kind kind,
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 		       enum ntpool_kind kind, s64 bytes, u32 n)
 {
-	struct ntpool_usage *to[NTPOOL_USAGE_PARENTS + 1] = { u };
+	struct ntpool_usage *to[NTPOOL_USAGE_PARENTS + 1];
 	s64 total_bytes[NTPOOL_USAGE_PARENTS + 1];
 	s64 total_count[NTPOOL_USAGE_PARENTS + 1];
-	unsigned int i, nr = 1;
+	unsigned int i;
 
 	/* Lock order: the counters, then their parents by slot. */
 	raw_spin_lock(&u->lock);
-	for (i = 0; i < NTPOOL_USAGE_PARENTS; i++) {
-		if (!u->parent[i])
+	to[0] = u;
+	to[1] = lock_parent(u, 0);
+	to[2] = lock_parent(u, 1);
+	for (i = 0; i <= NTPOOL_USAGE_PARENTS; i++) {
+		if (!to[i])
 			continue;
-		to[nr] = u->parent[i];
-		raw_spin_lock_nested(&to[nr]->lock, nr);
-		nr++;
-	}
-	for (i = 0; i < nr; i++) {
 		write_seqcount_begin_nested(&to[i]->seq, i);
 		fold_into(to[i], kind, bytes, n);
 	}
 	WRITE_ONCE(c->n[kind], 0);
 	c->bytes[kind] = 0;
-	for (i = nr; i-- > 0;) {
+	for (i = 0; i <= NTPOOL_USAGE_PARENTS; i++) {
+		if (!to[i])
+			continue;
 		write_seqcount_end(&to[i]->seq);
 		total_bytes[i] = to[i]->bytes[kind];
 		total_count[i] = to[i]->allocs[kind] - to[i]->frees[kind];
-		if (i)
-			raw_spin_unlock(&to[i]->lock);
 	}
+	unlock_parent(to[2]);
+	unlock_parent(to[1]);
 	raw_spin_unlock(&u->lock);
-	for (i = 0; i < nr; i++)
-		raise_peaks(to[i], kind, total_bytes[i], total_count[i]);
+	for (i = 0; i <= NTPOOL_USAGE_PARENTS; i++)
+		if (to[i])
+			raise_peaks(to[i], kind, total_bytes[i], total_count[i]);
 }
 
 /**
@@ -290,18 +320,9 @@ static void add_shares(const struct ntpool_usage *u,
 	}
 }
 
-/* The counters a total's children list entry belongs to. */
-static const struct ntpool_usage *child_of(const struct ntpool_usage *total,
-					   const struct list_head *entry)
-{
-	return total->slot ?
-		container_of(entry, struct ntpool_usage, sibling[1]) :
-		container_of(entry, struct ntpool_usage, sibling[0]);
-}
-
 static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 {
-	struct list_head *entry;
+	const struct ntpool_usage *child;
 	unsigned int kind;
 
 	memset(st, 0, sizeof(*st));
@@ -314,8 +335,12 @@ static void sum(struct ntpool_usage *u, struct ntpool_usage_stats *st)
 	if (u->cpu)
 		add_shares(u, st);
 	rcu_read_lock();
-	list_for_each_rcu(entry, &u->children)
-		add_shares(child_of(u, entry), st);
+	if (u->slot)
+		list_for_each_entry_rcu(child, &u->children, sibling[1])
+			add_shares(child, st);
+	else
+		list_for_each_entry_rcu(child, &u->children, sibling[0])
+			add_shares(child, st);
 	rcu_read_unlock();
 }
 
