@@ -121,10 +121,15 @@ check "bpftrace -e 'tracepoint:ntpool:ntpool_alloc /args->tag == \"Tag2\"/ { @[k
 	tool /tmp/bt3 bpftrace -e 'tracepoint:ntpool:ntpool_alloc /args->tag == "Tag2"/ { @[kstack] = count(); }' \
 	-c '/usr/sbin/insmod /modules/nttags.ko'
 cat /tmp/bt3
-check "one stack" count /tmp/bt3 '^@\[$' 1
-check "3 allocations from it" count /tmp/bt3 '^\]: 3$' 1
-check "nttags' AllocateMany, called from the module's init (do_init_module)" \
-	in_order /tmp/bt3 '^@\[$' '^ +AllocateMany\+[0-9]+$' '^ +do_init_module\+[0-9]+$' '^\]: 3$'
+# One stack per way into ntpool: the first allocation at a call site makes
+# its site on the general path, the next may take the fast path (pcp.c),
+# whether a kept big block is there depends on the suites run before.
+stacks=$(grep -c '^@\[$' /tmp/bt3)
+check "one or two stacks" sh -c "test $stacks -ge 1 -a $stacks -le 2"
+check "3 allocations in all" \
+	sh -c "test \$(sed -n 's/^\]: \([0-9]*\)$/\\1/p' /tmp/bt3 | awk '{ n += \$1 } END { print n }') -eq 3"
+check "each through nttags' AllocateMany, called from the module's init (do_init_module)" \
+	sh -c "test \$(grep -c '^ \+AllocateMany+[0-9]\+$' /tmp/bt3) -eq $stacks -a \$(grep -c '^ \+do_init_module+[0-9]\+$' /tmp/bt3) -eq $stacks"
 rmmod nttags
 
 echo "=== bpftrace: violations with their stacks"
