@@ -11,6 +11,7 @@
 #include <linux/string.h>
 #include "ntpool_kunit.h"
 #include "debugfs.h"
+#include "marks.h"
 #include "pooltag.h"
 #include "tags.h"
 #include "usage.h"
@@ -640,6 +641,101 @@ static void sites_view(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.u.bytes[NTPOOL_NONPAGED], 0LL);
 }
 
+static noinline void *marks_small(void)
+{
+	return ExAllocatePool2(POOL_FLAG_NON_PAGED, 100, '1kaM');
+}
+
+static noinline void *marks_big(void)
+{
+	return ExAllocatePool2(POOL_FLAG_PAGED, 8000, '2kaM');
+}
+
+/* Parse the marks table's line for @tag at @caller; false if none. */
+static bool marks_line(struct kunit *test, const char *text, const char *tag,
+		       const char *caller, unsigned long long *blocks,
+		       unsigned long long *bytes)
+{
+	char prefix[16], line[256], type[8], mod[64], site[128];
+	int fields;
+
+	snprintf(prefix, sizeof(prefix), "%s ", tag);
+	if (!find_line(text, prefix, line, sizeof(line)))
+		return false;
+	fields = sscanf(line + 5, "%7s %llu %llu %63s %127s", type, blocks,
+			bytes, mod, site);
+	KUNIT_EXPECT_EQ(test, fields, 5);
+	KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(site, caller), "%s", line);
+	return true;
+}
+
+static const char *marks_text(struct kunit *test)
+{
+	struct seq_file *m = capture(test);
+
+	ntpool_print_marks(m);
+	return output(test, m);
+}
+
+static void marks_view(struct kunit *test)
+{
+	unsigned long long blocks, bytes;
+	void *before, *small[3], *big;
+	const char *text;
+	char n[16];
+	u32 first;
+
+	before = marks_small();
+	KUNIT_ASSERT_EQ(test, ntpool_marks_set("mark"), 0);
+	first = ntpool_mark();
+	small[0] = marks_small();
+	small[1] = marks_small();
+	small[2] = marks_small();
+	big = marks_big();
+	ExFreePoolWithTag(small[1], '1kaM');
+	text = marks_text(test);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(text, "Mark "));
+	/* Two of the three blocks since the mark, not the one before it. */
+	KUNIT_ASSERT_TRUE(test, marks_line(test, text, "Mak1", "marks_small",
+					   &blocks, &bytes));
+	KUNIT_EXPECT_EQ(test, blocks, 2ULL);
+	KUNIT_EXPECT_EQ(test, bytes, 2ULL * 128);
+	KUNIT_ASSERT_TRUE(test, marks_line(test, text, "Mak2", "marks_big",
+					   &blocks, &bytes));
+	KUNIT_EXPECT_EQ(test, blocks, 1ULL);
+	KUNIT_EXPECT_EQ(test, bytes, 2ULL * PAGE_SIZE);
+
+	/* A newer mark: nothing since; the first one still asks for all. */
+	KUNIT_ASSERT_EQ(test, ntpool_marks_set("mark"), 0);
+	text = marks_text(test);
+	KUNIT_EXPECT_FALSE(test, marks_line(test, text, "Mak1", "", &blocks,
+					    &bytes));
+	KUNIT_EXPECT_FALSE(test, marks_line(test, text, "Mak2", "", &blocks,
+					    &bytes));
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set("bogus"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set("0"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set("4294967295"), -EINVAL);
+	snprintf(n, sizeof(n), "%u", first);
+	KUNIT_ASSERT_EQ(test, ntpool_marks_set(n), 0);
+	text = marks_text(test);
+	KUNIT_ASSERT_TRUE(test, marks_line(test, text, "Mak1", "marks_small",
+					   &blocks, &bytes));
+	KUNIT_EXPECT_EQ(test, blocks, 2ULL);
+
+	/* Only the newest 16 can be asked for. */
+	while (ntpool_mark() < first + NTPOOL_HDR_MARKS)
+		KUNIT_ASSERT_EQ(test, ntpool_marks_set("mark"), 0);
+	snprintf(n, sizeof(n), "%u", first);
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set(n), -EINVAL);
+	snprintf(n, sizeof(n), "%u", first + 1);
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set(n), 0);
+	KUNIT_EXPECT_EQ(test, ntpool_marks_set("mark"), 0);
+	ExFreePoolWithTag(before, '1kaM');
+	ExFreePoolWithTag(small[0], '1kaM');
+	ExFreePoolWithTag(small[2], '1kaM');
+	ExFreePoolWithTag(big, '2kaM');
+}
+
 static void poolused_view(struct kunit *test)
 {
 	const u32 tag = ('2weV');
@@ -902,6 +998,7 @@ static struct kunit_case ntpool_tags_cases[] = {
 	KUNIT_CASE(tag_text),
 	KUNIT_CASE(tags_view),
 	KUNIT_CASE(sites_view),
+	KUNIT_CASE(marks_view),
 	KUNIT_CASE(poolused_view),
 	KUNIT_CASE(pool_view),
 	KUNIT_CASE(poolfind_and_bigpool_views),

@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "leak.h"
+#include "marks.h"
 #include "pool.h"
 #include "special.h"
 
@@ -138,6 +139,7 @@ static void give(struct ntpool_big *big, size_t size, u32 tag, u8 client,
 	big->client = client;
 	big->site_id = site_id;
 	big->caller = ip;
+	big->mark = ntpool_mark();
 }
 
 static void give_to(struct ntpool_big *big, const struct ntpool_request *req)

@@ -476,7 +476,9 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 		}
 		/* The copy that was checked, not what the header holds now. */
 		img = blk->seen;
-		img.allocator_backtrace_index = block_room(blk);
+		img.allocator_backtrace_index =
+			ntpool_hdr_requested_field(block_room(blk),
+						   ntpool_hdr_mark(&img));
 		ntpool_seal_image(blk->hdr, &img);
 		ntpool_hdr_store(blk->hdr, &img);
 		/* A free that wins the bit next reads the header: write it first. */

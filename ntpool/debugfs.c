@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "debugfs.h"
 #include "faults.h"
+#include "marks.h"
 #include "pooltag.h"
 
 static struct dentry *ntpool_dir;
@@ -98,6 +99,7 @@ void ntpool_debugfs_init(void)
 	ntpool_pooltag_debugfs(ntpool_dir);
 	ntpool_debugfs_tags(ntpool_dir);
 	ntpool_debugfs_sites(ntpool_dir);
+	ntpool_debugfs_marks(ntpool_dir);
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
 	ntpool_faults_debugfs(ntpool_dir);

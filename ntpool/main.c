@@ -14,6 +14,7 @@
 #include "faults.h"
 #include "hit_tag.h"
 #include "lookaside.h"
+#include "marks.h"
 #include "pcp.h"
 #include "pool.h"
 #include "secure_pool.h"
@@ -79,6 +80,7 @@ pools:
 static void __exit ntpool_exit(void)
 {
 	ntpool_debugfs_exit();
+	ntpool_marks_exit();
 	ntpool_lookaside_stop();
 	ntpool_hit_tag_exit();
 	ntpool_faults_exit();

@@ -48,6 +48,7 @@
 #include "hit_tag.h"
 #include "leak.h"
 #include "lookaside.h"
+#include "marks.h"
 #include "pcp.h"
 #include "special.h"
 #include "tags.h"
@@ -357,7 +358,9 @@ static __always_inline void *fast_small(enum ntpool_kind kind, size_t size,
 	struct ntpool_header want __uninitialized;
 	void *p;
 
-	ntpool_hdr_image(&want, c->id, units, kind + 1, tag, size, site->id);
+	ntpool_hdr_image(&want, c->id, units, kind + 1, tag,
+			 ntpool_hdr_requested_field(size, ntpool_mark()),
+			 site->id);
 	*room = (units - 1) * NTPOOL_BLOCK_SIZE;
 	p = pcp_take(kind, &want, &ch, caller);
 	return p ?: fast_carve(kind, size, tag, priority, c, site, caller);

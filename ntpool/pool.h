@@ -172,6 +172,7 @@ struct ntpool_page {
  * @kind: pool it came from
  * @client: id of the owning client module
  * @site_id: id of the call site that allocated it (see sites.c)
+ * @mark: the mark it was allocated under (see marks.c)
  * @special: 0, or NTPOOL_SPECIAL_END or _START for a special-pool block
  * @exec: executable pool pages, mapped by exec.c
  * @caller: call site that allocated it
@@ -195,6 +196,7 @@ struct ntpool_big {
 	u16 site_id;
 	u8 special;
 	bool exec;
+	u32 mark;
 	unsigned long caller;
 	struct llist_node deferred;
 	struct rcu_head rcu;

@@ -199,9 +199,32 @@ static inline struct ntpool_header *ntpool_block_to_hdr(const void *block)
 	return (struct ntpool_header *)block - 1;
 }
 
+/*
+ * The bytes requested need 12 bits of the header's 16-bit
+ * AllocatorBackTraceIndex (at most NTPOOL_MAX_SMALL); the top four hold
+ * the mark the block was allocated under, modulo 16 (marks.c).
+ */
+#define NTPOOL_HDR_REQUESTED_BITS	12
+#define NTPOOL_HDR_REQUESTED_MASK	((1U << NTPOOL_HDR_REQUESTED_BITS) - 1)
+#define NTPOOL_HDR_MARKS		(1U << (16 - NTPOOL_HDR_REQUESTED_BITS))
+static_assert(NTPOOL_MAX_SMALL <= NTPOOL_HDR_REQUESTED_MASK);
+
 static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)
 {
-	return hdr->allocator_backtrace_index;
+	return hdr->allocator_backtrace_index & NTPOOL_HDR_REQUESTED_MASK;
+}
+
+/* The mark a block was allocated under, modulo NTPOOL_HDR_MARKS. */
+static inline unsigned int ntpool_hdr_mark(const struct ntpool_header *hdr)
+{
+	return hdr->allocator_backtrace_index >> NTPOOL_HDR_REQUESTED_BITS;
+}
+
+/* What the header's requested field holds for @requested bytes now. */
+static __always_inline u16 ntpool_hdr_requested_field(size_t requested,
+						      u32 mark)
+{
+	return requested | (mark % NTPOOL_HDR_MARKS) << NTPOOL_HDR_REQUESTED_BITS;
 }
 
 /**
@@ -211,8 +234,9 @@ static inline size_t ntpool_hdr_requested(const struct ntpool_header *hdr)
  * @units: BlockSize
  * @type: PoolType
  * @tag: PoolTag
- * @requested: bytes requested
- * @tag_hash: the tag row's id
+ * @requested: the requested field: bytes requested and the mark
+ *	(ntpool_hdr_requested_field())
+ * @tag_hash: the call site's id
  */
 static __always_inline void
 ntpool_hdr_image(struct ntpool_header *img, u8 index, u8 units, u8 type,

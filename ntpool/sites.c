@@ -367,7 +367,7 @@ void ntpool_sites_name(struct ntpool_client *c,
 		name = call_site_name(s->ip);
 		/* Only this, under the clients mutex, sets a name. */
 		if (name)
-			/* Pairs with caller_text(): it reads the name whole. */
+			/* Pairs with ntpool_site_caller_text(). */
 			smp_store_release(&s->name, name);
 	}
 }
@@ -426,8 +426,12 @@ struct ntpool_site *ntpool_sites_next(struct ntpool_site *s)
 	return next;
 }
 
-/* A site's call site as "sites" shows it. */
-static void caller_text(struct ntpool_site *s, char *buf)
+/**
+ * ntpool_site_caller_text() - a site's call site as the views show it
+ * @s: the site
+ * @buf: NTPOOL_SITE_NAME_LEN bytes
+ */
+void ntpool_site_caller_text(struct ntpool_site *s, char *buf)
 {
 	/* Pairs with ntpool_sites_name(). */
 	const char *name = smp_load_acquire(&s->name);
@@ -543,7 +547,7 @@ struct ntpool_site_stats *ntpool_sites_snapshot(size_t *count)
 		st->tag = s->tag;
 		st->ip = s->ip;
 		strscpy(st->module, s->module, sizeof(st->module));
-		caller_text(s, st->caller);
+		ntpool_site_caller_text(s, st->caller);
 		n++;
 		cond_resched();
 	}

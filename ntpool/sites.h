@@ -120,6 +120,7 @@ void ntpool_sites_name(struct ntpool_client *c,
 		       const struct ntpool_callsite_scope *scope);
 void ntpool_sites_client_retired(struct ntpool_client *c);
 void ntpool_site_read(struct ntpool_site *s, struct ntpool_usage_stats *st);
+void ntpool_site_caller_text(struct ntpool_site *s, char *buf);
 struct ntpool_site *ntpool_sites_next(struct ntpool_site *s);
 
 /**

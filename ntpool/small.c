@@ -25,6 +25,7 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/string.h>
+#include "marks.h"
 #include "pool.h"
 #include "report.h"
 
@@ -141,7 +142,8 @@ void ntpool_hdr_format(struct ntpool_header *img, unsigned int units,
 		type |= NTPOOL_HDR_TYPE_CACHE_ALIGNED;
 	if (req->memcg)
 		type |= NTPOOL_HDR_TYPE_QUOTA;
-	ntpool_hdr_image(img, req->client, units, type + 1, req->tag, req->size,
+	ntpool_hdr_image(img, req->client, units, type + 1, req->tag,
+			 ntpool_hdr_requested_field(req->size, ntpool_mark()),
 			 req->site_id);
 }
 

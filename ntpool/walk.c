@@ -26,6 +26,8 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 				.addr = big->block, .size = big->size,
 				.tag = big->tag, .kind = big->kind,
 				.client = big->client, .caller = big->caller,
+				.bytes = ntpool_big_pages(big) << PAGE_SHIFT,
+				.site_id = big->site_id, .mark = big->mark,
 				.big = big,
 			};
 
@@ -61,6 +63,8 @@ static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 			.size = min(ntpool_hdr_requested(hdr), room),
 			.tag = hdr->pool_tag, .kind = pool->kind,
 			.client = hdr->pool_index, .hdr = hdr,
+			.bytes = room + NTPOOL_BLOCK_SIZE,
+			.site_id = hdr->pool_tag_hash, .mark = ntpool_hdr_mark(hdr),
 		};
 
 		if (ntpool_hdr_sealed(hdr) && !fn(&b, arg))

@@ -15,6 +15,11 @@
  * @kind: its pool
  * @client: id of its owner
  * @caller: call site that allocated it, if known (big blocks), else 0
+ * @bytes: block bytes (a small block's header included, a big block's
+ *	whole pages)
+ * @site_id: id of the call site that allocated it (sites.c)
+ * @mark: the mark it was allocated under (marks.c); for a small block,
+ *	modulo NTPOOL_HDR_MARKS
  * @hdr: its header (small blocks), else NULL
  * @big: its big-pool entry (big blocks), else NULL
  */
@@ -25,6 +30,9 @@ struct ntpool_block_info {
 	enum ntpool_kind kind;
 	u8 client;
 	unsigned long caller;
+	size_t bytes;
+	u16 site_id;
+	u32 mark;
 	struct ntpool_header *hdr;
 	struct ntpool_big *big;
 };
