@@ -63,9 +63,9 @@ static const char * const help_text[] = {
 	"columns, Per Alloc, Frees and Allocs.",
 	"",
 	"With -S, one row per tag, call site, module and pool: Tag, Type, Allocs,",
-	"Frees, Diff, Bytes, Peak Bytes (the most the call site held at once),",
-	"Flags (M: the tag is used by more than one module; T: the call site",
-	"uses more than one tag; - neither), Module and Call site.",
+	"Frees, Diff, Bytes, Peak Bytes, Flags (M: the tag is used by more than",
+	"one module; T: the call site uses more than one tag; - neither), Module",
+	"and Call site.",
 };
 
 static void print_help(FILE *out)
