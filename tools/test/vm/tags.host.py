@@ -115,6 +115,15 @@ def check_irq_sites(rows):
            "sites-irq: one call site, IrqTimer+0x../0x.. [nttags]", sites)
 
 
+def check_shared_sites(rows):
+    """abcd, used by ntsample and ntmisuse: many_modules, not many_tags."""
+    got = sorted((r.get("module"), r.get("tag"), r.get("type"),
+                  r.get("many_modules"), r.get("many_tags")) for r in rows)
+    want = [(m, "abcd", "Paged", True, False) for m in ("ntmisuse", "ntsample")]
+    result(got == want, "sites-shared: abcd in ntmisuse and ntsample, "
+           "many_modules, not many_tags", rows)
+
+
 def main():
     rows = load("tags-nttags")
     if rows is not None:
@@ -130,6 +139,9 @@ def main():
     rows = load("sites-irq")
     if rows is not None:
         check_irq_sites(rows)
+    rows = load("sites-shared")
+    if rows is not None:
+        check_shared_sites(rows)
 
 
 main()

@@ -200,4 +200,21 @@ check "ntpoolmon --once -i 'WrB*' (ntpoolmon.rst's example) shows WrB1 described
 check "rmmod ntwriter" rmmod ntwriter
 check "tags: every row nttags and ntwriter made has a tools/pooltag.txt description" \
 	sh -c "grep -E '^(Tag[1-3]|Iq[0-9]{2}|Ix[0-9]{2}|IxLv|WrB1) ' /tmp/tags4 > /tmp/ours && test \$(grep -c . /tmp/ours) -eq 85 && ! grep -v '\[nt[a-z]*\.ko - ' /tmp/ours"
+
+# A tag two modules use: ntsample and ntmisuse (asked for no misuse) both
+# allocate under 'dcba' (abcd), each at a call site of its own that uses no
+# other tag: flagged M, not T.
+check "insmod ntsample" insmod /modules/ntsample.ko
+check "insmod ntmisuse, no misuse asked for" insmod /modules/ntmisuse.ko
+cat $D/sites > /tmp/sites5
+grep '^abcd ' /tmp/sites5
+check "sites: two abcd rows" count /tmp/sites5 '^abcd ' 2
+check "sites: abcd at ntsample's DriverEntry, its registry path live, M" \
+	has /tmp/sites5 '^abcd Paged +1 +0 +1 +[0-9]+ +[0-9]+ M +ntsample +DriverEntry\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+check "sites: abcd in ntmisuse, allocated and freed, M" \
+	has /tmp/sites5 '^abcd Paged +1 +1 +0 +0 +[0-9]+ M +ntmisuse +[A-Za-z_]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntmisuse\]$'
+/ntpoolmon --sites --json -i abcd > /tmp/sites5.json
+to_host sites-shared /tmp/sites5.json
+check "rmmod ntmisuse" rmmod ntmisuse
+check "rmmod ntsample" rmmod ntsample
 check "rmmod ntpool" rmmod ntpool
