@@ -41,11 +41,6 @@ static const enum column drop_order[] = {
 	COL_ALLOCS,
 };
 
-static const char *kind_name(enum pool_kind kind)
-{
-	return kind == KIND_PAGED ? "Paged" : "Nonp";
-}
-
 static long long value(const struct row *r, enum column c)
 {
 	switch (c) {

@@ -5,8 +5,10 @@
  * Shows ntpool's per-tag pool usage (/sys/kernel/debug/ntpool/tags) the way
  * Windows' poolmon does: a live table with change columns, poolmon's sort
  * keys and filters, pooltag.txt descriptions; or a snapshot as text or
- * JSON for scripts.
+ * JSON for scripts.  With --sites, a snapshot of the table by call site
+ * (/sys/kernel/debug/ntpool/sites) instead.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "ntpoolmon.h"
 
 #define DEFAULT_TAGS	"/sys/kernel/debug/ntpool/tags"
+#define DEFAULT_SITES	"/sys/kernel/debug/ntpool/sites"
 #define WIDTH_MAX	10000
 
 static const char * const help_text[] = {
@@ -22,7 +25,8 @@ static const char * const help_text[] = {
 	"Show ntpool's pool usage by tag, as Windows' poolmon does.",
 	"",
 	"  -f, --file PATH      read the table from PATH instead of",
-	"                       " DEFAULT_TAGS " (a saved copy works too)",
+	"                       " DEFAULT_TAGS ", or sites with -S",
+	"                       (a saved copy works too)",
 	"  -i, --include TAG    show only tags matching TAG (repeatable; poolmon /i)",
 	"  -x, --exclude TAG    hide tags matching TAG (repeatable; poolmon /x)",
 	"                       TAG patterns are case-sensitive: ? is any one",
@@ -38,6 +42,9 @@ static const char * const help_text[] = {
 	"  -l, --no-highlight   do not highlight changed rows (poolmon /l)",
 	"  -o, --once           print one snapshot and exit (poolmon /n, to stdout)",
 	"  -j, --json           print one snapshot as JSON and exit",
+	"  -S, --sites          print one snapshot of the table by call site",
+	"                       (" DEFAULT_SITES ") and exit;",
+	"                       takes -f, -i, -x, -p, -s and -j",
 	"  -w, --width COLS     fit the table in COLS columns, 0 for no limit;",
 	"                       default: the terminal's width (COLUMNS if set),",
 	"                       and no limit for --once into a file or pipe or",
@@ -54,6 +61,11 @@ static const char * const help_text[] = {
 	"Narrower than the full table, the numbers narrow to fit their values,",
 	"then the description and modules are cut or dropped, then the change",
 	"columns, Per Alloc, Frees and Allocs.",
+	"",
+	"With -S, one row per tag, call site, module and pool: Tag, Type, Allocs,",
+	"Frees, Diff, Bytes, Peak Bytes, Flags (M: the tag is used by more than",
+	"one module; T: the call site uses more than one tag; - neither), Module",
+	"and Call site.",
 };
 
 static void print_help(FILE *out)
@@ -100,16 +112,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "no-highlight", no_argument, NULL, 'l' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sites", no_argument, NULL, 'S' },
 		{ "width", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	/* An option of the tags table's views, which --sites does not take. */
+	int tags_only = 0;
 	unsigned long width;
 	int c, pools = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojw:h", longopts,
+	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojSw:h", longopts,
 				NULL)) != -1) {
+		if (c > 0 && strchr("gcrlw", c))
+			tags_only = c;
 		switch (c) {
 		case 'f':
 			o->file = optarg;
@@ -149,6 +166,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'j':
 			o->json = true;
 			break;
+		case 'S':
+			o->sites = true;
+			break;
 		case 'w':
 			width = strtoul(optarg, &end, 10);
 			if (!*optarg || *end || width > WIDTH_MAX)
@@ -164,6 +184,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc || pools > 2)
 		return -1;
+	if (o->sites && tags_only) {
+		fprintf(stderr, "ntpoolmon: --sites does not take -%c\n",
+			tags_only);
+		return -1;
+	}
+	if (!o->file)
+		o->file = o->sites ? DEFAULT_SITES : DEFAULT_TAGS;
 	o->view = pools == 1 ? VIEW_NONPAGED : pools == 2 ? VIEW_PAGED : VIEW_BOTH;
 	return 0;
 }
@@ -194,31 +221,41 @@ static int once_width(const struct options *o)
 	return 0;
 }
 
-static int snapshot(const struct options *o)
+static int tags_snapshot(const struct options *o)
 {
 	struct table t = {};
 	int err = table_read(o->file, &t);
 
+	if (!err) {
+		table_filter(&t, o);
+		table_sort(&t, o->sort, false);
+		if (o->json)
+			print_json(stdout, &t);
+		else
+			print_once(stdout, &t, once_width(o));
+	}
+	table_free(&t);
+	return err;
+}
+
+static int snapshot(const struct options *o)
+{
+	int err = o->sites ? sites_snapshot(o, stdout) : tags_snapshot(o);
+
 	if (err) {
 		fprintf(stderr, "ntpoolmon: cannot read %s: %s\n", o->file,
-			err == -22 ? "not an ntpool tags table" : strerror(-err));
-		table_free(&t);
+			err != -EINVAL ? strerror(-err) :
+			o->sites ? "not an ntpool sites table" :
+				   "not an ntpool tags table");
 		return 1;
 	}
-	table_filter(&t, o);
-	table_sort(&t, o->sort, false);
-	if (o->json)
-		print_json(stdout, &t);
-	else
-		print_once(stdout, &t, once_width(o));
-	table_free(&t);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct options o = {
-		.file = DEFAULT_TAGS, .refresh = 5, .highlight = true,
+		.refresh = 5, .highlight = true,
 		.width = -1,
 	};
 
@@ -231,7 +268,7 @@ int main(int argc, char **argv)
 			o.pooltag_file);
 		return 1;
 	}
-	if (o.once || o.json)
+	if (o.once || o.json || o.sites)
 		return snapshot(&o);
 	if (live_view(&o)) {
 		fprintf(stderr, "ntpoolmon: cannot read %s\n", o.file);

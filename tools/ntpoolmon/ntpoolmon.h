@@ -65,6 +65,7 @@ struct options {
 	bool by_change;
 	bool once;
 	bool json;
+	bool sites;		/* --sites: the table by call site */
 	bool highlight;
 	unsigned int refresh;
 	int width;		/* -w: columns to fit in, 0 none, -1 not given */
@@ -76,6 +77,9 @@ int table_read(const char *path, struct table *t);
 int table_copy(struct table *dst, const struct table *src);
 void table_free(struct table *t);
 void table_diff(struct table *now, const struct table *before);
+const char *type_column(const char *line, enum pool_kind *kind);
+bool row_selected(const struct options *o, const char *tag,
+		  enum pool_kind kind);
 void table_filter(struct table *t, const struct options *o);
 void table_sort(struct table *t, enum sort_key key, bool by_change);
 bool tag_match(const char *pattern, const char *tag);
@@ -92,9 +96,14 @@ void layout_row(const struct layout *l, const struct row *r, const char *desc,
 		char out[LAYOUT_LINE]);
 
 /* output.c */
+const char *kind_name(enum pool_kind kind);
+void json_string(FILE *out, const char *s);
 const char *row_description(const struct row *r);
 void print_once(FILE *out, const struct table *t, int width);
 void print_json(FILE *out, const struct table *t);
+
+/* sites.c */
+int sites_snapshot(const struct options *o, FILE *out);
 
 /* view.c */
 int live_view(struct options *o);

@@ -4,7 +4,13 @@
  */
 #include "ntpoolmon.h"
 
-static const char *kind_name(enum pool_kind kind)
+/**
+ * kind_name() - a pool's name as ntpool's tables print it
+ * @kind: the pool
+ *
+ * Return: "Nonp" or "Paged".
+ */
+const char *kind_name(enum pool_kind kind)
 {
 	return kind == KIND_PAGED ? "Paged" : "Nonp";
 }
@@ -43,7 +49,12 @@ void print_once(FILE *out, const struct table *t, int width)
 	}
 }
 
-static void json_string(FILE *out, const char *s)
+/**
+ * json_string() - a string as a JSON string, quoted and escaped
+ * @out: where to
+ * @s: the string
+ */
+void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s; s++) {

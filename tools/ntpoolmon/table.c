@@ -27,8 +27,17 @@ static struct row *table_add(struct table *t)
 	return &t->rows[t->n++];
 }
 
-/* Where the Type column starts: the tag is at least four characters. */
-static const char *type_column(const char *line, enum pool_kind *kind)
+/**
+ * type_column() - where a row's counts start, after its Type column
+ * @line: a row of the tags or the sites table
+ * @kind: set to the row's pool
+ *
+ * The tag is at least four characters and may hold spaces, so the row is
+ * split at the first " Nonp " or " Paged " after them.
+ *
+ * Return: the text after the Type column, or NULL if there is none.
+ */
+const char *type_column(const char *line, enum pool_kind *kind)
 {
 	const char *p;
 
@@ -86,7 +95,9 @@ int table_parse(FILE *in, struct table *t)
 		struct row *r;
 
 		if (!header) {
-			if (strncmp(line, "Tag  Type ", 10))
+			/* The sites table starts with "Tag  Type " too. */
+			if (strncmp(line, "Tag  Type ", 10) ||
+			    !strstr(line, " Per Alloc "))
 				return -EINVAL;
 			header = true;
 			continue;
@@ -216,15 +227,24 @@ static bool any_match(const struct pattern_list *l, const char *tag)
 	return false;
 }
 
-static bool keep(const struct row *r, const struct options *o)
+/**
+ * row_selected() - whether the options show a row of this tag and pool
+ * @o: pool view and include/exclude tag patterns
+ * @tag: the row's tag as printed
+ * @kind: the row's pool
+ *
+ * Return: true to show it.
+ */
+bool row_selected(const struct options *o, const char *tag,
+		  enum pool_kind kind)
 {
-	if (o->view == VIEW_NONPAGED && r->kind != KIND_NONPAGED)
+	if (o->view == VIEW_NONPAGED && kind != KIND_NONPAGED)
 		return false;
-	if (o->view == VIEW_PAGED && r->kind != KIND_PAGED)
+	if (o->view == VIEW_PAGED && kind != KIND_PAGED)
 		return false;
-	if (o->include.n && !any_match(&o->include, r->tag))
+	if (o->include.n && !any_match(&o->include, tag))
 		return false;
-	return !any_match(&o->exclude, r->tag);
+	return !any_match(&o->exclude, tag);
 }
 
 /**
@@ -237,7 +257,7 @@ void table_filter(struct table *t, const struct options *o)
 	size_t i, kept = 0;
 
 	for (i = 0; i < t->n; i++)
-		if (keep(&t->rows[i], o))
+		if (row_selected(o, t->rows[i].tag, t->rows[i].kind))
 			t->rows[kept++] = t->rows[i];
 	t->n = kept;
 }

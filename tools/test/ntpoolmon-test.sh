@@ -84,6 +84,102 @@ assert ("Vpb ", "Paged") in by and len(rows) == 6, rows
 }
 check "--json gives the table's numbers, tags with spaces intact" json_check
 
+# --sites: the table by call site (fixtures/sites.txt, as ntpool prints it).
+sites() { "$mon" --sites -f "$fx/sites.txt" "$@"; }
+# The tag (its first four characters), type and module of each row, in
+# order, one line.
+site_order() {
+	sites "$@" | tail -n +2 | awk '{
+		match($0, / (Nonp|Paged) /)
+		split(substr($0, RSTART + 1), f, / +/)
+		printf "%s/%s/%s ", substr($0, 2, 4), f[1] == "Paged" ? "P" : "N", f[8]
+	}'
+}
+expect_site_order() {
+	local want=$1 got
+	shift
+	got=$(site_order "$@")
+	[ "$got" = "$want" ] || { echo "  want: $want" >&2; echo "  got:  $got" >&2; return 1; }
+}
+check "--sites lists every row in ntpool's order (tag, module, call site)" \
+	expect_site_order "\x01/N/ntmisuse Tag1/N/nttags Tag2/P/nttags Tag3/P/nttags Vpb /P/ntwriter Vpb /P/vmlinux WrB1/P/ntmisuse WrB1/N/ntwriter WrB1/P/ntwriter WrB2/P/ntwriter "
+check "--sites -s b sorts by bytes, largest first, ties in ntpool's order" \
+	expect_site_order "WrB1/P/ntwriter Vpb /P/vmlinux Tag2/P/nttags WrB2/P/ntwriter Tag1/N/nttags WrB1/N/ntwriter \x01/N/ntmisuse Tag3/P/nttags Vpb /P/ntwriter WrB1/P/ntmisuse " -s b
+check "--sites -s a sorts by allocs" \
+	expect_site_order "WrB1/P/ntwriter Vpb /P/vmlinux Tag1/N/nttags WrB2/P/ntwriter WrB1/P/ntmisuse Tag3/P/nttags Vpb /P/ntwriter Tag2/P/nttags WrB1/N/ntwriter \x01/N/ntmisuse " -s a
+check "--sites -i, -x and -p filter as for tags" \
+	expect_site_order "WrB1/P/ntmisuse WrB1/P/ntwriter WrB2/P/ntwriter " -p -p -i 'WrB*' -x Vpb
+check "--sites -i with a short pattern finds the tag padded with spaces" \
+	expect_site_order "Vpb /P/ntwriter Vpb /P/vmlinux " -i Vpb
+check "--sites keeps each row's counts, flags, module and call site" \
+	bash -c "'$mon' --sites -f '$fx/sites.txt' | grep -qE '^ WrB1 +Paged +500 +480 +20 +81920 +99999 MT +ntwriter +StageWrite\+0x31/0x120 \[ntwriter\]$' &&
+		'$mon' --sites -f '$fx/sites.txt' | grep -qE '^ Tag1 +Nonp +10 +4 +6 +768 +1280 T +nttags +AllocateMany\+0x4a/0x90 \[nttags\]$' &&
+		'$mon' --sites -f '$fx/sites.txt' | grep -qE '^ Vpb +Paged +4 +4 +0 +0 +4096 M +ntwriter +0xffffffffc0a81234$' &&
+		'$mon' --sites -f '$fx/sites.txt' | grep -qE '^ \\\\x01Abc +Nonp +1 +0 +1 +128 +128 - +ntmisuse +BadTag\+0x8/0x40 \[ntmisuse\]$'"
+check "--sites: the header names every column, widened to the longest tag" \
+	bash -c "'$mon' --sites -f '$fx/sites.txt' | head -1 | grep -qE '^ Tag {5}Type +Allocs +Frees +Diff +Bytes +Peak Bytes Flags Module +Call site$'"
+
+sites_json_check() {
+	"$mon" --sites --json -f "$fx/sites.txt" "$@" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+keys = ["tag", "type", "allocs", "frees", "diff", "bytes", "peak_bytes",
+        "many_modules", "many_tags", "module", "call_site"]
+assert all(list(r) == keys for r in rows), rows[0]
+assert len(rows) == 10, len(rows)
+by = {(r["tag"], r["type"], r["module"]): r for r in rows}
+w = by[("WrB1", "Paged", "ntwriter")]
+assert [w[k] for k in keys[2:]] == [500, 480, 20, 81920, 99999, True, True,
+        "ntwriter", "StageWrite+0x31/0x120 [ntwriter]"], w
+t = by[("Tag3", "Paged", "nttags")]
+assert [t[k] for k in keys[2:9]] == [5, 5, 0, 0, 5120, False, True], t
+v = by[("Vpb ", "Paged", "ntwriter")]
+assert v["many_modules"] is True and v["many_tags"] is False, v
+assert v["call_site"] == "0xffffffffc0a81234", v
+x = by[("\\x01Abc", "Nonp", "ntmisuse")]
+assert x["many_modules"] is False and x["many_tags"] is False, x
+'
+}
+check "--sites --json: every row, its numbers, flags as booleans, tags escaped" \
+	sites_json_check
+check "--sites --json -i Tag1: the one Tag1 row" \
+	bash -c "'$mon' --sites --json -i Tag1 -f '$fx/sites.txt' | python3 -c 'import json, sys; r = json.load(sys.stdin); assert [x[\"tag\"] for x in r] == [\"Tag1\"], r'"
+
+# Files that are not sites tables: a tags table, a bad flag, a row cut
+# short, a call site missing; and a sites table that is not a tags table,
+# even with no rows.
+bad=$(mktemp -d)
+trap 'rm -rf "$bad"' EXIT
+sed 's/ MT    ntwriter / MX    ntwriter /' "$fx/sites.txt" > "$bad/flag.txt"
+sed '4s/ 24576 T .*/ 24576/' "$fx/sites.txt" > "$bad/short.txt"
+sed '5s/ nttags .*/ nttags/' "$fx/sites.txt" > "$bad/nosite.txt"
+head -n 1 "$fx/sites.txt" > "$bad/empty.txt"
+# "refused FILE TABLE OPTION": ntpoolmon OPTION fails on FILE, saying that
+# it is not an ntpool TABLE table.
+refused() {
+	local file=$1 table=$2 out
+	out=$("$mon" "$3" -f "$file" 2>&1 >/dev/null) && return 1
+	[ "$out" = "ntpoolmon: cannot read $file: not an ntpool $table table" ] ||
+		{ echo "  got: $out" >&2; return 1; }
+}
+check "--sites refuses a tags table: not an ntpool sites table" \
+	refused "$fx/tags.txt" sites --sites
+check "--sites refuses a flag other than M, T, MT or -" \
+	refused "$bad/flag.txt" sites --sites
+check "--sites refuses a row cut short" refused "$bad/short.txt" sites --sites
+check "--sites refuses a row without a call site" \
+	refused "$bad/nosite.txt" sites --sites
+check "--sites: the fixture's changed copies differ from it (the refusals above mean something)" \
+	bash -c "! cmp -s '$fx/sites.txt' '$bad/flag.txt' && ! cmp -s '$fx/sites.txt' '$bad/short.txt' && ! cmp -s '$fx/sites.txt' '$bad/nosite.txt'"
+check "--once refuses a sites table: not an ntpool tags table" \
+	refused "$fx/sites.txt" tags --once
+check "--json refuses a sites table with its header only" \
+	refused "$bad/empty.txt" tags --json
+check "--sites refuses the tags views' options (-w, -g, -c)" \
+	bash -c "'$mon' --sites -w 80 -f '$fx/sites.txt' 2>&1 >/dev/null | grep -q 'does not take -w' &&
+		! '$mon' --sites -g '$fx/pooltag.txt' -f '$fx/sites.txt' 2>/dev/null &&
+		! '$mon' --sites -c -f '$fx/sites.txt' 2>/dev/null"
+
 check "a file that is not a tags table is refused" \
 	bash -c "! '$mon' --once -f '$fx/pooltag.txt' 2>/dev/null"
 check "a missing file is refused" \
@@ -93,7 +189,7 @@ check "unknown options are refused with usage" \
 check "a bad sort key is refused" \
 	bash -c "! '$mon' --once -s z -f '$fx/tags.txt' 2>/dev/null"
 check "--help explains every option" \
-	bash -c "'$mon' --help | grep -q -- '--include' && '$mon' --help | grep -q -- '--json' && '$mon' --help | grep -q 'q or Esc quit'"
+	bash -c "'$mon' --help | grep -q -- '--include' && '$mon' --help | grep -q -- '--json' && '$mon' --help | grep -q -- '--sites' && '$mon' --help | grep -q 'q or Esc quit'"
 check "the binary is static (runs in the busybox VM)" \
 	bash -c "file '$mon' | grep -q 'statically linked'"
 

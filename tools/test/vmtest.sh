@@ -252,6 +252,37 @@ expect_no_splat() {
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$1" >&2
 }
 
+# A suite's to-host blocks (vm/lib.sh: to_host), each in a file named after
+# it, for its host checker, tools/test/vm/SUITE.host.py, whose "ok" and "not
+# ok" lines count as the suite's (details on its standard error).  A line of kernel messages that interleaves
+# with a block has no "NTPOOL-HOST: " and is left out.
+# "host_check SECTION NAME"
+host_check() {
+	local checker="$NTPOOL_DIR/tools/test/vm/$2.host.py" dir="$1.host"
+	[ -f "$checker" ] || return 0
+	mkdir -p "$dir"
+	awk -v dir="$dir" '
+		i = index($0, "NTPOOL-VM: to-host ") {
+			split(substr($0, i + 19), w, " ")
+			block = w[2] == "begin" ? w[1] : ""
+			if (block != "")
+				printf "" > (dir "/" block)
+			next
+		}
+		block != "" && (i = index($0, "NTPOOL-HOST: ")) {
+			print substr($0, i + 13) > (dir "/" block)
+		}' "$1"
+	local rc=0
+	python3 "$checker" "$dir" > "$dir/results" 2> "$dir/errors" || rc=$?
+	results_from "$dir/results" "$who: host"
+	if [ "$rc" -eq 0 ]; then
+		result ok "$who: host: $2.host.py ran to its end"
+	else
+		result "not ok" "$who: host: $2.host.py ran to its end (exit $rc)"
+	fi
+	cat "$dir/errors" >&2
+}
+
 for s in "${suites[@]}"; do
 	name=${s%.sh}
 	section="$sections/$name"
@@ -260,6 +291,7 @@ for s in "${suites[@]}"; do
 	who=$krel
 	[ "${#suites[@]}" -eq 1 ] || who="$krel $name"
 	results_from "$section" "$who"
+	host_check "$section" "$name"
 	expect "$section" "NTPOOL-VM: suite $name ended, exit 0\$" "all steps ran"
 	if [ -f "$NTPOOL_DIR/tools/test/vm/$name.expect" ]; then
 		while IFS='|' read -r pattern what; do

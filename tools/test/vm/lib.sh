@@ -21,6 +21,16 @@ count() { test "$(grep -cE "$2" "$1")" -eq "$3"; }
 in_modules() { grep -q "^$1 " /proc/modules; }
 used_by() { grep "^$1 " /proc/modules | grep -q "$2"; }
 
+# The VM has no JSON parser: "to_host NAME FILE" prints FILE on the
+# console, each line after "NTPOOL-HOST: ", between "NTPOOL-VM: to-host NAME
+# begin" and "... end" lines.  vmtest.sh gives a suite's blocks to its host
+# checker, tools/test/vm/SUITE.host.py, which parses and checks them.
+to_host() {
+	echo "NTPOOL-VM: to-host $1 begin"
+	sed 's/^/NTPOOL-HOST: /' "$2"
+	echo "NTPOOL-VM: to-host $1 end"
+}
+
 # A step may keep a long run of expected reports off the console (dmesg -n 1,
 # then dmesg -c into a file): the host's console check would not see a
 # kernel splat among them.  show_splats FILE prints every line of FILE that

@@ -6,7 +6,7 @@
 
 check "insmod ntpool" insmod /modules/ntpool.ko
 check "debugfs files are root only" \
-	sh -c "test \$(ls -l $D | grep -E ' (tags|poolused|bigpool)$' | grep -c '^-r--------') -eq 3 && test \$(ls -l $D | grep -E ' (pool|poolfind|pooltag)$' | grep -c '^-rw-------') -eq 3"
+	sh -c "test \$(ls -l $D | grep -E ' (tags|sites|poolused|bigpool)$' | grep -c '^-r--------') -eq 4 && test \$(ls -l $D | grep -E ' (pool|poolfind|pooltag)$' | grep -c '^-rw-------') -eq 3"
 check "pooltag accepts tools/pooltag.txt" sh -c "cat /pooltag.txt > $D/pooltag"
 check "pooltag refuses a malformed line" sh -c "! echo 'Bad1 - two fields' > $D/pooltag 2>/dev/null"
 check "pooltag shows what was loaded" has $D/pooltag '^Tag1 - nttags.ko +- nttags sample, small non-paged blocks$'
@@ -116,11 +116,49 @@ check "ntpoolmon --once -s b puts Tag2 first" \
 cat /tmp/json
 check "ntpoolmon --json shows Tag1 as tags does" \
 	has /tmp/json '"tag": "Tag1", "type": "Nonp", "allocs": 10, "frees": 4, "diff": 6, "bytes": 768, "per_alloc": 128'
+to_host tags-nttags /tmp/json
+
+# sites: nttags allocates under its three tags at one call site, in
+# AllocateMany, which each row names (T: the call site uses more than one
+# tag).  Peak Bytes is the highest total seen when a CPU's share was folded
+# or a reader summed (debugfs.rst): the host checker (tags.host.py) checks
+# that it is between Bytes and the most the site held.
+site='nttags +AllocateMany\+0x[0-9a-f]+/0x[0-9a-f]+ \[nttags\]$'
+cat $D/sites > /tmp/sites
+cat /tmp/sites
+check "sites: a header with poolmon's counts, Peak Bytes, Flags, Module, Call site" \
+	has /tmp/sites '^Tag  Type +Allocs +Frees +Diff +Bytes +Peak Bytes Flags Module +Call site$'
+check "sites: Tag1 Nonp 10 allocs, 4 frees, 6 live, 768 bytes, T, at AllocateMany" \
+	has /tmp/sites "^Tag1 Nonp +10 +4 +6 +768 +[0-9]+ T +$site"
+check "sites: Tag2 Paged 3 allocs, 3 live, 24576 bytes, peak 24576, T, at AllocateMany" \
+	has /tmp/sites "^Tag2 Paged +3 +0 +3 +24576 +24576 T +$site"
+check "sites: Tag3 Paged 5 allocs, 5 frees, nothing live, T, at AllocateMany" \
+	has /tmp/sites "^Tag3 Paged +5 +5 +0 +0 +[0-9]+ T +$site"
+check "sites: one row for each of nttags' tags" count /tmp/sites '^Tag[1-3] ' 3
+check "sites: nttags' rows name one call site" \
+	sh -c "test \$(grep '^Tag[1-3] ' /tmp/sites | sed 's/.* nttags  *//' | sort -u | wc -l) -eq 1"
+/ntpoolmon --sites -i 'Tag*' > /tmp/monsites
+cat /tmp/monsites
+check "ntpoolmon --sites shows Tag1 as sites does" \
+	has /tmp/monsites "^ Tag1 Nonp +10 +4 +6 +768 +[0-9]+ T +$site"
+/ntpoolmon --sites --json -i 'Tag*' > /tmp/sites.json
+to_host sites-nttags /tmp/sites.json
 
 check "rmmod nttags" rmmod nttags
 cat $D/tags > /tmp/tags2
 check "tags after unload: Tag1 all freed" has /tmp/tags2 '^Tag1 Nonp +10 +10 +0 +0 +0 '
 check "tags after unload: Tag2 all freed" has /tmp/tags2 '^Tag2 Paged +3 +3 +0 +0 +0 '
+# The sites stay, with what they counted; the call site keeps its name
+# (taken at unload), though nttags' code is gone.
+cat $D/sites > /tmp/sites2
+check "sites after unload: Tag1 all freed, AllocateMany still named" \
+	has /tmp/sites2 "^Tag1 Nonp +10 +10 +0 +0 +[0-9]+ T +$site"
+check "sites after unload: Tag2 all freed, peak kept, AllocateMany still named" \
+	has /tmp/sites2 "^Tag2 Paged +3 +3 +0 +0 +24576 T +$site"
+check "sites after unload: Tag3 as before" \
+	has /tmp/sites2 "^Tag3 Paged +5 +5 +0 +0 +[0-9]+ T +$site"
+/ntpoolmon --sites --json -i 'Tag*' > /tmp/sites2.json
+to_host sites-unloaded /tmp/sites2.json
 # New tags where nothing may sleep: from a hard-interrupt hrtimer and with
 # interrupts off, with Pool Tracking on (each block tracked and untracked
 # there too).  On 6.1 this once warned (softirqs enabled in hard IRQ).
@@ -135,6 +173,15 @@ check "tags: 40 rows made with interrupts off, each 1 alloc and 1 free" \
 	count /tmp/tags3 '^Ix[0-9]{2} Nonp +1 +1 +0 +0 ' 40
 check "tags: IxLv, 40 allocated with interrupts off and freed in the timer" \
 	has /tmp/tags3 '^IxLv Nonp +40 +40 +0 +0 '
+# The 40 Iq tags come from one call site, in the timer: each row is
+# flagged T.
+cat $D/sites > /tmp/sites3
+check "sites: 40 Iq rows, 1 alloc, 1 free, T, at IrqTimer" \
+	count /tmp/sites3 '^Iq[0-9]{2} Nonp +1 +1 +0 +0 +[0-9]+ T +nttags +IrqTimer\+0x[0-9a-f]+/0x[0-9a-f]+ \[nttags\]$' 40
+check "sites: the Iq rows name one call site" \
+	sh -c "test \$(grep '^Iq' /tmp/sites3 | sed 's/.* nttags  *//' | sort -u | wc -l) -eq 1"
+/ntpoolmon --sites --json -i 'Iq*' > /tmp/sites3.json
+to_host sites-irq /tmp/sites3.json
 check "rmmod nttags (irq_tags)" rmmod nttags
 check "verify no module" sh -c "echo none > $D/verify_drivers"
 
@@ -153,4 +200,21 @@ check "ntpoolmon --once -i 'WrB*' (ntpoolmon.rst's example) shows WrB1 described
 check "rmmod ntwriter" rmmod ntwriter
 check "tags: every row nttags and ntwriter made has a tools/pooltag.txt description" \
 	sh -c "grep -E '^(Tag[1-3]|Iq[0-9]{2}|Ix[0-9]{2}|IxLv|WrB1) ' /tmp/tags4 > /tmp/ours && test \$(grep -c . /tmp/ours) -eq 85 && ! grep -v '\[nt[a-z]*\.ko - ' /tmp/ours"
+
+# A tag two modules use: ntsample and ntmisuse (asked for no misuse) both
+# allocate under 'dcba' (abcd), each at a call site of its own that uses no
+# other tag: flagged M, not T.
+check "insmod ntsample" insmod /modules/ntsample.ko
+check "insmod ntmisuse, no misuse asked for" insmod /modules/ntmisuse.ko
+cat $D/sites > /tmp/sites5
+grep '^abcd ' /tmp/sites5
+check "sites: two abcd rows" count /tmp/sites5 '^abcd ' 2
+check "sites: abcd at ntsample's DriverEntry, its registry path live, M" \
+	has /tmp/sites5 '^abcd Paged +1 +0 +1 +[0-9]+ +[0-9]+ M +ntsample +DriverEntry\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntsample\]$'
+check "sites: abcd in ntmisuse, allocated and freed, M" \
+	has /tmp/sites5 '^abcd Paged +1 +1 +0 +0 +[0-9]+ M +ntmisuse +[A-Za-z_]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[ntmisuse\]$'
+/ntpoolmon --sites --json -i abcd > /tmp/sites5.json
+to_host sites-shared /tmp/sites5.json
+check "rmmod ntmisuse" rmmod ntmisuse
+check "rmmod ntsample" rmmod ntsample
 check "rmmod ntpool" rmmod ntpool
