@@ -40,7 +40,8 @@ static void site_flags(const struct ntpool_site_stats *st, char *buf)
  * @n: its rows
  *
  * Sorted by tag, then module and call site.  Bytes are block bytes in use,
- * header included; Peak Bytes the most the call site held at once.
+ * header included; Peak Bytes the highest total seen at a fold or a read
+ * (usage.c).
  */
 void ntpool_print_sites(struct seq_file *m,
 			const struct ntpool_site_stats *rows, size_t n)
