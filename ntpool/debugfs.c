@@ -15,6 +15,7 @@
 #include "debugfs.h"
 #include "faults.h"
 #include "pooltag.h"
+#include "report.h"
 
 static struct dentry *ntpool_dir;
 
@@ -100,6 +101,7 @@ void ntpool_debugfs_init(void)
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
 	ntpool_faults_debugfs(ntpool_dir);
+	ntpool_reports_json_debugfs(ntpool_dir);
 	ntpool_bench_debugfs(ntpool_dir);
 }
 

@@ -263,6 +263,54 @@ static const struct code_text *code_text(u32 code)
 	return NULL;
 }
 
+/**
+ * ntpool_bugcheck_meaning() - what a bugcheck code means, in one sentence
+ * @code: bugcheck code
+ *
+ * Return: the sentence, or NULL for a code ntpool does not report.
+ */
+const char *ntpool_bugcheck_meaning(u32 code)
+{
+	const struct code_text *ct = code_text(code);
+
+	return ct ? ct->meaning : NULL;
+}
+
+/* Which argument holds the pool tag, for the cases that have one. */
+static const struct {
+	u32 code;
+	u64 which;
+	unsigned int arg;
+} tag_args[] = {
+	{ BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, 2 },
+	{ BAD_POOL_CALLER, NTPOOL_C2_MUST_SUCCEED, 3 },
+	{ BAD_POOL_CALLER, NTPOOL_C2_TAG_NO_ALNUM, 1 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INSUFFICIENT_RESOURCES, 3 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_QUOTA_EXCEEDED, 3 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INVALID_PARAMETER, 3 },
+};
+
+/**
+ * ntpool_bugcheck_tag() - the pool tag a report names, if any
+ * @bc: the report
+ * @tag: set to the tag (for a wrong tag on free, the allocator's)
+ *
+ * Return: true if one of the arguments is a pool tag.
+ */
+bool ntpool_bugcheck_tag(const struct ntpool_bugcheck *bc, u32 *tag)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tag_args); i++) {
+		if (tag_args[i].code == bc->code &&
+		    tag_args[i].which == bc->args[0]) {
+			*tag = bc->args[tag_args[i].arg];
+			return true;
+		}
+	}
+	return false;
+}
+
 static const struct arg_text *arg_text(const struct ntpool_bugcheck *bc)
 {
 	u64 which = bc->code == SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION ?
@@ -314,6 +362,9 @@ static bool kunit_caught(const struct ntpool_bugcheck *bc)
 }
 #endif
 
+/* Stack frames a report keeps. */
+#define REPORT_FRAMES	32
+
 #ifdef MODULE
 static bool ntpool_frame(unsigned long addr)
 {
@@ -331,24 +382,53 @@ static bool ntpool_frame(unsigned long addr)
 #endif
 
 /**
+ * ntpool_stack_save() - the current stack, without ntpool's own frames
+ * @entries: receives the return addresses, innermost first
+ * @max: room in @entries
+ *
+ * Any context.
+ *
+ * Return: the number of entries filled in.
+ */
+unsigned int ntpool_stack_save(unsigned long *entries, unsigned int max)
+{
+	unsigned int nr, first = 0;
+
+	nr = stack_trace_save(entries, max, 1);
+	/*
+	 * Up to ntpool's last frame: the frames of the stack walker itself
+	 * come first where the architecture does not skip them (UML).
+	 */
+	while (first < nr && !ntpool_frame(entries[first]))
+		first++;
+	if (first == nr)
+		first = 0;
+	while (first < nr && ntpool_frame(entries[first]))
+		first++;
+	memmove(entries, entries + first, (nr - first) * sizeof(*entries));
+	return nr - first;
+}
+
+static void print_stack(const unsigned long *entries, unsigned int nr)
+{
+	pr_err("STACK_TEXT:\n");
+	stack_trace_print(entries, nr, 1);
+}
+
+/**
  * ntpool_print_stack() - the current stack, without ntpool's own frames
  */
 void ntpool_print_stack(void)
 {
-	unsigned long entries[32];
-	unsigned int nr, first = 0;
+	unsigned long entries[REPORT_FRAMES];
 
-	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 1);
-	while (first < nr && ntpool_frame(entries[first]))
-		first++;
-	pr_err("STACK_TEXT:\n");
-	stack_trace_print(entries + first, nr - first, 1);
+	print_stack(entries, ntpool_stack_save(entries, ARRAY_SIZE(entries)));
 }
 
-static void print_report(const struct ntpool_bugcheck *bc,
-			 const struct ntpool_caller *caller,
-			 const struct ntpool_report_extra *extra)
+static void print_report(const struct ntpool_report_info *r)
 {
+	const struct ntpool_bugcheck *bc = r->bc;
+	const struct ntpool_report_extra *extra = r->extra;
 	const struct code_text *ct = code_text(bc->code);
 	const struct arg_text *at = arg_text(bc);
 	unsigned int i;
@@ -366,10 +446,10 @@ static void print_report(const struct ntpool_bugcheck *bc,
 		       extra && extra->notes[i] ? extra->notes[i] : "");
 	if (extra && extra->print)
 		extra->print(extra->data);
-	if (caller)
-		pr_err("CALLER: %pS (module %s)\n", (void *)caller->ip,
-		       ntpool_caller_module_name(caller));
-	ntpool_print_stack();
+	if (r->caller)
+		pr_err("CALLER: %pS (module %s)\n", (void *)r->caller->ip,
+		       ntpool_caller_module_name(r->caller));
+	print_stack(r->frames, r->nr_frames);
 }
 
 /* How often each (code, Arg1) was reported, for the verifier view. */
@@ -383,7 +463,7 @@ static struct {
 static unsigned int nr_violations;
 static DEFINE_SPINLOCK(violations_lock);
 
-static void count_violation(u32 code, u64 arg1)
+static unsigned long count_violation(u32 code, u64 arg1)
 {
 	unsigned long flags;
 	unsigned int i, n;
@@ -405,9 +485,9 @@ static void count_violation(u32 code, u64 arg1)
 	}
 	spin_unlock_irqrestore(&violations_lock, flags);
 	if (i == VIOLATION_KINDS)
-		return;
+		return 0;
 found:
-	atomic_long_inc(&violations[i].count);
+	return atomic_long_inc_return(&violations[i].count);
 }
 
 /**
@@ -501,8 +581,9 @@ static bool report_allowed(int policy, u32 code, u64 arg1)
  * @caller: the client call that caused it, or NULL
  * @extra: notes on the arguments and more lines, or NULL
  *
- * Counts the report, prints it (rate-limited, unless the policy is panic)
- * and applies the on_violation policy; returns unless the policy is panic.
+ * Counts the report, records it in reports.json (with a uevent), prints
+ * it (rate-limited, unless the policy is panic) and applies the
+ * on_violation policy; returns unless the policy is panic.
  * The caller refuses the bad operation afterwards.
  */
 void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
@@ -512,16 +593,24 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	struct ntpool_bugcheck bc = {
 		.code = code, .args = { arg1, arg2, arg3, arg4 },
 	};
+	unsigned long frames[REPORT_FRAMES];
+	struct ntpool_report_info r = {
+		.bc = &bc, .caller = caller, .extra = extra, .frames = frames,
+	};
+	bool caught;
 	int policy;
 
-	count_violation(code, arg1);
+	r.count = count_violation(code, arg1);
 	trace_ntpool_violation(code, bc.args, caller);
-	if (kunit_caught(&bc))
-		return;
+	r.nr_frames = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	caught = kunit_caught(&bc);
 	policy = READ_ONCE(on_violation);
-	if (!report_allowed(policy, code, arg1))
+	r.printed = !caught && report_allowed(policy, code, arg1);
+	/* Before a panic: the verdict is in memory for a crash dump too. */
+	ntpool_report_json(&r);
+	if (!r.printed)
 		return;
-	print_report(&bc, caller, extra);
+	print_report(&r);
 	if (policy == NTPOOL_POLICY_PANIC)
 		panic("ntpool: bugcheck 0x%x (0x%llx, 0x%llx, 0x%llx, 0x%llx)\n",
 		      code, arg1, arg2, arg3, arg4);
