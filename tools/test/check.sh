@@ -80,11 +80,11 @@ vm() {
 # on purpose, runs last in its boot.
 vm debug-6.12 core lookaside pcp fuzz
 vm debug-6.12 quota tags clients exec
-vm debug-6.12 kmemleak verifier trace stress
+vm debug-6.12 kmemleak verifier verdict trace stress
 step lint - "$t/lint.sh"
 vm debug-6.1 tags verifier lookaside stress
 for series in 6.12 6.1; do
-	vm "$series" core tags verifier lookaside trace quota pcp clients stress exec fuzz
+	vm "$series" core tags verifier verdict lookaside trace quota pcp clients stress exec fuzz
 done
 step dkms - "$t/dkms-test.sh"
 step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"
