@@ -37,6 +37,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/resource.h>
 #endif
+#include "alloc_log.h"
 #include "pool.h"
 #include "report.h"
 #include "special.h"
@@ -290,6 +291,40 @@ static const struct {
 	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INVALID_PARAMETER, 3 },
 };
 
+/* Which argument holds the block a report is about; a header is before it. */
+static const struct {
+	u32 code;
+	u64 which;
+	unsigned int arg;
+	bool header;
+} block_args[] = {
+	{ BAD_POOL_CALLER, NTPOOL_C2_ALREADY_FREE, 3, false },
+	{ BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, 1, false },
+	{ BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT, 1, true },
+	{ BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED, 1, true },
+	{ BAD_POOL_HEADER, NTPOOL_19_OVERRUN, 1, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_BAD_ADDRESS, 0, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_NEARBY_CORRUPT, 0, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_AFTER_END, 0, false },
+};
+
+/* The block a corruption or bad free is about, if the report names one. */
+static bool report_block(const struct ntpool_bugcheck *bc, unsigned long *addr)
+{
+	u64 which = bc->code == SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION ?
+		    bc->args[3] : bc->args[0];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(block_args); i++) {
+		if (block_args[i].code != bc->code || block_args[i].which != which)
+			continue;
+		*addr = bc->args[block_args[i].arg] +
+			(block_args[i].header ? NTPOOL_BLOCK_SIZE : 0);
+		return true;
+	}
+	return false;
+}
+
 /**
  * ntpool_bugcheck_tag() - the pool tag a report names, if any
  * @bc: the report
@@ -370,6 +405,24 @@ static bool ntpool_frame(unsigned long addr)
 {
 	return within_module(addr, THIS_MODULE);
 }
+
+/*
+ * Past ntpool's frames: the stack walker's own frames come first where
+ * the architecture does not skip them (UML), then ntpool's.
+ */
+static unsigned int first_client_frame(const unsigned long *entries,
+				       unsigned int nr)
+{
+	unsigned int first = 0;
+
+	while (first < nr && !ntpool_frame(entries[first]))
+		first++;
+	if (first == nr)
+		return 0;
+	while (first < nr && ntpool_frame(entries[first]))
+		first++;
+	return first;
+}
 #else
 static bool ntpool_frame(unsigned long addr)
 {
@@ -378,6 +431,21 @@ static bool ntpool_frame(unsigned long addr)
 	/* Built in: recognise ntpool's own functions by their prefix. */
 	sprint_symbol_no_offset(sym, addr);
 	return !strncmp(sym, "ntpool_", 7);
+}
+
+/*
+ * Built in, ntpool's static functions have no prefix: past the last
+ * frame that has it, which is the entry point the client called.
+ */
+static unsigned int first_client_frame(const unsigned long *entries,
+				       unsigned int nr)
+{
+	unsigned int i, first = 0;
+
+	for (i = 0; i < nr; i++)
+		if (ntpool_frame(entries[i]))
+			first = i + 1;
+	return first;
 }
 #endif
 
@@ -392,19 +460,10 @@ static bool ntpool_frame(unsigned long addr)
  */
 unsigned int ntpool_stack_save(unsigned long *entries, unsigned int max)
 {
-	unsigned int nr, first = 0;
+	unsigned int nr, first;
 
 	nr = stack_trace_save(entries, max, 1);
-	/*
-	 * Up to ntpool's last frame: the frames of the stack walker itself
-	 * come first where the architecture does not skip them (UML).
-	 */
-	while (first < nr && !ntpool_frame(entries[first]))
-		first++;
-	if (first == nr)
-		first = 0;
-	while (first < nr && ntpool_frame(entries[first]))
-		first++;
+	first = first_client_frame(entries, nr);
 	memmove(entries, entries + first, (nr - first) * sizeof(*entries));
 	return nr - first;
 }
@@ -423,6 +482,21 @@ void ntpool_print_stack(void)
 	unsigned long entries[REPORT_FRAMES];
 
 	print_stack(entries, ntpool_stack_save(entries, ARRAY_SIZE(entries)));
+}
+
+/* As KFENCE does: how the block came to be, from Pool Tracking's log. */
+static void print_history(const struct ntpool_alloc_history *h)
+{
+	if (!h)
+		return;
+	if (h->alloc.seq) {
+		pr_err("LAST ALLOCATION OF THE BLOCK (Pool Tracking log):\n");
+		ntpool_alloc_log_print_entry(NULL, &h->alloc);
+	}
+	if (h->free.seq) {
+		pr_err("LAST FREE OF THE BLOCK (Pool Tracking log):\n");
+		ntpool_alloc_log_print_entry(NULL, &h->free);
+	}
 }
 
 static void print_report(const struct ntpool_report_info *r)
@@ -450,6 +524,7 @@ static void print_report(const struct ntpool_report_info *r)
 		pr_err("CALLER: %pS (module %s)\n", (void *)r->caller->ip,
 		       ntpool_caller_module_name(r->caller));
 	print_stack(r->frames, r->nr_frames);
+	print_history(r->history);
 }
 
 /* How often each (code, Arg1) was reported, for the verifier view. */
@@ -593,14 +668,18 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	struct ntpool_bugcheck bc = {
 		.code = code, .args = { arg1, arg2, arg3, arg4 },
 	};
-	unsigned long frames[REPORT_FRAMES];
+	unsigned long frames[REPORT_FRAMES], block;
 	struct ntpool_report_info r = {
 		.bc = &bc, .caller = caller, .extra = extra, .frames = frames,
 	};
+	struct ntpool_alloc_history history;
 	bool caught;
 	int policy;
 
 	r.count = count_violation(code, arg1);
+	if (report_block(&bc, &block) &&
+	    ntpool_alloc_log_history(block, &history))
+		r.history = &history;
 	trace_ntpool_violation(code, bc.args, caller);
 	r.nr_frames = ntpool_stack_save(frames, ARRAY_SIZE(frames));
 	caught = kunit_caught(&bc);

@@ -60,6 +60,7 @@ enum ntpool_policy {
 	NTPOOL_POLICY_REPORT,
 };
 
+struct ntpool_alloc_history;
 struct ntpool_json;
 
 /**
@@ -91,6 +92,8 @@ struct ntpool_report_extra {
  * @count: how often this code and Arg1 were reported, this one included
  * @printed: whether the report went to the console (not rate-limited,
  *	nor caught by a KUnit test)
+ * @history: the last allocation and free of the block the report is
+ *	about, from Pool Tracking's log; NULL if it has neither
  */
 struct ntpool_report_info {
 	const struct ntpool_bugcheck *bc;
@@ -100,6 +103,7 @@ struct ntpool_report_info {
 	unsigned int nr_frames;
 	unsigned long count;
 	bool printed;
+	const struct ntpool_alloc_history *history;
 };
 
 void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,

@@ -23,6 +23,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include "alloc_log.h"
 #include "client.h"
 #include "json.h"
 #include "report.h"
@@ -162,6 +163,60 @@ static void put_stack(struct ntpool_json *j, const struct ntpool_report_info *r)
 	ntpool_json_close(j, ']');
 }
 
+static void put_log_entry(struct ntpool_json *j,
+			  const struct ntpool_alloc_log_entry *e)
+{
+	unsigned int i;
+
+	if (!e->seq) {
+		ntpool_json_null(j);
+		return;
+	}
+	ntpool_json_open(j, '{');
+	ntpool_json_key(j, "address");
+	ntpool_json_hex(j, e->addr);
+	ntpool_json_key(j, "size");
+	ntpool_json_u64(j, e->size);
+	ntpool_json_key(j, "tag");
+	ntpool_json_tag(j, e->tag);
+	ntpool_json_key(j, "pool");
+	ntpool_json_string(j, e->kind == NTPOOL_PAGED ? "Paged" : "Nonpaged");
+	ntpool_json_key(j, "module");
+	ntpool_json_string(j, e->module);
+	ntpool_json_key(j, "caller");
+	ntpool_json_symbol(j, e->caller);
+	ntpool_json_key(j, "cpu");
+	ntpool_json_u64(j, e->cpu);
+	ntpool_json_key(j, "pid");
+	ntpool_json_u64(j, e->pid);
+	ntpool_json_key(j, "task");
+	ntpool_json_string(j, e->comm);
+	ntpool_json_key(j, "time_ns");
+	ntpool_json_u64(j, e->time_ns);
+	ntpool_json_key(j, "stack");
+	ntpool_json_open(j, '[');
+	for (i = 0; i < e->nr_frames; i++)
+		ntpool_json_symbol(j, e->frames[i]);
+	ntpool_json_close(j, ']');
+	ntpool_json_close(j, '}');
+}
+
+/* The block's last allocation and free from Pool Tracking's log. */
+static void put_history(struct ntpool_json *j,
+			const struct ntpool_alloc_history *h)
+{
+	ntpool_json_key(j, "last_alloc");
+	if (h)
+		put_log_entry(j, &h->alloc);
+	else
+		ntpool_json_null(j);
+	ntpool_json_key(j, "last_free");
+	if (h)
+		put_log_entry(j, &h->free);
+	else
+		ntpool_json_null(j);
+}
+
 static void put_report(struct ntpool_json *j, const struct ntpool_report_info *r,
 		       const struct report_context *ctx)
 {
@@ -194,6 +249,7 @@ static void put_report(struct ntpool_json *j, const struct ntpool_report_info *r
 	ntpool_json_key(j, "suppressed");
 	ntpool_json_u64(j, ntpool_reports_suppressed());
 	put_stack(j, r);
+	put_history(j, r->history);
 	if (r->extra && r->extra->json)
 		r->extra->json(j, r->extra->json_data);
 }

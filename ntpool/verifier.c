@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
+#include "alloc_log.h"
 #include "json.h"
 #include "leak.h"
 #include "report.h"
@@ -138,6 +139,9 @@ int ntpool_verify_set(const char *text)
 	mutex_unlock(&verify_lock);
 	if (old)
 		kfree_rcu(old, rcu);
+	/* Without memory for it, Pool Tracking goes on without its log. */
+	if (l->n)
+		ntpool_alloc_log_start();
 	ntpool_verify_update();
 	return 0;
 }
@@ -259,6 +263,9 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	};
 	if (full)
 		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
+	/* Now: once inserted, the block and its record may go at once. */
+	ntpool_alloc_log_add(t, false, (owner ? owner : c)->name, t->caller,
+			     full ? t->frames : NULL, t->nr_frames);
 	/* Counted first: the block may be freed as soon as it is inserted. */
 	if (owner)
 		atomic_long_inc(&owner->tracked);
@@ -280,6 +287,19 @@ static void drop_record(struct ntpool_track *t)
 	kfree_rcu(t, rcu);
 	if (o && !atomic_long_dec_return(&o->tracked) && !READ_ONCE(o->loaded))
 		ntpool_clients_reap();
+}
+
+/* A client freed a tracked block: the allocate/free log has it. */
+static void log_free(const struct ntpool_track *t)
+{
+	unsigned long frames[NTPOOL_TRACK_FRAMES];
+	unsigned int nr = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	const char *module = t->owner ? t->owner->name :
+			     ntpool_client_name(t->client);
+
+	/* The first frame not ntpool's is the client's call. */
+	ntpool_alloc_log_add(t, true, module, nr ? frames[0] : 0,
+			     t->nr_frames ? frames : NULL, nr);
 }
 
 /*
@@ -312,9 +332,12 @@ static bool take_record(unsigned long addr, bool check_owner,
 	else
 		t = NULL;
 	xa_unlock_irqrestore(&track_table, flags);
-	if (t)
-		drop_record(t);
-	return t;
+	if (!t)
+		return false;
+	if (!check_owner)
+		log_free(t);
+	drop_record(t);
+	return true;
 }
 
 /**
@@ -904,10 +927,12 @@ void ntpool_verifier_exit(void)
 }
 
 /**
- * ntpool_verify_clear() - drop the verify_drivers setting (ntpool going)
+ * ntpool_verify_clear() - drop the verify_drivers setting and the
+ *	allocate/free log (ntpool going)
  */
 void ntpool_verify_clear(void)
 {
 	kfree(rcu_dereference_protected(verify_list, true));
 	RCU_INIT_POINTER(verify_list, NULL);
+	ntpool_alloc_log_exit();
 }
