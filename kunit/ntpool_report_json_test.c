@@ -4,13 +4,16 @@
  * injected-fault log.  The JSON writer's escaping, the line reports.json
  * keeps for a report and for each unload check (the leak table of
  * 0xC4/0x62), the uevent that follows it, low-resources simulation's rate
- * and static key, and !verifier 4's entries.
+ * and static key, !verifier 4's entries, and Pool Tracking's
+ * allocate/free log (!verifier 0x80) with the history a report names.
  */
 #include <kunit/test.h>
+#include <linux/kallsyms.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ntpool_kunit.h"
+#include "alloc_log.h"
 #include "faults.h"
 #include "json.h"
 #include "verifier.h"
@@ -28,10 +31,10 @@ static char *last_line(struct kunit *test, u64 *seq)
 
 #define EXPECT_HAS(test, text, part)					\
 	do {								\
-		const char *__text = (text), *__part = (part);		\
+		const char *in_ = (text), *part_ = (part);		\
 									\
-		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(__text, __part),	\
-					  "%s not in %s", __part, __text); \
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(in_, part_),	\
+					  "%s not in %s", part_, in_);	\
 	} while (0)
 
 static void json_escapes_strings(struct kunit *test)
@@ -279,6 +282,106 @@ static void fault_log(struct kunit *test)
 	EXPECT_HAS(test, second, "  fail_one+0x");
 }
 
+static void tracking_off(void *data)
+{
+	ntpool_verify_set("none");
+	ntpool_alloc_log_set("all");
+}
+
+static struct seq_file *seq_buffer(struct kunit *test)
+{
+	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->size = 64 * 1024;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	return m;
+}
+
+static noinline void *log_alloc(void)
+{
+	return ExAllocatePool2(POOL_FLAG_PAGED, 10, 'goLA');
+}
+
+static noinline void log_free(void *p)
+{
+	ExFreePoolWithTag(p, 'goLA');
+}
+
+/*
+ * !verifier 0x80: a tracked block's allocation and free, newest first, by
+ * an address inside it; a double free names both, as KFENCE does.
+ */
+static void alloc_free_log(struct kunit *test)
+{
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_alloc_history h;
+	char want[128], sym[KSYM_SYMBOL_LEN], *line, *freed, *allocated;
+	struct seq_file *m;
+	u64 seq;
+	u8 *p;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tracking_off, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ntpool_verify_set("vmlinux:full"), 0);
+	p = log_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	log_free(p);
+	KUNIT_ASSERT_TRUE(test, ntpool_alloc_log_history((unsigned long)p + 9, &h));
+	KUNIT_EXPECT_GT(test, h.free.seq, h.alloc.seq);
+	KUNIT_EXPECT_EQ(test, h.alloc.addr, (unsigned long)p);
+	KUNIT_EXPECT_EQ(test, h.alloc.size, 10UL);
+	KUNIT_EXPECT_EQ(test, h.alloc.tag, (u32)'goLA');
+	KUNIT_EXPECT_FALSE(test, h.alloc.free);
+	KUNIT_EXPECT_TRUE(test, h.free.free);
+	KUNIT_EXPECT_STREQ(test, h.alloc.module, "vmlinux");
+	sprint_symbol_no_offset(sym, h.alloc.caller);
+	KUNIT_EXPECT_STREQ(test, sym, "log_alloc");
+	sprint_symbol_no_offset(sym, h.free.caller);
+	KUNIT_EXPECT_STREQ(test, sym, "log_free");
+	KUNIT_EXPECT_GT(test, h.alloc.nr_frames, 0);
+	KUNIT_EXPECT_GT(test, h.free.nr_frames, 0);
+	KUNIT_EXPECT_FALSE(test, ntpool_alloc_log_history((unsigned long)p + 10, &h));
+
+	m = seq_buffer(test);
+	snprintf(want, sizeof(want), "%lx", (unsigned long)p + 3);
+	KUNIT_ASSERT_EQ(test, ntpool_alloc_log_set(want), 0);
+	ntpool_alloc_log_show(m);
+	KUNIT_ASSERT_LT(test, m->count, m->size);
+	EXPECT_HAS(test, m->buf, "Log of recent kernel pool Allocate and Free operations:\n");
+	snprintf(want, sizeof(want), "log entries, searching for address 0x%lx.\n",
+		 (unsigned long)p + 3);
+	EXPECT_HAS(test, m->buf, want);
+	snprintf(want, sizeof(want), "Pool block %016lx, Size 0000000a, Thread ",
+		 (unsigned long)p);
+	freed = strstr(m->buf, "    Free      Tag: ALog  Pool: Paged  Module: vmlinux  CPU: ");
+	allocated = strstr(m->buf, "    Allocate  Tag: ALog  Pool: Paged  Module: vmlinux  CPU: ");
+	KUNIT_ASSERT_NOT_NULL(test, freed);
+	KUNIT_ASSERT_NOT_NULL(test, allocated);
+	KUNIT_EXPECT_LT(test, (unsigned long)freed, (unsigned long)allocated);
+	EXPECT_HAS(test, m->buf, want);
+	EXPECT_HAS(test, freed, "  log_free+0x");
+	EXPECT_HAS(test, allocated, "  log_alloc+0x");
+	KUNIT_EXPECT_EQ(test, ntpool_alloc_log_set("nothex"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ntpool_alloc_log_set("all"), 0);
+
+	/* Freed again: the report says where it was allocated and freed. */
+	log_free(p);
+	KUNIT_EXPECT_EQ(test, log->count, 1u);
+	KUNIT_EXPECT_EQ(test, log->last.code, (u32)BAD_POOL_CALLER);
+	KUNIT_EXPECT_EQ(test, log->last.args[0], (u64)NTPOOL_C2_ALREADY_FREE);
+	line = last_line(test, &seq);
+	snprintf(want, sizeof(want),
+		 "\"last_alloc\":{\"address\":\"0x%lx\",\"size\":10,\"tag\":\"ALog\"",
+		 (unsigned long)p);
+	EXPECT_HAS(test, line, want);
+	snprintf(want, sizeof(want), "\"last_free\":{\"address\":\"0x%lx\"",
+		 (unsigned long)p);
+	EXPECT_HAS(test, line, want);
+	EXPECT_HAS(test, line, "\"caller\":\"log_alloc+0x");
+	EXPECT_HAS(test, line, "\"caller\":\"log_free+0x");
+}
+
 static struct kunit_case ntpool_reports_cases[] = {
 	KUNIT_CASE(json_escapes_strings),
 	KUNIT_CASE(json_overflow_is_told),
@@ -288,6 +391,7 @@ static struct kunit_case ntpool_reports_cases[] = {
 	KUNIT_CASE(own_rate),
 	KUNIT_CASE(probability_is_the_key),
 	KUNIT_CASE(fault_log),
+	KUNIT_CASE(alloc_free_log),
 	{}
 };
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM: the machine-readable verdict (reports.json and
 # the uevents of /dev/ntpool) and low-resources simulation with its log
-# (!verifier 4), on whatever fault-injection support the kernel has.
+# (!verifier 4), on whatever fault-injection support the kernel has, and
+# Pool Tracking's allocate/free log (!verifier 0x80).
 # reports.json is printed to the console between markers for the host,
 # which parses every line with a JSON parser (verdict.host).
 # ntpool-vm: timeout=400
@@ -109,6 +110,44 @@ check "reports.json: the leak, 0xc4 with Arg1 0x62, naming ntsample" \
 check "reports.json: a clean unload of ntsample" has /tmp/r1 '"event":"unload",.*"module":"ntsample","verdict":"clean"'
 check "reports.json: the wrong tag, 0xc2/0xa, the allocator's tag abcd" \
 	has /tmp/r1 '"code":"0xc2",.*"args":\["0xa",.*"module":"ntmisuse","tag":"abcd"'
+echo "=== the allocate/free log (!verifier 0x80)"
+check "log: the header of !verifier 0x80" \
+	has $D/log '^Log of recent kernel pool Allocate and Free operations:$'
+echo "ntmisuse:full" > $D/verify_drivers
+dmesg -c > /dev/null
+check "insmod ntmisuse double_free=1 (under Pool Tracking, with stacks)" \
+	insmod /modules/ntmisuse.ko double_free=1
+dmesg > /tmp/a0
+check "console: the double free names the block's last allocation" \
+	has /tmp/a0 'ntpool: LAST ALLOCATION OF THE BLOCK \(Pool Tracking log\):$'
+check "console: and its last free, by DoubleFree" \
+	sh -c "grep -A 3 'LAST FREE OF THE BLOCK' /tmp/a0 | grep -q 'ntpool:     Caller: 0x[0-9a-f]*  DoubleFree+0x'"
+addr=$(sed -n 's/.*ntpool: Pool block \([0-9a-f]*\), Size .*/\1/p' /tmp/a0 | head -n 1)
+check "log takes the block's address" sh -c "echo $addr > $D/log"
+cat $D/log > /tmp/a1
+cat /tmp/a1
+check "log: searching for the block" has /tmp/a1 "searching for address 0x$addr\.\$"
+# (Older entries of the address may follow: blocks of earlier modules.)
+check "log: the two newest entries are the block's, 100 bytes, by insmod" \
+	test "$(grep '^Pool block' /tmp/a1 | head -n 2 | grep -c "^Pool block $addr, Size 00000064, Thread insmod (pid [0-9]*)\$")" -eq 2
+free_at=$(grep -n '^    Free ' /tmp/a1 | head -n 1 | cut -d: -f1)
+alloc_at=$(grep -n '^    Allocate ' /tmp/a1 | head -n 1 | cut -d: -f1)
+check "log: newest first, the free before the allocation" \
+	test "${free_at:-0}" -gt 0 -a "${alloc_at:-0}" -gt "${free_at:-0}"
+check "log: tag, pool and module" \
+	has /tmp/a1 '^    Allocate  Tag: abcd  Pool: Nonpaged  Module: ntmisuse  CPU: [0-9]+  Time: [0-9]+\.[0-9]{6}$'
+check "log: the free's call site and stack, DoubleFree" \
+	sh -c "grep -q '^    Caller: 0x[0-9a-f]\{16\}  DoubleFree+0x' /tmp/a1 && grep -q '^      DoubleFree+0x' /tmp/a1"
+# The allocation is in init code, gone by now: named when the report was
+# made (reports.json), an address when the log is read.
+check "log: the allocation's call site" has /tmp/a1 '^    Caller: 0x[0-9a-f]{16}  '
+check "log refuses what is not an address" sh -c "! echo nothex > $D/log 2>/dev/null"
+echo all > $D/log
+check "log, all: the newest entries" has $D/log 'showing the newest 0x'
+cat $D/reports.json > /tmp/r3
+check "rmmod ntmisuse" rmmod ntmisuse
+echo none > $D/verify_drivers
+
 # Reports beyond the ring's 64 lines: the oldest go.
 n=0
 while [ $n -lt 35 ]; do
@@ -137,6 +176,9 @@ echo "NTPOOL-DATA: end reports-1"
 echo "NTPOOL-DATA: begin reports-2"
 cat /tmp/r2
 echo "NTPOOL-DATA: end reports-2"
+echo "NTPOOL-DATA: begin reports-3"
+grep '"args":\["0x7",' /tmp/r3 | tail -n 1
+echo "NTPOOL-DATA: end reports-3"
 if [ -n "$uevents" ]; then
 	echo "NTPOOL-DATA: begin uevents"
 	grep '^change ' /tmp/uevents
