@@ -82,7 +82,7 @@ vm debug-6.12 core lookaside pcp fuzz
 vm debug-6.12 quota tags clients exec
 vm debug-6.12 kmemleak verifier verdict trace stress
 step lint - "$t/lint.sh"
-vm debug-6.1 tags verifier lookaside stress
+vm debug-6.1 tags verifier verdict lookaside stress
 for series in 6.12 6.1; do
 	vm "$series" core tags verifier verdict lookaside trace quota pcp clients stress exec fuzz
 done
