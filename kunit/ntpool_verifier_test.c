@@ -7,7 +7,6 @@
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/fault-inject.h>
 #include <linux/hrtimer.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
@@ -575,27 +574,22 @@ static void hit_tag(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntpool_hit_tag_hits() - hits, 4UL);
 }
 
-#ifdef CONFIG_FAULT_INJECTION
 static void faults_exit(void *data)
 {
-	struct fault_attr *attr = ntpool_fault_attr();
-
-	attr->probability = 0;
+	ntpool_fault_probability_set(0);
+	ntpool_fault_rate_setup(1, 1);
 	ntpool_fault_tags_set("*");
 	ntpool_fault_modules_set("*");
 }
 
 static void low_resources_simulation(struct kunit *test)
 {
-	struct fault_attr *attr = ntpool_fault_attr();
 	struct ntpool_verifier_stats before = counters(), after;
 	void *p;
 
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, faults_exit, NULL), 0);
-	attr->probability = 100;
-	attr->interval = 1;
-	atomic_set(&attr->times, -1);
-	attr->verbose = 0;
+	ntpool_fault_rate_setup(1, -1);
+	KUNIT_ASSERT_EQ(test, ntpool_fault_probability_set(100), 0);
 	KUNIT_ASSERT_EQ(test, ntpool_fault_tags_set("Flt1 Fx*"), 0);
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tlF'));
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, 'yyxF'));
@@ -615,12 +609,6 @@ static void low_resources_simulation(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, ExAllocatePool2(POOL_FLAG_PAGED, 10, '1tlF'));
 	KUNIT_EXPECT_EQ(test, ntpool_fault_tags_set("bad\x01"), -EINVAL);
 }
-#else
-static void low_resources_simulation(struct kunit *test)
-{
-	kunit_skip(test, "needs CONFIG_FAULT_INJECTION");
-}
-#endif
 
 #define MAX_KINDS	64
 

@@ -11,11 +11,13 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include "alloc_log.h"
 #include "bench.h"
 #include "debugfs.h"
 #include "faults.h"
 #include "marks.h"
 #include "pooltag.h"
+#include "report.h"
 
 static struct dentry *ntpool_dir;
 
@@ -103,6 +105,8 @@ void ntpool_debugfs_init(void)
 	ntpool_debugfs_pool(ntpool_dir);
 	ntpool_debugfs_verifier(ntpool_dir);
 	ntpool_faults_debugfs(ntpool_dir);
+	ntpool_reports_json_debugfs(ntpool_dir);
+	ntpool_alloc_log_debugfs(ntpool_dir);
 	ntpool_bench_debugfs(ntpool_dir);
 }
 

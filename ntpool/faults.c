@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Low Resources Simulation (Driver Verifier's /faults) on the kernel's
- * fault-injection framework.
+ * Low Resources Simulation (Driver Verifier's /faults).
  *
- * /sys/kernel/debug/ntpool/fault_injection/ holds the fault_attr controls
- * (probability, interval, times, space, verbose, ...; see
- * Documentation/fault-injection/) and NT's extra selectors:
+ * /sys/kernel/debug/ntpool/fault_injection/ holds how often to fail:
+ *   probability   percent of the selected allocations to fail (0 to 100);
+ *                 0, the default, turns the simulation off
+ *   interval      only every interval-th selected allocation may fail
+ *   times         how many failures at most; -1 for no limit
+ * On a kernel with CONFIG_FAULT_INJECTION_DEBUG_FS these are the kernel's
+ * fault_attr controls, with the rest of them (space, verbose, task-filter,
+ * ...; see Documentation/fault-injection/); on one without (Debian's
+ * stock kernels), ntpool's own (fault_rate.c), with the same meaning.
+ * Either way "probability" is ntpool's file: writing it flips the static
+ * key that is all the allocation path pays while the simulation is off.
+ *
+ * NT's selectors, and the log, are ntpool's on every kernel:
  *   tags          tag patterns to fail, blank-separated; "*" all (default)
  *   modules       module names to fail, blank-separated; "*" all (default)
  *   delay_secs    seconds after ntpool loads with no injected failure
+ *   log           the failures injected lately (!verifier 4, fault_log.c)
  * Injected failures count as the module's "Failed Deliberately".
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
-#include <linux/fault-inject.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -25,7 +34,81 @@
 
 #define SELECT_MAX	8
 
+DEFINE_STATIC_KEY_FALSE(ntpool_faults_on);
+static DEFINE_MUTEX(probability_lock);
+
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+#include <linux/fault-inject.h>
+
 static DECLARE_FAULT_ATTR(fault_attr);
+
+static bool rate_fail(size_t size)
+{
+	return should_fail(&fault_attr, size);
+}
+
+static unsigned long *rate_probability(void)
+{
+	return &fault_attr.probability;
+}
+
+static struct dentry *rate_debugfs(struct dentry *dir)
+{
+	struct dentry *fi = fault_create_debugfs_attr("fault_injection", dir,
+						      &fault_attr);
+
+	/* Ours instead: writing it turns the static key on and off. */
+	if (!IS_ERR(fi))
+		debugfs_lookup_and_remove("probability", fi);
+	return fi;
+}
+
+/**
+ * ntpool_fault_rate_setup() - interval and times, for tests
+ * @interval: every interval-th selected allocation may fail
+ * @times: failures at most, -1 for no limit
+ */
+void ntpool_fault_rate_setup(unsigned long interval, int times)
+{
+	fault_attr.interval = interval;
+	atomic_set(&fault_attr.times, times);
+	fault_attr.verbose = 0;
+}
+#else
+static struct ntpool_fault_rate fault_rate = {
+	.interval = 1, .times = ATOMIC_INIT(1),
+};
+
+static bool rate_fail(size_t size)
+{
+	return ntpool_fault_rate_fail(&fault_rate);
+}
+
+static unsigned long *rate_probability(void)
+{
+	return &fault_rate.probability;
+}
+
+static struct dentry *rate_debugfs(struct dentry *dir)
+{
+	struct dentry *fi = debugfs_create_dir("fault_injection", dir);
+
+	ntpool_fault_rate_debugfs(fi, &fault_rate);
+	return fi;
+}
+
+/**
+ * ntpool_fault_rate_setup() - interval and times, for tests
+ * @interval: every interval-th selected allocation may fail
+ * @times: failures at most, -1 for no limit
+ */
+void ntpool_fault_rate_setup(unsigned long interval, int times)
+{
+	WRITE_ONCE(fault_rate.interval, interval);
+	atomic_set(&fault_rate.times, times);
+}
+#endif
+
 static u32 delay_secs;
 static unsigned long loaded_at;
 
@@ -55,29 +138,54 @@ static bool selected(const struct fault_select *s, const char *module, u32 tag)
 }
 
 /**
- * ntpool_faults_enabled() - is Low Resources Simulation on?
+ * ntpool_fault_probability_set() - how often a selected allocation fails
+ * @percent: 0 (simulation off) to 100
  *
- * Return: true while the probability of a failure is not zero.
+ * Sleeps (it patches the allocation path's static branch).
+ *
+ * Return: 0, or -EINVAL (unchanged) above 100.
  */
-bool ntpool_faults_enabled(void)
+int ntpool_fault_probability_set(unsigned long percent)
 {
-	return READ_ONCE(fault_attr.probability);
+	if (percent > 100)
+		return -EINVAL;
+	mutex_lock(&probability_lock);
+	WRITE_ONCE(*rate_probability(), percent);
+	if (percent)
+		static_branch_enable(&ntpool_faults_on);
+	else
+		static_branch_disable(&ntpool_faults_on);
+	mutex_unlock(&probability_lock);
+	return 0;
 }
 
 /**
- * ntpool_fault_injected() - should this allocation fail on purpose?
+ * ntpool_fault_probability() - how often a selected allocation fails
+ *
+ * Return: the percentage; 0 while the simulation is off.
+ */
+unsigned long ntpool_fault_probability(void)
+{
+	return READ_ONCE(*rate_probability());
+}
+
+/**
+ * __ntpool_fault_injected() - ntpool_fault_injected() while the simulation
+ *	is on
  * @c: the calling module
  * @req: the request
  *
- * Return: true to fail it (the caller counts it as deliberate).
+ * A failure injected is logged (fault_log.c).  Any context.
+ *
+ * Return: true to fail it.
  */
-bool ntpool_fault_injected(struct ntpool_client *c,
-			   const struct ntpool_request *req)
+bool __ntpool_fault_injected(struct ntpool_client *c,
+			     const struct ntpool_request *req)
 {
 	struct fault_select *s;
 	bool chosen;
 
-	if (!READ_ONCE(fault_attr.probability))
+	if (!READ_ONCE(*rate_probability()))
 		return false;
 	if (time_before(jiffies, loaded_at + READ_ONCE(delay_secs) * HZ))
 		return false;
@@ -85,7 +193,10 @@ bool ntpool_fault_injected(struct ntpool_client *c,
 	s = rcu_dereference(select);
 	chosen = !s || selected(s, c->name, ntpool_plain_tag(req->tag));
 	rcu_read_unlock();
-	return chosen && should_fail(&fault_attr, req->size);
+	if (!chosen || !rate_fail(req->size))
+		return false;
+	ntpool_fault_log_add(c, req);
+	return true;
 }
 
 /* Replace one half of the selection, keeping the other. */
@@ -184,20 +295,30 @@ static void show_modules(struct seq_file *m)
 	show_selection(m, false);
 }
 
+static int probability_get(void *data, u64 *val)
+{
+	*val = ntpool_fault_probability();
+	return 0;
+}
+
+static int probability_put(void *data, u64 val)
+{
+	return ntpool_fault_probability_set(val);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(probability_fops, probability_get, probability_put,
+			 "%llu\n");
+
+static int log_show(struct seq_file *m, void *v)
+{
+	ntpool_fault_log_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(log);
+
 static const struct ntpool_control selection_controls[] = {
 	{ show_tags, ntpool_fault_tags_set, 512 },
 	{ show_modules, ntpool_fault_modules_set, 512 },
 };
-
-/**
- * ntpool_fault_attr() - the fault_attr behind fault_injection/
- *
- * Return: it; for tests that set it up without debugfs.
- */
-struct fault_attr *ntpool_fault_attr(void)
-{
-	return &fault_attr;
-}
 
 /**
  * ntpool_faults_debugfs() - create fault_injection/ with its selectors
@@ -208,19 +329,23 @@ void ntpool_faults_debugfs(struct dentry *dir)
 	struct dentry *fi;
 
 	loaded_at = jiffies;
-	fi = fault_create_debugfs_attr("fault_injection", dir, &fault_attr);
+	fi = rate_debugfs(dir);
 	if (IS_ERR(fi))
 		return;
+	debugfs_create_file_unsafe("probability", 0600, fi, NULL,
+				   &probability_fops);
 	ntpool_debugfs_control("tags", 0600, fi, &selection_controls[0]);
 	ntpool_debugfs_control("modules", 0600, fi, &selection_controls[1]);
 	debugfs_create_u32("delay_secs", 0600, fi, &delay_secs);
+	debugfs_create_file("log", 0400, fi, NULL, &log_fops);
 }
 
 /**
- * ntpool_faults_exit() - drop the selection
+ * ntpool_faults_exit() - turn the simulation off, drop the selection
  */
 void ntpool_faults_exit(void)
 {
+	ntpool_fault_probability_set(0);
 	kfree(rcu_dereference_protected(select, true));
 	RCU_INIT_POINTER(select, NULL);
 }

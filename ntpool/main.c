@@ -17,6 +17,7 @@
 #include "marks.h"
 #include "pcp.h"
 #include "pool.h"
+#include "report.h"
 #include "secure_pool.h"
 #include "special.h"
 #include "tags.h"
@@ -55,6 +56,8 @@ static int __init ntpool_init(void)
 	if (err)
 		goto clients;
 	ntpool_lookaside_start();
+	/* Without /dev/ntpool reports still work, with no uevent. */
+	ntpool_report_events_init();
 	ntpool_debugfs_init();
 	pr_info("NT pool ready: small blocks up to %lu bytes, %u-byte headers\n",
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
@@ -93,6 +96,8 @@ static void __exit ntpool_exit(void)
 	ntpool_exec_exit();
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_PAGED]);
 	ntpool_pool_destroy(&ntpool_pools[NTPOOL_NONPAGED]);
+	ntpool_report_events_exit();
+	ntpool_reports_json_exit();
 	ntpool_verifier_exit();
 	ntpool_sites_exit();
 	ntpool_tags_exit();

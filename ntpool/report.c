@@ -38,6 +38,7 @@
 #include <kunit/test-bug.h>
 #include <kunit/resource.h>
 #endif
+#include "alloc_log.h"
 #include "pool.h"
 #include "report.h"
 #include "special.h"
@@ -264,6 +265,88 @@ static const struct code_text *code_text(u32 code)
 	return NULL;
 }
 
+/**
+ * ntpool_bugcheck_meaning() - what a bugcheck code means, in one sentence
+ * @code: bugcheck code
+ *
+ * Return: the sentence, or NULL for a code ntpool does not report.
+ */
+const char *ntpool_bugcheck_meaning(u32 code)
+{
+	const struct code_text *ct = code_text(code);
+
+	return ct ? ct->meaning : NULL;
+}
+
+/* Which argument holds the pool tag, for the cases that have one. */
+static const struct {
+	u32 code;
+	u64 which;
+	unsigned int arg;
+} tag_args[] = {
+	{ BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, 2 },
+	{ BAD_POOL_CALLER, NTPOOL_C2_MUST_SUCCEED, 3 },
+	{ BAD_POOL_CALLER, NTPOOL_C2_TAG_NO_ALNUM, 1 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INSUFFICIENT_RESOURCES, 3 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_QUOTA_EXCEEDED, 3 },
+	{ KMODE_EXCEPTION_NOT_HANDLED, (u32)STATUS_INVALID_PARAMETER, 3 },
+};
+
+/* Which argument holds the block a report is about; a header is before it. */
+static const struct {
+	u32 code;
+	u64 which;
+	unsigned int arg;
+	bool header;
+} block_args[] = {
+	{ BAD_POOL_CALLER, NTPOOL_C2_ALREADY_FREE, 3, false },
+	{ BAD_POOL_CALLER, NTPOOL_C2_WRONG_TAG, 1, false },
+	{ BAD_POOL_CALLER, NTPOOL_C2_HEADER_CORRUPT, 1, true },
+	{ BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED, 1, true },
+	{ BAD_POOL_HEADER, NTPOOL_19_OVERRUN, 1, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_BAD_ADDRESS, 0, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_NEARBY_CORRUPT, 0, false },
+	{ SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION, NTPOOL_C1_AFTER_END, 0, false },
+};
+
+/* The block a corruption or bad free is about, if the report names one. */
+static bool report_block(const struct ntpool_bugcheck *bc, unsigned long *addr)
+{
+	u64 which = bc->code == SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION ?
+		    bc->args[3] : bc->args[0];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(block_args); i++) {
+		if (block_args[i].code != bc->code || block_args[i].which != which)
+			continue;
+		*addr = bc->args[block_args[i].arg] +
+			(block_args[i].header ? NTPOOL_BLOCK_SIZE : 0);
+		return true;
+	}
+	return false;
+}
+
+/**
+ * ntpool_bugcheck_tag() - the pool tag a report names, if any
+ * @bc: the report
+ * @tag: set to the tag (for a wrong tag on free, the allocator's)
+ *
+ * Return: true if one of the arguments is a pool tag.
+ */
+bool ntpool_bugcheck_tag(const struct ntpool_bugcheck *bc, u32 *tag)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tag_args); i++) {
+		if (tag_args[i].code == bc->code &&
+		    tag_args[i].which == bc->args[0]) {
+			*tag = bc->args[tag_args[i].arg];
+			return true;
+		}
+	}
+	return false;
+}
+
 static const struct arg_text *arg_text(const struct ntpool_bugcheck *bc)
 {
 	u64 which = bc->code == SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION ?
@@ -315,10 +398,31 @@ static bool kunit_caught(const struct ntpool_bugcheck *bc)
 }
 #endif
 
+/* Stack frames a report keeps. */
+#define REPORT_FRAMES	32
+
 #ifdef MODULE
 static bool ntpool_frame(unsigned long addr)
 {
 	return within_module(addr, THIS_MODULE);
+}
+
+/*
+ * Past ntpool's frames: the stack walker's own frames come first where
+ * the architecture does not skip them (UML), then ntpool's.
+ */
+static unsigned int first_client_frame(const unsigned long *entries,
+				       unsigned int nr)
+{
+	unsigned int first = 0;
+
+	while (first < nr && !ntpool_frame(entries[first]))
+		first++;
+	if (first == nr)
+		return 0;
+	while (first < nr && ntpool_frame(entries[first]))
+		first++;
+	return first;
 }
 #else
 static bool ntpool_frame(unsigned long addr)
@@ -329,27 +433,77 @@ static bool ntpool_frame(unsigned long addr)
 	sprint_symbol_no_offset(sym, addr);
 	return !strncmp(sym, "ntpool_", 7);
 }
+
+/*
+ * Built in, ntpool's static functions have no prefix: past the last
+ * frame that has it, which is the entry point the client called.
+ */
+static unsigned int first_client_frame(const unsigned long *entries,
+				       unsigned int nr)
+{
+	unsigned int i, first = 0;
+
+	for (i = 0; i < nr; i++)
+		if (ntpool_frame(entries[i]))
+			first = i + 1;
+	return first;
+}
 #endif
+
+/**
+ * ntpool_stack_save() - the current stack, without ntpool's own frames
+ * @entries: receives the return addresses, innermost first
+ * @max: room in @entries
+ *
+ * Any context.
+ *
+ * Return: the number of entries filled in.
+ */
+unsigned int ntpool_stack_save(unsigned long *entries, unsigned int max)
+{
+	unsigned int nr, first;
+
+	nr = stack_trace_save(entries, max, 1);
+	first = first_client_frame(entries, nr);
+	memmove(entries, entries + first, (nr - first) * sizeof(*entries));
+	return nr - first;
+}
+
+static void print_stack(const unsigned long *entries, unsigned int nr)
+{
+	pr_err("STACK_TEXT:\n");
+	stack_trace_print(entries, nr, 1);
+}
 
 /**
  * ntpool_print_stack() - the current stack, without ntpool's own frames
  */
 void ntpool_print_stack(void)
 {
-	unsigned long entries[32];
-	unsigned int nr, first = 0;
+	unsigned long entries[REPORT_FRAMES];
 
-	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 1);
-	while (first < nr && ntpool_frame(entries[first]))
-		first++;
-	pr_err("STACK_TEXT:\n");
-	stack_trace_print(entries + first, nr - first, 1);
+	print_stack(entries, ntpool_stack_save(entries, ARRAY_SIZE(entries)));
 }
 
-static void print_report(const struct ntpool_bugcheck *bc,
-			 const struct ntpool_caller *caller,
-			 const struct ntpool_report_extra *extra)
+/* As KFENCE does: how the block came to be, from Pool Tracking's log. */
+static void print_history(const struct ntpool_alloc_history *h)
 {
+	if (!h)
+		return;
+	if (h->alloc.seq) {
+		pr_err("LAST ALLOCATION OF THE BLOCK (Pool Tracking log):\n");
+		ntpool_alloc_log_print_entry(NULL, &h->alloc);
+	}
+	if (h->free.seq) {
+		pr_err("LAST FREE OF THE BLOCK (Pool Tracking log):\n");
+		ntpool_alloc_log_print_entry(NULL, &h->free);
+	}
+}
+
+static void print_report(const struct ntpool_report_info *r)
+{
+	const struct ntpool_bugcheck *bc = r->bc;
+	const struct ntpool_report_extra *extra = r->extra;
 	const struct code_text *ct = code_text(bc->code);
 	const struct arg_text *at = arg_text(bc);
 	unsigned int i;
@@ -367,10 +521,11 @@ static void print_report(const struct ntpool_bugcheck *bc,
 		       extra && extra->notes[i] ? extra->notes[i] : "");
 	if (extra && extra->print)
 		extra->print(extra->data);
-	if (caller)
-		pr_err("CALLER: %pS (module %s)\n", (void *)caller->ip,
-		       ntpool_caller_module_name(caller));
-	ntpool_print_stack();
+	if (r->caller)
+		pr_err("CALLER: %pS (module %s)\n", (void *)r->caller->ip,
+		       ntpool_caller_module_name(r->caller));
+	print_stack(r->frames, r->nr_frames);
+	print_history(r->history);
 }
 
 /*
@@ -414,7 +569,7 @@ static struct {
 static unsigned int nr_violations;
 static DEFINE_SPINLOCK(violations_lock);
 
-static void count_violation(u32 code, u64 arg1)
+static unsigned long count_violation(u32 code, u64 arg1)
 {
 	unsigned long flags;
 	unsigned int i, n;
@@ -436,9 +591,9 @@ static void count_violation(u32 code, u64 arg1)
 	}
 	spin_unlock_irqrestore(&violations_lock, flags);
 	if (i == VIOLATION_KINDS)
-		return;
+		return 0;
 found:
-	atomic_long_inc(&violations[i].count);
+	return atomic_long_inc_return(&violations[i].count);
 }
 
 /**
@@ -532,8 +687,9 @@ static bool report_allowed(int policy, u32 code, u64 arg1)
  * @caller: the client call that caused it, or NULL
  * @extra: notes on the arguments and more lines, or NULL
  *
- * Counts the report, prints it (rate-limited, unless the policy is panic)
- * and applies the on_violation policy; returns unless the policy is panic.
+ * Counts the report, records it in reports.json (with a uevent), prints
+ * it (rate-limited, unless the policy is panic) and applies the
+ * on_violation policy; returns unless the policy is panic.
  * The caller refuses the bad operation afterwards.
  */
 void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
@@ -543,17 +699,29 @@ void ntpool_bugcheck_extra(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
 	struct ntpool_bugcheck bc = {
 		.code = code, .args = { arg1, arg2, arg3, arg4 },
 	};
+	unsigned long frames[REPORT_FRAMES], block;
+	struct ntpool_report_info r = {
+		.bc = &bc, .caller = caller, .extra = extra, .frames = frames,
+	};
+	struct ntpool_alloc_history history;
+	bool caught;
 	int policy;
 
-	count_violation(code, arg1);
+	r.count = count_violation(code, arg1);
 	keep_last_report(&bc, caller, extra);
+	if (report_block(&bc, &block) &&
+	    ntpool_alloc_log_history(block, &history))
+		r.history = &history;
 	trace_ntpool_violation(code, bc.args, caller);
-	if (kunit_caught(&bc))
-		return;
+	r.nr_frames = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	caught = kunit_caught(&bc);
 	policy = READ_ONCE(on_violation);
-	if (!report_allowed(policy, code, arg1))
+	r.printed = !caught && report_allowed(policy, code, arg1);
+	/* Before a panic: the verdict is in memory for a crash dump too. */
+	ntpool_report_json(&r);
+	if (!r.printed)
 		return;
-	print_report(&bc, caller, extra);
+	print_report(&r);
 	if (policy == NTPOOL_POLICY_PANIC)
 		panic("ntpool: bugcheck 0x%x (0x%llx, 0x%llx, 0x%llx, 0x%llx)\n",
 		      code, arg1, arg2, arg3, arg4);

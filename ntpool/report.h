@@ -7,6 +7,7 @@
 #ifndef _NTPOOL_REPORT_H
 #define _NTPOOL_REPORT_H
 
+#include <linux/debugfs.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/types.h>
@@ -91,16 +92,50 @@ enum ntpool_policy {
 	NTPOOL_POLICY_REPORT,
 };
 
+struct ntpool_alloc_history;
+struct ntpool_json;
+
 /**
  * struct ntpool_report_extra - what a report adds to the standard text
  * @notes: appended to each argument's meaning, or NULL
  * @print: prints more lines after the arguments, or NULL
+ * @json: adds members to the report's line in reports.json, or NULL;
+ *	called under that file's lock, so it takes no other lock
  * @data: passed to @print
+ * @json_data: passed to @json
+ * @module: the module the report is about, when there is no caller
  */
 struct ntpool_report_extra {
 	const char *notes[4];
 	void (*print)(const void *data);
+	void (*json)(struct ntpool_json *j, const void *data);
 	const void *data;
+	const void *json_data;
+	const char *module;
+};
+
+/**
+ * struct ntpool_report_info - one report, as reports.json records it
+ * @bc: code and arguments
+ * @caller: the client call that caused it, or NULL
+ * @extra: what the report adds, or NULL
+ * @frames: the stack, ntpool's own frames left out
+ * @nr_frames: entries in @frames
+ * @count: how often this code and Arg1 were reported, this one included
+ * @printed: whether the report went to the console (not rate-limited,
+ *	nor caught by a KUnit test)
+ * @history: the last allocation and free of the block the report is
+ *	about, from Pool Tracking's log; NULL if it has neither
+ */
+struct ntpool_report_info {
+	const struct ntpool_bugcheck *bc;
+	const struct ntpool_caller *caller;
+	const struct ntpool_report_extra *extra;
+	const unsigned long *frames;
+	unsigned int nr_frames;
+	unsigned long count;
+	bool printed;
+	const struct ntpool_alloc_history *history;
 };
 
 void ntpool_bugcheck(u32 code, u64 arg1, u64 arg2, u64 arg3, u64 arg4,
@@ -114,9 +149,29 @@ unsigned long ntpool_reports_suppressed(void);
 void ntpool_report_ratelimit_set(int interval, int burst);
 unsigned int ntpool_current_irql(void);
 void ntpool_print_stack(void);
+unsigned int ntpool_stack_save(unsigned long *entries, unsigned int max);
 int ntpool_policy_set(const char *val);
 const char *ntpool_policy_name(void);
 const char *ntpool_bugcheck_name(u32 code);
+const char *ntpool_bugcheck_meaning(u32 code);
+bool ntpool_bugcheck_tag(const struct ntpool_bugcheck *bc, u32 *tag);
+
+/* report_json.c: reports.json */
+#define NTPOOL_REPORTS_KEPT	64
+
+void ntpool_report_json(const struct ntpool_report_info *info);
+void ntpool_report_json_unload(const char *module);
+void ntpool_reports_json_debugfs(struct dentry *dir);
+u64 ntpool_reports_json_last(char *buf, size_t size);
+void ntpool_reports_json_exit(void);
+
+/* report_event.c: the KOBJ_CHANGE uevent of /dev/ntpool */
+int ntpool_report_events_init(void);
+void ntpool_report_events_exit(void);
+void ntpool_report_event(u64 seq, const struct ntpool_bugcheck *bc,
+			 const char *module);
+void ntpool_report_events_flush(void);
+u64 ntpool_report_events_sent(const char **last);
 
 /* Name of the KUnit resource that collects reports instead of printing. */
 #define NTPOOL_KUNIT_REPORTS	"ntpool_reports"

@@ -24,6 +24,8 @@
 #include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
+#include "alloc_log.h"
+#include "json.h"
 #include "leak.h"
 #include "report.h"
 #include "tags.h"
@@ -137,6 +139,9 @@ int ntpool_verify_set(const char *text)
 	mutex_unlock(&verify_lock);
 	if (old)
 		kfree_rcu(old, rcu);
+	/* Without memory for it, Pool Tracking goes on without its log. */
+	if (l->n)
+		ntpool_alloc_log_start();
 	ntpool_verify_update();
 	return 0;
 }
@@ -258,6 +263,9 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	};
 	if (full)
 		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
+	/* Now: once inserted, the block and its record may go at once. */
+	ntpool_alloc_log_add(t, false, (owner ? owner : c)->name, t->caller,
+			     full ? t->frames : NULL, t->nr_frames);
 	/* Counted first: the block may be freed as soon as it is inserted. */
 	if (owner)
 		atomic_long_inc(&owner->tracked);
@@ -279,6 +287,19 @@ static void drop_record(struct ntpool_track *t)
 	kfree_rcu(t, rcu);
 	if (o && !atomic_long_dec_return(&o->tracked) && !READ_ONCE(o->loaded))
 		ntpool_clients_reap();
+}
+
+/* A client freed a tracked block: the allocate/free log has it. */
+static void log_free(const struct ntpool_track *t)
+{
+	unsigned long frames[NTPOOL_TRACK_FRAMES];
+	unsigned int nr = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	const char *module = t->owner ? t->owner->name :
+			     ntpool_client_name(t->client);
+
+	/* The first frame not ntpool's is the client's call. */
+	ntpool_alloc_log_add(t, true, module, nr ? frames[0] : 0,
+			     t->nr_frames ? frames : NULL, nr);
 }
 
 /*
@@ -311,9 +332,12 @@ static bool take_record(unsigned long addr, bool check_owner,
 	else
 		t = NULL;
 	xa_unlock_irqrestore(&track_table, flags);
-	if (t)
-		drop_record(t);
-	return t;
+	if (!t)
+		return false;
+	if (!check_owner)
+		log_free(t);
+	drop_record(t);
+	return true;
 }
 
 /**
@@ -631,28 +655,159 @@ static void print_leak_table(const void *data)
 		       w.seen - LEAK_ROWS_SHOWN);
 }
 
+/* The leak table of reports.json, collected before the report is made. */
+struct leak_json {
+	struct leak_walk walk;
+	s64 left;
+	struct ntpool_usage_stats usage;
+	bool shared;
+	unsigned int n;
+	struct {
+		const void *addr;
+		size_t size;
+		u32 tag;
+		unsigned long caller;
+	} rows[LEAK_ROWS_SHOWN];
+};
+
+static bool collect_leak_row(const struct ntpool_block_info *b, void *arg)
+{
+	struct leak_json *l = arg;
+	unsigned long caller = b->caller;
+
+	if (!walk_owns(&l->walk, b))
+		return true;
+	if (!caller)
+		ntpool_verifier_caller(b->addr, &caller, NULL);
+	if (l->n < LEAK_ROWS_SHOWN)
+		l->rows[l->n++] = (typeof(l->rows[0])) {
+			.addr = b->addr, .size = b->size, .tag = b->tag,
+			.caller = caller,
+		};
+	l->walk.seen++;
+	return true;
+}
+
+static struct leak_json *collect_leaks(struct ntpool_client *c, s64 left)
+{
+	struct leak_json *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	unsigned int kind;
+
+	if (!l)
+		return NULL;
+	l->walk = (struct leak_walk) {
+		.c = c, .id = c->id, .owner = walk_owner(c),
+	};
+	l->left = left;
+	l->shared = ntpool_client_on_shared_id(c);
+	ntpool_usage_read(&c->usage, &l->usage);
+	for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		ntpool_walk_blocks(kind, NTPOOL_WALK_ALL, collect_leak_row, l);
+	return l;
+}
+
+static void leak_row_json(struct ntpool_json *j, const struct leak_json *l,
+			  unsigned int i)
+{
+	unsigned long caller = l->rows[i].caller;
+	const char *name;
+
+	ntpool_json_open(j, '{');
+	ntpool_json_key(j, "address");
+	ntpool_json_hex(j, (unsigned long)l->rows[i].addr);
+	ntpool_json_key(j, "size");
+	ntpool_json_u64(j, l->rows[i].size);
+	ntpool_json_key(j, "tag");
+	ntpool_json_tag(j, l->rows[i].tag);
+	ntpool_json_key(j, "caller");
+	rcu_read_lock();
+	name = caller ? ntpool_caller_name(l->walk.c, caller) : "";
+	if (!name)
+		ntpool_json_symbol(j, caller);
+	else
+		ntpool_json_string(j, *name ? name : NULL);
+	rcu_read_unlock();
+	ntpool_json_key(j, "caller_address");
+	if (caller)
+		ntpool_json_hex(j, caller);
+	else
+		ntpool_json_null(j);
+	ntpool_json_close(j, '}');
+}
+
+static void pool_usage_json(struct ntpool_json *j, const char *key,
+			    const struct leak_json *l, enum ntpool_kind kind)
+{
+	ntpool_json_key(j, key);
+	if (l->shared) {
+		/* Counted by Pool Tracking records, not per pool. */
+		ntpool_json_null(j);
+		return;
+	}
+	ntpool_json_open(j, '{');
+	ntpool_json_key(j, "allocations");
+	ntpool_json_s64(j, l->usage.count[kind]);
+	ntpool_json_key(j, "bytes");
+	ntpool_json_s64(j, l->usage.bytes[kind]);
+	ntpool_json_close(j, '}');
+}
+
+/* Room kept for what follows the table: a row stops where less is left. */
+#define LEAK_JSON_RESERVE	512
+
+/* reports.json: the leak table; under its lock, so only what was collected. */
+static void leak_table_json(struct ntpool_json *j, const void *data)
+{
+	const struct leak_json *l = data;
+	unsigned int i;
+
+	ntpool_json_key(j, "verdict");
+	ntpool_json_string(j, "leak");
+	ntpool_json_key(j, "allocations");
+	ntpool_json_s64(j, l->left);
+	pool_usage_json(j, "nonpaged", l, NTPOOL_NONPAGED);
+	pool_usage_json(j, "paged", l, NTPOOL_PAGED);
+	ntpool_json_key(j, "leak_table");
+	ntpool_json_open(j, '[');
+	for (i = 0; i < l->n && ntpool_json_room(j) > LEAK_JSON_RESERVE; i++)
+		leak_row_json(j, l, i);
+	ntpool_json_close(j, ']');
+	ntpool_json_key(j, "leak_table_complete");
+	ntpool_json_bool(j, i == l->walk.seen);
+}
+
 /**
  * ntpool_verifier_unload() - the leak check, when a module has gone away
  * @c: the client, no longer loaded
  *
  * Runs after the module's exit routine.  Reports 0xC4/0x62 if it left
  * blocks allocated; they stay allocated and listed under the module.
+ * Either way the verdict is a line of reports.json.
  */
 void ntpool_verifier_unload(struct ntpool_client *c)
 {
 	s64 left = ntpool_client_outstanding(c);
 	char note[MODULE_NAME_LEN + 4];
 	struct ntpool_report_extra extra = {
-		.print = print_leak_table, .data = c,
+		.print = print_leak_table, .data = c, .module = c->name,
 	};
+	struct leak_json *l;
 
-	if (left <= 0)
+	if (left <= 0) {
+		ntpool_report_json_unload(c->name);
 		return;
+	}
+	l = collect_leaks(c, left);
+	if (l) {
+		extra.json = leak_table_json;
+		extra.json_data = l;
+	}
 	snprintf(note, sizeof(note), " (%s)", c->name);
 	extra.notes[1] = note;
 	ntpool_bugcheck_extra(DRIVER_VERIFIER_DETECTED_VIOLATION,
 			      NTPOOL_C4_UNLOAD_LEAK, (unsigned long)c->name,
 			      (unsigned long)c, left, NULL, &extra);
+	kfree(l);
 }
 
 struct release_walk {
@@ -772,10 +927,12 @@ void ntpool_verifier_exit(void)
 }
 
 /**
- * ntpool_verify_clear() - drop the verify_drivers setting (ntpool going)
+ * ntpool_verify_clear() - drop the verify_drivers setting and the
+ *	allocate/free log (ntpool going)
  */
 void ntpool_verify_clear(void)
 {
 	kfree(rcu_dereference_protected(verify_list, true));
 	RCU_INIT_POINTER(verify_list, NULL);
+	ntpool_alloc_log_exit();
 }

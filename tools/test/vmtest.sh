@@ -299,6 +299,13 @@ for s in "${suites[@]}"; do
 			expect "$section" "$pattern" "$what"
 		done < "$NTPOOL_DIR/tools/test/vm/$name.expect"
 	fi
+	# A suite's NAME.host parses on the host what the steps printed
+	# (JSON, with python3's json module), printing ok / not ok lines.
+	if [ -x "$NTPOOL_DIR/tools/test/vm/$name.host" ]; then
+		"$NTPOOL_DIR/tools/test/vm/$name.host" "$section" > "$section.host" ||
+			echo "not ok - $name.host ran to its end" >> "$section.host"
+		results_from "$section.host" "$who"
+	fi
 	expect_no_splat "$section"
 done
 # The kernel ran on to its restart after the steps: a splat printed late
