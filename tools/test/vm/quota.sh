@@ -25,7 +25,7 @@ ctl_in() {
 	sh -c "echo \$\$ > $CG/$1/cgroup.procs && echo $2 > /sys/kernel/debug/ntquota"
 }
 has_msg() { dmesg | grep -qE "$1"; }
-# memory.current is exact at once; memory.stat is flushed every 2 s.
+# memory.stat is flushed every 2 s.
 stat_of() { sed -n "s/^$2 //p" $CG/$1/memory.stat; }
 # "stat_until CGROUP STAT OP VALUE": wait up to 5 s for the flush that
 # makes "test STAT OP VALUE" true.
@@ -49,7 +49,9 @@ dmesg > /tmp/d1
 check "64 blocks, all with QuotaCharged" \
 	has /tmp/d1 'ntquota: 64 of 64 blocks of 3000 bytes, 64 with QuotaCharged$'
 after=$(cat $CG/q1/memory.current)
-check "q1's memory.current grew by 64 pages or more" test $((after - before)) -ge 262144
+# memory.current moves in batches: each CPU keeps a stock of up to 64
+# pages charged ahead (MEMCG_CHARGE_BATCH), which a charge may take from
+# without moving it.  memory.stat counts each page: that is checked.
 check "q1's memory.stat vmalloc holds the 64 pages" stat_until q1 vmalloc -ge 262144
 echo "q1 memory.current: $before -> $after; vmalloc $(stat_of q1 vmalloc)"
 check "rmmod ntquota" rmmod ntquota
@@ -63,7 +65,6 @@ kernel_before=$(stat_of q1 kernel)
 check "insmod ntquota nonpaged=1 pool2=1 count=64 size=3000 in q1" \
 	insmod_in q1 /modules/ntquota.ko nonpaged=1 pool2=1 count=64 size=3000
 after=$(cat $CG/q1/memory.current)
-check "q1's memory.current grew by 64 pages or more" test $((after - before)) -ge 262144
 check "q1's memory.stat kernel grew by 64 pages or more" \
 	stat_until q1 kernel -ge $((kernel_before + 262144))
 echo "q1 memory.current: $before -> $after; kernel $kernel_before -> $(stat_of q1 kernel)"
