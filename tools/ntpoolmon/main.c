@@ -142,7 +142,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 				NULL)) != -1) {
 		if (c > 0 && strchr("gcrlw", c))
 			tags_only = c;
-		if (c > 0 && strchr("gcrlows", c))
+		if (c > 0 && strchr("gcrlws", c))
 			tables_only = c;
 		switch (c) {
 		case 'f':

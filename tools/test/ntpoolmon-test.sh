@@ -240,6 +240,8 @@ assert got == [
 }
 check "--marks --json: the mark, the newest, every row with its numbers, tags escaped" \
 	marks_json_check
+check "--marks --once is --marks (a snapshot either way), as for --sites" \
+	bash -c "cmp -s <('$mon' --marks --once -f '$fx/marks.txt') <('$mon' --marks -f '$fx/marks.txt')"
 check "--marks --json -i Tag3 (no such row): the marks and an empty list" \
 	bash -c "'$mon' --marks --json -i Tag3 -f '$fx/marks.txt' | python3 -c 'import json, sys; v = json.load(sys.stdin); assert v == {\"mark\": 3, \"newest\": 5, \"blocks\": []}, v'"
 check "--marks --json of a view with no rows: an empty list" \
@@ -282,9 +284,8 @@ check "--marks: the fixture's changed copies differ from it (the refusals above 
 	bash -c "for f in title short nosite; do ! cmp -s '$fx/marks.txt' '$bad/marks-\$f.txt' || exit 1; done"
 check "--sites and --once refuse a marks view" \
 	bash -c "$(declare -f refused); mon='$mon'; refused '$fx/marks.txt' sites --sites && refused '$fx/marks.txt' tags --once"
-check "--marks refuses the tables' options (-s, -w, -g, -c, -o) and --sites" \
+check "--marks refuses the tables' options (-s, -w, -g, -c) and --sites" \
 	bash -c "'$mon' --marks -s b -f '$fx/marks.txt' 2>&1 >/dev/null | grep -q 'does not take -s' &&
-		'$mon' --marks -o -f '$fx/marks.txt' 2>&1 >/dev/null | grep -q 'does not take -o' &&
 		! '$mon' --marks -w 80 -f '$fx/marks.txt' 2>/dev/null &&
 		! '$mon' --marks -g '$fx/pooltag.txt' -f '$fx/marks.txt' 2>/dev/null &&
 		! '$mon' --marks -c -f '$fx/marks.txt' 2>/dev/null &&
