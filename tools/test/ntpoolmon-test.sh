@@ -263,6 +263,14 @@ too_old() {
 check "--marks fails on a mark too old, saying the kernel's line, printing nothing" too_old
 check "--marks --json fails on a mark too old the same way" too_old --json
 
+# ntpool had no memory to count in: no table, an error of its own.
+for line in "no memory for the table" "(not walked: no memory to count in)"; do
+	printf 'Mark 1 (newest 1): blocks allocated since, still outstanding\n%s\n' "$line" \
+		> "$bad/marks-nomem.txt"
+	check "--marks fails on '$line': Cannot allocate memory" \
+		bash -c "out=\$('$mon' --marks -f '$bad/marks-nomem.txt' 2>&1 >/dev/null); [ \"\$out\" = 'ntpoolmon: cannot read $bad/marks-nomem.txt: Cannot allocate memory' ]"
+done
+
 # Files that are not marks tables: a tags and a sites table, a title
 # changed, a row cut short, a row without a call site, a title alone.
 sed '1s/still outstanding/still live/' "$fx/marks.txt" > "$bad/marks-title.txt"
