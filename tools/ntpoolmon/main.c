@@ -6,7 +6,8 @@
  * Windows' poolmon does: a live table with change columns, poolmon's sort
  * keys and filters, pooltag.txt descriptions; or a snapshot as text or
  * JSON for scripts.  With --sites, a snapshot of the table by call site
- * (/sys/kernel/debug/ntpool/sites) instead.
+ * (/sys/kernel/debug/ntpool/sites) instead; with --marks, of the blocks
+ * allocated since a mark (/sys/kernel/debug/ntpool/marks).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +19,7 @@
 
 #define DEFAULT_TAGS	"/sys/kernel/debug/ntpool/tags"
 #define DEFAULT_SITES	"/sys/kernel/debug/ntpool/sites"
+#define DEFAULT_MARKS	"/sys/kernel/debug/ntpool/marks"
 #define WIDTH_MAX	10000
 
 static const char * const help_text[] = {
@@ -25,7 +27,8 @@ static const char * const help_text[] = {
 	"Show ntpool's pool usage by tag, as Windows' poolmon does.",
 	"",
 	"  -f, --file PATH      read the table from PATH instead of",
-	"                       " DEFAULT_TAGS ", or sites with -S",
+	"                       " DEFAULT_TAGS ", or sites with -S,",
+	"                       marks with -M",
 	"                       (a saved copy works too)",
 	"  -i, --include TAG    show only tags matching TAG (repeatable; poolmon /i)",
 	"  -x, --exclude TAG    hide tags matching TAG (repeatable; poolmon /x)",
@@ -45,6 +48,10 @@ static const char * const help_text[] = {
 	"  -S, --sites          print one snapshot of the table by call site",
 	"                       (" DEFAULT_SITES ") and exit;",
 	"                       takes -f, -i, -x, -p, -s and -j",
+	"  -M, --marks          print one snapshot of the blocks allocated since",
+	"                       the mark asked for and still outstanding",
+	"                       (" DEFAULT_MARKS ") and exit;",
+	"                       takes -f, -i, -x, -p and -j",
 	"  -w, --width COLS     fit the table in COLS columns, 0 for no limit;",
 	"                       default: the terminal's width (COLUMNS if set),",
 	"                       and no limit for --once into a file or pipe or",
@@ -66,6 +73,10 @@ static const char * const help_text[] = {
 	"Frees, Diff, Bytes, Peak Bytes, Flags (M: the tag is used by more than",
 	"one module; T: the call site uses more than one tag; - neither), Module",
 	"and Call site.",
+	"",
+	"With -M, the mark counted from and the newest, then one row per tag, call",
+	"site, module and pool: Tag, Type, Blocks, Bytes, Module and Call site, in",
+	"ntpool's order.  A mark too old to be asked for is an error.",
 };
 
 static void print_help(FILE *out)
@@ -113,20 +124,26 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "sites", no_argument, NULL, 'S' },
+		{ "marks", no_argument, NULL, 'M' },
 		{ "width", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	/* An option of the tags table's views, which --sites does not take. */
-	int tags_only = 0;
+	/*
+	 * An option of the tags table's views, which --sites does not take;
+	 * and one of the tags and sites tables', which --marks does not.
+	 */
+	int tags_only = 0, tables_only = 0;
 	unsigned long width;
 	int c, pools = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojSw:h", longopts,
+	while ((c = getopt_long(argc, argv, "f:i:x:g:ps:cr:lojSMw:h", longopts,
 				NULL)) != -1) {
 		if (c > 0 && strchr("gcrlw", c))
 			tags_only = c;
+		if (c > 0 && strchr("gcrlws", c))
+			tables_only = c;
 		switch (c) {
 		case 'f':
 			o->file = optarg;
@@ -169,6 +186,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'S':
 			o->sites = true;
 			break;
+		case 'M':
+			o->marks = true;
+			break;
 		case 'w':
 			width = strtoul(optarg, &end, 10);
 			if (!*optarg || *end || width > WIDTH_MAX)
@@ -184,13 +204,23 @@ static int parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc || pools > 2)
 		return -1;
+	if (o->sites && o->marks) {
+		fprintf(stderr, "ntpoolmon: --sites and --marks are two views: give one\n");
+		return -1;
+	}
 	if (o->sites && tags_only) {
 		fprintf(stderr, "ntpoolmon: --sites does not take -%c\n",
 			tags_only);
 		return -1;
 	}
+	if (o->marks && tables_only) {
+		fprintf(stderr, "ntpoolmon: --marks does not take -%c\n",
+			tables_only);
+		return -1;
+	}
 	if (!o->file)
-		o->file = o->sites ? DEFAULT_SITES : DEFAULT_TAGS;
+		o->file = o->sites ? DEFAULT_SITES :
+			  o->marks ? DEFAULT_MARKS : DEFAULT_TAGS;
 	o->view = pools == 1 ? VIEW_NONPAGED : pools == 2 ? VIEW_PAGED : VIEW_BOTH;
 	return 0;
 }
@@ -238,15 +268,26 @@ static int tags_snapshot(const struct options *o)
 	return err;
 }
 
+static const char *view_name(const struct options *o)
+{
+	return o->sites ? "sites" : o->marks ? "marks" : "tags";
+}
+
 static int snapshot(const struct options *o)
 {
-	int err = o->sites ? sites_snapshot(o, stdout) : tags_snapshot(o);
+	int err = o->sites ? sites_snapshot(o, stdout) :
+		  o->marks ? marks_snapshot(o, stdout) : tags_snapshot(o);
 
+	/* A mark too old: marks_snapshot() printed the kernel's line. */
+	if (err == -ERANGE && o->marks)
+		return 1;
 	if (err) {
-		fprintf(stderr, "ntpoolmon: cannot read %s: %s\n", o->file,
-			err != -EINVAL ? strerror(-err) :
-			o->sites ? "not an ntpool sites table" :
-				   "not an ntpool tags table");
+		if (err == -EINVAL)
+			fprintf(stderr, "ntpoolmon: cannot read %s: not an ntpool %s table\n",
+				o->file, view_name(o));
+		else
+			fprintf(stderr, "ntpoolmon: cannot read %s: %s\n",
+				o->file, strerror(-err));
 		return 1;
 	}
 	return 0;
@@ -268,7 +309,7 @@ int main(int argc, char **argv)
 			o.pooltag_file);
 		return 1;
 	}
-	if (o.once || o.json || o.sites)
+	if (o.once || o.json || o.sites || o.marks)
 		return snapshot(&o);
 	if (live_view(&o)) {
 		fprintf(stderr, "ntpoolmon: cannot read %s\n", o.file);

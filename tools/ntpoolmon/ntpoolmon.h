@@ -13,6 +13,9 @@
 #define TAG_TEXT	17	/* as ntpool prints it: up to 4 x "\xNN" */
 #define MODULES_TEXT	128
 #define DESC_TEXT	192
+/* The sites and marks views' columns. */
+#define MODULE_TEXT	64	/* the kernel's MODULE_NAME_LEN is 56 */
+#define CALL_SITE_TEXT	160	/* ntpool cuts names to 127 characters */
 
 enum pool_kind { KIND_NONPAGED, KIND_PAGED };
 enum pool_view { VIEW_BOTH, VIEW_NONPAGED, VIEW_PAGED };
@@ -66,6 +69,7 @@ struct options {
 	bool once;
 	bool json;
 	bool sites;		/* --sites: the table by call site */
+	bool marks;		/* --marks: the blocks since a mark */
 	bool highlight;
 	unsigned int refresh;
 	int width;		/* -w: columns to fit in, 0 none, -1 not given */
@@ -104,6 +108,9 @@ void print_json(FILE *out, const struct table *t);
 
 /* sites.c */
 int sites_snapshot(const struct options *o, FILE *out);
+
+/* marks.c */
+int marks_snapshot(const struct options *o, FILE *out);
 
 /* view.c */
 int live_view(struct options *o);

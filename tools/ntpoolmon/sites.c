@@ -16,9 +16,6 @@
 #include <string.h>
 #include "ntpoolmon.h"
 
-#define MODULE_TEXT	64	/* the kernel's MODULE_NAME_LEN is 56 */
-#define CALL_SITE_TEXT	160	/* ntpool cuts names to 127 characters */
-
 struct site {
 	char tag[TAG_TEXT];
 	enum pool_kind kind;

@@ -81,14 +81,14 @@ vm() {
 # lookaside lists, the SMP stress).  The fuzz, which corrupts pool memory
 # on purpose, runs last in its boot.
 vm debug-6.12 core lookaside pcp fuzz
-vm debug-6.12 quota tags clients exec
+vm debug-6.12 quota tags marks clients exec
 vm debug-6.12 kmemleak verifier verdict trace stress
 step lint - "$t/lint.sh"
 vm debug-6.1 tags verifier verdict lookaside stress
 # perf runs the host's perf and bpftrace, which the debug kernels (no 9p,
 # BPF or BTF) cannot.
 for series in 6.12 6.1; do
-	vm "$series" core tags verifier verdict lookaside trace perf quota pcp clients stress exec fuzz
+	vm "$series" core tags marks verifier verdict lookaside trace perf quota pcp clients stress exec fuzz
 done
 step dkms - "$t/dkms-test.sh"
 # The drgn helpers on dumps of a VM that ntpool's panic policy stopped.

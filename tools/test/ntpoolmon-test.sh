@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host tests of ntpoolmon: parsing, sorting, filtering, pool views, pooltag
-# descriptions and JSON, against fixture files.
+# descriptions and JSON, of the tags, sites and marks views, against
+# fixture files.
 #
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
 
@@ -180,6 +181,124 @@ check "--sites refuses the tags views' options (-w, -g, -c)" \
 		! '$mon' --sites -g '$fx/pooltag.txt' -f '$fx/sites.txt' 2>/dev/null &&
 		! '$mon' --sites -c -f '$fx/sites.txt' 2>/dev/null"
 
+# --marks: the blocks since a mark (fixtures/marks.txt, as ntpool prints
+# it: mark 3 asked for, 5 the newest; the overflow row last, as ntpool
+# sorts it).
+marks() { "$mon" --marks -f "$fx/marks.txt" "$@"; }
+# The tag (its first four characters), type and module of each row, in
+# order, one line.
+mark_order() {
+	marks "$@" | tail -n +3 | awk '{
+		match($0, / (Nonp|Paged) /)
+		split(substr($0, RSTART + 1), f, / +/)
+		printf "%s/%s/%s ", substr($0, 2, 4), f[1] == "Paged" ? "P" : "N", f[4]
+	}'
+}
+expect_mark_order() {
+	local want=$1 got
+	shift
+	got=$(mark_order "$@")
+	[ "$got" = "$want" ] || { echo "  want: $want" >&2; echo "  got:  $got" >&2; return 1; }
+}
+check "--marks: the title names the mark asked for and the newest" \
+	bash -c "'$mon' --marks -f '$fx/marks.txt' | head -1 | grep -qx 'Mark 3 (newest 5): blocks allocated since, still outstanding'"
+check "--marks: the header names every column, widened to the longest tag" \
+	bash -c "'$mon' --marks -f '$fx/marks.txt' | sed -n 2p | grep -qE '^ Tag {5}Type +Blocks +Bytes Module +Call site$'"
+check "--marks lists every row in ntpool's order, Ovfl last" \
+	expect_mark_order "\x01/N/ntmisuse Tag1/N/nttags Tag2/P/nttags Vpb /P/ntwriter WrB1/N/ntwriter WrB1/P/ntwriter Ovfl/N/ntwriter "
+check "--marks -i, -x and -p filter as for tags" \
+	expect_mark_order "WrB1/P/ntwriter " -p -p -i 'WrB*' -x Vpb
+check "--marks -p: non-paged rows only" \
+	expect_mark_order "\x01/N/ntmisuse Tag1/N/nttags WrB1/N/ntwriter Ovfl/N/ntwriter " -p
+check "--marks -i with a short pattern finds the tag padded with spaces" \
+	expect_mark_order "Vpb /P/ntwriter " -i Vpb
+check "--marks keeps each row's counts, module and call site" \
+	bash -c "'$mon' --marks -f '$fx/marks.txt' | grep -qE '^ Tag1 +Nonp +6 +768 nttags +AllocateMany\+0x46/0x80 \[nttags\]$' &&
+		'$mon' --marks -f '$fx/marks.txt' | grep -qE '^ Tag2 +Paged +3 +24576 nttags +AllocateMany\+0x46/0x80 \[nttags\]$' &&
+		'$mon' --marks -f '$fx/marks.txt' | grep -qE '^ Vpb +Paged +2 +2048 ntwriter +0xffffffffc0a81234$' &&
+		'$mon' --marks -f '$fx/marks.txt' | grep -qE '^ Ovfl +Nonp +4 +512 ntwriter +-$'"
+
+marks_json_check() {
+	"$mon" --marks --json -f "$fx/marks.txt" "$@" | python3 -c '
+import json, sys
+view = json.load(sys.stdin)
+assert list(view) == ["mark", "newest", "blocks"], view
+assert (view["mark"], view["newest"]) == (3, 5), view
+rows = view["blocks"]
+keys = ["tag", "type", "blocks", "bytes", "module", "call_site"]
+assert all(list(r) == keys for r in rows), rows[0]
+got = [[r[k] for k in keys] for r in rows]
+assert got == [
+    ["\\x01Abc", "Nonp", 1, 128, "ntmisuse", "BadTag+0x8/0x40 [ntmisuse]"],
+    ["Tag1", "Nonp", 6, 768, "nttags", "AllocateMany+0x46/0x80 [nttags]"],
+    ["Tag2", "Paged", 3, 24576, "nttags", "AllocateMany+0x46/0x80 [nttags]"],
+    ["Vpb ", "Paged", 2, 2048, "ntwriter", "0xffffffffc0a81234"],
+    ["WrB1", "Nonp", 1, 128, "ntwriter", "StageWrite+0x31/0x120 [ntwriter]"],
+    ["WrB1", "Paged", 20, 81920, "ntwriter", "StageWrite+0x31/0x120 [ntwriter]"],
+    ["Ovfl", "Nonp", 4, 512, "ntwriter", "-"]], got
+'
+}
+check "--marks --json: the mark, the newest, every row with its numbers, tags escaped" \
+	marks_json_check
+check "--marks --once is --marks (a snapshot either way), as for --sites" \
+	bash -c "cmp -s <('$mon' --marks --once -f '$fx/marks.txt') <('$mon' --marks -f '$fx/marks.txt')"
+check "--marks --json -i Tag3 (no such row): the marks and an empty list" \
+	bash -c "'$mon' --marks --json -i Tag3 -f '$fx/marks.txt' | python3 -c 'import json, sys; v = json.load(sys.stdin); assert v == {\"mark\": 3, \"newest\": 5, \"blocks\": []}, v'"
+check "--marks --json of a view with no rows: an empty list" \
+	bash -c "head -n 2 '$fx/marks.txt' | sed 's/Mark 3 (newest 5)/Mark 7 (newest 7)/' > '$bad/marks-empty.txt' &&
+		'$mon' --marks --json -f '$bad/marks-empty.txt' | python3 -c 'import json, sys; v = json.load(sys.stdin); assert v == {\"mark\": 7, \"newest\": 7, \"blocks\": []}, v'"
+
+# A mark asked for that has since become too old: the kernel prints a line
+# instead of the table.  ntpoolmon fails with that line, in text and JSON
+# alike: no table is not an empty one.
+printf 'Mark 2 (newest 18): blocks allocated since, still outstanding\nmark 2 is too old: only the newest 16 can be asked for\n' \
+	> "$bad/marks-old.txt"
+too_old() {
+	local out
+	out=$("$mon" --marks "$@" -f "$bad/marks-old.txt" 2>&1 >/dev/null) && return 1
+	[ "$out" = "ntpoolmon: $bad/marks-old.txt: mark 2 is too old: only the newest 16 can be asked for" ] ||
+		{ echo "  got: $out" >&2; return 1; }
+	[ -z "$("$mon" --marks "$@" -f "$bad/marks-old.txt" 2>/dev/null)" ]
+}
+check "--marks fails on a mark too old, saying the kernel's line, printing nothing" too_old
+check "--marks --json fails on a mark too old the same way" too_old --json
+
+# ntpool had no memory to count in: no table, an error of its own.
+for line in "no memory for the table" "(not walked: no memory to count in)"; do
+	printf 'Mark 1 (newest 1): blocks allocated since, still outstanding\n%s\n' "$line" \
+		> "$bad/marks-nomem.txt"
+	check "--marks fails on '$line': Cannot allocate memory" \
+		bash -c "out=\$('$mon' --marks -f '$bad/marks-nomem.txt' 2>&1 >/dev/null); [ \"\$out\" = 'ntpoolmon: cannot read $bad/marks-nomem.txt: Cannot allocate memory' ]"
+done
+
+# Files that are not marks tables: a tags and a sites table, a title
+# changed, a row cut short, a row without a call site, a title alone.
+sed '1s/still outstanding/still live/' "$fx/marks.txt" > "$bad/marks-title.txt"
+sed '4s/ 768 .*/ 768/' "$fx/marks.txt" > "$bad/marks-short.txt"
+sed '5s/ nttags .*/ nttags/' "$fx/marks.txt" > "$bad/marks-nosite.txt"
+head -n 1 "$fx/marks.txt" > "$bad/marks-title-only.txt"
+check "--marks refuses a tags table: not an ntpool marks table" \
+	refused "$fx/tags.txt" marks --marks
+check "--marks refuses a sites table" refused "$fx/sites.txt" marks --marks
+check "--marks refuses a changed title" \
+	refused "$bad/marks-title.txt" marks --marks
+check "--marks refuses a row cut short" \
+	refused "$bad/marks-short.txt" marks --marks
+check "--marks refuses a row without a call site" \
+	refused "$bad/marks-nosite.txt" marks --marks
+check "--marks refuses a title with no table" \
+	refused "$bad/marks-title-only.txt" marks --marks
+check "--marks: the fixture's changed copies differ from it (the refusals above mean something)" \
+	bash -c "for f in title short nosite; do ! cmp -s '$fx/marks.txt' '$bad/marks-\$f.txt' || exit 1; done"
+check "--sites and --once refuse a marks view" \
+	bash -c "$(declare -f refused); mon='$mon'; refused '$fx/marks.txt' sites --sites && refused '$fx/marks.txt' tags --once"
+check "--marks refuses the tables' options (-s, -w, -g, -c) and --sites" \
+	bash -c "'$mon' --marks -s b -f '$fx/marks.txt' 2>&1 >/dev/null | grep -q 'does not take -s' &&
+		! '$mon' --marks -w 80 -f '$fx/marks.txt' 2>/dev/null &&
+		! '$mon' --marks -g '$fx/pooltag.txt' -f '$fx/marks.txt' 2>/dev/null &&
+		! '$mon' --marks -c -f '$fx/marks.txt' 2>/dev/null &&
+		'$mon' --marks --sites -f '$fx/marks.txt' 2>&1 >/dev/null | grep -q 'two views'"
+
 check "a file that is not a tags table is refused" \
 	bash -c "! '$mon' --once -f '$fx/pooltag.txt' 2>/dev/null"
 check "a missing file is refused" \
@@ -189,7 +308,7 @@ check "unknown options are refused with usage" \
 check "a bad sort key is refused" \
 	bash -c "! '$mon' --once -s z -f '$fx/tags.txt' 2>/dev/null"
 check "--help explains every option" \
-	bash -c "'$mon' --help | grep -q -- '--include' && '$mon' --help | grep -q -- '--json' && '$mon' --help | grep -q -- '--sites' && '$mon' --help | grep -q 'q or Esc quit'"
+	bash -c "'$mon' --help | grep -q -- '--include' && '$mon' --help | grep -q -- '--json' && '$mon' --help | grep -q -- '--sites' && '$mon' --help | grep -q -- '--marks' && '$mon' --help | grep -q 'q or Esc quit'"
 check "the binary is static (runs in the busybox VM)" \
 	bash -c "file '$mon' | grep -q 'statically linked'"
 
