@@ -267,10 +267,10 @@ void ntpool_check_previous(struct ntpool_block *blk,
 static bool other_block(const struct ntpool_block *blk, u32 tag, int owner);
 
 /* Nothing may track the block once someone else can be handed it. */
-static void untrack(void *p)
+static void untrack(void *p, const struct ntpool_caller *caller)
 {
 	ntpool_leak_untrack(p);
-	ntpool_verifier_untrack(p);
+	ntpool_verifier_untrack(p, caller);
 }
 
 /*
@@ -346,7 +346,7 @@ static bool free_big(struct ntpool_pool *pool, void *p, u32 tag, int owner,
 		.kind = blk.big->kind, .site_id = blk.big->site_id,
 		.owner = blk.big->client,
 	};
-	untrack(p);
+	untrack(p, caller);
 	trace_freed(&freed, p, caller);
 	if (blk.big->special)
 		ntpool_big_release(pool, blk.big);

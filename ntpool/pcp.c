@@ -470,7 +470,7 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	    ntpool_prev_units(blk->page, blk->unit))
 		ntpool_check_previous(blk, caller);
 	ntpool_leak_untrack(p);
-	ntpool_verifier_untrack(p);
+	ntpool_verifier_untrack(p, caller);
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
 	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);

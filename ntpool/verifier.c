@@ -289,17 +289,21 @@ static void drop_record(struct ntpool_track *t)
 		ntpool_clients_reap();
 }
 
-/* A client freed a tracked block: the allocate/free log has it. */
-static void log_free(const struct ntpool_track *t)
+/*
+ * A client freed a tracked block at @ip: the allocate/free log has it,
+ * with the stack when Pool Tracking keeps stacks (the walk is what a
+ * tracked free would cost most).
+ */
+static void log_free(const struct ntpool_track *t, unsigned long ip)
 {
 	unsigned long frames[NTPOOL_TRACK_FRAMES];
-	unsigned int nr = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	unsigned int nr = 0;
 	const char *module = t->owner ? t->owner->name :
 			     ntpool_client_name(t->client);
 
-	/* The first frame not ntpool's is the client's call. */
-	ntpool_alloc_log_add(t, true, module, nr ? frames[0] : 0,
-			     t->nr_frames ? frames : NULL, nr);
+	if (t->nr_frames)
+		nr = ntpool_stack_save(frames, ARRAY_SIZE(frames));
+	ntpool_alloc_log_add(t, true, module, ip, nr ? frames : NULL, nr);
 }
 
 /*
@@ -307,7 +311,7 @@ static void log_free(const struct ntpool_track *t)
  * @check_owner, if it is @owner's).  Returns whether one was dropped.
  */
 static bool take_record(unsigned long addr, bool check_owner,
-			struct ntpool_client *owner)
+			struct ntpool_client *owner, unsigned long ip)
 {
 	struct ntpool_track *t;
 	unsigned long flags;
@@ -335,7 +339,7 @@ static bool take_record(unsigned long addr, bool check_owner,
 	if (!t)
 		return false;
 	if (!check_owner)
-		log_free(t);
+		log_free(t, ip);
 	drop_record(t);
 	return true;
 }
@@ -344,10 +348,11 @@ static bool take_record(unsigned long addr, bool check_owner,
  * __ntpool_verifier_untrack() - ntpool_verifier_untrack() once blocks were
  *	tracked
  * @p: the block
+ * @ip: the call site that frees it
  */
-void __ntpool_verifier_untrack(void *p)
+void __ntpool_verifier_untrack(void *p, unsigned long ip)
 {
-	take_record((unsigned long)p, false, NULL);
+	take_record((unsigned long)p, false, NULL, ip);
 }
 
 /*
@@ -356,7 +361,7 @@ void __ntpool_verifier_untrack(void *p)
  */
 static bool claim_record(unsigned long addr, struct ntpool_client *owner)
 {
-	return take_record(addr, true, owner);
+	return take_record(addr, true, owner, 0);
 }
 
 /* The module on the shared id that owns a tracked block, or NULL. */

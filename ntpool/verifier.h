@@ -58,21 +58,23 @@ void ntpool_verify_show(struct seq_file *m);
 
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 			   const struct ntpool_request *req);
-void __ntpool_verifier_untrack(void *p);
+void __ntpool_verifier_untrack(void *p, unsigned long ip);
 DECLARE_STATIC_KEY_FALSE(ntpool_tracking_used);
 extern bool ntpool_track_shared;
 
 /**
  * ntpool_verifier_untrack() - forget a freed block, if it was tracked
  * @p: the block
+ * @caller: who frees it (the allocate/free log names it)
  *
  * Nothing was ever tracked: no lookup on the free path.
  */
-static inline void ntpool_verifier_untrack(void *p)
+static inline void ntpool_verifier_untrack(void *p,
+					   const struct ntpool_caller *caller)
 {
 	if (static_branch_unlikely(&ntpool_tracking_used) ||
 	    READ_ONCE(ntpool_track_shared))
-		__ntpool_verifier_untrack(p);
+		__ntpool_verifier_untrack(p, caller ? caller->ip : 0);
 }
 
 bool ntpool_verifier_caller(const void *p, unsigned long *caller,
