@@ -311,26 +311,54 @@ void ntpool_site_destroy_catchall(struct ntpool_site *s)
 	 */
 }
 
+/*
+ * Call @fn(@s, @c) for every site @c owns, under sites_lock one site at a
+ * time: interrupts stay off for one site, not for the whole list.  Sites
+ * are never removed from the list, so it is walked without holding the
+ * lock or RCU between sites.  The empty critical section first orders the
+ * walk after every site made before it, and every site made after it
+ * after what the caller changed before (a module's loaded flag: publish()
+ * then refuses).  Process context.
+ */
+typedef void (*site_fn)(struct ntpool_site *s, struct ntpool_client *c);
+
+static void walk_sites_of(struct ntpool_client *c, site_fn fn)
+{
+	struct ntpool_site *s;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sites_lock, flags);
+	spin_unlock_irqrestore(&sites_lock, flags);
+	for (s = ntpool_sites_next(NULL); s; s = ntpool_sites_next(s)) {
+		if (READ_ONCE(s->owner) != c)
+			continue;
+		spin_lock_irqsave(&sites_lock, flags);
+		if (s->owner == c)
+			fn(s, c);
+		spin_unlock_irqrestore(&sites_lock, flags);
+		cond_resched();
+	}
+}
+
+/* A gone module's site stops matching its key; sites_lock held. */
+static void site_gone(struct ntpool_site *s, struct ntpool_client *c)
+{
+	if (s->key == NTPOOL_SITE_KEY_GONE)
+		return;
+	hlist_del_init_rcu(&s->hash);
+	WRITE_ONCE(s->key, NTPOOL_SITE_KEY_GONE);
+}
+
 /**
  * ntpool_sites_module_gone() - a module's sites stop matching its key
- * @c: the module's record
+ * @c: the module's record, marked unloaded
  *
  * Process context.  A module loaded later at the same address gets sites
  * of its own.
  */
 void ntpool_sites_module_gone(struct ntpool_client *c)
 {
-	struct ntpool_site *s;
-	unsigned long flags;
-
-	spin_lock_irqsave(&sites_lock, flags);
-	list_for_each_entry(s, &sites_list, link) {
-		if (s->owner != c || s->key == NTPOOL_SITE_KEY_GONE)
-			continue;
-		hlist_del_init_rcu(&s->hash);
-		WRITE_ONCE(s->key, NTPOOL_SITE_KEY_GONE);
-	}
-	spin_unlock_irqrestore(&sites_lock, flags);
+	walk_sites_of(c, site_gone);
 }
 
 /*
@@ -372,6 +400,13 @@ void ntpool_sites_name(struct ntpool_client *c,
 	}
 }
 
+/* A retired record's site stops folding into its totals; sites_lock held. */
+static void site_retired(struct ntpool_site *s, struct ntpool_client *c)
+{
+	disown_from(s, &c->usage);
+	WRITE_ONCE(s->owner, NULL);
+}
+
 /**
  * ntpool_sites_client_retired() - a module's record is about to be freed
  * @c: the record, nothing of its module outstanding
@@ -382,18 +417,8 @@ void ntpool_sites_name(struct ntpool_client *c,
  */
 void ntpool_sites_client_retired(struct ntpool_client *c)
 {
-	struct ntpool_site *s;
-	unsigned long flags;
-
 	ntpool_sites_module_gone(c);
-	spin_lock_irqsave(&sites_lock, flags);
-	list_for_each_entry(s, &sites_list, link) {
-		if (s->owner != c)
-			continue;
-		disown_from(s, &c->usage);
-		WRITE_ONCE(s->owner, NULL);
-	}
-	spin_unlock_irqrestore(&sites_lock, flags);
+	walk_sites_of(c, site_retired);
 }
 
 /**
