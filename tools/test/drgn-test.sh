@@ -110,7 +110,10 @@ poolused_tag() {
 console_report() {
 	tr -d '\r' < "$1" | sed 's/^\[ *[0-9.]*\] //; s/^ntpool: //' |
 	awk -v stop="${2:-}" '
-		stop != "" && index($0, stop) { exit }
+		# Read to the end: an early exit would kill tr with SIGPIPE,
+		# and pipefail the test with it.
+		stopped { next }
+		stop != "" && index($0, stop) { stopped = 1; next }
 		/^\*\*\* Fatal System Error/ { n = 0; keep = 1; after = 0; skipping = 0 }
 		!keep { next }
 		/^STACK_TEXT:/ { keep = 0; next }
