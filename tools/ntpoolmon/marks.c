@@ -33,17 +33,7 @@ struct marks {
 
 static struct mark_block *marks_add(struct marks *t)
 {
-	if (t->n == t->room) {
-		size_t room = t->room ? t->room * 2 : 64;
-		struct mark_block *rows = realloc(t->rows, room * sizeof(*rows));
-
-		if (!rows)
-			return NULL;
-		t->rows = rows;
-		t->room = room;
-	}
-	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	return &t->rows[t->n++];
+	return rows_add((void **)&t->rows, &t->n, &t->room, sizeof(*t->rows));
 }
 
 static int parse_block(const char *line, struct mark_block *b)

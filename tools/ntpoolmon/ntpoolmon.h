@@ -39,6 +39,8 @@ struct table {
 	size_t n, room;
 };
 
+void *rows_add(void **rows, size_t *n, size_t *room, size_t size);
+
 /* The columns of the table, in their order on screen. */
 enum column { COL_TAG, COL_TYPE, COL_ALLOCS, COL_D_ALLOCS, COL_FREES,
 	      COL_D_FREES, COL_DIFF, COL_BYTES, COL_D_BYTES, COL_PER_ALLOC,

@@ -34,18 +34,13 @@ struct sites {
 
 static struct site *sites_add(struct sites *t)
 {
-	if (t->n == t->room) {
-		size_t room = t->room ? t->room * 2 : 64;
-		struct site *rows = realloc(t->rows, room * sizeof(*rows));
+	struct site *s = rows_add((void **)&t->rows, &t->n, &t->room,
+				  sizeof(*t->rows));
 
-		if (!rows)
-			return NULL;
-		t->rows = rows;
-		t->room = room;
-	}
-	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	t->rows[t->n].order = t->n;
-	return &t->rows[t->n++];
+	/* Its place in ntpool's order, which sorts keep for ties. */
+	if (s)
+		s->order = t->n - 1;
+	return s;
 }
 
 /* "M", "T", "MT" or "-". */

@@ -12,19 +12,36 @@
 #include <string.h>
 #include "ntpoolmon.h"
 
+/**
+ * rows_add() - one more zeroed row at the end of a growing array
+ * @rows: the array (realloc()ed; NULL when empty)
+ * @n: rows in use
+ * @room: rows allocated
+ * @size: bytes per row
+ *
+ * Return: the new row, or NULL without memory (the array is unchanged).
+ */
+void *rows_add(void **rows, size_t *n, size_t *room, size_t size)
+{
+	char *row;
+
+	if (*n == *room) {
+		size_t more = *room ? *room * 2 : 64;
+		void *grown = realloc(*rows, more * size);
+
+		if (!grown)
+			return NULL;
+		*rows = grown;
+		*room = more;
+	}
+	row = (char *)*rows + (*n)++ * size;
+	memset(row, 0, size);
+	return row;
+}
+
 static struct row *table_add(struct table *t)
 {
-	if (t->n == t->room) {
-		size_t room = t->room ? t->room * 2 : 64;
-		struct row *rows = realloc(t->rows, room * sizeof(*rows));
-
-		if (!rows)
-			return NULL;
-		t->rows = rows;
-		t->room = room;
-	}
-	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
-	return &t->rows[t->n++];
+	return rows_add((void **)&t->rows, &t->n, &t->room, sizeof(*t->rows));
 }
 
 /**
