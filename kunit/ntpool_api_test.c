@@ -952,10 +952,10 @@ static void free2_parameters(struct kunit *test)
 	ExFreePool2(b, TEST_TAG, &p, 1);
 	ntpool_expect_report(test, log, 1, BAD_POOL_CALLER, 0x99,
 			     (unsigned long)b, 0, 0);
-	KUNIT_EXPECT_FALSE(test, ntpool_hdr_is_freed(hdr_of(b)));
+	KUNIT_EXPECT_TRUE(test, ntpool_kunit_allocated(b));
 	p.Optional = 1;
 	ExFreePool2(b, TEST_TAG, &p, 1);
-	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_freed(hdr_of(b)));
+	KUNIT_EXPECT_FALSE(test, ntpool_kunit_allocated(b));
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 }
 

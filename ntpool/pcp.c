@@ -8,10 +8,11 @@
  * allocation that needs exactly that many units takes it back.  Neither
  * takes the pool lock.  A cached block stays a block of its page, in
  * transit (pool.h): not free, not allocated, so a second free of it is a
- * double free and its neighbours do not merge with it.  Its header
- * says freed (NTPOOL_HDR_TYPE_CACHED), and its check value is still the one
- * ntpool wrote at its allocation; the cache keeps a copy of that header to
- * check it against (struct pcp_slot).
+ * double free and its neighbours do not merge with it.  Its header stays
+ * as ntpool wrote it at its allocation, check value included, as NT leaves
+ * the header of a block on a lookaside list; the cache keeps a copy of it
+ * to check it against (struct pcp_slot).  Neither caching a block nor
+ * taking it back for the same request writes to its header.
  *
  * Blocks go back to their pages when the caches are drained: under memory
  * pressure (a shrinker), when a CPU goes offline and when ntpool unloads.
@@ -57,11 +58,10 @@
 
 /*
  * A cached block: its page, where it starts, and its header as it was when
- * the block was allocated (checked by the free that cached it).  Freeing
- * marks the header cached without sealing it again; taking the block back
- * compares the header with this image, a check as strict as the seal's,
- * and an allocation that asks for what the image says writes the image
- * back, whose check value is still right.
+ * the block was allocated (checked by the free that cached it).  Taking the
+ * block back compares the header with this image, a check as strict as the
+ * seal's; an allocation that asks for what the image says leaves the
+ * header as it is, its check value still right.
  */
 struct pcp_slot {
 	struct ntpool_page *pg;
@@ -116,25 +116,16 @@ static bool cached_pool(const struct ntpool_pool *pool)
 	return pcp_caches && pool == &ntpool_pools[pool->kind];
 }
 
-/* The PoolType pcp_put() leaves in the header of a block it caches. */
-static u8 cached_type(u8 type)
-{
-	return type | NTPOOL_HDR_TYPE_CACHED;
-}
-
 /*
- * Is a cached block's header as pcp_put() left it?  What it holds
- * is left in @now, for the report if not.
+ * Is a cached block's header as the free that cached it found it?  What it
+ * holds is left in @now, for the report if not.
  */
 static __always_inline bool
 cached_header_intact(const struct ntpool_header *hdr,
 		     const struct pcp_slot *slot, struct ntpool_header *now)
 {
-	struct ntpool_header left = slot->img;
-
-	left.pool_type = cached_type(left.pool_type);
 	ntpool_hdr_snapshot(hdr, now);
-	return ntpool_hdr_same(now, &left, true);
+	return ntpool_hdr_same(now, &slot->img, true);
 }
 
 /*
@@ -187,15 +178,13 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	same = ntpool_hdr_same(&slot.img, want, false);
 	hdr = ntpool_hdr_at(slot.pg, slot.unit);
 	intact = cached_header_intact(hdr, &slot, &now);
-	if (same && intact) {
-		/* The header is the image but for the cached mark. */
-		WRITE_ONCE(hdr->pool_type, slot.img.pool_type);
-	} else if (same) {
-		ntpool_hdr_store(hdr, &slot.img);
-	} else {
+	/* Same and intact: the header already says what the request asks. */
+	if (!same) {
 		img = *want;
 		ntpool_seal_image(hdr, &img);
 		ntpool_hdr_store(hdr, &img);
+	} else if (!intact) {
+		ntpool_hdr_store(hdr, &slot.img);
 	}
 	/* Whoever wins the bit in a free reads the header: write it first. */
 	smp_mb__before_atomic();
@@ -240,7 +229,6 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 {
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
-	struct ntpool_header *hdr = blk->hdr;
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
 	u8 *n;
@@ -258,11 +246,7 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 		local_irq_restore(flags);
 		return false;
 	}
-	/*
-	 * Marked freed, not sealed again: the check value stays the one of
-	 * the image without the mark (ntpool_hdr_cached_sealed()).
-	 */
-	WRITE_ONCE(hdr->pool_type, cached_type(blk->seen.pool_type));
+	/* The header is left as it is: blk->seen, checked. */
 	row_of(pcp, kind, blk->units)[(*n)++] = (struct pcp_slot) {
 		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
 	};

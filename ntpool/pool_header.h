@@ -12,10 +12,10 @@
  *  PoolType      0 for a free block; for an allocated one the pool type + 1,
  *                where the pool type is NonPagedPool (0) or PagedPool (1),
  *                plus 4 when the block was requested cache aligned, plus 8
- *                (POOL_QUOTA_MASK) when it is charged as quota; 0x80
- *                added while a freed block waits on a per-CPU cache (the
- *                check value is then still that of the header without it,
- *                and the cache keeps a copy to compare with).
+ *                (POOL_QUOTA_MASK) when it is charged as quota.  A freed
+ *                block waiting on a per-CPU cache keeps its header as it
+ *                was allocated, as a block on one of NT's lookaside lists
+ *                does; the cache keeps a copy to compare with (pcp.c).
  *  PoolTag       the tag, as the caller passed it.  Free blocks keep the tag
  *                of the block that was freed last, as NT's !pool shows.
  *  ProcessBilled 8 bytes.  NT keeps the billed process there, encoded
@@ -67,8 +67,6 @@
 #define NTPOOL_HDR_TYPE_CACHE_ALIGNED	4
 /* PoolType bit of a block charged as quota: NT's POOL_QUOTA_MASK. */
 #define NTPOOL_HDR_TYPE_QUOTA		8
-/* PoolType bit of a freed block kept on a per-CPU cache (pcp.c). */
-#define NTPOOL_HDR_TYPE_CACHED		0x80
 /* What the slack between the requested size and the block's end holds. */
 #define NTPOOL_SLACK_PATTERN		0xac
 
@@ -160,33 +158,21 @@ static __always_inline bool ntpool_hdr_same(const struct ntpool_header *a,
 }
 
 /*
- * A copy of a header a client may be writing, each field read once.  The
- * fields are read as ntpool writes them, not as two words: a word load of
- * bytes just stored one by one would wait for the stores to drain.  The
- * copy is written as two words, for the same reason: whoever reads it next
- * reads words.
+ * A copy of a header a client may be writing, each word read once.  Two
+ * word loads: the cached allocation and free (pcp.c) write nothing to the
+ * header, so what they read was stored long before, and the loads need no
+ * store forwarded from bytes stored one by one.
  */
 static __always_inline void
 ntpool_hdr_snapshot(const struct ntpool_header *hdr, struct ntpool_header *img)
 {
-	/* Little-endian (see ntpool_hdr_image()). */
-	ntpool_hdr_set_words(img, READ_ONCE(hdr->previous_size) |
-				  (u64)READ_ONCE(hdr->pool_index) << 8 |
-				  (u64)READ_ONCE(hdr->block_size) << 16 |
-				  (u64)READ_ONCE(hdr->pool_type) << 24 |
-				  (u64)READ_ONCE(hdr->pool_tag) << 32,
+	ntpool_hdr_set_words(img, READ_ONCE(*(const u64 *)hdr),
 			     READ_ONCE(*((const u64 *)hdr + 1)));
 }
 
 static inline bool ntpool_hdr_is_free(const struct ntpool_header *hdr)
 {
 	return hdr->pool_type == 0;
-}
-
-/* Free, or freed onto a per-CPU cache: not the client's any more. */
-static inline bool ntpool_hdr_is_freed(const struct ntpool_header *hdr)
-{
-	return hdr->pool_type == 0 || (hdr->pool_type & NTPOOL_HDR_TYPE_CACHED);
 }
 
 static inline void *ntpool_hdr_to_block(struct ntpool_header *hdr)

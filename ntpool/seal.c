@@ -51,25 +51,3 @@ bool ntpool_hdr_sealed(const struct ntpool_header *hdr)
 	ntpool_hdr_snapshot(hdr, &img);
 	return ntpool_hdr_image_sealed(hdr, &img);
 }
-
-/**
- * ntpool_hdr_cached_sealed() - is the header of a block on a per-CPU cache
- *	as ntpool left it?
- * @hdr: the header, marked NTPOOL_HDR_TYPE_CACHED
- *
- * A block's header is not sealed again when it is cached: its check value
- * is the one of the header without the mark.  For walks and tests; the
- * cache itself compares the whole header with its copy.
- *
- * Return: true if no sealed field changed but the mark.
- */
-bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr)
-{
-	struct ntpool_header img;
-
-	ntpool_hdr_snapshot(hdr, &img);
-	if (!(img.pool_type & NTPOOL_HDR_TYPE_CACHED))
-		return false;
-	img.pool_type &= ~NTPOOL_HDR_TYPE_CACHED;
-	return ntpool_hdr_image_sealed(hdr, &img);
-}

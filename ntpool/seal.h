@@ -23,7 +23,6 @@ extern struct ntpool_seal_key ntpool_seal_key;
 void ntpool_seal_init(void);
 void ntpool_hdr_seal(struct ntpool_header *hdr);
 bool ntpool_hdr_sealed(const struct ntpool_header *hdr);
-bool ntpool_hdr_cached_sealed(const struct ntpool_header *hdr);
 
 /*
  * Both halves of a 128-bit product, folded: one MUL on x86-64.  Written
