@@ -57,17 +57,24 @@
 #include "verifier.h"
 
 /*
- * A cached block: its page, where it starts, and its header as it was when
- * the block was allocated (checked by the free that cached it).  Taking the
+ * A cached block: its page, its header's address (from which its unit
+ * follows: pages of small blocks are page-aligned) and its header as it was
+ * when the block was allocated (checked by the free that cached it).
+ * Taking the
  * block back compares the header with this image, a check as strict as the
  * seal's; an allocation that asks for what the image says leaves the
  * header as it is, its check value still right.
  */
 struct pcp_slot {
 	struct ntpool_page *pg;
-	unsigned long unit;	/* a whole word: the slot is copied in words */
+	struct ntpool_header *hdr;
 	struct ntpool_header img;
 };
+
+static unsigned int slot_unit(const struct pcp_slot *slot)
+{
+	return offset_in_page(slot->hdr) >> NTPOOL_BLOCK_SHIFT;
+}
 
 /*
  * A row per pool and size in units, from 2 (header and data) to the
@@ -176,7 +183,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	if (!pcp_pop(kind, want->block_size, &slot, ch))
 		return NULL;
 	same = ntpool_hdr_same(&slot.img, want, false);
-	hdr = ntpool_hdr_at(slot.pg, slot.unit);
+	hdr = slot.hdr;
 	intact = cached_header_intact(hdr, &slot, &now);
 	/* Same and intact: the header already says what the request asks. */
 	if (!same) {
@@ -188,7 +195,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	}
 	/* Whoever wins the bit in a free reads the header: write it first. */
 	smp_mb__before_atomic();
-	set_bit(slot.unit, slot.pg->allocated);
+	set_bit(slot_unit(&slot), slot.pg->allocated);
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
 				(unsigned long)hdr, 0, ntpool_hdr_ulong1(&now), caller);
@@ -248,7 +255,7 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	}
 	/* The header is left as it is: blk->seen, checked. */
 	row_of(pcp, kind, blk->units)[(*n)++] = (struct pcp_slot) {
-		.pg = blk->page, .unit = blk->unit, .img = blk->seen,
+		.pg = blk->page, .hdr = blk->hdr, .img = blk->seen,
 	};
 	pcp->bytes[kind] += bytes;
 	if (counted)
@@ -647,8 +654,8 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 		      unsigned int units)
 {
 	struct ntpool_block blk = {
-		.pool = &ntpool_pools[kind], .page = slot.pg, .unit = slot.unit,
-		.units = units, .hdr = ntpool_hdr_at(slot.pg, slot.unit),
+		.pool = &ntpool_pools[kind], .page = slot.pg,
+		.unit = slot_unit(&slot), .units = units, .hdr = slot.hdr,
 	};
 	struct ntpool_header now;
 	bool intact = cached_header_intact(blk.hdr, &slot, &now);
@@ -657,7 +664,7 @@ static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,
 	spin_lock_irqsave(&blk.pool->lock, flags);
 	if (intact)
 		ntpool_check_previous_locked(&blk);
-	ntpool_small_free_locked(blk.pool, slot.pg, slot.unit, slot.img.pool_tag);
+	ntpool_small_free_locked(blk.pool, slot.pg, blk.unit, slot.img.pool_tag);
 	spin_unlock_irqrestore(&blk.pool->lock, flags);
 	if (!intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,

@@ -707,7 +707,11 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 	blk->pool = pool;
 	blk->big = NULL;
 	blk->bc.code = 0;
-	ntpool_block_set_small(blk, pg, unit);
+	blk->page = pg;
+	blk->unit = unit;
+	blk->units = ntpool_block_units(pg, unit);
+	/* ntpool_hdr_at(pg, unit), without loading pg->base: @p is in it. */
+	blk->hdr = ntpool_block_to_hdr(p);
 	return NTPOOL_CLAIM_SMALL;
 }
 
