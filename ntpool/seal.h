@@ -2,7 +2,7 @@
 /*
  * The check value in the last 32 bits of a block header (seal.c), computed
  * inline: the fast path seals and checks a header in a dozen instructions,
- * two of them multiplications.
+ * two of them multiplications, side by side.
  */
 #ifndef _NTPOOL_SEAL_H
 #define _NTPOOL_SEAL_H
@@ -53,11 +53,12 @@ static __always_inline u64 ntpool_seal_mix(u64 a, u64 b)
  *
  * The sealed fields (all but PreviousSize and the check value: PoolIndex,
  * BlockSize, PoolType and PoolTag in one word, the bytes requested and the
- * tag row in another) and the header's whole address go through two
- * keyed 64x64-bit multiplications, each folding its 128-bit product to 64
- * bits (the mixing step of wyhash), and the result is folded to 32.  A
- * product of keyed words is zero only for one input in 2^64, so no field
- * is left uncovered for a given boot but by that chance, and two different
+ * tag row in another) each go, with the header's whole address, through a
+ * keyed 64x64-bit multiplication that folds its 128-bit product to 64 bits
+ * (the mixing step of wyhash); the two products are independent, so that
+ * they run side by side, and their sum is folded to 32 bits.  A product of
+ * keyed words is zero only for one input in 2^64, so no field is left
+ * uncovered for a given boot but by that chance, and two different
  * headers or addresses agree with a probability of about 2^-32.  It is a
  * checksum against bugs, keyed so that a client cannot compute it by
  * accident, as NT's header encoding is; not a MAC against a module set on
@@ -73,9 +74,9 @@ static __always_inline u32 ntpool_seal_with(const struct ntpool_seal_key *key,
 	u64 fields = ntpool_hdr_word(img, 0) & ~0xffULL;
 	u64 billed = (u32)ntpool_hdr_word(img, 1);
 	u64 where = (unsigned long)hdr >> NTPOOL_BLOCK_SHIFT;
-	u64 h = ntpool_seal_mix(fields ^ key->k[0], where ^ key->k[1]);
+	u64 h = ntpool_seal_mix(fields ^ key->k[0], where ^ key->k[1]) ^
+		ntpool_seal_mix(billed ^ key->k[2], where ^ key->k[3]);
 
-	h = ntpool_seal_mix(h ^ key->k[2], billed ^ key->k[3]);
 	return h ^ h >> 32;
 }
 

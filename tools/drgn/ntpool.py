@@ -347,8 +347,9 @@ def sealed(hdr):
     def mix(a, b):
         p = a * b
         return (p & mask) ^ (p >> 64)
-    h = mix((words[0] & ~0xff & mask) ^ key[0], (hdr.value_() >> 4) ^ key[1])
-    h = mix(h ^ key[2], (words[1] & 0xffffffff) ^ key[3])
+    where = hdr.value_() >> 4
+    h = (mix((words[0] & ~0xff & mask) ^ key[0], where ^ key[1]) ^
+         mix((words[1] & 0xffffffff) ^ key[2], where ^ key[3]))
     return ((h ^ h >> 32) & 0xffffffff) == words[1] >> 32
 
 
