@@ -94,28 +94,33 @@ static unsigned int row_depth(unsigned int units)
 /* Where each size's row starts in a CPU's slots; set at load. */
 static u16 row_start[NTPOOL_MAX_BLOCK_UNITS + 1];
 
+/*
+ * A CPU's cache: how many blocks each row holds, per-CPU data, and the
+ * rows themselves (NTPOOL_KINDS * PCP_SLOTS slots, on the CPU's node: too
+ * big for per-CPU data).  A row's count and the address of the slots are
+ * read side by side, and the slot follows: no load waits for more than one.
+ */
 struct ntpool_pcp {
 	u8 n[NTPOOL_KINDS][NTPOOL_MAX_BLOCK_UNITS + 1];
 	unsigned int bytes[NTPOOL_KINDS];
-	struct pcp_slot slots[NTPOOL_KINDS][PCP_SLOTS];
+	struct pcp_slot *slots;
 };
 
 static_assert(NTPOOL_PCP_DEPTH == 16 && NTPOOL_MAX_BLOCK_UNITS < 256);
 
-/* By CPU, each on its CPU's node; allocated at load (too big for percpu). */
-static struct ntpool_pcp **pcp_caches;
+static struct ntpool_pcp __percpu *pcp_caches;
 static int pcp_hp_state;
 
 /* This CPU's cache; interrupts off. */
 static struct ntpool_pcp *this_pcp(void)
 {
-	return pcp_caches[smp_processor_id()];
+	return this_cpu_ptr(pcp_caches);
 }
 
 static struct pcp_slot *row_of(struct ntpool_pcp *pcp, enum ntpool_kind kind,
 			       unsigned int units)
 {
-	return &pcp->slots[kind][row_start[units]];
+	return &pcp->slots[kind * PCP_SLOTS + row_start[units]];
 }
 
 static bool cached_pool(const struct ntpool_pool *pool)
@@ -136,37 +141,78 @@ cached_header_intact(const struct ntpool_header *hdr,
 }
 
 /*
- * Take the block cached last for @units units of @kind off this CPU's
- * cache, into @slot, and count it as @ch says.
+ * What pcp_pop() found of a block's header: @same if the cached image is
+ * what the request wants, @intact if the header is still that image.
+ */
+struct pcp_found {
+	bool same;
+	bool intact;
+};
+
+/*
+ * Take the block cached last for @want's size off this CPU's cache, into
+ * @slot, and count it as @ch says.  Its header is read into @now and
+ * compared while the slot is at hand; @slot->img is filled in only when
+ * the header is not ready as it is (@found says why).
  *
  * Return: false if there is none.
  */
-static __always_inline bool pcp_pop(enum ntpool_kind kind, unsigned int units,
+static __always_inline bool pcp_pop(enum ntpool_kind kind,
+				    const struct ntpool_header *want,
 				    struct pcp_slot *slot,
+				    struct ntpool_header *now,
+				    struct pcp_found *found,
 				    struct ntpool_charge *ch)
 {
+	unsigned int units = want->block_size;
+	const struct pcp_slot *s;
 	struct ntpool_pcp *pcp;
 	unsigned long flags;
-	bool found;
 	u8 *n;
 
 	local_irq_save(flags);
 	pcp = this_pcp();
 	n = &pcp->n[kind][units];
-	found = *n;
-	if (found) {
-		*slot = row_of(pcp, kind, units)[--*n];
-		pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
-		ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
+	if (!*n) {
+		local_irq_restore(flags);
+		return false;
 	}
+	s = &row_of(pcp, kind, units)[--*n];
+	slot->pg = s->pg;
+	slot->hdr = s->hdr;
+	ntpool_hdr_snapshot(s->hdr, now);
+	found->same = ntpool_hdr_same(&s->img, want, false);
+	found->intact = ntpool_hdr_same(now, &s->img, true);
+	if (unlikely(!found->same || !found->intact))
+		slot->img = s->img;
+	pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
+	ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
 	local_irq_restore(flags);
-	return found;
+	return true;
 }
 
 /*
- * Take the block cached last for @want's size, and write its header as
- * @want says (the cached image as it is, its check value still right, when
- * they agree).
+ * The header of a block taken off a cache is not what the request wants,
+ * or was changed while the block was cached: write the wanted image,
+ * sealed, or the cached one back.
+ */
+static void pcp_rewrite(const struct pcp_slot *slot,
+			const struct ntpool_header *want, bool same)
+{
+	struct ntpool_header img;
+
+	if (same) {
+		ntpool_hdr_store(slot->hdr, &slot->img);
+	} else {
+		img = *want;
+		ntpool_seal_image(slot->hdr, &img);
+		ntpool_hdr_store(slot->hdr, &img);
+	}
+}
+
+/*
+ * Take the block cached last for @want's size, its header as @want says
+ * (as it is, the check value still right, when the cached image agrees).
  * A header changed while the block was cached is reported (0x19/0x0D), and
  * the block used anyway, since nothing was read from it.
  */
@@ -175,31 +221,23 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 				      struct ntpool_charge *ch,
 				      const struct ntpool_caller *caller)
 {
-	struct ntpool_header now __uninitialized, img __uninitialized;
+	struct ntpool_header now __uninitialized;
 	struct pcp_slot slot __uninitialized;
-	struct ntpool_header *hdr;
-	bool intact, same;
+	struct pcp_found found;
 
-	if (!pcp_pop(kind, want->block_size, &slot, ch))
+	if (!pcp_pop(kind, want, &slot, &now, &found, ch))
 		return NULL;
-	same = ntpool_hdr_same(&slot.img, want, false);
-	hdr = slot.hdr;
-	intact = cached_header_intact(hdr, &slot, &now);
 	/* Same and intact: the header already says what the request asks. */
-	if (!same) {
-		img = *want;
-		ntpool_seal_image(hdr, &img);
-		ntpool_hdr_store(hdr, &img);
-	} else if (!intact) {
-		ntpool_hdr_store(hdr, &slot.img);
-	}
+	if (unlikely(!found.same || !found.intact))
+		pcp_rewrite(&slot, want, found.same);
 	/* Whoever wins the bit in a free reads the header: write it first. */
 	smp_mb__before_atomic();
 	set_bit(slot_unit(&slot), slot.pg->allocated);
-	if (!intact)
+	if (!found.intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
-				(unsigned long)hdr, 0, ntpool_hdr_ulong1(&now), caller);
-	return ntpool_hdr_to_block(hdr);
+				(unsigned long)slot.hdr, 0,
+				ntpool_hdr_ulong1(&now), caller);
+	return ntpool_hdr_to_block(slot.hdr);
 }
 
 /**
@@ -691,7 +729,7 @@ static unsigned long drain_cache(int dead)
 	for (kind = 0; kind < NTPOOL_KINDS; kind++)
 		for (units = PCP_MIN_UNITS; units <= NTPOOL_MAX_BLOCK_UNITS; units++) {
 			local_irq_save(flags);
-			pcp = dead < 0 ? this_pcp() : pcp_caches[dead];
+			pcp = dead < 0 ? this_pcp() : per_cpu_ptr(pcp_caches, dead);
 			n = pcp->n[kind][units];
 			memcpy(row, row_of(pcp, kind, units), n * sizeof(row[0]));
 			pcp->n[kind][units] = 0;
@@ -772,7 +810,7 @@ unsigned long ntpool_pcp_count(void)
 	if (!pcp_caches)
 		return 0;
 	for_each_possible_cpu(cpu) {
-		struct ntpool_pcp *pcp = pcp_caches[cpu];
+		struct ntpool_pcp *pcp = per_cpu_ptr(pcp_caches, cpu);
 
 		for (kind = 0; kind < NTPOOL_KINDS; kind++)
 			for (units = 0; units <= NTPOOL_MAX_BLOCK_UNITS; units++)
@@ -808,34 +846,36 @@ static unsigned long pcp_shrink_scan(struct shrinker *s,
 
 static struct shrinker *pcp_shrinker;
 
-static void caches_free(struct ntpool_pcp **caches)
+static void caches_free(struct ntpool_pcp __percpu *caches)
 {
 	unsigned int cpu;
 
 	if (!caches)
 		return;
 	for_each_possible_cpu(cpu)
-		kvfree(caches[cpu]);
-	kfree(caches);
+		kvfree(per_cpu_ptr(caches, cpu)->slots);
+	free_percpu(caches);
 }
 
-/* A cache for every possible CPU, on its node; NULL without memory. */
-static struct ntpool_pcp **caches_alloc(void)
+/* A cache for every possible CPU, its rows on its node; NULL without memory. */
+static struct ntpool_pcp __percpu *caches_alloc(void)
 {
-	struct ntpool_pcp **caches = kcalloc(nr_cpu_ids, sizeof(*caches),
-					     GFP_KERNEL);
+	struct ntpool_pcp __percpu *caches = alloc_percpu(struct ntpool_pcp);
 	unsigned int cpu;
 
 	if (!caches)
 		return NULL;
 	for_each_possible_cpu(cpu) {
+		struct ntpool_pcp *pcp = per_cpu_ptr(caches, cpu);
 		int node = cpu_to_node(cpu);
 
 		/* A CPU not present yet may name a node that is not online. */
 		if (node != NUMA_NO_NODE && !node_online(node))
 			node = NUMA_NO_NODE;
-		caches[cpu] = kvzalloc_node(sizeof(**caches), GFP_KERNEL, node);
-		if (!caches[cpu]) {
+		pcp->slots = kvzalloc_node(array_size(NTPOOL_KINDS * PCP_SLOTS,
+						      sizeof(*pcp->slots)),
+					   GFP_KERNEL, node);
+		if (!pcp->slots) {
 			caches_free(caches);
 			return NULL;
 		}
