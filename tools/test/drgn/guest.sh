@@ -18,6 +18,7 @@
 
 scenario=$(sed -n 's/.*ntpool_dump=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
 way=$(sed -n 's/.*ntpool_drgn=\([a-z]*\).*/\1/p' /proc/cmdline)
+ko_by=$(sed -n 's/.*ntpool_ko=\([a-z]*\).*/\1/p' /proc/cmdline)
 # Open once, for the whole run: a serial port no one holds open drops
 # what arrives (the host's "go").
 exec 3<> /dev/ttyS1
@@ -84,9 +85,15 @@ kcore_helpers() {
 		echo "/tmp/drgn/live-$name.drgn $cmd"
 	done < /tmp/queries > $H/tmp/batch
 	echo "/tmp/drgn/live-analyze.drgn analyze" >> $H/tmp/batch
+	# ntpool_ko=script: ntpool.py places ntpool.ko's debug info itself
+	# (drgn-test.sh says when).
+	if [ "$ko_by" = script ]; then
+		set -- /tmp/ntpool.py --ko /modules/ntpool.ko
+	else
+		set -- -s /modules/ntpool.ko /tmp/ntpool.py
+	fi
 	on_host drgn -q --no-default-symbols -k -s "/dbg/vmlinux-$(uname -r)" \
-		-s /modules/ntpool.ko /tmp/ntpool.py --batch \
-		< $H/tmp/batch > $H/tmp/drgn.log 2>&1
+		"$@" --batch < $H/tmp/batch > $H/tmp/drgn.log 2>&1
 	rc=$?
 	send live-drgn.log cat $H/tmp/drgn.log
 	for f in $H/tmp/drgn/*.drgn; do
