@@ -19,11 +19,21 @@ From the shell, one command per run:
 or, in drgn's interactive shell, execscript("tools/drgn/ntpool.py") and
 call the functions above.  ntpool.ko must be given with -s (drgn finds
 the kernel's own debug info, not an out-of-tree module's).
+
+On Linux 6.4 and later, drgn before 0.0.23 leaves a module's debug info
+where the module is not (it reads struct module's older layout): give
+ntpool.ko to the script instead, which places it itself,
+
+    drgn -c vmcore -s vmlinux tools/drgn/ntpool.py --ko ntpool.ko pool ADDR
+
+or, in the shell, load_ntpool_ko("ntpool.ko") after the execscript().
 """
+import os
 import struct
 import sys
+import tempfile
 
-from drgn import Object, cast
+from drgn import MissingDebugInfoError, Object, cast
 from drgn.helpers.linux.bitops import for_each_set_bit, test_bit
 from drgn.helpers.linux.cpumask import for_each_possible_cpu
 from drgn.helpers.linux.list import list_for_each_entry
@@ -756,6 +766,69 @@ def ntpool_analyze():
         out(f"CALLER: {cstr(r.caller)} (module {cstr(r.module)})")
 
 
+# ---- ntpool.ko's debug info, placed where the module is ------------------
+
+def loaded_module(name):
+    for mod in list_for_each_entry("struct module",
+                                   prog["modules"].address_of_(), "list"):
+        if cstr(mod.name) == name:
+            return mod
+    raise LookupError(f"module {name} is not loaded")
+
+
+def module_sections(mod):
+    """{section: address} of a loaded module, from the kernel's own record
+    of them (what /sys/module/NAME/sections shows)."""
+    attrs = mod.sect_attrs
+    sections = {}
+    for i in range(int(attrs.nsections)):
+        a = attrs.attrs[i]
+        sections[cstr(a.battr.attr.name)] = int(a.address)
+    return sections
+
+
+def placed_copy(path, sections):
+    """A copy of the relocatable ELF file @path whose sections' addresses
+    are those of @sections: the addresses drgn relocates its DWARF to."""
+    with open(path, "rb") as f:
+        elf = bytearray(f.read())
+    shoff, = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3a)
+    names, = struct.unpack_from("<Q", elf, shoff + shstrndx * shentsize + 24)
+    for i in range(shnum):
+        hdr = shoff + i * shentsize
+        start = names + struct.unpack_from("<I", elf, hdr)[0]
+        name = elf[start:elf.index(b"\0", start)].decode()
+        if name in sections:
+            struct.pack_into("<Q", elf, hdr + 16, sections[name])
+    fd, copy = tempfile.mkstemp(prefix="ntpool-", suffix=".ko")
+    with os.fdopen(fd, "wb") as f:
+        f.write(elf)
+    return copy
+
+
+def load_ntpool_ko(path):
+    """ntpool.ko's debug info, for a kernel where drgn cannot place it.
+
+    drgn places a module's debug info where the module is loaded, reading
+    struct module's layout; drgn 0.0.22 knows the layout before Linux 6.4
+    only, and on a later kernel leaves ntpool.ko's addresses unrelocated.
+    Here the sections' addresses are read from the kernel's sect_attrs
+    and written into a copy of @path, whose DWARF drgn then relocates to
+    them."""
+    mod = loaded_module("ntpool")
+    copy = placed_copy(path, module_sections(mod))
+    try:
+        prog.load_debug_info([copy])
+    except MissingDebugInfoError:
+        pass  # drgn 0.0.22 cannot list 6.4+'s modules: expected there
+    finally:
+        os.unlink(copy)
+    addr = var("ntpool_last_report").address_
+    if not any(lo <= addr < hi for lo, hi in module_ranges(mod)):
+        raise LookupError(f"{path}'s debug info is not where ntpool is")
+
+
 COMMANDS = {
     "analyze": ntpool_analyze, "pool": ntpool_pool, "poolused": ntpool_poolused,
     "poolfind": ntpool_poolfind, "verifier": ntpool_verifier, "tags": ntpool_tags,
@@ -789,7 +862,11 @@ def batch():
 # shell without one, it only defines the commands.
 if (__name__ == "__main__" and prog is not None and
         sys.argv[0].endswith("ntpool.py") and sys.argv[1:]):
-    if sys.argv[1:2] == ["--batch"]:
+    args = sys.argv[1:]
+    if args[:1] == ["--ko"]:
+        load_ntpool_ko(args[1])
+        args = args[2:]
+    if args[:1] == ["--batch"]:
         batch()
     else:
-        run(sys.argv[1:])
+        run(args)

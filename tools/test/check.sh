@@ -9,8 +9,9 @@
 #   and 6.1 sources with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, DEBUG_LIST,
 #   DEBUG_OBJECTS, KFENCE and kmemleak (vmtest.sh debug-6.12, debug-6.1;
 #   tools/test/kernel/debug.config).  Any kernel splat fails a suite.
-#   The drgn helpers against debugfs, on memory dumps of the 6.1 VM, live
-#   and after a panic (drgn-test.sh).
+#   The drgn helpers against debugfs, on memory dumps of the 6.1 and 6.12
+#   VMs, live and after a panic, and inside the VM on its running kernel,
+#   through /proc/kcore (drgn-test.sh dump, kcore).
 #
 # The steps run side by side, NTPOOL_CHECK_JOBS at a time (default: one per
 # CPU), longest first; what they share is built first, once: the debug
@@ -91,9 +92,15 @@ for series in 6.12 6.1; do
 	vm "$series" core tags marks verifier verdict lookaside trace perf quota pcp clients stress exec fuzz
 done
 step dkms - "$t/dkms-test.sh"
-# The drgn helpers on dumps of a VM that ntpool's panic policy stopped.
-step vm-6.1-drgn build-6.1,build-ntpoolmon \
-	env "NTPOOL_VM_MODULES=$logs/modules-6.1" "$t/drgn-test.sh" 6.1
+# The drgn helpers on dumps of a VM that ntpool's panic policy stopped, and
+# in the VM on /proc/kcore; on 6.12, ntpool.py places ntpool.ko's debug
+# info itself (drgn 0.0.22 cannot).
+for series in 6.1 6.12; do
+	step "vm-$series-drgn" "build-$series,build-ntpoolmon" \
+		env "NTPOOL_VM_MODULES=$logs/modules-$series" "$t/drgn-test.sh" "$series" dump
+	step "vm-$series-drgn-kcore" "build-$series,build-ntpoolmon" \
+		env "NTPOOL_VM_MODULES=$logs/modules-$series" "$t/drgn-test.sh" "$series" kcore
+done
 step vm-cmd build-6.12,build-6.1,build-ntpoolmon "$t/vm-cmd-test.sh"
 for series in debug-6.12 6.12 6.1; do
 	for s in secure numa special; do vm "$series" "$s"; done

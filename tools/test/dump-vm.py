@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Run the test VM for the crash-dump test, and take its memory dumps.
+"""Run the test VM for the drgn test (drgn-test.sh), and take its memory dumps.
 
     dump-vm.py OUTDIR TIMEOUT QEMU-COMMAND...
 
@@ -17,6 +17,8 @@ each:
                         the panic's end, OUTDIR/NAME.core is written and
                         QEMU quits
 
+(drgn-test.sh's kcore boots send FILEs only: QEMU ends at the guest's
+reboot.)
 A dump is QEMU's ELF core, which drgn reads: made with paging, so that its
 segments carry the kernel's virtual addresses too (drgn reads the page
 tables at the kernel image's), and with "-device vmcoreinfo", the note

@@ -1,17 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The crash-dump test, inside the VM (as /steps.sh; tools/test/drgn-test.sh
-# runs it): ntpool with on_violation=panic and sample clients, whose state
-# debugfs shows; the host takes a dump of the running guest, then the bad
-# driver provokes the bugcheck of the scenario the kernel command line
-# names (ntpool_dump=c4: 0xC4/0x62, a leak at unload; ntpool_dump=c2:
-# 0xC2/0x07, a double free), and the host dumps the panicked guest.
+# The drgn test, inside the VM (as /steps.sh; tools/test/drgn-test.sh runs
+# it): ntpool with on_violation=panic and sample clients, whose state
+# debugfs shows, set up for the scenario the kernel command line names
+# (ntpool_dump=c4 or c2).  Then, with ntpool_drgn=dump, the host takes a
+# dump of the running guest, the bad driver provokes the scenario's
+# bugcheck (c4: 0xC4/0x62, a leak at unload; c2: 0xC2/0x07, a double
+# free), and the host dumps the panicked guest.  With ntpool_drgn=kcore,
+# the guest runs drgn itself, from the host's /usr (vm/lib.sh:
+# host_tools_up), on this very kernel through /proc/kcore: the host's
+# directory of -dbg vmlinux files is shared read-only too (9p tag
+# ntpooldbg), and the guest sends what each helper printed.
 #
 # Talks to the host (tools/test/dump-vm.py) on /dev/ttyS1: each debugfs
 # file is sent as "FILE NAME", its lines, "EOF NAME".
 . /lib.sh
 
 scenario=$(sed -n 's/.*ntpool_dump=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+way=$(sed -n 's/.*ntpool_drgn=\([a-z]*\).*/\1/p' /proc/cmdline)
+ko_by=$(sed -n 's/.*ntpool_ko=\([a-z]*\).*/\1/p' /proc/cmdline)
 # Open once, for the whole run: a serial port no one holds open drops
 # what arrives (the host's "go").
 exec 3<> /dev/ttyS1
@@ -66,9 +73,60 @@ capture() {
 	send "$prefix-pool-none" ask 0000000000001000 pool
 }
 
+# The helpers, in one drgn run from the host's /usr, on /proc/kcore: for
+# each query of /tmp/queries, what it printed as the file live-NAME.drgn
+# (and live-analyze.drgn), sent to the host; drgn's errors as
+# live-drgn.log.
+kcore_helpers() {
+	rm -rf $H/tmp/drgn
+	mkdir -p $H/tmp/drgn
+	cp /ntpool.py $H/tmp/ntpool.py
+	while read -r name cmd; do
+		echo "/tmp/drgn/live-$name.drgn $cmd"
+	done < /tmp/queries > $H/tmp/batch
+	echo "/tmp/drgn/live-analyze.drgn analyze" >> $H/tmp/batch
+	# ntpool_ko=script: ntpool.py places ntpool.ko's debug info itself
+	# (drgn-test.sh says when).
+	if [ "$ko_by" = script ]; then
+		set -- /tmp/ntpool.py --ko /modules/ntpool.ko
+	else
+		set -- -s /modules/ntpool.ko /tmp/ntpool.py
+	fi
+	on_host drgn -q --no-default-symbols -k -s "/dbg/vmlinux-$(uname -r)" \
+		"$@" --batch < $H/tmp/batch > $H/tmp/drgn.log 2>&1
+	rc=$?
+	send live-drgn.log cat $H/tmp/drgn.log
+	for f in $H/tmp/drgn/*.drgn; do
+		[ ! -f "$f" ] || send "${f##*/}" cat "$f"
+	done
+	return $rc
+}
+
+# The host's /usr, and the vmlinux files, mounted in $H/dbg.
+kcore_up() {
+	host_tools_up && test -x $H/usr/bin/drgn && mkdir -p $H/dbg &&
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
+		ntpooldbg $H/dbg && test -r "$H/dbg/vmlinux-$(uname -r)"
+}
+
+# ntpool_drgn=kcore: debugfs, then the helpers on /proc/kcore, then
+# debugfs again (the state the helpers read is the one debugfs showed only
+# if nothing changed meanwhile: the samples are idle).
+kcore() {
+	check "the host's /usr, with drgn, and the vmlinux with debug info are mounted" kcore_up
+	check "/proc/kcore is there" test -r /proc/kcore
+	capture live
+	echo "NTPOOL-VM: drgn on /proc/kcore"
+	check "drgn ran the helpers on /proc/kcore" kcore_helpers
+	capture after
+	umount $H/dbg
+	host_tools_down
+}
+
 # vmcoreinfo for the dump (QEMU's -device vmcoreinfo): the fw_cfg driver
 # hands it to QEMU.
-check "insmod qemu_fw_cfg (vmcoreinfo for the dump)" insmod /modules/qemu_fw_cfg.ko
+[ "$way" = kcore ] ||
+	check "insmod qemu_fw_cfg (vmcoreinfo for the dump)" insmod /modules/qemu_fw_cfg.ko
 # The module verified, whose !verifier 3 is asked for: in c4 the one that
 # leaks.
 case "$scenario" in
@@ -90,6 +148,11 @@ if [ "$scenario" = c2 ]; then
 		insmod /modules/ntmisuse.ko tag_zero=1
 	check "rmmod ntmisuse" rmmod ntmisuse
 	echo panic > $D/on_violation
+fi
+
+if [ "$way" = kcore ]; then
+	kcore
+	exit 0
 fi
 
 capture live
