@@ -10,6 +10,7 @@
 #include <kunit/test.h>
 #include <ntpool/ntpool.h>
 #include "client.h"
+#include "pcp.h"
 #include "pool.h"
 #include "report.h"
 
@@ -125,7 +126,7 @@ static inline unsigned int ntpool_walk_pool(struct kunit *test,
 					    struct ntpool_pool *pool,
 					    struct ntpool_walk *walk)
 {
-	unsigned int pages = 0;
+	unsigned int pages = 0, cached = walk->cached_blocks;
 	unsigned long key, flags;
 	void *entry;
 
@@ -140,6 +141,15 @@ static inline unsigned int ntpool_walk_pool(struct kunit *test,
 		pages++;
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	/*
+	 * A block neither free nor allocated is on a per-CPU cache: only the
+	 * global pools have caches, and they hold no more than that.
+	 */
+	cached = walk->cached_blocks - cached;
+	if (pool == &ntpool_pools[pool->kind])
+		KUNIT_EXPECT_LE(test, cached, ntpool_pcp_count());
+	else
+		KUNIT_EXPECT_EQ(test, cached, 0u);
 	return pages;
 }
 

@@ -550,7 +550,7 @@ static __always_inline bool fast_free(void *p, u32 tag,
 
 	if (!pool || !fast_path_open(pool->kind))
 		return false;
-	prefetchw(ntpool_block_to_hdr(p));
+	prefetch(ntpool_block_to_hdr(p));
 	switch (ntpool_claim_block(pool, p, &blk)) {
 	case NTPOOL_CLAIM_BIG:
 		/* A big block, or nothing of ntpool's: reported as such. */

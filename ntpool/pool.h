@@ -711,7 +711,7 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 	blk->unit = unit;
 	blk->units = ntpool_block_units(pg, unit);
 	/* ntpool_hdr_at(pg, unit), without loading pg->base: @p is in it. */
-	blk->hdr = ntpool_block_to_hdr(p);
+	blk->hdr = ntpool_block_to_hdr(kasan_reset_tag(p));
 	return NTPOOL_CLAIM_SMALL;
 }
 
