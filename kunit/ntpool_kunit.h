@@ -51,13 +51,13 @@ static inline void ntpool_expect_report(struct kunit *test,
 static inline bool ntpool_kunit_allocated(void *p)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
+	int unit = ntpool_unit_of(p);
 	struct ntpool_page *pg;
 	bool allocated;
 
 	rcu_read_lock();
 	pg = pool ? ntpool_page_lookup(pool, p) : NULL;
-	allocated = pg && ntpool_unit_of(p) >= 0 &&
-		    test_bit(ntpool_unit_of(p), pg->allocated);
+	allocated = pg && unit >= 0 && test_bit(unit, pg->allocated);
 	rcu_read_unlock();
 	return allocated;
 }

@@ -60,10 +60,9 @@
  * A cached block: its page, its header's address (from which its unit
  * follows: pages of small blocks are page-aligned) and its header as it was
  * when the block was allocated (checked by the free that cached it).
- * Taking the
- * block back compares the header with this image, a check as strict as the
- * seal's; an allocation that asks for what the image says leaves the
- * header as it is, its check value still right.
+ * Taking the block back compares the header with this image, a check as
+ * strict as the seal's; an allocation that asks for what the image says
+ * leaves the header as it is, its check value still right.
  */
 struct pcp_slot {
 	struct ntpool_page *pg;
@@ -180,9 +179,8 @@ static __always_inline bool pcp_pop(enum ntpool_kind kind,
 	s = &row_of(pcp, kind, units)[--*n];
 	slot->pg = s->pg;
 	slot->hdr = s->hdr;
-	ntpool_hdr_snapshot(s->hdr, now);
 	found->same = ntpool_hdr_same(&s->img, want, false);
-	found->intact = ntpool_hdr_same(now, &s->img, true);
+	found->intact = cached_header_intact(s->hdr, s, now);
 	if (unlikely(!found->same || !found->intact))
 		slot->img = s->img;
 	pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;

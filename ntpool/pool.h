@@ -654,15 +654,19 @@ enum ntpool_claim ntpool_claim_failed(struct ntpool_pool *pool, void *p,
 				      struct ntpool_block *blk);
 bool ntpool_header_fault(struct ntpool_block *blk);
 
-/* Where a small block of @pg starting at @unit is, into @blk. */
+/*
+ * Where the small block @p, of @pg and starting at @unit, is, into @blk.
+ * Its header is the one in front of @p: ntpool_hdr_at(pg, unit), without
+ * loading pg->base.
+ */
 static inline void ntpool_block_set_small(struct ntpool_block *blk,
 					  struct ntpool_page *pg,
-					  unsigned int unit)
+					  unsigned int unit, const void *p)
 {
 	blk->page = pg;
 	blk->unit = unit;
 	blk->units = ntpool_block_units(pg, unit);
-	blk->hdr = ntpool_hdr_at(pg, unit);
+	blk->hdr = ntpool_block_to_hdr(kasan_reset_tag(p));
 }
 
 /**
@@ -707,11 +711,7 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 	blk->pool = pool;
 	blk->big = NULL;
 	blk->bc.code = 0;
-	blk->page = pg;
-	blk->unit = unit;
-	blk->units = ntpool_block_units(pg, unit);
-	/* ntpool_hdr_at(pg, unit), without loading pg->base: @p is in it. */
-	blk->hdr = ntpool_block_to_hdr(kasan_reset_tag(p));
+	ntpool_block_set_small(blk, pg, unit, p);
 	return NTPOOL_CLAIM_SMALL;
 }
 

@@ -56,7 +56,7 @@ static __always_inline u64 ntpool_seal_mix(u64 a, u64 b)
  * tag row in another) each go, with the header's whole address, through a
  * keyed 64x64-bit multiplication that folds its 128-bit product to 64 bits
  * (the mixing step of wyhash); the two products are independent, so that
- * they run side by side, and their sum is folded to 32 bits.  A product of
+ * they run side by side, and their exclusive or is folded to 32 bits.  A product of
  * keyed words is zero only for one input in 2^64, so no field is left
  * uncovered for a given boot but by that chance, and two different
  * headers or addresses agree with a probability of about 2^-32.  It is a
