@@ -105,8 +105,7 @@ kcore_helpers() {
 # The host's /usr, and the vmlinux files, mounted in $H/dbg.
 kcore_up() {
 	host_tools_up && test -x $H/usr/bin/drgn && mkdir -p $H/dbg &&
-	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
-		ntpooldbg $H/dbg && test -r "$H/dbg/vmlinux-$(uname -r)"
+	mount_9p ntpooldbg $H/dbg && test -r "$H/dbg/vmlinux-$(uname -r)"
 }
 
 # ntpool_drgn=kcore: debugfs, then the helpers on /proc/kcore, then

@@ -68,13 +68,17 @@ next_suite() {
 # systems, /modules and a /tmp of its own; on_host CMD... runs a program
 # there, as root; host_tools_down undoes it all.
 H=/host
+# "mount_9p TAG DIR": the host's directory shared as TAG, read-only.
+mount_9p() {
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
+		"$1" "$2"
+}
 host_tools_up() {
 	for m in $(cat /kmods/order); do
 		insmod "/kmods/$m.ko" || return 1
 	done
 	mkdir -p $H/usr $H/proc $H/sys $H/dev $H/tmp $H/modules
-	mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=262144 \
-		hostusr $H/usr || return 1
+	mount_9p hostusr $H/usr || return 1
 	for d in bin sbin lib lib64; do ln -sfn usr/$d $H/$d; done
 	mount -t proc proc $H/proc &&
 	mount -t sysfs sysfs $H/sys &&
