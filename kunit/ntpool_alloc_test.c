@@ -99,7 +99,7 @@ static void expect_one_unit_free(struct kunit *test, struct ntpool_pool *pool,
 	KUNIT_EXPECT_TRUE(test, ntpool_hdr_is_free(frag));
 	KUNIT_EXPECT_EQ(test, frag->block_size, 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(unit, pg->free_starts));
-	KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
+	KUNIT_EXPECT_FALSE(test, ntpool_is_allocated(pg, unit));
 	KUNIT_EXPECT_EQ(test, ntpool_block_units(pg, unit), 1u);
 	/* It holds nothing: no bucket is kept for its size. */
 	KUNIT_EXPECT_FALSE(test, test_bit(1, pool->free.nonempty));
@@ -557,7 +557,7 @@ static void per_cpu_drain(struct kunit *test)
 
 		if (!pg)
 			continue;
-		KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
+		KUNIT_EXPECT_FALSE(test, ntpool_is_allocated(pg, unit));
 		KUNIT_EXPECT_TRUE(test, test_bit(unit, pg->free_starts) ||
 				  !test_bit(unit, pg->block_starts));
 	}

@@ -57,7 +57,7 @@ static inline bool ntpool_kunit_allocated(void *p)
 
 	rcu_read_lock();
 	pg = pool ? ntpool_page_lookup(pool, p) : NULL;
-	allocated = pg && unit >= 0 && test_bit(unit, pg->allocated);
+	allocated = pg && unit >= 0 && ntpool_is_allocated(pg, unit);
 	rcu_read_unlock();
 	return allocated;
 }
@@ -106,8 +106,8 @@ static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool
 		KUNIT_EXPECT_EQ(test, test_bit(unit, pg->free_starts), is_free);
 		/* A cached block is neither free nor allocated. */
 		if (is_free)
-			KUNIT_EXPECT_FALSE(test, test_bit(unit, pg->allocated));
-		walk->cached_blocks += !is_free && !test_bit(unit, pg->allocated);
+			KUNIT_EXPECT_FALSE(test, ntpool_is_allocated(pg, unit));
+		walk->cached_blocks += !is_free && !ntpool_is_allocated(pg, unit);
 		/* A cached block's header is its allocation's, check value too. */
 		KUNIT_EXPECT_TRUE(test, ntpool_hdr_sealed(hdr));
 		KUNIT_EXPECT_FALSE(test, is_free && prev_free);

@@ -274,7 +274,7 @@ static void untrack(void *p, const struct ntpool_caller *caller)
 }
 
 /*
- * Free a small block whose allocated bit the caller won.  A header that is
+ * Free a small block whose allocated byte the caller won.  A header that is
  * not as ntpool wrote it is reported and the block quarantined; a wrong tag
  * or a live lookaside list inside gives the block back to its client.
  */
@@ -289,11 +289,11 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		return false;
 	}
 	if (other_block(blk, tag, owner)) {
-		set_bit(blk->unit, blk->page->allocated);
+		ntpool_mark_allocated(blk->page, blk->unit);
 		return false;
 	}
 	if (!tag_matches(blk, p, tag) || !no_lookaside_inside(blk, p)) {
-		set_bit(blk->unit, blk->page->allocated);
+		ntpool_mark_allocated(blk->page, blk->unit);
 		ntpool_block_report(blk, caller);
 		return false;
 	}
@@ -466,7 +466,7 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 
 	if (!big) {
 		/* Rewritten only while owned: a racing free must not see it. */
-		if (!test_and_clear_bit(blk->unit, blk->page->allocated)) {
+		if (!ntpool_take_allocated(blk->page, blk->unit)) {
 			blk->bc = (struct ntpool_bugcheck) {
 				.code = BAD_POOL_CALLER,
 				.args = { NTPOOL_C2_ALREADY_FREE, 0,
@@ -481,9 +481,8 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 						   ntpool_hdr_mark(&img));
 		ntpool_seal_image(blk->hdr, &img);
 		ntpool_hdr_store(blk->hdr, &img);
-		/* A free that wins the bit next reads the header: write it first. */
-		smp_mb__before_atomic();
-		set_bit(blk->unit, blk->page->allocated);
+		/* A free that wins the block next reads the header. */
+		ntpool_mark_allocated(blk->page, blk->unit);
 		return block_room(blk);
 	}
 	if (big->special)

@@ -4,8 +4,8 @@
  *
  * The page xarray says whether ntpool owns the page at all, so a foreign
  * pointer is refused without being dereferenced.  In a page of small blocks
- * the allocated bitmap says whether an allocated block starts there; a free
- * takes that bit with one atomic operation, so of two frees of one block
+ * the allocated map says whether an allocated block starts there; a free
+ * takes that byte with one atomic exchange, so of two frees of one block
  * exactly one gets it.  The loser, and any other pointer that names no
  * allocated block, is explained under the pool lock from the page's
  * bitmaps: inside a block, freed already, or not a block at all.  The
@@ -65,7 +65,7 @@ static bool explain_locked(struct ntpool_pool *pool, void *p,
 	    test_bit(unit, pg->block_starts))
 		return already_free(ntpool_hdr_at(pg, unit), p, bc);
 	start = find_last_bit(pg->block_starts, unit);
-	if (start >= unit || test_bit(start, pg->allocated))
+	if (start >= unit || ntpool_is_allocated(pg, start))
 		return bad_address(p, bc);
 	return already_free(ntpool_hdr_at(pg, start), p, bc);
 }
@@ -178,7 +178,7 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 		return ntpool_find_big_locked(pool, p, blk);
 	lockdep_assert_held(&pool->lock);
 	*blk = (struct ntpool_block) { .pool = pool };
-	if (unit < 0 || !test_bit(unit, pg->allocated))
+	if (unit < 0 || !ntpool_is_allocated(pg, unit))
 		return explain_locked(pool, p, &blk->bc);
 	ntpool_block_set_small(blk, pg, unit, p);
 	return ntpool_check_claimed(blk);

@@ -455,8 +455,9 @@ static void page_leak_untrack(struct ntpool_page *pg)
 
 	if (!IS_ENABLED(CONFIG_DEBUG_KMEMLEAK))
 		return;
-	for_each_set_bit(unit, pg->allocated, NTPOOL_PAGE_UNITS)
-		ntpool_leak_untrack(ntpool_hdr_at(pg, unit) + 1);
+	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS)
+		if (ntpool_is_allocated(pg, unit))
+			ntpool_leak_untrack(ntpool_hdr_at(pg, unit) + 1);
 }
 
 /**

@@ -228,9 +228,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	/* Same and intact: the header already says what the request asks. */
 	if (unlikely(!found.same || !found.intact))
 		pcp_rewrite(&slot, want, found.same);
-	/* Whoever wins the bit in a free reads the header: write it first. */
-	smp_mb__before_atomic();
-	set_bit(slot_unit(&slot), slot.pg->allocated);
+	ntpool_mark_allocated(slot.pg, slot_unit(&slot));
 	if (!found.intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
 				(unsigned long)slot.hdr, 0,

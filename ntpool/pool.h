@@ -10,19 +10,21 @@
  * States of a block starting at unit n of a page (block_starts bit n set):
  *  free         free_starts bit n: on no list, found through the page's
  *               bucket (see struct ntpool_pool)
- *  allocated    allocated bit n: the client's
+ *  allocated    allocated byte n set: the client's
  *  in transit   neither: on a per-CPU cache (pcp.c), being freed by the
- *               CPU that won the allocated bit, or quarantined
- * A free is one transition, test_and_clear_bit() of the allocated bit, on
- * the per-CPU path and the locked path alike: of two racing frees exactly
- * one wins, and the other is reported.
+ *               CPU that won the allocated byte, or quarantined
+ * A free is one transition, an exchange of the allocated byte with 0
+ * (ntpool_take_allocated()), on the per-CPU path and the locked path
+ * alike: of two racing frees exactly one wins, and the other is reported.
+ * Handing a block to its client is a plain store of its byte, which no
+ * other block shares (ntpool_mark_allocated()).
  *
  * Locking: each pool (non-paged, paged, executable) has one spinlock,
  * always taken with interrupts saved because non-paged pool is used from
  * hard interrupts.  It protects the page buckets (the pool's and its quota
  * sets'), the table of quota sets, block_starts, free_starts and quarantine
- * of every page, and the empty-page cache.  The allocated bitmaps change
- * only with atomic bit operations (the lockless free path takes its bit
+ * of every page, and the empty-page cache.  The allocated maps change
+ * only as described above (the lockless free path takes its bit
  * without the lock).  The page xarray has its own lock, nested inside the
  * pool lock; lookups in it are RCU-safe and take no lock.  Pages leave the
  * xarray only under the pool lock, and are freed (with their struct
@@ -143,23 +145,25 @@ struct ntpool_quota_set;
  * @nr_quarantined: blocks found corrupt and kept out of use
  * @block_starts: bit n set when a block (in any state) starts at unit n
  * @free_starts: bit n set when a free block starts at unit n
- * @allocated: bit n set while the block at unit n is the client's (atomic)
+ * @allocated: byte n set while the block at unit n is the client's; a
+ *	byte, not a bit, so that setting it is a plain store (see above)
  * @quarantine: bit n set when the block at unit n was found corrupt
  */
 struct ntpool_page {
 	void *base;
 	struct ntpool_quota_set *quota;
+	unsigned int largest_free;
+	unsigned int nr_quarantined;
+	/* @base to here: one cache line, what a free reads besides its byte */
+	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
 	struct list_head link;
 	union {
 		struct rcu_head rcu;
 		struct llist_node deferred;
 	};
-	unsigned int largest_free;
-	unsigned int nr_quarantined;
-	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
 	DECLARE_BITMAP(free_starts, NTPOOL_PAGE_UNITS);
-	DECLARE_BITMAP(allocated, NTPOOL_PAGE_UNITS);
 	DECLARE_BITMAP(quarantine, NTPOOL_PAGE_UNITS);
+	u8 allocated[NTPOOL_PAGE_UNITS];
 };
 
 /**
@@ -471,6 +475,51 @@ ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
 }
 
 /**
+ * ntpool_mark_allocated() - hand the block at @unit to its client
+ * @pg: its page
+ * @unit: where the block starts; the caller owns the block
+ *
+ * Whoever takes the block back reads its header: what the caller wrote
+ * there is visible first.
+ */
+static inline void ntpool_mark_allocated(struct ntpool_page *pg,
+					 unsigned int unit)
+{
+	/* Pairs with ntpool_take_allocated() and the walks' smp_rmb(). */
+	smp_store_release(&pg->allocated[unit], 1);
+}
+
+/**
+ * ntpool_take_allocated() - take the block at @unit back from its client
+ * @pg: its page
+ * @unit: where a block may start
+ *
+ * Fully ordered: of two racing callers exactly one gets true, and reads
+ * the header after the store that handed the block out.
+ *
+ * Return: true if an allocated block started at @unit and is now the
+ * caller's (in transit).
+ */
+static inline bool ntpool_take_allocated(struct ntpool_page *pg,
+					 unsigned int unit)
+{
+	return xchg(&pg->allocated[unit], 0);
+}
+
+/**
+ * ntpool_is_allocated() - is the block at @unit its client's?
+ * @pg: its page
+ * @unit: where a block may start
+ *
+ * Return: true if so, when it was read.
+ */
+static inline bool ntpool_is_allocated(const struct ntpool_page *pg,
+				       unsigned int unit)
+{
+	return READ_ONCE(pg->allocated[unit]);
+}
+
+/**
  * ntpool_block_units() - size of the block starting at @unit, from the bitmap
  * @pg: its page
  * @unit: where it starts
@@ -699,7 +748,7 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 	recent = pg;
 	if (!recent)
 		pg = __ntpool_page_lookup(pool, p);
-	claimed = pg && unit >= 0 && test_and_clear_bit(unit, pg->allocated);
+	claimed = pg && unit >= 0 && ntpool_take_allocated(pg, unit);
 	if (claimed && !recent)
 		ntpool_page_recent_held(pool, pg);
 	preempt_enable();

@@ -208,9 +208,7 @@ static struct ntpool_header *carve(struct ntpool_page *pg, unsigned int unit,
 	hdr->previous_size = ntpool_prev_units(pg, unit);
 	ntpool_hdr_write(hdr, units, req);
 	link_next(pg, unit, units);
-	/* Whoever wins the bit below reads the header: write it first. */
-	smp_mb__before_atomic();
-	set_bit(unit, pg->allocated);
+	ntpool_mark_allocated(pg, unit);
 	return hdr;
 }
 
@@ -385,7 +383,7 @@ void *ntpool_small_alloc(struct ntpool_pool *pool,
  * @unit: where the block starts
  * @tag: the tag its free header keeps, as NT's !pool shows
  *
- * The caller won the block's allocated bit (or took it off a per-CPU
+ * The caller won the block's allocated byte (or took it off a per-CPU
  * cache).  It is merged with free neighbours; a page that becomes wholly
  * free is kept for reuse or, once no lockless reader can see it, given
  * back to the system; a charged page always is, and its cgroup uncharged.

@@ -73,7 +73,7 @@ static void walk_page_locked(struct seq_file *m, struct ntpool_page *pg,
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 		unsigned int units = ntpool_block_units(pg, unit);
 		unsigned long start = (unsigned long)hdr;
-		bool is_free = !test_bit(unit, pg->allocated);
+		bool is_free = !ntpool_is_allocated(pg, unit);
 		bool star = addr >= start &&
 			    addr < start + units * NTPOOL_BLOCK_SIZE;
 

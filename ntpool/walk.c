@@ -41,7 +41,7 @@ static bool walk_big(struct ntpool_pool *pool, ntpool_block_fn fn, void *arg)
 }
 
 /*
- * Allocated blocks only, by the page's bitmap; a header that fails its
+ * Allocated blocks only, by the page's allocated map; a header that fails its
  * check is the client's corruption, reported when the block is freed, and
  * is not believed here either.
  */
@@ -50,13 +50,15 @@ static bool walk_page_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 {
 	unsigned int unit;
 
-	for_each_set_bit(unit, pg->allocated, NTPOOL_PAGE_UNITS) {
+	for_each_set_bit(unit, pg->block_starts, NTPOOL_PAGE_UNITS) {
 		struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
 		size_t room = (ntpool_block_units(pg, unit) - 1) *
 			      NTPOOL_BLOCK_SIZE;
 		struct ntpool_block_info b;
 
-		/* The bit is set after the header is written (small.c, pcp.c). */
+		if (!ntpool_is_allocated(pg, unit))
+			continue;
+		/* The byte is set after the header is written (pool.h). */
 		smp_rmb();
 		b = (struct ntpool_block_info) {
 			.addr = ntpool_hdr_to_block(hdr),

@@ -379,7 +379,7 @@ def walk_blocks(kind, big=True, small=True):
     if small:
         for pool in chosen:
             for pg in pool_entries(pool, XA_SMALL):
-                for unit in for_each_set_bit(pg.allocated, PAGE_UNITS):
+                for unit in allocated_units(pg):
                     hdr = header(pg.base.value_() + unit * BLOCK)
                     if not sealed(hdr):
                         continue
@@ -388,6 +388,12 @@ def walk_blocks(kind, big=True, small=True):
                            "size": min(int(hdr.allocator_backtrace_index), room),
                            "tag": int(hdr.pool_tag), "client": int(hdr.pool_index),
                            "caller": 0, "big": None, "hdr": hdr}
+
+
+def allocated_units(pg):
+    """Where the page's allocated blocks start: a byte per unit (pool.h)."""
+    return [unit for unit in for_each_set_bit(pg.block_starts, PAGE_UNITS)
+            if pg.allocated[unit]]
 
 
 def starts(pg):
@@ -470,7 +476,7 @@ def print_page(pool, pg, addr):
     for unit in starts(pg):
         hdr = header(pg.base.value_() + unit * BLOCK)
         units = block_units(pg, unit)
-        is_free = not test_bit(unit, pg.allocated)
+        is_free = not pg.allocated[unit]
         star = hdr.value_() <= addr < hdr.value_() + units * BLOCK
         out(block_line(hdr, is_free, star))
         if test_bit(unit, pg.quarantine):
