@@ -19,6 +19,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -296,6 +297,19 @@ static void free_one(struct mixed *mx, unsigned int *head, unsigned int *n,
 	(*n)--;
 }
 
+/*
+ * Before a timed batch of the mixed case: let RCU finish what the batch
+ * before left (ntpool gives its emptied pages back after a grace period),
+ * so that neither allocator's batch is timed doing the other's deferred
+ * work, and a run of batches that never sleeps does not hold every page
+ * freed meanwhile.
+ */
+static void settle(void)
+{
+	cond_resched();
+	rcu_barrier();
+}
+
 /* Allocate to half the live set, then alternate; free what is left. */
 static u64 mixed_batch(void *arg, unsigned int ops)
 {
@@ -341,6 +355,39 @@ static size_t *log_uniform_sizes(unsigned int n)
 	return sizes;
 }
 
+/*
+ * Medians of the mixed case for kmalloc (@km) and ntpool (@nt), in
+ * picoseconds per operation, their batches taken in turn after a warm-up
+ * of each: both see the machine as the other left it.
+ */
+static void mixed_medians(struct mixed *mx, u64 *km, u64 *nt)
+{
+	unsigned int ops = mx->b->mixed_ops, i, side;
+	u64 runs[2][REPS], ns;
+
+	for (side = 0; side < 2; side++) {
+		mx->use_kmalloc = !side;
+		settle();
+		mixed_batch(mx, ops / 4 + 1);
+	}
+	for (i = 0; i < REPS; i++) {
+		for (side = 0; side < 2; side++) {
+			mx->use_kmalloc = !side;
+			settle();
+			ns = mixed_batch(mx, ops);
+			if (ns == U64_MAX) {
+				*km = *nt = 0;
+				return;
+			}
+			runs[side][i] = div_u64(ns * 1000, ops);
+		}
+	}
+	sort(runs[0], REPS, sizeof(u64), cmp_u64, NULL);
+	sort(runs[1], REPS, sizeof(u64), cmp_u64, NULL);
+	*km = runs[0][REPS / 2];
+	*nt = runs[1][REPS / 2];
+}
+
 static void bench_mixed(const struct bench *b)
 {
 	static const char * const orders[] = { "LIFO", "FIFO", "random" };
@@ -356,10 +403,7 @@ static void bench_mixed(const struct bench *b)
 		u64 nt, km;
 
 		mx.order = o;
-		mx.use_kmalloc = true;
-		km = median_ps(mixed_batch, &mx, b->mixed_ops);
-		mx.use_kmalloc = false;
-		nt = median_ps(mixed_batch, &mx, b->mixed_ops);
+		mixed_medians(&mx, &km, &nt);
 		snprintf(what, sizeof(what), "%u ops %s", b->mixed_ops, orders[o]);
 		report("mixed", what, nt, "kmalloc", km);
 	}
@@ -375,12 +419,18 @@ static long slab_pages(void)
 	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
 }
 
+/*
+ * Pages of the non-paged pool, and what their out-of-band records take,
+ * in pages (a page of small blocks has one, from kmalloc).
+ */
 static long ntpool_pages(void)
 {
 	struct ntpool_pool *np = &ntpool_pools[NTPOOL_NONPAGED];
+	long small = atomic_long_read(&np->nr_small_pages);
+	size_t record = kmalloc_size_roundup(sizeof(struct ntpool_page));
 
-	return atomic_long_read(&np->nr_small_pages) +
-	       atomic_long_read(&np->nr_big_pages);
+	return small + atomic_long_read(&np->nr_big_pages) +
+	       DIV_ROUND_UP(small * record, PAGE_SIZE);
 }
 
 static void bench_memory(const struct bench *b)
