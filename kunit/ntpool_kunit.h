@@ -80,13 +80,14 @@ struct ntpool_walk {
  * Walk a page from unit 0 by BlockSize and check every invariant of the
  * layout: the walk ends exactly at the page end, each PreviousSize equals
  * the BlockSize before it (0 first), the block-start bitmap agrees, PoolType
- * is 0 or a valid pool type + 1, and no two free blocks are neighbours.
+ * is 0 or a valid pool type + 1, no two free blocks are neighbours, and the
+ * page records its largest free block.
  */
 static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool,
 				    struct ntpool_page *pg,
 				    struct ntpool_walk *walk)
 {
-	unsigned int unit = 0, prev_units = 0;
+	unsigned int unit = 0, prev_units = 0, largest = 0;
 	bool prev_free = false;
 
 	while (unit < NTPOOL_PAGE_UNITS) {
@@ -114,11 +115,15 @@ static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool
 		walk->blocks++;
 		walk->free_blocks += is_free;
 		walk->allocated_units += is_free ? 0 : hdr->block_size;
+		if (is_free)
+			largest = max_t(unsigned int, largest, hdr->block_size);
 		prev_free = is_free;
 		prev_units = hdr->block_size;
 		unit += hdr->block_size;
 	}
 	KUNIT_EXPECT_EQ(test, unit, NTPOOL_PAGE_UNITS);
+	/* The page's bucket is its largest free block's, kept up to date. */
+	KUNIT_EXPECT_EQ(test, pg->largest_free, largest);
 }
 
 /* Walk every page of a pool that holds blocks; returns pages walked. */

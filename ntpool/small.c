@@ -82,11 +82,13 @@ static void bucket_del(struct ntpool_pool *pool, struct ntpool_page *pg)
 	pg->largest_free = 0;
 }
 
-static void bucket_add(struct ntpool_pool *pool, struct ntpool_page *pg)
+/* Put @pg in the bucket for @largest, its largest free block's units. */
+static void bucket_add(struct ntpool_pool *pool, struct ntpool_page *pg,
+		       unsigned int largest)
 {
 	struct ntpool_buckets *b = buckets_of(pool, pg);
 
-	pg->largest_free = largest_free(pg);
+	pg->largest_free = largest;
 	if (pg->largest_free < 2)
 		return;
 	list_add(&pg->link, &b->lists[pg->largest_free]);
@@ -275,7 +277,8 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 	check_free_header(pg, unit, span, bc);
 	bucket_del(pool, pg);
 	hdr = carve(pg, unit, span, units, req);
-	bucket_add(pool, pg);
+	/* A smaller block than the largest was split: the largest stays. */
+	bucket_add(pool, pg, span < size ? size : largest_free(pg));
 	ntpool_page_recent_locked(pool, pg);
 	return hdr;
 }
@@ -301,7 +304,7 @@ static void *carve_new_page(struct ntpool_pool *pool, struct ntpool_page *pg,
 		return NULL;
 	}
 	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
-	bucket_add(pool, pg);
+	bucket_add(pool, pg, largest_free(pg));
 	ntpool_page_recent_locked(pool, pg);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return ntpool_hdr_to_block(hdr);
@@ -393,6 +396,7 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 {
 	unsigned int span = ntpool_block_units(pg, unit);
 	unsigned int prev_units = ntpool_prev_units(pg, unit);
+	unsigned int largest = pg->largest_free;
 	unsigned int end = unit + span;
 
 	lockdep_assert_held(&pool->lock);
@@ -417,7 +421,8 @@ void ntpool_small_free_locked(struct ntpool_pool *pool, struct ntpool_page *pg,
 		return;
 	}
 	make_free(pg, unit, span, tag);
-	bucket_add(pool, pg);
+	/* Merging only grows free blocks: no other one changed. */
+	bucket_add(pool, pg, max(largest, span));
 }
 
 /**
