@@ -3,8 +3,9 @@
  * ntpool internals shared between the allocator files.
  *
  * What the allocator trusts: the page xarray (which pages are the pool's)
- * and each page's bitmaps (where blocks start, which are free, which are
- * allocated), all in memory no client can reach.  Block headers are written
+ * and each page's maps (bitmaps of where blocks start and which are free,
+ * a byte per block start for which are allocated), all in memory no
+ * client can reach.  Block headers are written
  * for NT's tools and checked (seal.c), never followed.
  *
  * States of a block starting at unit n of a page (block_starts bit n set):
@@ -23,8 +24,8 @@
  * always taken with interrupts saved because non-paged pool is used from
  * hard interrupts.  It protects the page buckets (the pool's and its quota
  * sets'), the table of quota sets, block_starts, free_starts and quarantine
- * of every page, and the empty-page cache.  The allocated maps change
- * only as described above (the lockless free path takes its bit
+ * of every page, and the empty-page cache.  The allocated bytes change
+ * only as described above (the lockless free path takes its byte
  * without the lock).  The page xarray has its own lock, nested inside the
  * pool lock; lookups in it are RCU-safe and take no lock.  Pages leave the
  * xarray only under the pool lock, and are freed (with their struct
@@ -154,7 +155,7 @@ struct ntpool_page {
 	struct ntpool_quota_set *quota;
 	unsigned int largest_free;
 	unsigned int nr_quarantined;
-	/* @base to here: one cache line, what a free reads besides its byte */
+	/* With the fields above, the one line a free reads besides its byte. */
 	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
 	struct list_head link;
 	union {
