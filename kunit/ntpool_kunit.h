@@ -45,8 +45,9 @@ static inline void ntpool_expect_report(struct kunit *test,
 }
 
 /*
- * Is the small block at @p allocated, as its page's allocated byte says?  (A block
- * on a per-CPU cache has the header of an allocated one, and is not.)
+ * Is the small block at @p allocated, as its page's allocated byte says?
+ * (A block on a per-CPU cache has the header of an allocated one, and is
+ * not.)
  */
 static inline bool ntpool_kunit_allocated(void *p)
 {

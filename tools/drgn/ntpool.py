@@ -392,8 +392,7 @@ def walk_blocks(kind, big=True, small=True):
 
 def allocated_units(pg):
     """Where the page's allocated blocks start: a byte per unit (pool.h)."""
-    return [unit for unit in for_each_set_bit(pg.block_starts, PAGE_UNITS)
-            if pg.allocated[unit]]
+    return [unit for unit in starts(pg) if pg.allocated[unit]]
 
 
 def starts(pg):
