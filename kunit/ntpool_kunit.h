@@ -81,8 +81,9 @@ struct ntpool_walk {
  * Walk a page from unit 0 by BlockSize and check every invariant of the
  * layout: the walk ends exactly at the page end, each PreviousSize equals
  * the BlockSize before it (0 first), the block-start bitmap agrees, PoolType
- * is 0 or a valid pool type + 1, no two free blocks are neighbours, and the
- * page records its largest free block.
+ * is 0 or a valid pool type + 1, no two free blocks are neighbours, an
+ * allocated block's byte holds its size, and the page records its largest
+ * free block.
  */
 static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool,
 				    struct ntpool_page *pg,
@@ -110,6 +111,9 @@ static inline void ntpool_walk_page(struct kunit *test, struct ntpool_pool *pool
 		if (is_free)
 			KUNIT_EXPECT_FALSE(test, ntpool_is_allocated(pg, unit));
 		walk->cached_blocks += !is_free && !ntpool_is_allocated(pg, unit);
+		/* What a free takes back with the block, unchecked. */
+		if (ntpool_is_allocated(pg, unit))
+			KUNIT_EXPECT_EQ(test, pg->allocated[unit], hdr->block_size);
 		/* A cached block's header is its allocation's, check value too. */
 		KUNIT_EXPECT_TRUE(test, ntpool_hdr_sealed(hdr));
 		KUNIT_EXPECT_FALSE(test, is_free && prev_free);

@@ -289,11 +289,11 @@ static bool free_small(struct ntpool_block *blk, void *p, u32 tag, int owner,
 		return false;
 	}
 	if (other_block(blk, tag, owner)) {
-		ntpool_mark_allocated(blk->page, blk->unit);
+		ntpool_mark_allocated(blk->page, blk->unit, blk->units);
 		return false;
 	}
 	if (!tag_matches(blk, p, tag) || !no_lookaside_inside(blk, p)) {
-		ntpool_mark_allocated(blk->page, blk->unit);
+		ntpool_mark_allocated(blk->page, blk->unit, blk->units);
 		ntpool_block_report(blk, caller);
 		return false;
 	}
@@ -482,7 +482,7 @@ size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p)
 		ntpool_seal_image(blk->hdr, &img);
 		ntpool_hdr_store(blk->hdr, &img);
 		/* A free that wins the block next reads the header. */
-		ntpool_mark_allocated(blk->page, blk->unit);
+		ntpool_mark_allocated(blk->page, blk->unit, blk->units);
 		return block_room(blk);
 	}
 	if (big->special)

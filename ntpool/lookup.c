@@ -180,7 +180,7 @@ bool ntpool_find_block_locked(struct ntpool_pool *pool, void *p,
 	*blk = (struct ntpool_block) { .pool = pool };
 	if (unit < 0 || !ntpool_is_allocated(pg, unit))
 		return explain_locked(pool, p, &blk->bc);
-	ntpool_block_set_small(blk, pg, unit, p);
+	ntpool_block_set_small(blk, pg, unit, ntpool_block_units(pg, unit), p);
 	return ntpool_check_claimed(blk);
 }
 

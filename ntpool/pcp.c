@@ -228,7 +228,7 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
 	/* Same and intact: the header already says what the request asks. */
 	if (unlikely(!found.same || !found.intact))
 		pcp_rewrite(&slot, want, found.same);
-	ntpool_mark_allocated(slot.pg, slot_unit(&slot));
+	ntpool_mark_allocated(slot.pg, slot_unit(&slot), want->block_size);
 	if (!found.intact)
 		ntpool_bugcheck(BAD_POOL_HEADER, NTPOOL_19_FREED_MODIFIED,
 				(unsigned long)slot.hdr, 0,

@@ -11,7 +11,7 @@
  * States of a block starting at unit n of a page (block_starts bit n set):
  *  free         free_starts bit n: on no list, found through the page's
  *               bucket (see struct ntpool_pool)
- *  allocated    allocated byte n set: the client's
+ *  allocated    allocated byte n set, to the block's units: the client's
  *  in transit   neither: on a per-CPU cache (pcp.c), being freed by the
  *               CPU that won the allocated byte, or quarantined
  * A free is one transition, an exchange of the allocated byte with 0
@@ -146,8 +146,9 @@ struct ntpool_quota_set;
  * @nr_quarantined: blocks found corrupt and kept out of use
  * @block_starts: bit n set when a block (in any state) starts at unit n
  * @free_starts: bit n set when a free block starts at unit n
- * @allocated: byte n set while the block at unit n is the client's; a
- *	byte, not a bit, so that setting it is a plain store (see above)
+ * @allocated: byte n holds the block's units while the block at unit n is
+ *	the client's, 0 otherwise; a byte, not a bit, so that setting it is
+ *	a plain store (see above)
  * @quarantine: bit n set when the block at unit n was found corrupt
  */
 struct ntpool_page {
@@ -166,6 +167,8 @@ struct ntpool_page {
 	DECLARE_BITMAP(quarantine, NTPOOL_PAGE_UNITS);
 	u8 allocated[NTPOOL_PAGE_UNITS];
 };
+
+static_assert(NTPOOL_MAX_BLOCK_UNITS <= U8_MAX);
 
 /**
  * struct ntpool_big - one entry of the big-pool table
@@ -479,15 +482,17 @@ ntpool_hdr_at(struct ntpool_page *pg, unsigned int unit)
  * ntpool_mark_allocated() - hand the block at @unit to its client
  * @pg: its page
  * @unit: where the block starts; the caller owns the block
+ * @units: its size in units, header included (at most
+ *	NTPOOL_MAX_BLOCK_UNITS): what the free that takes it back gets
  *
  * Whoever takes the block back reads its header: what the caller wrote
  * there is visible first.
  */
 static inline void ntpool_mark_allocated(struct ntpool_page *pg,
-					 unsigned int unit)
+					 unsigned int unit, unsigned int units)
 {
 	/* Pairs with ntpool_take_allocated() and the walks' smp_rmb(). */
-	smp_store_release(&pg->allocated[unit], 1);
+	smp_store_release(&pg->allocated[unit], units);
 }
 
 /**
@@ -495,14 +500,16 @@ static inline void ntpool_mark_allocated(struct ntpool_page *pg,
  * @pg: its page
  * @unit: where a block may start
  *
- * Fully ordered: of two racing callers exactly one gets true, and reads
- * the header after the store that handed the block out.
+ * Fully ordered: of two racing callers exactly one gets the block, and
+ * reads the header after the store that handed it out.  Its size comes
+ * with it, so that a free need not find the next block start: an
+ * allocated block is never split or merged.
  *
- * Return: true if an allocated block started at @unit and is now the
- * caller's (in transit).
+ * Return: the block's units if an allocated block started at @unit and is
+ * now the caller's (in transit), or 0.
  */
-static inline bool ntpool_take_allocated(struct ntpool_page *pg,
-					 unsigned int unit)
+static inline unsigned int ntpool_take_allocated(struct ntpool_page *pg,
+						 unsigned int unit)
 {
 	return xchg(&pg->allocated[unit], 0);
 }
@@ -705,17 +712,18 @@ enum ntpool_claim ntpool_claim_failed(struct ntpool_pool *pool, void *p,
 bool ntpool_header_fault(struct ntpool_block *blk);
 
 /*
- * Where the small block @p, of @pg and starting at @unit, is, into @blk.
- * Its header is the one in front of @p: ntpool_hdr_at(pg, unit), without
- * loading pg->base.
+ * Where the small block @p, of @pg, starting at @unit and @units long, is,
+ * into @blk.  Its header is the one in front of @p: ntpool_hdr_at(pg,
+ * unit), without loading pg->base.
  */
 static inline void ntpool_block_set_small(struct ntpool_block *blk,
 					  struct ntpool_page *pg,
-					  unsigned int unit, const void *p)
+					  unsigned int unit, unsigned int units,
+					  const void *p)
 {
 	blk->page = pg;
 	blk->unit = unit;
-	blk->units = ntpool_block_units(pg, unit);
+	blk->units = units;
 	blk->hdr = ntpool_block_to_hdr(kasan_reset_tag(p));
 }
 
@@ -741,27 +749,29 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 						   struct ntpool_block *blk)
 {
 	int unit = ntpool_unit_of(p);
+	unsigned int units = 0;
 	struct ntpool_page *pg;
-	bool claimed, recent;
+	bool recent;
 
 	preempt_disable();
 	pg = ntpool_page_recent(pool, p);
 	recent = pg;
 	if (!recent)
 		pg = __ntpool_page_lookup(pool, p);
-	claimed = pg && unit >= 0 && ntpool_take_allocated(pg, unit);
-	if (claimed && !recent)
+	if (pg && unit >= 0)
+		units = ntpool_take_allocated(pg, unit);
+	if (units && !recent)
 		ntpool_page_recent_held(pool, pg);
 	preempt_enable();
 	if (!pg)
 		return NTPOOL_CLAIM_BIG;
-	if (!claimed)
+	if (!units)
 		return ntpool_claim_failed(pool, p, blk);
 	/* The block is ours now: its page stays.  Only what the paths read. */
 	blk->pool = pool;
 	blk->big = NULL;
 	blk->bc.code = 0;
-	ntpool_block_set_small(blk, pg, unit, p);
+	ntpool_block_set_small(blk, pg, unit, units, p);
 	return NTPOOL_CLAIM_SMALL;
 }
 

@@ -210,7 +210,7 @@ static struct ntpool_header *carve(struct ntpool_page *pg, unsigned int unit,
 	hdr->previous_size = ntpool_prev_units(pg, unit);
 	ntpool_hdr_write(hdr, units, req);
 	link_next(pg, unit, units);
-	ntpool_mark_allocated(pg, unit);
+	ntpool_mark_allocated(pg, unit, units);
 	return hdr;
 }
 
