@@ -721,6 +721,48 @@ static void per_cpu_corrupt_header(struct kunit *test)
 }
 
 /*
+ * A header rewritten whole, check value included, whose bytes requested do
+ * not fit its block (a block is never larger than its request needs, and
+ * never smaller): reported on the per-CPU path as a corrupt header, and the
+ * block kept out of use.  Only a seal that agrees by chance gets this far
+ * on its own; the rewrite stands in for it.
+ */
+static void per_cpu_requested_mismatch(struct kunit *test)
+{
+	static const size_t forged[] = { 0, 16, 48, 65, 100, 4000 };
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_pool *pool = &ntpool_pools[NTPOOL_NONPAGED];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(forged); i++) {
+		void *p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, TEST_TAG);
+		struct ntpool_header *hdr;
+		struct ntpool_page *pg;
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		hdr = hdr_of(p);
+		hdr->allocator_backtrace_index =
+			ntpool_hdr_requested_field(forged[i],
+						   ntpool_hdr_mark(hdr));
+		ntpool_hdr_seal(hdr);
+		KUNIT_ASSERT_TRUE(test, ntpool_hdr_sealed(hdr));
+		ExFreePoolWithTag(p, TEST_TAG);
+		ntpool_expect_report(test, log, i + 1, BAD_POOL_CALLER,
+				     NTPOOL_C2_HEADER_CORRUPT,
+				     (unsigned long)hdr, ntpool_hdr_ulong1(hdr),
+				     0);
+		rcu_read_lock();
+		pg = ntpool_page_lookup(pool, p);
+		KUNIT_EXPECT_NOT_NULL(test, pg);
+		if (pg)
+			KUNIT_EXPECT_TRUE(test,
+					  test_bit(ntpool_hdr_unit(hdr),
+						   pg->quarantine));
+		rcu_read_unlock();
+	}
+}
+
+/*
  * A special-pool page freed where vfree() must not run (interrupts off)
  * waits for a work item, still mapped.  Its client may have written every
  * byte of its "start" block, the page's first bytes, and a use after free
@@ -775,6 +817,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(bitmap_walks_match_the_library),
 	KUNIT_CASE(seal_covers_every_sealed_bit),
 	KUNIT_CASE(per_cpu_corrupt_header),
+	KUNIT_CASE(per_cpu_requested_mismatch),
 	KUNIT_CASE(special_deferred_free),
 	{}
 };

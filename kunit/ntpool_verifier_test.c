@@ -206,8 +206,9 @@ static void overrun_detected_on_free(struct kunit *test)
 
 /*
  * The inline slack check itself, on a block's last unit: for every slack
- * of up to 16 bytes, a changed byte anywhere in it is seen, a changed
- * byte in front of it is not; a longer slack is left to the full check.
+ * shorter than 16 bytes, a changed byte anywhere in it is seen, a changed
+ * byte in front of it is not; a slack of a unit or more, or a request
+ * larger than the block, is left to the full check, intact or not.
  */
 static void slack_words_read_exactly(struct kunit *test)
 {
@@ -215,7 +216,7 @@ static void slack_words_read_exactly(struct kunit *test)
 	u8 *b = (u8 *)unit;
 	unsigned int slack, at;
 
-	for (slack = 1; slack <= NTPOOL_BLOCK_SIZE; slack++) {
+	for (slack = 1; slack < NTPOOL_BLOCK_SIZE; slack++) {
 		size_t requested = NTPOOL_BLOCK_SIZE - slack;
 
 		memset(unit, NTPOOL_SLACK_PATTERN, sizeof(unit));
@@ -232,9 +233,14 @@ static void slack_words_read_exactly(struct kunit *test)
 		}
 	}
 	KUNIT_EXPECT_TRUE(test, ntpool_slack_intact(unit, 16, 16));
-	/* 17 bytes: not one unit's worth, the caller looks again. */
 	memset(unit, NTPOOL_SLACK_PATTERN, sizeof(unit));
+	/* A whole unit of slack: 0 bytes in 16, or 16 in 32. */
+	KUNIT_EXPECT_FALSE(test, ntpool_slack_intact(unit, 0, 16));
+	KUNIT_EXPECT_FALSE(test, ntpool_slack_intact(unit, 16, 32));
+	/* 17 bytes: more than one unit's worth. */
 	KUNIT_EXPECT_FALSE(test, ntpool_slack_intact(unit, 15, 32));
+	/* A header that asks for more than its block holds. */
+	KUNIT_EXPECT_FALSE(test, ntpool_slack_intact(unit, 17, 16));
 }
 
 /*

@@ -464,23 +464,31 @@ static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
 }
 
 /*
- * Is a claimed block's header sound, its tag @tag (unless 0) and no live
- * lookaside list inside?  Only reads: a block that is not goes on to the
- * general path's checks, which report.
+ * Is a claimed block's header sound, its slack intact, its tag @tag
+ * (unless 0) and no live lookaside list inside?  The slack's check is also
+ * the last of ntpool_check_claimed()'s (see ntpool_slack_intact()).  Only
+ * reads: a block that is not goes on to the general path's checks, which
+ * report.
  */
 static __always_inline bool plain_free(struct ntpool_block *blk, void *p,
 				       u32 tag)
 {
-	return ntpool_check_claimed(blk) &&
+	size_t room = (blk->units - 1) * NTPOOL_BLOCK_SIZE;
+
+	return ntpool_check_sealed(blk) &&
+	       ntpool_slack_intact(p, ntpool_hdr_requested(&blk->seen), room) &&
 	       (!tag || ntpool_plain_tag(tag) ==
 			ntpool_plain_tag(blk->seen.pool_tag)) &&
-	       !ntpool_lookaside_within(p, (blk->units - 1) * NTPOOL_BLOCK_SIZE);
+	       !ntpool_lookaside_within(p, room);
 }
 
-/* The rest of a free, once its small block is claimed and checked. */
+/*
+ * The rest of a free, once its small block is claimed and checked; @plain
+ * when plain_free() said so (the slack is intact, and the pool has caches).
+ */
 static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 					 const struct ntpool_caller *caller,
-					 bool cached)
+					 bool plain)
 {
 	const struct ntpool_header *seen = &blk->seen;
 	size_t bytes = blk->units * NTPOOL_BLOCK_SIZE;
@@ -488,8 +496,8 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	bool counted = ntpool_accounting_on(seen->pool_index);
 	unsigned long flags;
 
-	if (!ntpool_slack_intact(p, ntpool_hdr_requested(seen),
-				 bytes - NTPOOL_BLOCK_SIZE))
+	if (!plain && !ntpool_slack_intact(p, ntpool_hdr_requested(seen),
+					   bytes - NTPOOL_BLOCK_SIZE))
 		ntpool_check_slack(blk, p, caller);
 	if (READ_ONCE(blk->hdr->previous_size) !=
 	    ntpool_prev_units(blk->page, blk->unit))
@@ -499,7 +507,7 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 	/* While the block is still this caller's (see block.c). */
 	trace_ntpool_free(seen->pool_tag, bytes, kind, p, caller);
 	ntpool_hit_tag_check(seen->pool_tag, bytes, p, NTPOOL_HIT_FREE, caller);
-	if (pcp_put(blk, counted, cached))
+	if (pcp_put(blk, counted, plain))
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
@@ -560,7 +568,7 @@ static __always_inline bool fast_free(void *p, u32 tag,
 	}
 	/* Its last 16 bytes, where the slack is, while the header comes in. */
 	prefetch(p + (blk.units - 2) * NTPOOL_BLOCK_SIZE);
-	/* A pool ntpool_pool_of() names is a global pool, which has caches. */
+	/* A pool ntpool_pool_of() names is a global pool: it has caches. */
 	if (plain_free(&blk, p, tag))
 		free_checked(&blk, p, caller, true);
 	else

@@ -776,25 +776,40 @@ static inline enum ntpool_claim ntpool_claim_block(struct ntpool_pool *pool,
 }
 
 /**
+ * ntpool_check_sealed() - BlockSize and the seal of a claimed block
+ * @blk: from ntpool_claim_block(), or found under the pool lock
+ *
+ * The header is read once, into @blk->seen, and that copy is what is
+ * checked and believed: BlockSize against the bitmap and the seal over
+ * every other field a free reads back.  Only reads: the fast path's share
+ * of ntpool_check_claimed(), which reports.
+ *
+ * Return: true if both hold.
+ */
+static __always_inline bool ntpool_check_sealed(struct ntpool_block *blk)
+{
+	struct ntpool_header *seen = &blk->seen;
+
+	ntpool_hdr_snapshot(blk->hdr, seen);
+	return seen->block_size == blk->units &&
+	       ntpool_hdr_image_sealed(blk->hdr, seen);
+}
+
+/**
  * ntpool_check_claimed() - is a claimed block's header sound?
  * @blk: from ntpool_claim_block(), or found under the pool lock; on failure
  *	the reason is in @blk->bc
  *
- * The header is read once, into @blk->seen, and that copy is what is
- * checked and believed: BlockSize against the bitmap, the seal over every
- * other field a free reads back, and BlockSize against the bytes requested
- * (a block is never larger than its request needs).
+ * ntpool_check_sealed(), and BlockSize against the bytes requested (a
+ * block is never larger than its request needs).
  *
  * Return: true if its fields may be believed.
  */
 static inline bool ntpool_check_claimed(struct ntpool_block *blk)
 {
-	struct ntpool_header *seen = &blk->seen;
-
-	ntpool_hdr_snapshot(blk->hdr, seen);
-	if (likely(seen->block_size == blk->units &&
-		   ntpool_hdr_image_sealed(blk->hdr, seen) &&
-		   ntpool_units_for(ntpool_hdr_requested(seen)) == blk->units))
+	if (likely(ntpool_check_sealed(blk) &&
+		   ntpool_units_for(ntpool_hdr_requested(&blk->seen)) ==
+		   blk->units))
 		return true;
 	return ntpool_header_fault(blk);
 }
@@ -802,27 +817,31 @@ static inline bool ntpool_check_claimed(struct ntpool_block *blk)
 /**
  * ntpool_slack_intact() - does a short slack still hold its pattern?
  * @p: the block, claimed
- * @requested: bytes requested, at most @room
+ * @requested: bytes requested, as the header says
  * @room: bytes the block holds
  *
  * Most slacks are under 16 bytes, in the block's last unit: that unit is
  * read in two words, without a call.  The client may be writing there
- * still (a bug, which the answer reports).
+ * still (a bug, which the answer reports).  A true answer also says that
+ * the block is the one its request needs (see ntpool_check_claimed()): no
+ * larger, since the slack is shorter than a unit, and no smaller.
  *
- * Return: true if there is no slack or it is intact; false if it is not
- * or is longer than one unit (ntpool_check_slack() looks again).
+ * Return: true if there is no slack or it is intact and shorter than a
+ * unit; false otherwise (ntpool_check_slack() looks again), a request of
+ * 0 bytes included.
  */
 static inline bool ntpool_slack_intact(const void *p, size_t requested,
 				       size_t room)
 {
 	const u64 pattern = 0x0101010101010101ULL * NTPOOL_SLACK_PATTERN;
 	const u64 *last = p + room - NTPOOL_BLOCK_SIZE;
+	/* Wraps if @requested is past @room: a slack too long, below. */
 	size_t slack = room - requested;
 	u64 lo, hi;
 
 	if (!slack)
 		return true;
-	if (slack > NTPOOL_BLOCK_SIZE)
+	if (slack >= NTPOOL_BLOCK_SIZE)
 		return false;
 	/* The client may be writing there still (a bug): it is reported. */
 	lo = data_race(last[0]);
