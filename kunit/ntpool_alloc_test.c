@@ -763,6 +763,77 @@ static void per_cpu_requested_mismatch(struct kunit *test)
 }
 
 /*
+ * What an interrupt that comes in this CPU's section does (cpu_section.h):
+ * its allocations and frees pass the per-CPU cache by, on the fast path
+ * and the general one, and are counted all the same, straight into the
+ * totals; the cache is as it was, and serves the next request.
+ */
+static void interrupted_section(struct kunit *test)
+{
+	const u32 tag = '1tnI';
+	struct ntpool_report_log *log = ntpool_catch_reports(test);
+	struct ntpool_client *c = ntpool_client_of(THIS_MODULE);
+	struct ntpool_verifier_stats vbefore, vafter;
+	struct ntpool_tag_stats before, after;
+	struct ntpool_tag *row = ntpool_tag_get(tag, GFP_KERNEL);
+	unsigned long cached;
+	void *p, *q, *r;
+
+	KUNIT_ASSERT_NOT_NULL(test, row);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	migrate_disable();
+	/* A block on this CPU's cache. */
+	p = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, tag);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ExFreePoolWithTag(p, tag);
+	cached = ntpool_pcp_count();
+	ntpool_tag_read(row, &before);
+	ntpool_client_verifier_read(c, &vbefore);
+
+	/* As an interrupt would find it: the section taken. */
+	preempt_disable();
+	KUNIT_ASSERT_TRUE(test, ntpool_cpu_enter());
+	KUNIT_EXPECT_FALSE(test, ntpool_cpu_enter());
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_UNINITIALIZED, 64,
+			    tag);
+	r = ExAllocatePool2(POOL_FLAG_NON_PAGED | POOL_FLAG_CACHE_ALIGNED, 64,
+			    tag);
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), cached);
+	if (q)
+		ExFreePoolWithTag(q, tag);
+	if (r)
+		ExFreePoolWithTag(r, tag);
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), cached);
+	ntpool_cpu_leave();
+	preempt_enable();
+
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_PTR_NE(test, q, p);
+	KUNIT_EXPECT_PTR_NE(test, r, p);
+	ntpool_tag_read(row, &after);
+	ntpool_client_verifier_read(c, &vafter);
+	KUNIT_EXPECT_EQ(test, after.u.allocs[NTPOOL_NONPAGED] -
+			before.u.allocs[NTPOOL_NONPAGED], 2ULL);
+	KUNIT_EXPECT_EQ(test, after.u.frees[NTPOOL_NONPAGED] -
+			before.u.frees[NTPOOL_NONPAGED], 2ULL);
+	KUNIT_EXPECT_EQ(test, after.u.bytes[NTPOOL_NONPAGED],
+			before.u.bytes[NTPOOL_NONPAGED]);
+	KUNIT_EXPECT_EQ(test, vafter.count[NTPOOL_VC_SUCCEEDED] -
+			vbefore.count[NTPOOL_VC_SUCCEEDED], 2ULL);
+	KUNIT_EXPECT_EQ(test, vafter.count[NTPOOL_VC_UNTRACKED] -
+			vbefore.count[NTPOOL_VC_UNTRACKED], 2ULL);
+
+	/* The cached block is still there for the next request. */
+	q = ExAllocatePool2(POOL_FLAG_NON_PAGED, 64, tag);
+	KUNIT_EXPECT_PTR_EQ(test, q, p);
+	KUNIT_EXPECT_EQ(test, ntpool_pcp_count(), cached - 1);
+	ExFreePoolWithTag(q, tag);
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, log->count, 0u);
+}
+
+/*
  * A special-pool page freed where vfree() must not run (interrupts off)
  * waits for a work item, still mapped.  Its client may have written every
  * byte of its "start" block, the page's first bytes, and a use after free
@@ -818,6 +889,7 @@ static struct kunit_case ntpool_alloc_cases[] = {
 	KUNIT_CASE(seal_covers_every_sealed_bit),
 	KUNIT_CASE(per_cpu_corrupt_header),
 	KUNIT_CASE(per_cpu_requested_mismatch),
+	KUNIT_CASE(interrupted_section),
 	KUNIT_CASE(special_deferred_free),
 	{}
 };

@@ -31,9 +31,10 @@
  * changes of the hash, the id table and the list of records.  Records are
  * freed only by ntpool_client_retire(), under clients_mutex, once their
  * module is gone and nothing of theirs is outstanding, after a grace
- * period: frees count a block against its owner with interrupts off, so
- * the grace period waits for the last of them.  Readers that walk the list
- * and sleep (debugfs, release) hold clients_mutex.
+ * period: frees count a block against its owner with preemption off or
+ * under rcu_read_lock(), so the grace period waits for the last of them.
+ * Readers that walk the list and sleep (debugfs, release) hold
+ * clients_mutex.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -233,6 +234,8 @@ void ntpool_client_verifier_read(struct ntpool_client *c,
 		for (i = 0; i < NTPOOL_VC_NR; i++)
 			st->count[i] += READ_ONCE(v->count[i]);
 	}
+	for (i = 0; i < NTPOOL_VC_NR; i++)
+		st->count[i] += atomic64_read(&c->nested[i]);
 	/* An attempt succeeds, fails or is failed on purpose: not counted. */
 	st->count[NTPOOL_VC_ATTEMPTED] = st->count[NTPOOL_VC_SUCCEEDED] +
 		st->count[NTPOOL_VC_FAILED] +

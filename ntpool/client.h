@@ -66,6 +66,8 @@ struct ntpool_verifier_cpu {
  * @catchall: where its blocks are counted when a site of their own could
  *	not be made; its id is the module's
  * @vcpu: !verifier's counters
+ * @nested: !verifier's counters counted by interrupts that came in this
+ *	CPU's section (cpu_section.h), which may not touch @vcpu
  * @sites: names of the call sites of its blocks, kept from before its
  *	code went (callsite.c); under RCU, set under ntpool_clients_lock()
  * @hash: in the lookup by module
@@ -82,6 +84,7 @@ struct ntpool_client {
 	struct ntpool_usage usage;
 	struct ntpool_site catchall;
 	struct ntpool_verifier_cpu __percpu *vcpu;
+	atomic64_t nested[NTPOOL_VC_NR];
 	struct ntpool_callsites __rcu *sites;
 	struct hlist_node hash;
 	struct list_head link;
@@ -162,11 +165,24 @@ void ntpool_client_live(struct module *mod);
 int ntpool_clients_init(void);
 void ntpool_clients_exit(void);
 
-/* Count an event of a module's in !verifier's counters. */
+/* Count an event of a module's in !verifier's counters, in a section. */
+static __always_inline void ntpool_client_count_held(struct ntpool_client *c,
+						     enum ntpool_vcounter which)
+{
+	ntpool_cpu_assert_held();
+	__this_cpu_inc(c->vcpu->count[which]);
+}
+
+/* Count an event of a module's in !verifier's counters, from any context. */
 static inline void ntpool_client_count(struct ntpool_client *c,
 				       enum ntpool_vcounter which)
 {
-	this_cpu_inc(c->vcpu->count[which]);
+	if (ntpool_cpu_enter()) {
+		ntpool_client_count_held(c, which);
+		ntpool_cpu_leave();
+	} else {
+		atomic64_inc(&c->nested[which]);
+	}
 }
 
 /* The calling module's name, as reports and trace events show it. */

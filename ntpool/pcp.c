@@ -21,9 +21,11 @@
  * 0x0D), and the block used anyway, since nothing is read from it.
  *
  * Only the global pools have caches.  A cache is changed only by its own
- * CPU with interrupts off (non-paged pool is used from interrupt
- * handlers), or by anyone once its CPU is dead; a drain of every CPU runs
- * a work item on each, and gives the blocks back with interrupts on.
+ * CPU, in its section (cpu_section.h: preemption off, not interrupts; an
+ * interrupt that comes meanwhile passes the cache by), or with interrupts
+ * off by a drain on that CPU (in process context, so in no section), or by
+ * anyone once its CPU is dead; a drain of every CPU runs a work item on
+ * each, and gives the blocks back with interrupts on.
  *
  * The common case is served here whole, from the NT entry points
  * (ntpool_allocate(), ntpool_allocate_legacy(), ntpool_free()) down to the
@@ -110,7 +112,7 @@ static_assert(NTPOOL_PCP_DEPTH == 16 && NTPOOL_MAX_BLOCK_UNITS < 256);
 static struct ntpool_pcp __percpu *pcp_caches;
 static int pcp_hp_state;
 
-/* This CPU's cache; interrupts off. */
+/* This CPU's cache; in its section, or interrupts off in a drain. */
 static struct ntpool_pcp *this_pcp(void)
 {
 	return this_cpu_ptr(pcp_caches);
@@ -166,14 +168,14 @@ static __always_inline bool pcp_pop(enum ntpool_kind kind,
 	unsigned int units = want->block_size;
 	const struct pcp_slot *s;
 	struct ntpool_pcp *pcp;
-	unsigned long flags;
 	u8 *n;
 
-	local_irq_save(flags);
+	if (!ntpool_cpu_enter())
+		return false;
 	pcp = this_pcp();
 	n = &pcp->n[kind][units];
 	if (!*n) {
-		local_irq_restore(flags);
+		ntpool_cpu_leave();
 		return false;
 	}
 	s = &row_of(pcp, kind, units)[--*n];
@@ -184,8 +186,8 @@ static __always_inline bool pcp_pop(enum ntpool_kind kind,
 	if (unlikely(!found->same || !found->intact))
 		slot->img = s->img;
 	pcp->bytes[kind] -= units * NTPOOL_BLOCK_SIZE;
-	ntpool_charge_irqsoff(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
-	local_irq_restore(flags);
+	ntpool_charge_held(ch, kind, units * NTPOOL_BLOCK_SIZE, 1);
+	ntpool_cpu_leave();
 	return true;
 }
 
@@ -240,8 +242,8 @@ static __always_inline void *pcp_take(enum ntpool_kind kind,
  * ntpool_pcp_alloc() - a block from this CPU's cache
  * @pool: the pool
  * @req: the request
- * @ch: what to count if a block is found (in the same interrupts-off
- *	section as the cache)
+ * @ch: what to count if a block is found (in the same section as the
+ *	cache)
  *
  * Return: the block, allocated to @req, or NULL.
  */
@@ -260,10 +262,10 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 
 /*
  * Keep a freed block, claimed and checked, on this CPU's cache, counted
- * (if @counted) at the site its header names in the same interrupts-off
- * section; @cached if its pool is known to have caches.  False when the
- * block is not of a cached pool, is charged as quota or the cache is full:
- * the caller gives it back to its page.
+ * (if @counted) at the site its header names in the same section; @cached
+ * if its pool is known to have caches.  False when the block is not of a
+ * cached pool, is charged as quota, the cache is full or the caller
+ * interrupted this CPU's section: the caller gives it back to its page.
  */
 static __always_inline bool pcp_put(const struct ntpool_block *blk,
 				    bool counted, bool cached)
@@ -271,7 +273,6 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	unsigned int bytes = blk->units * NTPOOL_BLOCK_SIZE;
 	enum ntpool_kind kind = blk->pool->kind;
 	struct ntpool_pcp *pcp;
-	unsigned long flags;
 	u8 *n;
 
 	if (!cached && !cached_pool(blk->pool))
@@ -279,12 +280,13 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	/* A charged block goes back to its page, charged to its cgroup. */
 	if (unlikely(blk->page->quota))
 		return false;
-	local_irq_save(flags);
+	if (!ntpool_cpu_enter())
+		return false;
 	pcp = this_pcp();
 	n = &pcp->n[kind][blk->units];
 	if (*n == row_depth(blk->units) ||
 	    pcp->bytes[kind] + bytes > NTPOOL_PCP_BYTES) {
-		local_irq_restore(flags);
+		ntpool_cpu_leave();
 		return false;
 	}
 	/* The header is left as it is: blk->seen, checked. */
@@ -293,9 +295,9 @@ static __always_inline bool pcp_put(const struct ntpool_block *blk,
 	};
 	pcp->bytes[kind] += bytes;
 	if (counted)
-		ntpool_site_count_free_irqsoff(blk->seen.pool_tag_hash, kind,
-					       bytes);
-	local_irq_restore(flags);
+		ntpool_site_count_free_held(blk->seen.pool_tag_hash, kind,
+					    bytes);
+	ntpool_cpu_leave();
 	return true;
 }
 
@@ -334,11 +336,17 @@ static __always_inline void fast_charge_alloc(struct ntpool_client *c,
 					      size_t bytes)
 {
 	struct ntpool_charge ch = fast_charge(c, site);
-	unsigned long flags;
 
-	local_irq_save(flags);
-	ntpool_charge_irqsoff(&ch, kind, bytes, 1);
-	local_irq_restore(flags);
+	if (ntpool_cpu_enter()) {
+		ntpool_charge_held(&ch, kind, bytes, 1);
+		ntpool_cpu_leave();
+		return;
+	}
+	/* An interrupt in this CPU's section: what the section would count. */
+	if (ch.site)
+		ntpool_usage_count_nested(&site->usage, kind, bytes, 1);
+	atomic64_inc(&c->nested[NTPOOL_VC_UNTRACKED]);
+	atomic64_inc(&c->nested[NTPOOL_VC_SUCCEEDED]);
 }
 
 /*
@@ -511,9 +519,9 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
-	if (counted)
-		ntpool_site_count_free_irqsoff(seen->pool_tag_hash, kind, bytes);
 	spin_unlock_irqrestore(&blk->pool->lock, flags);
+	if (counted)
+		ntpool_site_count_free(seen->pool_tag_hash, kind, bytes);
 }
 
 /**

@@ -683,8 +683,8 @@ struct ntpool_block {
 
 /**
  * struct ntpool_charge - what the accounting counts of an operation served
- *	by a per-CPU cache (in the cache's interrupts-off section, one section
- *	for both) or carved by the fast path
+ *	by a per-CPU cache (in this CPU's section with the cache, one section
+ *	for both, see cpu_section.h) or carved by the fast path
  * @site: the call site to count at (the allocating one, for a free), or
  *	NULL to count nothing for site, tag and module
  * @untracked: a module whose Pool Allocations Not Tracked counts this

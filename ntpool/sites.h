@@ -156,35 +156,38 @@ static inline void ntpool_site_count_alloc(struct ntpool_site *s,
 }
 
 /**
- * ntpool_site_count_free_irqsoff() - count a free at the site a header
- *	names, interrupts off
+ * ntpool_site_count_free_held() - count a free at the site a header names,
+ *	in this CPU's section
  * @id: the site's id, from the block's header or big-pool entry
  * @kind: the pool
  * @bytes: block bytes, as counted at allocation
  *
- * The site is looked up in the same interrupts-off section as it is
- * counted in: an id below NTPOOL_SITES_FIRST_ID names a catch-all site in
- * a module's record, which is freed only a grace period after its id is
- * given back, and a replayed header may still name it.
+ * The site is looked up in the same section as it is counted in: an id
+ * below NTPOOL_SITES_FIRST_ID names a catch-all site in a module's record,
+ * which is freed only a grace period after its id is given back, and a
+ * replayed header may still name it.
  */
-static __always_inline void ntpool_site_count_free_irqsoff(u16 id,
-							   enum ntpool_kind kind,
-							   size_t bytes)
+static __always_inline void ntpool_site_count_free_held(u16 id,
+							enum ntpool_kind kind,
+							size_t bytes)
 {
-	lockdep_assert_irqs_disabled();
-	ntpool_usage_count_irqsoff(&ntpool_site_of_id(id)->usage, kind, bytes,
-				   -1);
+	ntpool_usage_count_held(&ntpool_site_of_id(id)->usage, kind, bytes, -1);
 }
 
-/* ntpool_site_count_free_irqsoff(), from any context. */
+/* ntpool_site_count_free_held(), from any context. */
 static inline void ntpool_site_count_free(u16 id, enum ntpool_kind kind,
 					  size_t bytes)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	ntpool_site_count_free_irqsoff(id, kind, bytes);
-	local_irq_restore(flags);
+	if (ntpool_cpu_enter()) {
+		ntpool_site_count_free_held(id, kind, bytes);
+		ntpool_cpu_leave();
+		return;
+	}
+	/* A section's last site is no help here: a grace period covers it. */
+	rcu_read_lock();
+	ntpool_usage_count_nested(&ntpool_site_of_id(id)->usage, kind, bytes,
+				  -1);
+	rcu_read_unlock();
 }
 
 #endif /* _NTPOOL_SITES_H */

@@ -88,24 +88,23 @@ static inline void ntpool_tag_note_owner(struct ntpool_tag *t, u8 client)
 }
 
 /**
- * ntpool_charge_irqsoff() - count a per-CPU cache's allocation or free in
- *	the cache's interrupts-off section
+ * ntpool_charge_held() - count a per-CPU cache's allocation or free in the
+ *	cache's section
  * @ch: what to count; @ch->done is set
  * @kind: the pool
  * @bytes: block bytes
  * @blocks: 1 for an allocation, -1 for a free
  */
-static __always_inline void ntpool_charge_irqsoff(struct ntpool_charge *ch,
-						  enum ntpool_kind kind,
-						  size_t bytes, int blocks)
+static __always_inline void ntpool_charge_held(struct ntpool_charge *ch,
+					       enum ntpool_kind kind,
+					       size_t bytes, int blocks)
 {
 	if (ch->site)
-		ntpool_usage_count_irqsoff(&ch->site->usage, kind, bytes,
-					   blocks);
+		ntpool_usage_count_held(&ch->site->usage, kind, bytes, blocks);
 	if (ch->untracked)
-		__this_cpu_inc(ch->untracked->vcpu->count[NTPOOL_VC_UNTRACKED]);
+		ntpool_client_count_held(ch->untracked, NTPOOL_VC_UNTRACKED);
 	if (ch->succeeded)
-		__this_cpu_inc(ch->succeeded->vcpu->count[NTPOOL_VC_SUCCEEDED]);
+		ntpool_client_count_held(ch->succeeded, NTPOOL_VC_SUCCEEDED);
 	ch->done = true;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Pool usage counters that scale: the allocation path only writes per-CPU
- * data, with interrupts off for the few instructions it takes.
+ * data, in this CPU's section (cpu_section.h) for the few instructions it
+ * takes.
  *
  * Each CPU counts allocations, frees and live bytes in a small share; once
  * the share's live blocks or bytes pass a batch (32 blocks or 32 KiB either
@@ -22,11 +23,12 @@
  * miss a short peak by up to one batch per CPU (for a tag's or a module's
  * totals, per CPU and site).
  */
-#include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/rculist.h>
 #include <linux/string.h>
 #include "usage.h"
+
+DEFINE_PER_CPU(u8, ntpool_cpu_busy);
 
 static void init_common(struct ntpool_usage *u)
 {
@@ -172,28 +174,24 @@ static void unlock_parent(struct ntpool_usage *parent)
 		__release(parent);
 }
 
-/**
- * ntpool_usage_fold() - move this CPU's share of one pool into the totals
- * @u: the counters
- * @c: this CPU's share
- * @kind: the pool
- * @bytes: the share's bytes, the operation being counted included
- * @n: the share's operations, the one being counted included
- *
- * Interrupts off; called by ntpool_usage_count_irqsoff() once the share
- * passes a batch.  The share goes into @u's totals and its parents' in one
- * step: a reader of any of them sees it in the share or in the totals.
+/*
+ * Fold @bytes and @n (as a share holds them) into @u's totals and its
+ * parents' in one step, and clear @c's share of @kind if there is one:
+ * a reader of any of them sees the operations in the share or in the
+ * totals.  Any context: the lock is taken with interrupts off, since
+ * interrupts fold too (ntpool_usage_count_nested()).
  */
-void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		       enum ntpool_kind kind, s64 bytes, u32 n)
+static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		 enum ntpool_kind kind, s64 bytes, u32 n)
 {
 	struct ntpool_usage *to[NTPOOL_USAGE_PARENTS + 1];
 	s64 total_bytes[NTPOOL_USAGE_PARENTS + 1];
 	s64 total_count[NTPOOL_USAGE_PARENTS + 1];
+	unsigned long flags;
 	unsigned int i;
 
 	/* Lock order: the counters, then their parents by slot. */
-	raw_spin_lock(&u->lock);
+	raw_spin_lock_irqsave(&u->lock, flags);
 	to[0] = u;
 	to[1] = lock_parent(u, 0);
 	to[2] = lock_parent(u, 1);
@@ -203,8 +201,10 @@ void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 		write_seqcount_begin_nested(&to[i]->seq, i);
 		fold_into(to[i], kind, bytes, n);
 	}
-	WRITE_ONCE(c->n[kind], 0);
-	c->bytes[kind] = 0;
+	if (c) {
+		WRITE_ONCE(c->n[kind], 0);
+		c->bytes[kind] = 0;
+	}
 	for (i = 0; i <= NTPOOL_USAGE_PARENTS; i++) {
 		if (!to[i])
 			continue;
@@ -214,10 +214,46 @@ void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 	}
 	unlock_parent(to[2]);
 	unlock_parent(to[1]);
-	raw_spin_unlock(&u->lock);
+	raw_spin_unlock_irqrestore(&u->lock, flags);
 	for (i = 0; i <= NTPOOL_USAGE_PARENTS; i++)
 		if (to[i])
 			raise_peaks(to[i], kind, total_bytes[i], total_count[i]);
+}
+
+/**
+ * ntpool_usage_fold() - move this CPU's share of one pool into the totals
+ * @u: the counters
+ * @c: this CPU's share
+ * @kind: the pool
+ * @bytes: the share's bytes, the operation being counted included
+ * @n: the share's operations, the one being counted included
+ *
+ * In this CPU's section (or with the share's CPU gone); called by
+ * ntpool_usage_count_held() once the share passes a batch.
+ */
+void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		       enum ntpool_kind kind, s64 bytes, u32 n)
+{
+	fold(u, c, kind, bytes, n);
+}
+
+/**
+ * ntpool_usage_count_nested() - count an operation straight into the totals
+ * @u: the counters (not a total)
+ * @kind: its pool
+ * @bytes: block bytes
+ * @blocks: 1 for an allocation, -1 for a free
+ *
+ * For an interrupt that came in this CPU's section, whose share it may
+ * not touch: a fold of the one operation.
+ */
+void ntpool_usage_count_nested(struct ntpool_usage *u, enum ntpool_kind kind,
+			       size_t bytes, int blocks)
+{
+	if (blocks > 0)
+		fold(u, NULL, kind, bytes, NTPOOL_USAGE_ALLOC_OP);
+	else
+		fold(u, NULL, kind, -(s64)bytes, NTPOOL_USAGE_FREE_OP);
 }
 
 /**
@@ -226,19 +262,26 @@ void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
  */
 void ntpool_usage_drain(struct ntpool_usage *u)
 {
-	unsigned long flags;
 	unsigned int kind;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
 
-		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
-			local_irq_save(flags);
-			ntpool_usage_fold(u, c, kind, c->bytes[kind],
-					  READ_ONCE(c->n[kind]));
-			local_irq_restore(flags);
-		}
+		for (kind = 0; kind < NTPOOL_KINDS; kind++)
+			fold(u, c, kind, c->bytes[kind], READ_ONCE(c->n[kind]));
+	}
+}
+
+/* Count an operation, in this CPU's section or straight into the totals. */
+static void count(struct ntpool_usage *u, enum ntpool_kind kind, size_t bytes,
+		  int blocks)
+{
+	if (ntpool_cpu_enter()) {
+		ntpool_usage_count_held(u, kind, bytes, blocks);
+		ntpool_cpu_leave();
+	} else {
+		ntpool_usage_count_nested(u, kind, bytes, blocks);
 	}
 }
 
@@ -251,11 +294,7 @@ void ntpool_usage_drain(struct ntpool_usage *u)
 void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
 			size_t bytes)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	ntpool_usage_count_irqsoff(u, kind, bytes, 1);
-	local_irq_restore(flags);
+	count(u, kind, bytes, 1);
 }
 
 /**
@@ -267,11 +306,7 @@ void ntpool_usage_alloc(struct ntpool_usage *u, enum ntpool_kind kind,
 void ntpool_usage_free(struct ntpool_usage *u, enum ntpool_kind kind,
 		       size_t bytes)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	ntpool_usage_count_irqsoff(u, kind, bytes, -1);
-	local_irq_restore(flags);
+	count(u, kind, bytes, -1);
 }
 
 /**

@@ -16,6 +16,7 @@
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include "cpu_section.h"
 #include "pool.h"
 
 /* Per-CPU shares are folded into the shared totals past these. */
@@ -136,11 +137,11 @@ static __always_inline bool ntpool_usage_within(s64 x, u32 batch)
 }
 
 /*
- * Count one allocation (@blocks 1) or free (-1) in this CPU's share, and
- * fold the share once it passes a batch.  What the share holds back from
- * the totals is its live blocks and bytes, which bound how far a peak can
- * lag: a CPU that allocates and frees in turn folds only when its count of
- * operations would overflow.
+ * Count one allocation (@blocks 1) or free (-1) in this CPU's share, in
+ * this CPU's section, and fold the share once it passes a batch.  What the
+ * share holds back from the totals is its live blocks and bytes, which
+ * bound how far a peak can lag: a CPU that allocates and frees in turn
+ * folds only when its count of operations would overflow.
  */
 static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
 						   enum ntpool_kind kind,
@@ -163,25 +164,28 @@ static __always_inline void ntpool_usage_count_one(struct ntpool_usage *u,
 }
 
 /**
- * ntpool_usage_count_irqsoff() - count an allocation or a free, interrupts
- *	off
+ * ntpool_usage_count_held() - count an allocation or a free, in this CPU's
+ *	section
  * @u: the counters (not a total)
  * @kind: its pool
  * @bytes: block bytes
  * @blocks: 1 for an allocation, -1 for a free
  *
- * For callers that have interrupts off already, so that one section covers
- * more than the counters.  The totals @u folds into see it at its next
- * fold, and their readers at once.
+ * For callers in this CPU's section already (cpu_section.h), so that one
+ * section covers more than the counters.  The totals @u folds into see it
+ * at its next fold, and their readers at once.
  */
-static __always_inline void ntpool_usage_count_irqsoff(struct ntpool_usage *u,
-						       enum ntpool_kind kind,
-						       size_t bytes, int blocks)
+static __always_inline void ntpool_usage_count_held(struct ntpool_usage *u,
+						    enum ntpool_kind kind,
+						    size_t bytes, int blocks)
 {
-	lockdep_assert_irqs_disabled();
+	ntpool_cpu_assert_held();
 	ntpool_usage_count_one(u, kind, blocks > 0 ? (s64)bytes : -(s64)bytes,
 			       blocks);
 }
+
+void ntpool_usage_count_nested(struct ntpool_usage *u, enum ntpool_kind kind,
+			       size_t bytes, int blocks);
 
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
 extern void (*ntpool_usage_read_hook)(struct ntpool_usage *u);
