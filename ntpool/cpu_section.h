@@ -25,6 +25,7 @@
 #include <linux/preempt.h>
 #include <linux/types.h>
 
+/* Set while this CPU is in its section (usage.c defines it). */
 DECLARE_PER_CPU(u8, ntpool_cpu_busy);
 
 /**

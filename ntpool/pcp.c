@@ -519,9 +519,10 @@ static __always_inline void free_checked(struct ntpool_block *blk, void *p,
 		return;
 	spin_lock_irqsave(&blk->pool->lock, flags);
 	ntpool_small_free_locked(blk->pool, blk->page, blk->unit, seen->pool_tag);
-	spin_unlock_irqrestore(&blk->pool->lock, flags);
+	/* Before another CPU can allocate the block and count that. */
 	if (counted)
 		ntpool_site_count_free(seen->pool_tag_hash, kind, bytes);
+	spin_unlock_irqrestore(&blk->pool->lock, flags);
 }
 
 /**

@@ -183,7 +183,7 @@ static inline void ntpool_site_count_free(u16 id, enum ntpool_kind kind,
 		ntpool_cpu_leave();
 		return;
 	}
-	/* A section's last site is no help here: a grace period covers it. */
+	/* As in a section, the site is looked up and counted in one reader. */
 	rcu_read_lock();
 	ntpool_usage_count_nested(&ntpool_site_of_id(id)->usage, kind, bytes,
 				  -1);

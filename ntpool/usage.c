@@ -23,6 +23,7 @@
  * miss a short peak by up to one batch per CPU (for a tag's or a module's
  * totals, per CPU and site).
  */
+#include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/rculist.h>
 #include <linux/string.h>
@@ -228,8 +229,8 @@ static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
  * @bytes: the share's bytes, the operation being counted included
  * @n: the share's operations, the one being counted included
  *
- * In this CPU's section (or with the share's CPU gone); called by
- * ntpool_usage_count_held() once the share passes a batch.
+ * In this CPU's section; called by ntpool_usage_count_held() once the
+ * share passes a batch.
  */
 void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 		       enum ntpool_kind kind, s64 bytes, u32 n)
@@ -262,14 +263,22 @@ void ntpool_usage_count_nested(struct ntpool_usage *u, enum ntpool_kind kind,
  */
 void ntpool_usage_drain(struct ntpool_usage *u)
 {
+	unsigned long flags;
 	unsigned int kind;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		struct ntpool_usage_cpu *c = per_cpu_ptr(u->cpu, cpu);
 
-		for (kind = 0; kind < NTPOOL_KINDS; kind++)
+		/*
+		 * This CPU's share is read and cleared with no interrupt
+		 * between (process context: no section is open under it).
+		 */
+		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
+			local_irq_save(flags);
 			fold(u, c, kind, c->bytes[kind], READ_ONCE(c->n[kind]));
+			local_irq_restore(flags);
+		}
 	}
 }
 
