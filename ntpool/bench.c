@@ -54,6 +54,13 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The median of @n values, sorted in place. */
+static u64 median_of(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return v[n / 2];
+}
+
 /* Picoseconds per operation: a batch's nanoseconds * 1000 / operations. */
 typedef u64 (*batch_fn)(void *arg, unsigned int ops);
 
@@ -70,8 +77,7 @@ static u64 median_ps(batch_fn fn, void *arg, unsigned int ops)
 			return 0;
 		runs[i] = div_u64(ns * 1000, ops);
 	}
-	sort(runs, REPS, sizeof(runs[0]), cmp_u64, NULL);
-	return runs[REPS / 2];
+	return median_of(runs, REPS);
 }
 
 static void report(const char *group, const char *what, u64 ps,
@@ -384,10 +390,8 @@ static void mixed_medians(struct mixed *mx, u64 *km, u64 *nt)
 			runs[side][i] = div_u64((ns + settle()) * 1000, ops);
 		}
 	}
-	sort(runs[0], REPS, sizeof(u64), cmp_u64, NULL);
-	sort(runs[1], REPS, sizeof(u64), cmp_u64, NULL);
-	*km = runs[0][REPS / 2];
-	*nt = runs[1][REPS / 2];
+	*km = median_of(runs[0], REPS);
+	*nt = median_of(runs[1], REPS);
 }
 
 static void bench_mixed(const struct bench *b)
@@ -560,25 +564,37 @@ static u64 speedup(u64 n, u64 one)
 /*
  * ntpool's speedup from 1 to @cpus CPUs against kmalloc's, measured side
  * by side: a ratio of 1.00 scales as well as the kernel's allocator.
+ * REPS rounds of the four points, one after the other in each round; the
+ * medians of the rounds' speedups and ratios (a point alone moves by a
+ * third from run to run in an emulated VM).
  */
 static void scaling_at(const struct bench *b, unsigned int cpus,
 		       const char *what, struct pair *pr)
 {
-	u64 n1 = throughput(1, ntpool_pairs, pr, b->run_ms);
-	u64 nn = throughput(cpus, ntpool_pairs, pr, b->run_ms);
-	u64 k1 = throughput(1, kmalloc_pairs, pr, b->run_ms);
-	u64 kn = throughput(cpus, kmalloc_pairs, pr, b->run_ms);
-	u64 nx = speedup(nn, n1), kx = speedup(kn, k1);
-	u64 ratio = kx ? div64_u64(nx * 100, kx) : 0;
+	u64 nx[REPS], kx[REPS], ratio[REPS], nn[REPS];
+	u64 n1, k1, kn, r, nxm, kxm;
+	unsigned int i;
 	char label[40];
 
+	for (i = 0; i < REPS; i++) {
+		n1 = throughput(1, ntpool_pairs, pr, b->run_ms);
+		nn[i] = throughput(cpus, ntpool_pairs, pr, b->run_ms);
+		k1 = throughput(1, kmalloc_pairs, pr, b->run_ms);
+		kn = throughput(cpus, kmalloc_pairs, pr, b->run_ms);
+		nx[i] = speedup(nn[i], n1);
+		kx[i] = speedup(kn, k1);
+		ratio[i] = kx[i] ? div64_u64(nx[i] * 100, kx[i]) : 0;
+	}
+	r = median_of(ratio, REPS);
+	nxm = median_of(nx, REPS);
+	kxm = median_of(kx, REPS);
 	snprintf(label, sizeof(label), "%s %u CPUs", what, cpus);
 	pr_info("%-10s %-28s x%llu.%02llu (%llu pairs/s)  vs kmalloc x%llu.%02llu  ratio %llu.%02llu\n",
-		"scaling", label, nx / 100, nx % 100, nn, kx / 100, kx % 100,
-		ratio / 100, ratio % 100);
+		"scaling", label, nxm / 100, nxm % 100, median_of(nn, REPS),
+		kxm / 100, kxm % 100, r / 100, r % 100);
 	pr_info("csv: scaling,%s,%llu.%02llu,kmalloc,%llu.%02llu,%llu.%02llu\n",
-		label, nx / 100, nx % 100, kx / 100, kx % 100, ratio / 100,
-		ratio % 100);
+		label, nxm / 100, nxm % 100, kxm / 100, kxm % 100, r / 100,
+		r % 100);
 }
 
 /* ---- one CPU allocates, another frees ---------------------------------- */
