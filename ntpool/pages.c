@@ -325,6 +325,47 @@ void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg)
 		this_cpu_write(pool->recent->page[ntpool_recent_slot(pg->base)], pg);
 }
 
+/**
+ * ntpool_page_carving_locked() - note the page this CPU carves blocks from
+ * @pool: its pool, locked
+ * @pg: a page of the pool's buckets (not a quota set's) in its xarray
+ *
+ * Other CPUs leave that page alone while another page fits their requests
+ * (ntpool_page_carved_elsewhere()), as SLUB gives each CPU a slab of its
+ * own: two CPUs that carve from one page put their blocks side by side,
+ * and each pair then writes a line the other CPU writes too (the blocks'
+ * allocated bytes in the page's record, their headers and data).
+ */
+void ntpool_page_carving_locked(struct ntpool_pool *pool, struct ntpool_page *pg)
+{
+	unsigned int me = smp_processor_id() + 1;
+	struct ntpool_page *old;
+
+	lockdep_assert_held(&pool->lock);
+	if (!pool->recent)
+		return;
+	old = this_cpu_read(pool->recent->carving);
+	/* Another CPU may carve from it since: it is that CPU's now. */
+	if (old && old != pg && old->carver == me)
+		old->carver = 0;
+	pg->carver = me;
+	this_cpu_write(pool->recent->carving, pg);
+}
+
+/**
+ * ntpool_page_carved_elsewhere() - does another CPU carve from @pg now?
+ * @pg: a page of a pool, whose lock is held
+ *
+ * Return: true if an online CPU other than this one does.
+ */
+bool ntpool_page_carved_elsewhere(const struct ntpool_page *pg)
+{
+	unsigned int carver = pg->carver;
+
+	return carver && carver - 1 != smp_processor_id() &&
+	       cpu_online(carver - 1);
+}
+
 static void forget_recent_locked(struct ntpool_pool *pool,
 				 struct ntpool_page *pg)
 {
@@ -334,10 +375,14 @@ static void forget_recent_locked(struct ntpool_pool *pool,
 	if (!pool->recent)
 		return;
 	for_each_possible_cpu(cpu) {
-		struct ntpool_page **at = &per_cpu_ptr(pool->recent, cpu)->page[slot];
+		struct ntpool_recent *r = per_cpu_ptr(pool->recent, cpu);
+		struct ntpool_page **at = &r->page[slot];
 
 		if (READ_ONCE(*at) == pg)
 			WRITE_ONCE(*at, NULL);
+		/* Only ever read under the pool lock, held here. */
+		if (r->carving == pg)
+			r->carving = NULL;
 	}
 }
 

@@ -144,6 +144,7 @@ struct ntpool_quota_set;
  *	may sleep (exec.c), once lockless readers are done
  * @largest_free: units of the largest free block (0 when none is free)
  * @nr_quarantined: blocks found corrupt and kept out of use
+ * @carver: 1 + the CPU that carves blocks from it now, or 0 (pages.c)
  * @block_starts: bit n set when a block (in any state) starts at unit n
  * @free_starts: bit n set when a free block starts at unit n
  * @allocated: byte n holds the block's units while the block at unit n is
@@ -156,6 +157,7 @@ struct ntpool_page {
 	struct ntpool_quota_set *quota;
 	unsigned int largest_free;
 	unsigned int nr_quarantined;
+	unsigned int carver;
 	/* With the fields above, the one line a free reads besides its byte. */
 	DECLARE_BITMAP(block_starts, NTPOOL_PAGE_UNITS);
 	struct list_head link;
@@ -282,12 +284,13 @@ struct ntpool_pool {
 
 /*
  * Pages each CPU carved blocks from lately, by address: where a free looks
- * before the xarray (pages.c).
+ * before the xarray; and the one it carves from now (pages.c).
  */
 #define NTPOOL_RECENT_PAGES	8
 
 struct ntpool_recent {
 	struct ntpool_page *page[NTPOOL_RECENT_PAGES];
+	struct ntpool_page *carving;
 };
 
 extern struct ntpool_pool ntpool_pools[NTPOOL_NR_POOLS];
@@ -311,6 +314,8 @@ struct ntpool_page *__ntpool_page_lookup(struct ntpool_pool *pool,
 					 const void *addr);
 void ntpool_xa_forget_locked(struct ntpool_pool *pool, const void *addr);
 void ntpool_page_recent_locked(struct ntpool_pool *pool, struct ntpool_page *pg);
+void ntpool_page_carving_locked(struct ntpool_pool *pool, struct ntpool_page *pg);
+bool ntpool_page_carved_elsewhere(const struct ntpool_page *pg);
 int ntpool_xa_insert(struct xarray *xa, unsigned long key, void *entry,
 		     gfp_t gfp);
 void ntpool_pool_init(struct ntpool_pool *pool, enum ntpool_kind kind,

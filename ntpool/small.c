@@ -254,6 +254,25 @@ static void check_free_header(struct ntpool_page *pg, unsigned int unit,
 }
 
 /*
+ * The page of @b to carve @need units from: one of the smallest bucket
+ * that fits, but not a page another CPU carves from now while another
+ * fits (at most one such page per CPU is passed over).  NULL if none.
+ */
+static struct ntpool_page *pick_page(struct ntpool_buckets *b,
+				     unsigned int need)
+{
+	unsigned int size = need - 1;
+	struct ntpool_page *pg;
+
+	while ((size = find_next_bit(b->nonempty, NTPOOL_PAGE_UNITS,
+				     size + 1)) < NTPOOL_PAGE_UNITS)
+		list_for_each_entry(pg, &b->lists[size], link)
+			if (!ntpool_page_carved_elsewhere(pg))
+				return pg;
+	return NULL;
+}
+
+/*
  * Allocate from a page of @b that has room, if any; the pool is locked.
  * @b is NULL for a cgroup that has no quota set in the pool.
  */
@@ -269,10 +288,10 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 
 	if (!b)
 		return NULL;
-	size = find_next_bit(b->nonempty, NTPOOL_PAGE_UNITS, need);
-	if (size >= NTPOOL_PAGE_UNITS)
+	pg = pick_page(b, need);
+	if (!pg)
 		return NULL;
-	pg = list_first_entry(&b->lists[size], struct ntpool_page, link);
+	size = pg->largest_free;
 	unit = best_fit(pg, need, &span);
 	check_free_header(pg, unit, span, bc);
 	bucket_del(pool, pg);
@@ -280,6 +299,8 @@ static struct ntpool_header *take_free(struct ntpool_pool *pool,
 	/* A smaller block than the largest was split: the largest stays. */
 	bucket_add(pool, pg, span < size ? size : largest_free(pg));
 	ntpool_page_recent_locked(pool, pg);
+	if (b == &pool->free)
+		ntpool_page_carving_locked(pool, pg);
 	return hdr;
 }
 
@@ -306,6 +327,8 @@ static void *carve_new_page(struct ntpool_pool *pool, struct ntpool_page *pg,
 	hdr = carve(pg, 0, NTPOOL_PAGE_UNITS, units, req);
 	bucket_add(pool, pg, largest_free(pg));
 	ntpool_page_recent_locked(pool, pg);
+	if (!pg->quota)
+		ntpool_page_carving_locked(pool, pg);
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return ntpool_hdr_to_block(hdr);
 }
