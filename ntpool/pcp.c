@@ -345,8 +345,8 @@ static __always_inline void fast_charge_alloc(struct ntpool_client *c,
 	/* An interrupt in this CPU's section: what the section would count. */
 	if (ch.site)
 		ntpool_usage_count_nested(&site->usage, kind, bytes, 1);
-	atomic64_inc(&c->nested[NTPOOL_VC_UNTRACKED]);
-	atomic64_inc(&c->nested[NTPOOL_VC_SUCCEEDED]);
+	ntpool_client_count(c, NTPOOL_VC_UNTRACKED);
+	ntpool_client_count(c, NTPOOL_VC_SUCCEEDED);
 }
 
 /*

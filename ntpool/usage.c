@@ -175,15 +175,24 @@ static void unlock_parent(struct ntpool_usage *parent)
 		__release(parent);
 }
 
-/*
- * Fold @bytes and @n (as a share holds them) into @u's totals and its
- * parents' in one step, and clear @c's share of @kind if there is one:
- * a reader of any of them sees the operations in the share or in the
- * totals.  Any context: the lock is taken with interrupts off, since
- * interrupts fold too (ntpool_usage_count_nested()).
+/**
+ * ntpool_usage_fold() - move operations into the totals
+ * @u: the counters
+ * @c: this CPU's share, cleared of @kind here; NULL to leave the shares
+ *	alone (ntpool_usage_count_nested())
+ * @kind: the pool
+ * @bytes: the share's bytes, the operation being counted included
+ * @n: the share's operations (as a share holds them), the one being
+ *	counted included
+ *
+ * Into @u's totals and its parents' in one step: a reader of any of them
+ * sees the operations in the share or in the totals.  Called by
+ * ntpool_usage_count_held() once the share passes a batch (in this CPU's
+ * section), and by the drain and the nested count: the lock is taken with
+ * interrupts off, since interrupts fold too.
  */
-static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		 enum ntpool_kind kind, s64 bytes, u32 n)
+void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
+		       enum ntpool_kind kind, s64 bytes, u32 n)
 {
 	struct ntpool_usage *to[NTPOOL_USAGE_PARENTS + 1];
 	s64 total_bytes[NTPOOL_USAGE_PARENTS + 1];
@@ -222,23 +231,6 @@ static void fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
 }
 
 /**
- * ntpool_usage_fold() - move this CPU's share of one pool into the totals
- * @u: the counters
- * @c: this CPU's share
- * @kind: the pool
- * @bytes: the share's bytes, the operation being counted included
- * @n: the share's operations, the one being counted included
- *
- * In this CPU's section; called by ntpool_usage_count_held() once the
- * share passes a batch.
- */
-void ntpool_usage_fold(struct ntpool_usage *u, struct ntpool_usage_cpu *c,
-		       enum ntpool_kind kind, s64 bytes, u32 n)
-{
-	fold(u, c, kind, bytes, n);
-}
-
-/**
  * ntpool_usage_count_nested() - count an operation straight into the totals
  * @u: the counters (not a total)
  * @kind: its pool
@@ -252,9 +244,10 @@ void ntpool_usage_count_nested(struct ntpool_usage *u, enum ntpool_kind kind,
 			       size_t bytes, int blocks)
 {
 	if (blocks > 0)
-		fold(u, NULL, kind, bytes, NTPOOL_USAGE_ALLOC_OP);
+		ntpool_usage_fold(u, NULL, kind, bytes, NTPOOL_USAGE_ALLOC_OP);
 	else
-		fold(u, NULL, kind, -(s64)bytes, NTPOOL_USAGE_FREE_OP);
+		ntpool_usage_fold(u, NULL, kind, -(s64)bytes,
+				  NTPOOL_USAGE_FREE_OP);
 }
 
 /**
@@ -276,7 +269,8 @@ void ntpool_usage_drain(struct ntpool_usage *u)
 		 */
 		for (kind = 0; kind < NTPOOL_KINDS; kind++) {
 			local_irq_save(flags);
-			fold(u, c, kind, c->bytes[kind], READ_ONCE(c->n[kind]));
+			ntpool_usage_fold(u, c, kind, c->bytes[kind],
+					  READ_ONCE(c->n[kind]));
 			local_irq_restore(flags);
 		}
 	}
