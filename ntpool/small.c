@@ -103,20 +103,29 @@ static void link_next(struct ntpool_page *pg, unsigned int unit,
 		WRITE_ONCE(ntpool_hdr_at(pg, unit + units)->previous_size, units);
 }
 
-/* Record a free block and write its header. */
+/*
+ * Record a free block and write its header, sealed as an image and stored
+ * as two words: sealing it where it lies would read back what was just
+ * stored, and wait for the header's line to come in (a cache miss at most
+ * carves and merges).  The pool lock makes the header, PreviousSize
+ * included, the caller's to write.
+ */
 static void make_free(struct ntpool_page *pg, unsigned int unit,
 		      unsigned int units, u32 tag)
 {
 	struct ntpool_header *hdr = ntpool_hdr_at(pg, unit);
+	struct ntpool_header img;
 
 	__set_bit(unit, pg->block_starts);
 	__set_bit(unit, pg->free_starts);
-	*hdr = (struct ntpool_header) {
+	img = (struct ntpool_header) {
 		.previous_size = ntpool_prev_units(pg, unit),
 		.block_size = units,
 		.pool_tag = tag,
 	};
-	ntpool_hdr_seal(hdr);
+	ntpool_seal_image(hdr, &img);
+	WRITE_ONCE(*(u64 *)hdr, ntpool_hdr_word(&img, 0));
+	WRITE_ONCE(*((u64 *)hdr + 1), ntpool_hdr_word(&img, 1));
 	link_next(pg, unit, units);
 }
 
