@@ -19,6 +19,7 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/ctype.h>
+#include <linux/hashtable.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -198,15 +199,42 @@ MODULE_PARM_DESC(verify_drivers,
 /* ---- Pool Tracking -------------------------------------------------- */
 
 /*
- * Records by block address (all blocks are 16-byte aligned).  An xarray
- * whose lock is taken with interrupts saved: records are made and dropped
- * from any context, hard interrupts included, and looked up under RCU.
+ * Records by block address, in a hash table of RCU lists whose lock is
+ * taken with interrupts saved: records are made and dropped from any
+ * context, hard interrupts included, and looked up under RCU.  Adding or
+ * dropping a record allocates nothing: an xarray keyed by address needed
+ * a path of nodes for each, up to ten of them, and gave them back after a
+ * grace period when its last record went.
  */
-static DEFINE_XARRAY_FLAGS(track_table, XA_FLAGS_LOCK_IRQ);
+#define TRACK_HASH_BITS	13
+static DEFINE_HASHTABLE(track_table, TRACK_HASH_BITS);
+static DEFINE_SPINLOCK(track_lock);
 
-static unsigned long track_key(unsigned long addr)
+/* The record of the block at @addr, or NULL; under RCU or track_lock. */
+static struct ntpool_track *track_find(unsigned long addr)
 {
-	return addr >> 4;
+	struct ntpool_track *t;
+
+	hash_for_each_possible_rcu(track_table, t, node, addr,
+				   lockdep_is_held(&track_lock))
+		if (t->addr == addr)
+			return t;
+	return NULL;
+}
+
+/* Add @t unless its block has a record already. */
+static bool track_insert(struct ntpool_track *t)
+{
+	unsigned long flags;
+	bool added = false;
+
+	spin_lock_irqsave(&track_lock, flags);
+	if (!track_find(t->addr)) {
+		hash_add_rcu(track_table, &t->node, t->addr);
+		added = true;
+	}
+	spin_unlock_irqrestore(&track_lock, flags);
+	return added;
 }
 
 /* Some module shares id 0: its blocks are tracked, whatever the setting. */
@@ -269,8 +297,7 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	/* Counted first: the block may be freed as soon as it is inserted. */
 	if (owner)
 		atomic_long_inc(&owner->tracked);
-	if (!ntpool_xa_insert(&track_table, track_key(t->addr), t,
-			      ntpool_gfp(req)))
+	if (track_insert(t))
 		return;
 	if (owner)
 		atomic_long_dec(&owner->tracked);
@@ -324,18 +351,17 @@ static bool take_record(unsigned long addr, bool check_owner,
 	 * of that block cannot miss it.
 	 */
 	rcu_read_lock();
-	t = xa_load(&track_table, track_key(addr));
-	maybe = t && READ_ONCE(t->addr) == addr;
+	maybe = track_find(addr);
 	rcu_read_unlock();
 	if (!maybe)
 		return false;
-	xa_lock_irqsave(&track_table, flags);
-	t = xa_load(&track_table, track_key(addr));
-	if (t && t->addr == addr && (!check_owner || t->owner == owner))
-		__xa_erase(&track_table, track_key(addr));
+	spin_lock_irqsave(&track_lock, flags);
+	t = track_find(addr);
+	if (t && (!check_owner || t->owner == owner))
+		hash_del_rcu(&t->node);
 	else
 		t = NULL;
-	xa_unlock_irqrestore(&track_table, flags);
+	spin_unlock_irqrestore(&track_lock, flags);
 	if (!t)
 		return false;
 	if (!check_owner)
@@ -372,8 +398,8 @@ static struct ntpool_client *record_owner(const void *p)
 	struct ntpool_track *t;
 
 	rcu_read_lock();
-	t = xa_load(&track_table, track_key(addr));
-	if (t && t->addr == addr)
+	t = track_find(addr);
+	if (t)
 		o = t->owner;
 	rcu_read_unlock();
 	return o;
@@ -395,8 +421,8 @@ bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 	bool found;
 
 	rcu_read_lock();
-	t = xa_load(&track_table, track_key(addr));
-	found = t && t->addr == addr;
+	t = track_find(addr);
+	found = t;
 	if (found) {
 		*caller = t->caller;
 		if (nr_frames)
@@ -551,28 +577,24 @@ static bool collect_big_caller(const struct ntpool_block_info *b, void *arg)
 /* Records of the client's blocks; false if the batch filled. */
 static bool collect_record_callers(struct name_walk *w)
 {
-	XA_STATE(xas, &track_table, 0);
 	struct ntpool_track *t;
-	unsigned int seen = 0;
+	unsigned int bkt;
 	bool more = true;
 
-	rcu_read_lock();
-	xas_for_each(&xas, t, ULONG_MAX) {
-		if (xas_retry(&xas, t))
-			continue;
-		if (t->client == w->id && t->owner == w->owner) {
+	for (bkt = 0; more && bkt < HASH_SIZE(track_table); bkt++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(t, &track_table[bkt], node) {
+			if (t->client != w->id || t->owner != w->owner)
+				continue;
 			more = name_walk_add(w, t->caller);
 			if (!more)
 				break;
 		}
-		if (++seen % 1024 == 0) {
-			xas_pause(&xas);
-			rcu_read_unlock();
+		rcu_read_unlock();
+		/* Records made or dropped meanwhile may or may not be seen. */
+		if (bkt % 256 == 255)
 			cond_resched();
-			rcu_read_lock();
-		}
 	}
-	rcu_read_unlock();
 	return more;
 }
 
@@ -923,11 +945,13 @@ int ntpool_verifier_init(void)
 void ntpool_verifier_exit(void)
 {
 	struct ntpool_track *t;
-	unsigned long key;
+	struct hlist_node *next;
+	unsigned int bkt;
 
-	xa_for_each(&track_table, key, t)
+	hash_for_each_safe(track_table, bkt, next, t, node) {
+		hash_del(&t->node);
 		kfree(t);
-	xa_destroy(&track_table);
+	}
 	ntpool_verify_clear();
 }
 

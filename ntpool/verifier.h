@@ -34,11 +34,13 @@
  * @owner: the owner, for a module on the shared id (else NULL)
  * @caller: call site
  * @rcu: for freeing after lookups are done
+ * @node: in the table of records, by @addr
  * @nr_frames: frames in @frames (full tracking only)
  * @frames: the allocation stack
  */
 struct ntpool_track {
 	struct rcu_head rcu;
+	struct hlist_node node;
 	unsigned long addr;
 	size_t size;
 	u32 tag;
