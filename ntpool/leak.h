@@ -15,8 +15,10 @@
  *  - the objects start at the block's data, not at its _POOL_HEADER, so the
  *    page-start pointers ntpool keeps do not point into them;
  *  - ntpool's records that do point at blocks (big-block entries, Driver
- *    Verifier's records) are not scanned.  They are still objects, found
- *    through ntpool's tables, so they raise no report of their own.
+ *    Verifier's records) are not scanned.  Those found through an xarray
+ *    are still objects, referenced from its nodes, so they raise no report
+ *    of their own; those chained through each other (Pool Tracking's
+ *    hash lists, whose links are not scanned either) are ignored.
  *
  * Without CONFIG_DEBUG_KMEMLEAK all of this compiles to nothing.
  */
@@ -75,6 +77,15 @@ static inline void *ntpool_vmalloc_carved(unsigned long size, gfp_t gfp)
 static inline void ntpool_leak_no_scan(const void *record)
 {
 	kmemleak_no_scan(record);
+}
+
+/*
+ * A record of a block linked only from records like it: neither scanned
+ * nor reported (the only pointer to it is in one that is not scanned).
+ */
+static inline void ntpool_leak_ignore(const void *record)
+{
+	kmemleak_ignore(record);
 }
 
 #endif /* _NTPOOL_LEAK_H */

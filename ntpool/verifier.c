@@ -8,7 +8,7 @@
  * recorded (address, length, tag, caller; with ":full" also the allocation
  * stack) in a table keyed by address, so that leaks and !verifier can name
  * the call site.  Cost, per allocation of a verified module: one small
- * kmalloc and an xarray insert (and erase at free); with ":full" also a
+ * kmalloc and a hash-list insert (and removal at free); with ":full" also a
  * stack trace.  Unverified modules pay nothing beyond their counters.
  *
  * Every module, verified or not, gets the leak check when it unloads: if it
@@ -202,9 +202,8 @@ MODULE_PARM_DESC(verify_drivers,
  * Records by block address, in a hash table of RCU lists whose lock is
  * taken with interrupts saved: records are made and dropped from any
  * context, hard interrupts included, and looked up under RCU.  Adding or
- * dropping a record allocates nothing: an xarray keyed by address needed
- * a path of nodes for each, up to ten of them, and gave them back after a
- * grace period when its last record went.
+ * dropping a record allocates nothing beyond the record.  The table does
+ * not grow: past about 10^5 live tracked blocks its chains get long.
  */
 #define TRACK_HASH_BITS	13
 static DEFINE_HASHTABLE(track_table, TRACK_HASH_BITS);
@@ -283,7 +282,7 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 		    ntpool_gfp(req) & ~__GFP_ZERO);
 	if (!t)
 		goto untracked;
-	ntpool_leak_no_scan(t);
+	ntpool_leak_ignore(t);
 	*t = (struct ntpool_track) {
 		.addr = (unsigned long)p, .size = req->size, .tag = req->tag,
 		.kind = req->kind, .client = id, .owner = owner,
@@ -351,7 +350,7 @@ static bool take_record(unsigned long addr, bool check_owner,
 	 * of that block cannot miss it.
 	 */
 	rcu_read_lock();
-	maybe = track_find(addr);
+	maybe = !!track_find(addr);
 	rcu_read_unlock();
 	if (!maybe)
 		return false;
@@ -422,7 +421,7 @@ bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 
 	rcu_read_lock();
 	t = track_find(addr);
-	found = t;
+	found = !!t;
 	if (found) {
 		*caller = t->caller;
 		if (nr_frames)
@@ -581,6 +580,7 @@ static bool collect_record_callers(struct name_walk *w)
 	unsigned int bkt;
 	bool more = true;
 
+	/* Records made or dropped meanwhile may or may not be seen. */
 	for (bkt = 0; more && bkt < HASH_SIZE(track_table); bkt++) {
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(t, &track_table[bkt], node) {
@@ -591,7 +591,6 @@ static bool collect_record_callers(struct name_walk *w)
 				break;
 		}
 		rcu_read_unlock();
-		/* Records made or dropped meanwhile may or may not be seen. */
 		if (bkt % 256 == 255)
 			cond_resched();
 	}
@@ -948,10 +947,9 @@ void ntpool_verifier_exit(void)
 	struct hlist_node *next;
 	unsigned int bkt;
 
-	hash_for_each_safe(track_table, bkt, next, t, node) {
-		hash_del(&t->node);
+	hash_for_each_safe(track_table, bkt, next, t, node)
 		kfree(t);
-	}
+	hash_init(track_table);
 	ntpool_verify_clear();
 }
 

@@ -36,9 +36,9 @@ import tempfile
 from drgn import MissingDebugInfoError, Object, cast
 from drgn.helpers.linux.bitops import for_each_set_bit, test_bit
 from drgn.helpers.linux.cpumask import for_each_possible_cpu
-from drgn.helpers.linux.list import list_for_each_entry
+from drgn.helpers.linux.list import hlist_for_each_entry, list_for_each_entry
 from drgn.helpers.linux.percpu import per_cpu_ptr
-from drgn.helpers.linux.xarray import xa_for_each, xa_load
+from drgn.helpers.linux.xarray import xa_for_each
 
 NONPAGED, PAGED = 0, 1
 KINDS = 2
@@ -672,12 +672,20 @@ def allocation_rows(c):
             out("      " + row)
 
 
+_track_records = None
+
+
 def track_record(addr):
-    t = xa_load(var("track_table").address_of_(), addr >> 4)
-    if not t.value_():
-        return None
-    t = cast("struct ntpool_track *", t)
-    return t if t.addr == addr else None
+    """Pool Tracking's record of the block at addr, or None."""
+    global _track_records
+    if _track_records is None:
+        # The hash table's chains, read once: the dump does not change.
+        _track_records = {}
+        for head in var("track_table"):
+            for t in hlist_for_each_entry("struct ntpool_track",
+                                          head.address_of_(), "node"):
+                _track_records[int(t.addr)] = t
+    return _track_records.get(addr)
 
 
 def verifier_client(c):
