@@ -651,9 +651,10 @@ def allocation_rows(c):
     out("      Address             Length      Tag   Caller")
     out("      ------------------  ----------  ----  ----------")
     owner = c.value_() if on_shared_id(c) else None
+    records = track_records()
     for kind in range(KINDS):
         for b in walk_blocks(kind):
-            record = track_record(b["addr"])
+            record = records.get(b["addr"])
             if b["client"] != c.id or (owner and
                                        (record is None or record.owner.value_() != owner)):
                 continue
@@ -672,20 +673,14 @@ def allocation_rows(c):
             out("      " + row)
 
 
-_track_records = None
-
-
-def track_record(addr):
-    """Pool Tracking's record of the block at addr, or None."""
-    global _track_records
-    if _track_records is None:
-        # The hash table's chains, read once: the dump does not change.
-        _track_records = {}
-        for head in var("track_table"):
-            for t in hlist_for_each_entry("struct ntpool_track",
-                                          head.address_of_(), "node"):
-                _track_records[int(t.addr)] = t
-    return _track_records.get(addr)
+def track_records():
+    """Pool Tracking's records by block address, read from its hash lists."""
+    records = {}
+    for head in var("track_table"):
+        for t in hlist_for_each_entry("struct ntpool_track",
+                                      head.address_of_(), "node"):
+            records[int(t.addr)] = t
+    return records
 
 
 def verifier_client(c):
