@@ -8,8 +8,8 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
-#include "pcp.h"
-#include "tags.h"
+#include "core/pcp.h"
+#include "accounting/tags.h"
 
 #define TEST_TAG	('cllA')	/* shows as "Allc" */
 

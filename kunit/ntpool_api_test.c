@@ -10,9 +10,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
-#include "quota.h"
-#include "gfp.h"
-#include "tags.h"
+#include "accounting/quota.h"
+#include "core/gfp.h"
+#include "accounting/tags.h"
 
 #define TEST_TAG	('tseT')	/* shows as "Test" */
 

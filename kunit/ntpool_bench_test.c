@@ -4,7 +4,7 @@
  * measures rather than tests: it passes when every case ran.
  */
 #include <kunit/test.h>
-#include "bench.h"
+#include "views/bench.h"
 
 static void run_benchmark(struct kunit *test)
 {

@@ -13,10 +13,10 @@
 #include <linux/mm.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
-#include "lookaside.h"
-#include "tags.h"
-#include "verifier.h"
-#include "walk.h"
+#include "nt/lookaside.h"
+#include "accounting/tags.h"
+#include "verifier/verifier.h"
+#include "core/walk.h"
 
 #define EXEC_TAG	('cexE')	/* shows as "Exec" */
 

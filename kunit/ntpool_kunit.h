@@ -9,10 +9,10 @@
 #include <kunit/resource.h>
 #include <kunit/test.h>
 #include <ntpool/ntpool.h>
-#include "client.h"
-#include "pcp.h"
-#include "pool.h"
-#include "report.h"
+#include "accounting/client.h"
+#include "core/pcp.h"
+#include "core/pool.h"
+#include "report/report.h"
 
 /* Start catching reports for the current test; returns the log. */
 static inline struct ntpool_report_log *ntpool_catch_reports(struct kunit *test)

@@ -7,8 +7,8 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
-#include "lookaside.h"
-#include "verifier.h"
+#include "nt/lookaside.h"
+#include "verifier/verifier.h"
 
 #define LA_TAG	('tsLL')	/* "LLst" */
 

@@ -13,9 +13,9 @@
 #include <kunit/test.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
-#include "pcp.h"
-#include "quota.h"
-#include "tags.h"
+#include "core/pcp.h"
+#include "accounting/quota.h"
+#include "accounting/tags.h"
 
 #define QUOTA_TAG	('atoQ')	/* shows as "Qota" */
 

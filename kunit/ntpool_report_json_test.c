@@ -13,10 +13,10 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ntpool_kunit.h"
-#include "alloc_log.h"
-#include "faults.h"
-#include "json.h"
-#include "verifier.h"
+#include "report/alloc_log.h"
+#include "verifier/faults.h"
+#include "report/json.h"
+#include "verifier/verifier.h"
 
 #define LINE_BYTES	16384
 

@@ -13,7 +13,7 @@
 #include <linux/pgtable.h>
 #include <linux/vmalloc.h>
 #include "ntpool_kunit.h"
-#include "tags.h"
+#include "accounting/tags.h"
 
 #define SECURE_TAG	('ceSN')	/* shows as "NSec" */
 #define COOKIE		0x5ec0c0feUL

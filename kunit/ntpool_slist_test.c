@@ -10,7 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include "ntpool_kunit.h"
-#include "slist.h"
+#include "nt/slist.h"
 
 #define SEQ(h)		((h)->Alignment >> 16)
 

@@ -10,11 +10,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ntpool_kunit.h"
-#include "debugfs.h"
-#include "marks.h"
-#include "pooltag.h"
-#include "tags.h"
-#include "usage.h"
+#include "views/debugfs.h"
+#include "views/marks.h"
+#include "accounting/pooltag.h"
+#include "accounting/tags.h"
+#include "accounting/usage.h"
 
 static struct ntpool_tag_stats read_tag(u32 tag)
 {

@@ -9,8 +9,8 @@
 #include <linux/mm.h>
 #include <linux/tracepoint.h>
 #include "ntpool_kunit.h"
-#include "hit_tag.h"
-#include "trace.h"
+#include "verifier/hit_tag.h"
+#include "report/trace.h"
 
 #define TRACE_TAG	('1crT')	/* shows as "Trc1" */
 #define OTHER_TAG	('2crT')

@@ -12,12 +12,12 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
-#include "faults.h"
-#include "hit_tag.h"
-#include "lookaside.h"
-#include "special.h"
-#include "tags.h"
-#include "verifier.h"
+#include "verifier/faults.h"
+#include "verifier/hit_tag.h"
+#include "nt/lookaside.h"
+#include "core/special.h"
+#include "accounting/tags.h"
+#include "verifier/verifier.h"
 
 static struct ntpool_client *self(void)
 {

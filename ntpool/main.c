@@ -9,19 +9,19 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
-#include "client.h"
-#include "debugfs.h"
-#include "faults.h"
-#include "hit_tag.h"
-#include "lookaside.h"
-#include "marks.h"
-#include "pcp.h"
-#include "pool.h"
-#include "report.h"
-#include "secure_pool.h"
-#include "special.h"
-#include "tags.h"
-#include "verifier.h"
+#include "accounting/client.h"
+#include "views/debugfs.h"
+#include "verifier/faults.h"
+#include "verifier/hit_tag.h"
+#include "nt/lookaside.h"
+#include "views/marks.h"
+#include "core/pcp.h"
+#include "core/pool.h"
+#include "report/report.h"
+#include "nt/secure_pool.h"
+#include "core/special.h"
+#include "accounting/tags.h"
+#include "verifier/verifier.h"
 
 /* What module parameters set before init ran: dropped if init fails. */
 static void drop_settings(void)

@@ -62,14 +62,14 @@ def var(name):
 
 # Where each static variable is: two files may use one name.
 FILE_OF = {
-    "codes": "report.c", "args_text": "report.c",
-    "violations": "report.c", "nr_violations": "report.c",
-    "reports_suppressed": "report.c", "ntpool_last_report": "report.c",
-    "rows_by_id": "tags.c", "next_id": "tags.c", "overflow_row": "tags.c",
-    "shared_client": "client.c", "clients_list": "client.c",
-    "ntpool_clients_by_id": "client.c", "track_table": "verifier.c",
-    "wild_entries": "pooltag.c", "entries": "pooltag.c",
-    "fault_attr": "faults.c",
+    "codes": "report/report.c", "args_text": "report/report.c",
+    "violations": "report/report.c", "nr_violations": "report/report.c",
+    "reports_suppressed": "report/report.c", "ntpool_last_report": "report/report.c",
+    "rows_by_id": "accounting/tags.c", "next_id": "accounting/tags.c", "overflow_row": "accounting/tags.c",
+    "shared_client": "accounting/client.c", "clients_list": "accounting/client.c",
+    "ntpool_clients_by_id": "accounting/client.c", "track_table": "verifier/verifier.c",
+    "wild_entries": "accounting/pooltag.c", "entries": "accounting/pooltag.c",
+    "fault_attr": "verifier/faults.c",
 }
 
 

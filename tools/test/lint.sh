@@ -52,7 +52,7 @@ for series in 6.12 6.1; do
 	logf="$NTPOOL_OUT/lint-sparse-$krel.log"
 	# ... and sparse must have looked at every source file.
 	if build_log "$krel" "W=1 C=2" > "$logf" && [ -z "$(sparse_findings)" ] &&
-	   [ "$(grep -c '^  CHECK ' "$logf")" -ge "$(ls "$NTPOOL_DIR"/ntpool/*.c | wc -l)" ]; then
+	   [ "$(grep -c '^  CHECK ' "$logf")" -ge "$(find "$NTPOOL_DIR"/ntpool -name '*.c' ! -name '*.mod.c' | wc -l)" ]; then
 		result ok "sparse (C=2) against $krel reports nothing"
 	else
 		result "not ok" "sparse (C=2) against $krel reports nothing"
@@ -68,13 +68,13 @@ files=$(cd "$NTPOOL_DIR" && find ntpool include kunit tools/samples \
 logf="$NTPOOL_OUT/lint-checkpatch.log"
 # Trace event headers are laid out the kernel's way (TP_STRUCT__entry( on a
 # line of its own, TP_PROTO under the event's name), which --strict's
-# layout checks do not know: those two are off for ntpool/trace.h only.
+# layout checks do not know: those two are off for ntpool/report/trace.h only.
 trace_ignore=OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT
 if (cd "$NTPOOL_DIR" &&
     perl "$checkpatch" --no-tree --strict --terse --show-types \
-	-f $(echo "$files" | grep -v '^ntpool/trace\.h$') &&
+	-f $(echo "$files" | grep -v '^ntpool/report/trace\.h$') &&
     perl "$checkpatch" --no-tree --strict --terse --show-types \
-	--ignore "$trace_ignore" -f ntpool/trace.h) > "$logf" 2>&1 &&
+	--ignore "$trace_ignore" -f ntpool/report/trace.h) > "$logf" 2>&1 &&
    ! grep -qE '(ERROR|WARNING|CHECK):' "$logf"; then
 	result ok "checkpatch --strict is clean"
 else
@@ -84,7 +84,7 @@ fi
 
 logf="$NTPOOL_OUT/lint-kernel-doc.log"
 if (cd "$NTPOOL_DIR" && perl "$src/scripts/kernel-doc" -none -Wall \
-	include/ntpool/*.h ntpool/*.[ch]) > "$logf" 2>&1 && ! grep -q . "$logf"; then
+	include/ntpool/*.h ntpool/*.[ch] ntpool/*/*.[ch]) > "$logf" 2>&1 && ! grep -q . "$logf"; then
 	result ok "kernel-doc -Wall finds nothing to warn about"
 else
 	result "not ok" "kernel-doc -Wall finds nothing to warn about"

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driver Verifier for ntpool clients: which modules are verified, Pool
+ * Tracking, and the leak check when a module unloads.
+ */
+#ifndef _NTPOOL_VERIFIER_H
+#define _NTPOOL_VERIFIER_H
+
+#include <linux/jump_label.h>
+#include <linux/types.h>
+#include <linux/seq_file.h>
+#include "report/callsite.h"
+#include "accounting/client.h"
+#include "core/pool.h"
+
+/* DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) Arg1 values */
+#define NTPOOL_C4_ZERO_SIZE		0x00
+#define NTPOOL_C4_PAGED_ALLOC_IRQL	0x01
+#define NTPOOL_C4_PAGED_FREE_IRQL	0x11
+#define NTPOOL_C4_ALLOC_WHILE_UNLOADING	0x61
+#define NTPOOL_C4_UNLOAD_LEAK		0x62
+#define NTPOOL_C4_QUOTA_FROM_DPC	0x10B
+
+/* Stack frames kept per allocation with full Pool Tracking. */
+#define NTPOOL_TRACK_FRAMES	8
+
+/**
+ * struct ntpool_track - Pool Tracking's record of one allocation
+ * @addr: the caller's pointer
+ * @size: bytes requested
+ * @tag: the tag
+ * @kind: the pool
+ * @client: owner's id
+ * @owner: the owner, for a module on the shared id (else NULL)
+ * @caller: call site
+ * @rcu: for freeing after lookups are done
+ * @node: in the table of records, by @addr
+ * @nr_frames: frames in @frames (full tracking only)
+ * @frames: the allocation stack
+ */
+struct ntpool_track {
+	struct rcu_head rcu;
+	struct hlist_node node;
+	unsigned long addr;
+	size_t size;
+	u32 tag;
+	u8 kind;
+	u8 client;
+	struct ntpool_client *owner;
+	unsigned long caller;
+	unsigned int nr_frames;
+	unsigned long frames[];
+};
+
+enum ntpool_verify ntpool_verify_level_for(const char *name);
+void ntpool_verify_update(void);
+int ntpool_verify_set(const char *text);
+void ntpool_verify_clear(void);
+void ntpool_verify_show(struct seq_file *m);
+
+void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
+			   const struct ntpool_request *req);
+void __ntpool_verifier_untrack(void *p, unsigned long ip);
+DECLARE_STATIC_KEY_FALSE(ntpool_tracking_used);
+extern bool ntpool_track_shared;
+
+/**
+ * ntpool_verifier_untrack() - forget a freed block, if it was tracked
+ * @p: the block
+ * @caller: who frees it (the allocate/free log names it)
+ *
+ * Nothing was ever tracked: no lookup on the free path.
+ */
+static inline void ntpool_verifier_untrack(void *p,
+					   const struct ntpool_caller *caller)
+{
+	if (static_branch_unlikely(&ntpool_tracking_used) ||
+	    READ_ONCE(ntpool_track_shared))
+		__ntpool_verifier_untrack(p, caller ? caller->ip : 0);
+}
+
+bool ntpool_verifier_caller(const void *p, unsigned long *caller,
+			    unsigned int *nr_frames);
+void ntpool_verifier_track_shared(void);
+void ntpool_verifier_unload(struct ntpool_client *c);
+unsigned long ntpool_verifier_release(const char *name);
+/* One line of a leaked-allocations table, for the console or debugfs. */
+#define NTPOOL_ROW_TEXT		160
+void ntpool_format_allocation(char *buf, const struct ntpool_client *c,
+			      const void *addr, size_t size, u32 tag,
+			      unsigned long caller);
+void ntpool_verifier_name_callers(struct ntpool_client *c,
+				  const struct ntpool_callsite_scope *scope);
+void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c);
+void ntpool_print_verifier(struct seq_file *m);
+int ntpool_verifier_init(void);
+void ntpool_verifier_exit(void);
+
+#endif /* _NTPOOL_VERIFIER_H */
