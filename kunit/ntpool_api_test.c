@@ -11,7 +11,7 @@
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
 #include "accounting/quota.h"
-#include "core/gfp.h"
+#include "base/gfp.h"
 #include "accounting/tags.h"
 
 #define TEST_TAG	('tseT')	/* shows as "Test" */

@@ -48,7 +48,7 @@
 #include <linux/workqueue.h>
 #include "accounting/client.h"
 #include "nt/lookaside.h"
-#include "core/pool.h"
+#include "base/request.h"
 #include "accounting/sites.h"
 #include "accounting/tags.h"
 #include "verifier/verifier.h"

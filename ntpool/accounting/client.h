@@ -13,7 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include "report/callsite.h"
+#include "accounting/callsite.h"
 #include "accounting/sites.h"
 #include "accounting/usage.h"
 
@@ -183,14 +183,6 @@ static inline void ntpool_client_count(struct ntpool_client *c,
 	} else {
 		atomic64_inc(&c->nested[which]);
 	}
-}
-
-/* The calling module's name, as reports and trace events show it. */
-static inline const char *
-ntpool_caller_module_name(const struct ntpool_caller *caller)
-{
-	return caller && caller->module ? module_name(caller->module) :
-					  "vmlinux";
 }
 
 #endif /* _NTPOOL_CLIENT_H */

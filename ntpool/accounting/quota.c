@@ -35,7 +35,7 @@
 #include <linux/vmalloc.h>
 #include "accounting/quota.h"
 #include "report/report.h"
-#include "verifier/verifier.h"
+#include "base/request.h"
 
 #if IS_ENABLED(CONFIG_NTPOOL_KUNIT_TEST)
 /* Who pays, instead of the calling task, while a test sets it. */

@@ -11,27 +11,6 @@
 #include "accounting/tags.h"
 
 /**
- * ntpool_tag_text() - a tag as poolmon prints it
- * @tag: the tag
- * @buf: NTPOOL_TAG_TEXT bytes; receives the four characters, with
- *	non-printable bytes escaped as \xNN
- */
-void ntpool_tag_text(u32 tag, char *buf)
-{
-	unsigned int i;
-
-	for (i = 0; i < 4; i++) {
-		u8 c = tag >> (8 * i);
-
-		if (isprint(c) && c != '\\')
-			*buf++ = c;
-		else
-			buf += sprintf(buf, "\\x%02x", c);
-	}
-	*buf = '\0';
-}
-
-/**
  * ntpool_tag_pattern_parse() - read a tag pattern
  * @pat: the result
  * @text: "0x" and up to eight hex digits for a tag value, or up to four

@@ -11,7 +11,7 @@
 #include <linux/bitmap.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
-#include "core/pool.h"
+#include "base/request.h"
 #include "accounting/client.h"
 #include "accounting/sites.h"
 #include "accounting/usage.h"
@@ -88,6 +88,25 @@ static inline void ntpool_tag_note_owner(struct ntpool_tag *t, u8 client)
 }
 
 /**
+ * struct ntpool_charge - what the accounting counts of an operation served
+ *	by a per-CPU cache (in this CPU's section with the cache, one section
+ *	for both, see cpu_section.h) or carved by the fast path
+ * @site: the call site to count at (the allocating one, for a free), or
+ *	NULL to count nothing for site, tag and module
+ * @untracked: a module whose Pool Allocations Not Tracked counts this
+ *	allocation, or NULL
+ * @succeeded: a module whose Pool Allocations Succeeded counts this
+ *	allocation, or NULL
+ * @done: set once counted; otherwise the caller counts
+ */
+struct ntpool_charge {
+	struct ntpool_site *site;
+	struct ntpool_client *untracked;
+	struct ntpool_client *succeeded;
+	bool done;
+};
+
+/**
  * ntpool_charge_held() - count a per-CPU cache's allocation or free in the
  *	cache's section
  * @ch: what to count; @ch->done is set
@@ -113,7 +132,6 @@ void ntpool_tag_read(struct ntpool_tag *t, struct ntpool_tag_stats *st);
 struct ntpool_tag_stats *ntpool_tags_snapshot(size_t *count);
 
 /* tag_pattern.c: tags as text and tag patterns */
-#define NTPOOL_TAG_TEXT	17	/* four bytes, each possibly "\xNN", and NUL */
 #define NTPOOL_TAG_GLOB	16	/* longest glob pattern, NUL included */
 
 /**
@@ -129,7 +147,6 @@ struct ntpool_tag_pattern {
 	char glob[NTPOOL_TAG_GLOB];
 };
 
-void ntpool_tag_text(u32 tag, char *buf);
 int ntpool_tag_pattern_parse(struct ntpool_tag_pattern *pat, const char *text);
 bool ntpool_tag_pattern_match(const struct ntpool_tag_pattern *pat, u32 tag);
 

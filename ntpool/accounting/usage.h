@@ -17,7 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include "base/cpu_section.h"
-#include "core/pool.h"
+#include "base/request.h"
 
 /* Per-CPU shares are folded into the shared totals past these. */
 #define NTPOOL_USAGE_BYTES_BATCH	(32 * 1024)

@@ -27,8 +27,8 @@
 
 #include <linux/kmemleak.h>
 #include <linux/vmalloc.h>
-#include "core/gfp.h"
-#include "core/pool.h"
+#include "base/gfp.h"
+#include "base/request.h"
 
 /*
  * A block handed to a client: reported if it is ever unreferenced.  The

@@ -18,24 +18,11 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include "core/gfp.h"
+#include "base/gfp.h"
 #include "base/leak.h"
 #include "core/pool.h"
 
 struct ntpool_pool ntpool_pools[NTPOOL_NR_POOLS];
-
-/**
- * ntpool_gfp() - GFP flags for memory that backs a request
- * @req: the request
- *
- * As ntpool_gfp_choose() (gfp.h) sets them out, for the caller's context.
- *
- * Return: the flags.
- */
-gfp_t ntpool_gfp(const struct ntpool_request *req)
-{
-	return ntpool_gfp_here(req->kind, req->gfp);
-}
 
 /**
  * ntpool_page_key() - xarray index of the page holding @addr

@@ -6,6 +6,7 @@
 #define _NTPOOL_PCP_H
 
 #include <ntpool/compat.h>
+#include "accounting/tags.h"
 #include "core/pool.h"
 
 /*

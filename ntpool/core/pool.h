@@ -45,14 +45,9 @@
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include <ntpool/ntpool.h>
-#include "core/pool_header.h"
+#include "base/request.h"
+#include "base/pool_header.h"
 #include "report/report.h"
-
-enum ntpool_kind {
-	NTPOOL_NONPAGED = NonPagedPool,
-	NTPOOL_PAGED = PagedPool,
-	NTPOOL_KINDS,
-};
 
 /*
  * The pools: one per kind, then the executable non-paged pool (exec.c),
@@ -80,56 +75,6 @@ enum ntpool_kind {
 struct mem_cgroup;
 struct ntpool_tag;
 struct ntpool_client;
-
-/**
- * struct ntpool_request - an allocation request, whichever API it came from
- * @size: bytes requested
- * @tag: pool tag
- * @kind: which pool
- * @exec: executable memory asked for (non-paged kind, the executable pool)
- * @zero: zero the block
- * @cache_aligned: align the block to a cache line
- * @raise: report a failure (NT would raise an exception)
- * @special: special pool asked for: NTPOOL_SPECIAL_END or _START, or 0
- * @numa: a NUMA node was asked for
- * @node: the node
- * @node_strict: the block must come from @node
- * @quota: charge the block as quota (the quota routines, POOL_FLAG_USE_QUOTA)
- * @memcg: the memory cgroup that pays for the block, with a reference held
- *	for the request, or NULL when nobody is charged (see quota.c)
- * @secure: ExAllocatePool3's SecurePool parameter, or NULL (see
- *	secure_pool.c)
- * @gfp: extra GFP bits the priority asks for
- * @client: id of the calling module (see client.c)
- * @site_id: id of its call site (see sites.c)
- * @caller: who asked
- * @counter: the record whose !verifier counters count this request (the
- *	calling module's own, even on the shared id)
- * @succeeded_counted: set when its success was counted on the way (a
- *	per-CPU cache's hit, struct ntpool_charge)
- */
-struct ntpool_request {
-	size_t size;
-	u32 tag;
-	enum ntpool_kind kind;
-	bool exec;
-	bool zero;
-	bool cache_aligned;
-	bool raise;
-	u8 special;
-	bool numa;
-	int node;
-	bool node_strict;
-	bool quota;
-	struct mem_cgroup *memcg;
-	const POOL_EXTENDED_PARAMS_SECURE_POOL *secure;
-	gfp_t gfp;
-	u8 client;
-	u16 site_id;
-	struct ntpool_caller caller;
-	struct ntpool_client *counter;
-	bool succeeded_counted;
-};
 
 struct ntpool_quota_set;
 
@@ -324,22 +269,6 @@ unsigned int ntpool_page_reserve(struct ntpool_pool *pool, unsigned int target,
 				 gfp_t gfp);
 void ntpool_page_free_now(struct ntpool_pool *pool, struct ntpool_page *pg);
 void ntpool_pool_destroy(struct ntpool_pool *pool);
-
-/**
- * ntpool_can_sleep() - may the current context sleep?
- *
- * Return: true in process context with preemption and interrupts enabled.
- * Without CONFIG_PREEMPT_COUNT a held spinlock cannot be seen; only
- * interrupt context and disabled interrupts are then detected.
- */
-static inline bool ntpool_can_sleep(void)
-{
-	if (IS_ENABLED(CONFIG_PREEMPT_COUNT))
-		return preemptible() && !rcu_preempt_depth();
-	return !in_interrupt() && !irqs_disabled();
-}
-
-gfp_t ntpool_gfp(const struct ntpool_request *req);
 
 /**
  * ntpool_pool_of() - the pool whose kind of memory @addr is in
@@ -625,18 +554,6 @@ void ntpool_hdr_write(struct ntpool_header *hdr, unsigned int units,
 
 #include "core/seal.h"
 
-/**
- * ntpool_size_pages() - whole pages that hold @size bytes
- * @size: any size, SIZE_MAX included (DIV_ROUND_UP() would wrap)
- *
- * Return: the number of pages; one for a block of 0 bytes, which is a
- * block all the same.
- */
-static inline size_t ntpool_size_pages(size_t size)
-{
-	return size / PAGE_SIZE + !!(size % PAGE_SIZE) + !size;
-}
-
 /* big.c: whole-page blocks */
 struct ntpool_big *ntpool_big_alloc(struct ntpool_pool *pool,
 				    const struct ntpool_request *req);
@@ -684,25 +601,6 @@ struct ntpool_block {
 	struct ntpool_big *big;
 	struct ntpool_header seen;
 	struct ntpool_bugcheck bc;
-};
-
-/**
- * struct ntpool_charge - what the accounting counts of an operation served
- *	by a per-CPU cache (in this CPU's section with the cache, one section
- *	for both, see cpu_section.h) or carved by the fast path
- * @site: the call site to count at (the allocating one, for a free), or
- *	NULL to count nothing for site, tag and module
- * @untracked: a module whose Pool Allocations Not Tracked counts this
- *	allocation, or NULL
- * @succeeded: a module whose Pool Allocations Succeeded counts this
- *	allocation, or NULL
- * @done: set once counted; otherwise the caller counts
- */
-struct ntpool_charge {
-	struct ntpool_site *site;
-	struct ntpool_client *untracked;
-	struct ntpool_client *succeeded;
-	bool done;
 };
 
 /* What ntpool_claim_block() found. */
@@ -904,20 +802,5 @@ gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);
 u8 ntpool_priority_special(EX_POOL_PRIORITY priority);
 bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
 			   struct ntpool_request *req);
-/* The tag NT keeps for big blocks; refused to callers. */
-#define NTPOOL_TAG_BIG			0x20474942U	/* ' GIB' */
-/* Kernels strip the old PROTECTED_POOL bit before comparing tags. */
-#define NTPOOL_TAG_PROTECTED_BIT	0x80000000U
-
-/**
- * ntpool_plain_tag() - a tag without the old PROTECTED_POOL bit
- * @tag: the tag
- *
- * Return: the tag to compare and account.
- */
-static inline u32 ntpool_plain_tag(u32 tag)
-{
-	return tag & ~NTPOOL_TAG_PROTECTED_BIT;
-}
 
 #endif /* _NTPOOL_POOL_H */

@@ -8,7 +8,7 @@
 #define _NTPOOL_SEAL_H
 
 #include <linux/types.h>
-#include "core/pool_header.h"
+#include "base/pool_header.h"
 
 /**
  * struct ntpool_seal_key - the secret the check values are keyed with

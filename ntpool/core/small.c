@@ -26,6 +26,7 @@
 
 #include <linux/string.h>
 #include "views/marks.h"
+#include "base/gfp.h"
 #include "core/pool.h"
 #include "report/report.h"
 

@@ -14,11 +14,6 @@
 #define NTPOOL_SPECIAL_END	1	/* overruns fault: "Verify End" */
 #define NTPOOL_SPECIAL_START	2	/* underruns fault: "Verify Start" */
 
-/* SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION (0xC1) Arg4 values */
-#define NTPOOL_C1_BAD_ADDRESS		0x21
-#define NTPOOL_C1_NEARBY_CORRUPT	0x23
-#define NTPOOL_C1_AFTER_END		0x24
-
 unsigned int ntpool_special_wanted(const struct ntpool_request *req);
 void *ntpool_special_alloc(struct ntpool_request *req, unsigned int where);
 bool ntpool_special_check(const struct ntpool_big *big, void *p,

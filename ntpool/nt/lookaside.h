@@ -10,16 +10,6 @@
 #include <linux/seq_file.h>
 #include <ntpool/ntpool.h>
 
-/* Bugcheck 0xC4 Arg1 values for lookaside lists */
-#define NTPOOL_C4_LOOKASIDE_REINIT	0xCA
-/* deleting, allocating from or freeing to a list that is not live */
-#define NTPOOL_C4_LOOKASIDE_NOT_INIT	0xCB
-#define NTPOOL_C4_LOOKASIDE_IN_FREED	0xCC
-#define NTPOOL_C4_LOOKASIDE_TOO_SMALL	0xCD
-/* Bugcheck 0xC7 Arg1: ntpool's object type for a lookaside list */
-#define TIMER_OR_DPC_INVALID		0xC7
-#define NTPOOL_C7_LOOKASIDE		0x4
-
 extern struct list_head ntpool_lookaside_registry;
 PGENERAL_LOOKASIDE_POOL __ntpool_lookaside_within(const void *p, size_t size);
 

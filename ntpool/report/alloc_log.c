@@ -29,9 +29,9 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include "report/alloc_log.h"
-#include "views/debugfs.h"
+#include "base/control.h"
 #include "base/leak.h"
-#include "accounting/tags.h"
+#include "report/report.h"
 
 /* Entries "cat log" shows when no address is set. */
 #define NEWEST_SHOWN	64
@@ -99,16 +99,16 @@ out:
 
 /**
  * ntpool_alloc_log_add() - log an allocation or a free of a tracked block
- * @t: its Pool Tracking record
+ * @b: the block, as its Pool Tracking record has it
  * @free: a free, not an allocation
  * @module: the module whose block it is
  * @caller: the call site
  * @frames: the stack, or NULL
- * @nr_frames: entries of @frames (at most NTPOOL_TRACK_FRAMES)
+ * @nr_frames: entries of @frames (at most NTPOOL_LOG_FRAMES)
  *
  * Any context.
  */
-void ntpool_alloc_log_add(const struct ntpool_track *t, bool free,
+void ntpool_alloc_log_add(const struct ntpool_logged_block *b, bool free,
 			  const char *module, unsigned long caller,
 			  const unsigned long *frames, unsigned int nr_frames)
 {
@@ -118,15 +118,15 @@ void ntpool_alloc_log_add(const struct ntpool_track *t, bool free,
 
 	if (!all)
 		return;
-	nr_frames = min_t(unsigned int, nr_frames, NTPOOL_TRACK_FRAMES);
+	nr_frames = min_t(unsigned int, nr_frames, NTPOOL_LOG_FRAMES);
 	local_irq_save(flags);
 	r = all[raw_smp_processor_id()];
 	spin_lock(&r->lock);
 	e = &r->e[r->next++ % NTPOOL_ALLOC_LOG_PER_CPU];
 	*e = (struct ntpool_alloc_log_entry) {
 		.seq = atomic64_inc_return(&log_seq), .time_ns = local_clock(),
-		.addr = t->addr, .size = t->size, .caller = caller,
-		.tag = t->tag, .kind = t->kind, .free = free,
+		.addr = b->addr, .size = b->size, .caller = caller,
+		.tag = b->tag, .kind = b->kind, .free = free,
 		.nr_frames = frames ? nr_frames : 0,
 		.cpu = raw_smp_processor_id(), .pid = task_pid_nr(current),
 	};

@@ -9,10 +9,26 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
-#include "verifier/verifier.h"
 
 /* Entries kept per CPU. */
 #define NTPOOL_ALLOC_LOG_PER_CPU	128
+
+/* Stack frames an entry keeps (Pool Tracking's, at its "full" level). */
+#define NTPOOL_LOG_FRAMES	8
+
+/**
+ * struct ntpool_logged_block - the block an entry is about
+ * @addr: its address
+ * @size: bytes requested
+ * @tag: its tag
+ * @kind: its pool (enum ntpool_kind)
+ */
+struct ntpool_logged_block {
+	unsigned long addr;
+	size_t size;
+	u32 tag;
+	u8 kind;
+};
 
 /**
  * struct ntpool_alloc_log_entry - one allocation or free
@@ -45,7 +61,7 @@ struct ntpool_alloc_log_entry {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	char module[MODULE_NAME_LEN];
-	unsigned long frames[NTPOOL_TRACK_FRAMES];
+	unsigned long frames[NTPOOL_LOG_FRAMES];
 };
 
 /**
@@ -59,7 +75,7 @@ struct ntpool_alloc_history {
 };
 
 int ntpool_alloc_log_start(void);
-void ntpool_alloc_log_add(const struct ntpool_track *t, bool free,
+void ntpool_alloc_log_add(const struct ntpool_logged_block *b, bool free,
 			  const char *module, unsigned long caller,
 			  const unsigned long *frames, unsigned int nr_frames);
 bool ntpool_alloc_log_history(unsigned long addr,

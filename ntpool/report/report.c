@@ -22,6 +22,7 @@
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
+#include <linux/ctype.h>
 #include <linux/hardirq.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -39,11 +40,31 @@
 #include <kunit/resource.h>
 #endif
 #include "report/alloc_log.h"
-#include "core/pool.h"
+#include "base/pool_header.h"
+#include "base/request.h"
 #include "report/report.h"
-#include "core/special.h"
 #include "report/trace.h"
-#include "verifier/verifier.h"
+
+/**
+ * ntpool_tag_text() - a tag as poolmon prints it
+ * @tag: the tag
+ * @buf: NTPOOL_TAG_TEXT bytes; receives the four characters, with
+ *	non-printable bytes escaped as \xNN
+ */
+void ntpool_tag_text(u32 tag, char *buf)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		u8 c = tag >> (8 * i);
+
+		if (isprint(c) && c != '\\')
+			*buf++ = c;
+		else
+			buf += sprintf(buf, "\\x%02x", c);
+	}
+	*buf = '\0';
+}
 
 static int on_violation = NTPOOL_POLICY_WARN;
 static const char * const policy_names[] = {

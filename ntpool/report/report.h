@@ -19,6 +19,7 @@
 #define BAD_POOL_CALLER				0xC2
 #define SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION	0xC1
 #define DRIVER_VERIFIER_DETECTED_VIOLATION	0xC4
+#define TIMER_OR_DPC_INVALID			0xC7
 
 /* BAD_POOL_CALLER (0xC2) Arg1 values */
 #define NTPOOL_C2_HEADER_CORRUPT		0x01
@@ -40,6 +41,40 @@
 #define NTPOOL_19_SIZE_TOO_LARGE		0x09
 #define NTPOOL_19_FREED_MODIFIED		0x0D
 #define NTPOOL_19_OVERRUN			0x21
+
+/* SPECIAL_POOL_DETECTED_MEMORY_CORRUPTION (0xC1) Arg4 values */
+#define NTPOOL_C1_BAD_ADDRESS		0x21
+#define NTPOOL_C1_NEARBY_CORRUPT	0x23
+#define NTPOOL_C1_AFTER_END		0x24
+
+/* DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) Arg1 values */
+#define NTPOOL_C4_ZERO_SIZE		0x00
+#define NTPOOL_C4_PAGED_ALLOC_IRQL	0x01
+#define NTPOOL_C4_PAGED_FREE_IRQL	0x11
+#define NTPOOL_C4_ALLOC_WHILE_UNLOADING	0x61
+#define NTPOOL_C4_UNLOAD_LEAK		0x62
+#define NTPOOL_C4_QUOTA_FROM_DPC	0x10B
+/* ... for lookaside lists */
+#define NTPOOL_C4_LOOKASIDE_REINIT	0xCA
+/* deleting, allocating from or freeing to a list that is not live */
+#define NTPOOL_C4_LOOKASIDE_NOT_INIT	0xCB
+#define NTPOOL_C4_LOOKASIDE_IN_FREED	0xCC
+#define NTPOOL_C4_LOOKASIDE_TOO_SMALL	0xCD
+
+/* TIMER_OR_DPC_INVALID (0xC7) Arg1: ntpool's object type for a lookaside list */
+#define NTPOOL_C7_LOOKASIDE		0x4
+
+/* A tag as poolmon prints it: four bytes, each possibly "\xNN", and NUL */
+#define NTPOOL_TAG_TEXT	17
+void ntpool_tag_text(u32 tag, char *buf);
+
+/* The calling module's name, as reports and trace events show it. */
+static inline const char *
+ntpool_caller_module_name(const struct ntpool_caller *caller)
+{
+	return caller && caller->module ? module_name(caller->module) :
+					  "vmlinux";
+}
 
 /* IRQL values ntpool reports for Linux contexts (see Documentation/). */
 #define PASSIVE_LEVEL	0

@@ -23,8 +23,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include "base/request.h"
 #include "report/alloc_log.h"
-#include "accounting/client.h"
 #include "report/json.h"
 #include "report/report.h"
 

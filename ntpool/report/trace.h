@@ -20,8 +20,7 @@
 #include <linux/tracepoint.h>
 #include <ntpool/compat.h>
 #include <ntpool/ntpool.h>
-#include "accounting/client.h"
-#include "accounting/tags.h"
+#include "report/report.h"
 
 /*
  * The pool types' values in the events' format files, for the tools that

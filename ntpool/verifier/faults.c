@@ -28,7 +28,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include "views/debugfs.h"
+#include "base/control.h"
 #include "verifier/faults.h"
 #include "accounting/tags.h"
 

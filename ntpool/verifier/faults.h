@@ -11,7 +11,7 @@
 #include <linux/jump_label.h>
 #include <linux/seq_file.h>
 #include "accounting/client.h"
-#include "core/pool.h"
+#include "base/request.h"
 
 /* On while the probability is not zero: the allocation path's only cost. */
 DECLARE_STATIC_KEY_FALSE(ntpool_faults_on);

@@ -250,6 +250,14 @@ void ntpool_verifier_track_shared(void)
 	WRITE_ONCE(ntpool_track_shared, true);
 }
 
+/* The block a record is about, as the allocate/free log takes it. */
+static struct ntpool_logged_block logged(const struct ntpool_track *t)
+{
+	return (struct ntpool_logged_block) {
+		.addr = t->addr, .size = t->size, .tag = t->tag, .kind = t->kind,
+	};
+}
+
 /* The module on the shared id a block of id 0 is allocated for, if any. */
 static struct ntpool_client *shared_owner(u8 id,
 					  const struct ntpool_request *req)
@@ -276,6 +284,7 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 {
 	struct ntpool_client *owner = shared_owner(id, req);
 	bool full = READ_ONCE((owner ? owner : c)->verify) == NTPOOL_VERIFY_FULL;
+	struct ntpool_logged_block block;
 	struct ntpool_track *t;
 
 	t = kmalloc(struct_size(t, frames, full ? NTPOOL_TRACK_FRAMES : 0),
@@ -291,7 +300,8 @@ void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 	if (full)
 		t->nr_frames = stack_trace_save(t->frames, NTPOOL_TRACK_FRAMES, 2);
 	/* Now: once inserted, the block and its record may go at once. */
-	ntpool_alloc_log_add(t, false, (owner ? owner : c)->name, t->caller,
+	block = logged(t);
+	ntpool_alloc_log_add(&block, false, (owner ? owner : c)->name, t->caller,
 			     full ? t->frames : NULL, t->nr_frames);
 	/* Counted first: the block may be freed as soon as it is inserted. */
 	if (owner)
@@ -322,6 +332,7 @@ static void drop_record(struct ntpool_track *t)
  */
 static void log_free(const struct ntpool_track *t, unsigned long ip)
 {
+	struct ntpool_logged_block block = logged(t);
 	unsigned long frames[NTPOOL_TRACK_FRAMES];
 	unsigned int nr = 0;
 	const char *module = t->owner ? t->owner->name :
@@ -329,7 +340,7 @@ static void log_free(const struct ntpool_track *t, unsigned long ip)
 
 	if (t->nr_frames)
 		nr = ntpool_stack_save(frames, ARRAY_SIZE(frames));
-	ntpool_alloc_log_add(t, true, module, ip, nr ? frames : NULL, nr);
+	ntpool_alloc_log_add(&block, true, module, ip, nr ? frames : NULL, nr);
 }
 
 /*

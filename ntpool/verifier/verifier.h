@@ -9,20 +9,13 @@
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/seq_file.h>
-#include "report/callsite.h"
+#include "accounting/callsite.h"
 #include "accounting/client.h"
-#include "core/pool.h"
-
-/* DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4) Arg1 values */
-#define NTPOOL_C4_ZERO_SIZE		0x00
-#define NTPOOL_C4_PAGED_ALLOC_IRQL	0x01
-#define NTPOOL_C4_PAGED_FREE_IRQL	0x11
-#define NTPOOL_C4_ALLOC_WHILE_UNLOADING	0x61
-#define NTPOOL_C4_UNLOAD_LEAK		0x62
-#define NTPOOL_C4_QUOTA_FROM_DPC	0x10B
+#include "report/alloc_log.h"
+#include "base/request.h"
 
 /* Stack frames kept per allocation with full Pool Tracking. */
-#define NTPOOL_TRACK_FRAMES	8
+#define NTPOOL_TRACK_FRAMES	NTPOOL_LOG_FRAMES
 
 /**
  * struct ntpool_track - Pool Tracking's record of one allocation

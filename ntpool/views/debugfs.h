@@ -8,6 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include "accounting/tags.h"
+#include "base/control.h"
 
 void ntpool_debugfs_init(void);
 void ntpool_debugfs_exit(void);
@@ -36,22 +37,5 @@ int ntpool_poolfind_parse(const char *text, struct ntpool_tag_pattern *pat,
 
 /* view_verifier.c */
 void ntpool_debugfs_verifier(struct dentry *dir);
-
-/**
- * struct ntpool_control - a debugfs file that shows something and takes
- *	input
- * @show: prints the file's contents
- * @set: takes the trimmed text of a write; returns 0, or a negative errno
- *	(-EINVAL for what does not parse) having changed nothing
- * @max: the longest write accepted
- */
-struct ntpool_control {
-	void (*show)(struct seq_file *m);
-	int (*set)(const char *text);
-	size_t max;
-};
-
-void ntpool_debugfs_control(const char *name, umode_t mode,
-			    struct dentry *dir, const struct ntpool_control *ctl);
 
 #endif /* _NTPOOL_DEBUGFS_H */

@@ -13,7 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include "report/callsite.h"
+#include "accounting/callsite.h"
 #include "accounting/client.h"
 #include "views/debugfs.h"
 #include "core/pcp.h"

@@ -13,6 +13,7 @@
 
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include "report/report.h"
 #include "views/debugfs.h"
 
 static const char * const kind_names[NTPOOL_KINDS] = {

@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include "report/report.h"
 #include "views/debugfs.h"
 #include "accounting/pooltag.h"
 

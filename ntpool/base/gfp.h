@@ -7,7 +7,7 @@
 #define _NTPOOL_GFP_H
 
 #include <linux/gfp.h>
-#include "core/pool.h"
+#include "base/request.h"
 
 /**
  * ntpool_gfp_choose() - GFP flags for memory that backs a request
@@ -49,6 +49,17 @@ static inline gfp_t ntpool_gfp_here(enum ntpool_kind kind, gfp_t prio)
 {
 	return ntpool_gfp_choose(kind, IS_ENABLED(CONFIG_PREEMPT_COUNT) &&
 					 ntpool_can_sleep(), prio);
+}
+
+/**
+ * ntpool_gfp() - the GFP flags for a request's memory, here and now
+ * @req: the request
+ *
+ * Return: ntpool_gfp_here() for its pool and priority.
+ */
+static inline gfp_t ntpool_gfp(const struct ntpool_request *req)
+{
+	return ntpool_gfp_here(req->kind, req->gfp);
 }
 
 #endif /* _NTPOOL_GFP_H */

@@ -22,7 +22,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include "report/callsite.h"
+#include "accounting/callsite.h"
 #include "accounting/client.h"
 
 /**
