@@ -56,6 +56,11 @@
 /* Module pointer key of a module that is gone (client.h has the kernel's). */
 #define KEY_GONE	((struct module *)2UL)
 
+#ifdef NTPOOL_BENCH
+DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
+u8 ntpool_bench_client;
+#endif
+
 static struct ntpool_client shared_client;
 /* By id; read by ntpool_client(), inline in client.h. */
 struct ntpool_client __rcu *ntpool_clients_by_id[NTPOOL_MAX_CLIENTS];

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hashtable.h>
+#include <linux/jump_label.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
@@ -184,5 +185,20 @@ static inline void ntpool_client_count(struct ntpool_client *c,
 		atomic64_inc(&c->nested[which]);
 	}
 }
+
+#ifdef NTPOOL_BENCH
+DECLARE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
+extern u8 ntpool_bench_client;
+
+/*
+ * Only the benchmark (views/bench.c) turns accounting off, to measure what
+ * it costs, and only for its own blocks: other clients' counts stay right.
+ */
+#define ntpool_accounting_on(client) \
+	(!static_branch_unlikely(&ntpool_bench_no_accounting) || \
+	 (client) != READ_ONCE(ntpool_bench_client))
+#else
+#define ntpool_accounting_on(client) ((void)(client), true)
+#endif
 
 #endif /* _NTPOOL_CLIENT_H */

@@ -6,7 +6,7 @@
 #define _NTPOOL_QUOTA_H
 
 #include <linux/types.h>
-#include "core/pool.h"
+#include "base/request.h"
 
 bool ntpool_quota_prepare(struct ntpool_request *req, bool verified);
 void ntpool_quota_release(struct ntpool_request *req);

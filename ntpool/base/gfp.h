@@ -62,4 +62,24 @@ static inline gfp_t ntpool_gfp(const struct ntpool_request *req)
 	return ntpool_gfp_here(req->kind, req->gfp);
 }
 
+/**
+ * ntpool_priority_gfp() - what a priority asks of the page allocator
+ * @priority: EX_POOL_PRIORITY
+ *
+ * Return: __GFP_NORETRY (Low), __GFP_RETRY_MAYFAIL (Normal) or __GFP_HIGH
+ * (High); the SpecialPool bits only place special-pool blocks.
+ */
+static inline gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority)
+{
+	/* The low bits only select special-pool placement. */
+	switch (priority & ~(LowPoolPrioritySpecialPoolUnderrun)) {
+	case LowPoolPriority:
+		return __GFP_NORETRY;
+	case HighPoolPriority:
+		return __GFP_HIGH;
+	default:
+		return __GFP_RETRY_MAYFAIL;
+	}
+}
+
 #endif /* _NTPOOL_GFP_H */

@@ -24,7 +24,6 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "base/leak.h"
-#include "views/marks.h"
 #include "core/pool.h"
 #include "core/special.h"
 

@@ -10,16 +10,15 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/string.h>
-#include "views/bench.h"
 #include "verifier/hit_tag.h"
 #include "base/leak.h"
-#include "nt/lookaside.h"
 #include "core/pcp.h"
 #include "core/pool.h"
 #include "report/report.h"
 #include "core/special.h"
 #include "accounting/tags.h"
 #include "report/trace.h"
+#include "verifier/live_lists.h"
 #include "verifier/verifier.h"
 
 static size_t block_bytes(const struct ntpool_block *blk)
@@ -48,11 +47,6 @@ static size_t block_requested(const struct ntpool_block *blk)
 {
 	return blk->big ? blk->big->size : ntpool_hdr_requested(&blk->seen);
 }
-
-#ifdef NTPOOL_BENCH
-DEFINE_STATIC_KEY_FALSE(ntpool_bench_no_accounting);
-u8 ntpool_bench_client;
-#endif
 
 static void account_alloc(struct ntpool_site *site,
 			  const struct ntpool_request *req, size_t bytes)
@@ -184,7 +178,7 @@ static bool tag_matches(struct ntpool_block *blk, void *p, u32 tag)
 /* No live lookaside list may go with the block (0xC4/0xCC otherwise). */
 static bool no_lookaside_inside(struct ntpool_block *blk, void *p)
 {
-	PGENERAL_LOOKASIDE_POOL hit = ntpool_lookaside_within(p, block_room(blk));
+	const void *hit = ntpool_live_list_within(p, block_room(blk));
 
 	if (!hit)
 		return true;

@@ -23,6 +23,7 @@
 #include "core/pool.h"
 
 struct ntpool_pool ntpool_pools[NTPOOL_NR_POOLS];
+u32 ntpool_mark_now;
 
 /**
  * ntpool_page_key() - xarray index of the page holding @addr

@@ -789,18 +789,15 @@ unsigned int ntpool_free_block(void *p, u32 tag, u8 owner);
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p);
 enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 
-/* api.c: the NT routines' general path, behind pcp.c's entry points */
-void *ntpool_allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
-			      const struct ntpool_caller *caller);
-void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
-				     EX_POOL_PRIORITY priority,
-				     const struct ntpool_caller *caller);
-void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller);
+/*
+ * The mark new blocks are allocated under, 0 until the first is set
+ * (views/marks.c sets it): an allocation reads this one global.
+ */
+extern u32 ntpool_mark_now;
 
-/* extparams.c: priorities and ExAllocatePool3's extended parameters */
-gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority);
-u8 ntpool_priority_special(EX_POOL_PRIORITY priority);
-bool ntpool_parse_extended(PCPOOL_EXTENDED_PARAMETER params, ULONG count,
-			   struct ntpool_request *req);
+static __always_inline u32 ntpool_mark(void)
+{
+	return READ_ONCE(ntpool_mark_now);
+}
 
 #endif /* _NTPOOL_POOL_H */

@@ -25,7 +25,6 @@
 #define pr_fmt(fmt) "ntpool: " fmt
 
 #include <linux/string.h>
-#include "views/marks.h"
 #include "base/gfp.h"
 #include "core/pool.h"
 #include "report/report.h"

@@ -19,26 +19,8 @@
 #include "core/pool.h"
 #include "nt/secure_pool.h"
 #include "core/special.h"
-
-/**
- * ntpool_priority_gfp() - what a priority asks of the page allocator
- * @priority: EX_POOL_PRIORITY
- *
- * Return: __GFP_NORETRY (Low), __GFP_RETRY_MAYFAIL (Normal) or __GFP_HIGH
- * (High); the SpecialPool bits only place special-pool blocks.
- */
-gfp_t ntpool_priority_gfp(EX_POOL_PRIORITY priority)
-{
-	/* The low bits only select special-pool placement. */
-	switch (priority & ~(LowPoolPrioritySpecialPoolUnderrun)) {
-	case LowPoolPriority:
-		return __GFP_NORETRY;
-	case HighPoolPriority:
-		return __GFP_HIGH;
-	default:
-		return __GFP_RETRY_MAYFAIL;
-	}
-}
+#include "base/gfp.h"
+#include "nt/extparams.h"
 
 /**
  * ntpool_priority_special() - special pool a priority asks for

@@ -42,6 +42,7 @@
 #include <linux/workqueue.h>
 #include "accounting/client.h"
 #include "nt/lookaside.h"
+#include "verifier/live_lists.h"
 #include "core/pool.h"
 #include "report/report.h"
 #include "nt/slist.h"
@@ -52,7 +53,7 @@
 struct lookaside {
 	struct list_head link;
 	struct hlist_node node;
-	struct hlist_node page_node;
+	struct ntpool_live_list live;
 	PGENERAL_LOOKASIDE_POOL list;
 	unsigned int kind;
 	struct ntpool_client *owner;
@@ -63,11 +64,8 @@ struct lookaside {
 	struct rcu_head rcu;
 };
 
-/* Looked at without a lock by ntpool_lookaside_within() (lookaside.h). */
-LIST_HEAD(ntpool_lookaside_registry);
+static LIST_HEAD(ntpool_lookaside_registry);
 static DEFINE_HASHTABLE(registry_by_list, 6);
-/* By the page the list starts in: a free asks about its block's pages. */
-static DEFINE_HASHTABLE(registry_by_page, 6);
 static DEFINE_SPINLOCK(registry_lock);
 
 /* The registered state of @list, or NULL; under RCU or registry_lock. */
@@ -328,8 +326,8 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	spin_lock_irqsave(&registry_lock, irq);
 	list_add_tail(&la->link, &ntpool_lookaside_registry);
 	hash_add_rcu(registry_by_list, &la->node, (unsigned long)list);
-	hash_add_rcu(registry_by_page, &la->page_node,
-		     (unsigned long)list >> PAGE_SHIFT);
+	/* A free asks whether its block holds a live list. */
+	ntpool_live_list_add(&la->live, list);
 	spin_unlock_irqrestore(&registry_lock, irq);
 	return STATUS_SUCCESS;
 }
@@ -407,7 +405,7 @@ static void unregister_locked(struct lookaside *la)
 {
 	list_del(&la->link);
 	hash_del_rcu(&la->node);
-	hash_del_rcu(&la->page_node);
+	ntpool_live_list_del(&la->live);
 }
 
 static void forget_rcu(struct rcu_head *rcu)
@@ -456,31 +454,6 @@ void ntpool_lookaside_delete(PGENERAL_LOOKASIDE_POOL list, bool keep,
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_lookaside_delete, NTPOOL_NS);
 
-/**
- * __ntpool_lookaside_within() - ntpool_lookaside_within() once a list exists
- * @p: the block
- * @size: its usable bytes
- *
- * Return: the list, or NULL.
- */
-PGENERAL_LOOKASIDE_POOL __ntpool_lookaside_within(const void *p, size_t size)
-{
-	unsigned long page = (unsigned long)p >> PAGE_SHIFT;
-	unsigned long last = ((unsigned long)p + size - 1) >> PAGE_SHIFT;
-	PGENERAL_LOOKASIDE_POOL hit = NULL;
-	struct lookaside *la;
-
-	rcu_read_lock();
-	for (; page <= last && !hit; page++)
-		hash_for_each_possible_rcu(registry_by_page, la, page_node, page)
-			if ((void *)la->list >= p && (void *)la->list < p + size) {
-				hit = la->list;
-				break;
-			}
-	rcu_read_unlock();
-	return hit;
-}
-
 /* Take every list of @mod (or every list, @all) out of the registry. */
 static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 {
@@ -492,7 +465,7 @@ static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 		if (!all && la->caller.module != mod)
 			continue;
 		hash_del_rcu(&la->node);
-		hash_del_rcu(&la->page_node);
+		ntpool_live_list_del(&la->live);
 		list_move_tail(&la->link, gone);
 	}
 	spin_unlock_irqrestore(&registry_lock, flags);

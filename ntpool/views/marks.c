@@ -25,11 +25,11 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include "views/debugfs.h"
+#include "core/pool.h"
 #include "views/marks.h"
 #include "accounting/sites.h"
 #include "core/walk.h"
 
-u32 ntpool_mark_now;
 /* The mark "marks" shows blocks since; 0 for the newest. */
 static u32 mark_asked;
 static DEFINE_MUTEX(marks_lock);

@@ -10,15 +10,6 @@
 
 struct dentry;
 
-/* The mark new blocks are allocated under: 0 until the first is set. */
-extern u32 ntpool_mark_now;
-
-/* The mark an allocation records, read once per allocation. */
-static __always_inline u32 ntpool_mark(void)
-{
-	return READ_ONCE(ntpool_mark_now);
-}
-
 struct seq_file;
 
 void ntpool_debugfs_marks(struct dentry *dir);
