@@ -7,6 +7,7 @@
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include "ntpool_kunit.h"
+#include "nt/unload.h"
 #include "nt/lookaside.h"
 #include "verifier/verifier.h"
 

@@ -13,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ntpool_kunit.h"
+#include "core/leaks.h"
+#include "nt/unload.h"
 #include "report/alloc_log.h"
 #include "verifier/faults.h"
 #include "report/json.h"
@@ -148,7 +150,7 @@ static void unload_lines(struct kunit *test)
 	 * goes first: with every client id held, this module would share
 	 * id 0, whose usage is not counted per pool.
 	 */
-	ntpool_verifier_release(module_name(fake_module));
+	ntpool_leaks_release(module_name(fake_module));
 	p = ntpool_allocate(POOL_FLAG_PAGED, 40, 'kaeL', caller);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	ntpool_free(p, 'kaeL', caller);
@@ -188,7 +190,7 @@ static void unload_lines(struct kunit *test)
 		 (unsigned long)q);
 	EXPECT_HAS(test, line, want);
 	EXPECT_HAS(test, line, "\"leak_table_complete\":true}");
-	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), 2UL);
+	KUNIT_EXPECT_EQ(test, ntpool_leaks_release(name), 2UL);
 	ntpool_client_coming(fake_module);
 }
 

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "ntpool_kunit.h"
+#include "nt/unload.h"
 #include "views/debugfs.h"
 #include "views/marks.h"
 #include "accounting/pooltag.h"

@@ -12,6 +12,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include "ntpool_kunit.h"
+#include "core/leaks.h"
+#include "nt/unload.h"
+#include "views/debugfs.h"
 #include "verifier/faults.h"
 #include "verifier/hit_tag.h"
 #include "nt/lookaside.h"
@@ -332,7 +335,7 @@ static void leak_check_at_unload(struct kunit *test)
 
 	/* Released on request; then the record goes and its id is free. */
 	free_ids = ntpool_clients_free_ids();
-	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), 2UL);
+	KUNIT_EXPECT_EQ(test, ntpool_leaks_release(name), 2UL);
 	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids + 1);
 	KUNIT_EXPECT_PTR_EQ(test, ntpool_client(id), ntpool_client(0));
 	/* Loaded again: a new client, with nothing outstanding. */
@@ -397,7 +400,7 @@ static void leaking_reloads_each_reported(struct kunit *test)
 			     DRIVER_VERIFIER_DETECTED_VIOLATION, 0xCB,
 			     (unsigned long)&reloaded_lists[RELOADS - 1].L, 0, 0);
 
-	KUNIT_EXPECT_EQ(test, ntpool_verifier_release(name), (unsigned long)RELOADS);
+	KUNIT_EXPECT_EQ(test, ntpool_leaks_release(name), (unsigned long)RELOADS);
 	KUNIT_EXPECT_EQ(test, ntpool_clients_free_ids(), free_ids);
 	KUNIT_EXPECT_EQ(test, log->count, 2 * RELOADS + 1);
 }
@@ -490,7 +493,7 @@ static void call_sites_named_once(struct kunit *test)
 
 	/* Three sites, three names, whatever the number of blocks. */
 	ntpool_clients_lock();
-	ntpool_verifier_name_callers(c, &scope);
+	ntpool_leaks_name_callers(c, &scope);
 	ntpool_clients_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, rcu_dereference_protected(c->sites, true));
 	KUNIT_EXPECT_EQ(test, rcu_dereference_protected(c->sites, true)->n, 3u);
@@ -523,7 +526,7 @@ static void call_sites_named_once(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strstr(m->buf, "named_site_freed"));
 
 	/* Released, the record goes, and its names with it. */
-	KUNIT_EXPECT_EQ(test, ntpool_verifier_release("kernel"),
+	KUNIT_EXPECT_EQ(test, ntpool_leaks_release("kernel"),
 			(unsigned long)NAMED_BLOCKS + 1);
 	KUNIT_EXPECT_EQ(test, log->count, 1u);
 }
@@ -984,7 +987,7 @@ static void shared_id_tracked_from_cache(struct kunit *test)
 	ntpool_free(first, 'rahS', sharer);
 	ntpool_free(again, 'rahS', sharer);
 	ntpool_client_gone(sharer.module);
-	ntpool_verifier_release("");
+	ntpool_leaks_release("");
 	(void)log;
 }
 

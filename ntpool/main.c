@@ -22,6 +22,7 @@
 #include "core/special.h"
 #include "accounting/tags.h"
 #include "verifier/verifier.h"
+#include "nt/unload.h"
 
 /* What module parameters set before init ran: dropped if init fails. */
 static void drop_settings(void)
@@ -52,9 +53,12 @@ static int __init ntpool_init(void)
 	err = ntpool_clients_init();
 	if (err)
 		goto verifier;
-	err = ntpool_special_init();
+	err = ntpool_modules_watch();
 	if (err)
 		goto clients;
+	err = ntpool_special_init();
+	if (err)
+		goto modules;
 	ntpool_lookaside_start();
 	/* Without /dev/ntpool reports still work, with no uevent. */
 	ntpool_report_events_init();
@@ -63,6 +67,8 @@ static int __init ntpool_init(void)
 		(unsigned long)NTPOOL_MAX_SMALL, NTPOOL_BLOCK_SIZE);
 	return 0;
 
+modules:
+	ntpool_modules_unwatch();
 clients:
 	ntpool_clients_exit();
 verifier:
@@ -90,6 +96,7 @@ static void __exit ntpool_exit(void)
 	ntpool_special_exit();
 	/* Secure allocations count in the tags: before the tag table goes. */
 	ntpool_secure_exit();
+	ntpool_modules_unwatch();
 	ntpool_clients_exit();
 	ntpool_big_flush();
 	ntpool_pcp_exit();
@@ -99,6 +106,7 @@ static void __exit ntpool_exit(void)
 	ntpool_report_events_exit();
 	ntpool_reports_json_exit();
 	ntpool_verifier_exit();
+	ntpool_verify_clear();
 	ntpool_sites_exit();
 	ntpool_tags_exit();
 	pr_info("NT pool gone, every page returned\n");

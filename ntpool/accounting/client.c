@@ -47,11 +47,10 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include "accounting/client.h"
-#include "nt/lookaside.h"
 #include "base/request.h"
 #include "accounting/sites.h"
 #include "accounting/tags.h"
-#include "verifier/verifier.h"
+#include "accounting/verify_drivers.h"
 
 /* Module pointer key of a module that is gone (client.h has the kernel's). */
 #define KEY_GONE	((struct module *)2UL)
@@ -389,37 +388,26 @@ void ntpool_clients_reap(void)
 }
 
 /**
- * ntpool_client_gone() - a module has gone away (its exit routine ran)
+ * ntpool_client_unloaded() - a module has gone away (its exit routine ran):
+ *	its record, if it has one, is marked unloaded
  * @mod: the module
  *
- * Drops its undeleted lookaside lists, marks its record unloaded, runs the
- * verifier's leak check, and retires the record if it left nothing.
+ * Under ntpool_clients_lock().  An allocation that still arrives from the
+ * module is reported (0xC4/0x61) from now on.
+ *
+ * Return: the record, or NULL.
  */
-void ntpool_client_gone(struct module *mod)
+struct ntpool_client *ntpool_client_unloaded(struct module *mod)
 {
 	struct ntpool_client *c;
 	unsigned long flags;
 
-	/* Undeleted lists first: their entries are theirs, not leaks. */
-	ntpool_lookaside_unload(mod);
-	ntpool_clients_lock();
 	spin_lock_irqsave(&clients_lock, flags);
 	c = ntpool_client_lookup(mod);
 	if (c)
 		WRITE_ONCE(c->loaded, false);
 	spin_unlock_irqrestore(&clients_lock, flags);
-	if (c) {
-		struct ntpool_callsite_scope scope = { .mod = mod };
-
-		/* Its code is still there: name its sites, and its leaks. */
-		ntpool_sites_name(c, &scope);
-		ntpool_sites_module_gone(c);
-		if (ntpool_client_outstanding(c) > 0)
-			ntpool_verifier_name_callers(c, &scope);
-		ntpool_verifier_unload(c);
-		ntpool_client_retire(c);
-	}
-	ntpool_clients_unlock();
+	return c;
 }
 
 /**
@@ -443,75 +431,8 @@ void ntpool_client_coming(struct module *mod)
 	spin_unlock_irqrestore(&clients_lock, flags);
 }
 
-#ifdef CONFIG_MODULES
 /**
- * ntpool_client_live() - a module's init function has returned
- * @mod: the module
- *
- * Its init code is freed next: the call sites there of its blocks still
- * allocated are named now, for its leak report and "verifier".
- */
-void ntpool_client_live(struct module *mod)
-{
-	struct ntpool_callsite_scope scope = { .mod = mod, .init_only = true };
-	struct ntpool_client *c;
-
-	rcu_read_lock();
-	c = ntpool_client_lookup(mod);
-	rcu_read_unlock();
-	if (!c)
-		return;
-	/* Loaded, the record stays: only a gone module's is retired. */
-	ntpool_clients_lock();
-	ntpool_sites_name(c, &scope);
-	if (ntpool_client_outstanding(c) > 0)
-		ntpool_verifier_name_callers(c, &scope);
-	ntpool_clients_unlock();
-}
-
-static int client_module_event(struct notifier_block *nb, unsigned long event,
-			       void *data)
-{
-	/*
-	 * GOING is announced after the module's exit routine has run, LIVE
-	 * after its init function has returned, before its init code is freed.
-	 */
-	if (event == MODULE_STATE_GOING)
-		ntpool_client_gone(data);
-	else if (event == MODULE_STATE_COMING)
-		ntpool_client_coming(data);
-	else if (event == MODULE_STATE_LIVE)
-		ntpool_client_live(data);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block client_module_nb = {
-	.notifier_call = client_module_event,
-};
-
-static int watch_modules(void)
-{
-	return register_module_notifier(&client_module_nb);
-}
-
-static void unwatch_modules(void)
-{
-	unregister_module_notifier(&client_module_nb);
-}
-#else
-/* Without module support every caller is built in: nothing comes or goes. */
-static int watch_modules(void)
-{
-	return 0;
-}
-
-static void unwatch_modules(void)
-{
-}
-#endif
-
-/**
- * ntpool_clients_init() - set up the shared record and watch modules
+ * ntpool_clients_init() - set up the shared record
  *
  * Return: 0 or a negative errno.
  */
@@ -532,22 +453,19 @@ int ntpool_clients_init(void)
 	__set_bit(NTPOOL_SHARED_CLIENT, ids_used);
 	RCU_INIT_POINTER(ntpool_clients_by_id[NTPOOL_SHARED_CLIENT], c);
 	list_add_tail_rcu(&c->link, &clients_list);
-	err = watch_modules();
-	if (!err)
-		return 0;
+	return 0;
 fail:
 	ntpool_clients_exit();
 	return err;
 }
 
 /**
- * ntpool_clients_exit() - stop watching modules and free every record
+ * ntpool_clients_exit() - free every record (no module is watched)
  */
 void ntpool_clients_exit(void)
 {
 	struct ntpool_client *c, *tmp;
 
-	unwatch_modules();
 	cancel_work_sync(&reap_work);
 	/* Nothing can look records up any more: no module is left to call. */
 	rcu_barrier();

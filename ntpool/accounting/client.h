@@ -160,9 +160,8 @@ void ntpool_clients_unlock(void);
 struct ntpool_client *ntpool_clients_next(struct ntpool_client *c);
 void ntpool_client_retire(struct ntpool_client *c);
 void ntpool_clients_reap(void);
-void ntpool_client_gone(struct module *mod);
+struct ntpool_client *ntpool_client_unloaded(struct module *mod);
 void ntpool_client_coming(struct module *mod);
-void ntpool_client_live(struct module *mod);
 int ntpool_clients_init(void);
 void ntpool_clients_exit(void);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Driver Verifier for ntpool clients: which modules are verified, Pool
- * Tracking, and the leak check when a module unloads.
+ * Driver Verifier's Pool Tracking: a record of each allocation of a
+ * verified module (verifier.c).
  */
 #ifndef _NTPOOL_VERIFIER_H
 #define _NTPOOL_VERIFIER_H
@@ -9,8 +9,8 @@
 #include <linux/jump_label.h>
 #include <linux/types.h>
 #include <linux/seq_file.h>
-#include "accounting/callsite.h"
 #include "accounting/client.h"
+#include "accounting/verify_drivers.h"
 #include "report/alloc_log.h"
 #include "base/request.h"
 
@@ -45,17 +45,9 @@ struct ntpool_track {
 	unsigned long frames[];
 };
 
-enum ntpool_verify ntpool_verify_level_for(const char *name);
-void ntpool_verify_update(void);
-int ntpool_verify_set(const char *text);
-void ntpool_verify_clear(void);
-void ntpool_verify_show(struct seq_file *m);
-
 void ntpool_verifier_track(struct ntpool_client *c, u8 id, void *p,
 			   const struct ntpool_request *req);
 void __ntpool_verifier_untrack(void *p, unsigned long ip);
-DECLARE_STATIC_KEY_FALSE(ntpool_tracking_used);
-extern bool ntpool_track_shared;
 
 /**
  * ntpool_verifier_untrack() - forget a freed block, if it was tracked
@@ -74,18 +66,11 @@ static inline void ntpool_verifier_untrack(void *p,
 
 bool ntpool_verifier_caller(const void *p, unsigned long *caller,
 			    unsigned int *nr_frames);
-void ntpool_verifier_track_shared(void);
-void ntpool_verifier_unload(struct ntpool_client *c);
-unsigned long ntpool_verifier_release(const char *name);
-/* One line of a leaked-allocations table, for the console or debugfs. */
-#define NTPOOL_ROW_TEXT		160
-void ntpool_format_allocation(char *buf, const struct ntpool_client *c,
-			      const void *addr, size_t size, u32 tag,
-			      unsigned long caller);
-void ntpool_verifier_name_callers(struct ntpool_client *c,
-				  const struct ntpool_callsite_scope *scope);
-void ntpool_print_allocations(struct seq_file *m, struct ntpool_client *c);
-void ntpool_print_verifier(struct seq_file *m);
+struct ntpool_client *ntpool_verifier_owner(const void *p);
+bool ntpool_verifier_claim(const void *p, struct ntpool_client *owner);
+bool ntpool_verifier_callers(u8 id, struct ntpool_client *owner,
+			     bool (*add)(void *arg, unsigned long ip),
+			     void *arg);
 int ntpool_verifier_init(void);
 void ntpool_verifier_exit(void);
 

@@ -25,6 +25,8 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
+#include "core/leaks.h"
+#include "nt/unload.h"
 #include "views/bench.h"
 #include "accounting/client.h"
 #include "views/debugfs.h"
@@ -805,7 +807,7 @@ static void bench_leak_check(const struct bench *b)
 	ntpool_client_gone(fake_module);
 	ns = ktime_get_ns() - t0;
 	ntpool_policy_set(policy);
-	ntpool_verifier_release(ntpool_client(ntpool_client_id(fake_module))->name);
+	ntpool_leaks_release(ntpool_client(ntpool_client_id(fake_module))->name);
 	ntpool_client_coming(fake_module);
 	pr_info("%-10s %-28s %8llu.%llu ms\n", "leakcheck", "live blocks at unload",
 		ns / NSEC_PER_MSEC, ns % NSEC_PER_MSEC / 100000);

@@ -37,5 +37,6 @@ int ntpool_poolfind_parse(const char *text, struct ntpool_tag_pattern *pat,
 
 /* view_verifier.c */
 void ntpool_debugfs_verifier(struct dentry *dir);
+void ntpool_print_verifier(struct seq_file *m);
 
 #endif /* _NTPOOL_DEBUGFS_H */

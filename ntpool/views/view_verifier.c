@@ -7,6 +7,7 @@
 
 #include <linux/fs.h>
 #include <linux/slab.h>
+#include "core/leaks.h"
 #include "views/debugfs.h"
 #include "verifier/faults.h"
 #include "verifier/hit_tag.h"
@@ -221,7 +222,7 @@ static int verifier_set(const char *text)
 	if (strncmp(text, "release ", 8))
 		return -EINVAL;
 	text = skip_spaces(text + 8);
-	freed = ntpool_verifier_release(text);
+	freed = ntpool_leaks_release(text);
 	if (!freed)
 		return -EINVAL;
 	pr_info("released %lu blocks left by %s\n", freed, text);
