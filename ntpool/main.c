@@ -18,7 +18,7 @@
 #include "core/pcp.h"
 #include "core/pool.h"
 #include "report/report.h"
-#include "nt/secure_pool.h"
+#include "core/secure_pool.h"
 #include "core/special.h"
 #include "accounting/tags.h"
 #include "verifier/verifier.h"

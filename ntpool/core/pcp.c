@@ -27,12 +27,12 @@
  * anyone once its CPU is dead; a drain of every CPU runs a work item on
  * each, and gives the blocks back with interrupts on.
  *
- * The common case is served here whole, from what the NT entry points
- * (nt/api.c) hand over down to the counters (ntpool_fast_alloc(),
- * ntpool_fast_free()): a newcomer can read a cached allocation and free
- * top to bottom in two files, nt/api.c's entry points and this one, with
- * the inline lookups and counters of tags.h, client.h, usage.h and seal.h.
- * Anything out of the common case goes the general way (nt/api.c).
+ * The common case is served here whole, from the NT entry points
+ * (ntpool_allocate(), ntpool_allocate_legacy(), ntpool_free()) down to the
+ * counters (fast_alloc(), fast_free()): a newcomer can read a cached
+ * allocation and free top to bottom in this file, with the inline lookups
+ * and counters of tags.h, client.h, usage.h and seal.h.  Anything out of
+ * the common case goes the general way (api.c).
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -413,8 +413,8 @@ static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
 	return big->va;
 }
 
-/**
- * ntpool_fast_alloc() - serve a plain request from this CPU's cache
+/*
+ * fast_alloc() - serve a plain request from this CPU's cache
  * @kind: the pool
  * @size: bytes requested (0 included: the smallest block)
  * @tag: the tag, as the caller passed it and checked by it
@@ -430,9 +430,10 @@ static void *fast_big(enum ntpool_kind kind, size_t size, u32 tag,
  * memory for a small block or no kept block for a big one: nothing was
  * done, the general path serves it.
  */
-void *ntpool_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag, bool zero,
-			EX_POOL_PRIORITY priority,
-			const struct ntpool_caller *caller)
+static __always_inline void *fast_alloc(enum ntpool_kind kind, size_t size,
+					u32 tag, bool zero,
+					EX_POOL_PRIORITY priority,
+					const struct ntpool_caller *caller)
 {
 	struct ntpool_site *site;
 	struct ntpool_client *c;
@@ -539,8 +540,8 @@ void ntpool_pcp_free_checked(struct ntpool_block *blk, void *p,
 	free_checked(blk, p, caller, false);
 }
 
-/**
- * ntpool_fast_free() - free a small block onto this CPU's cache
+/*
+ * fast_free() - free a small block onto this CPU's cache
  * @p: the block
  * @tag: the tag it was allocated with, or 0 to skip the check
  * @caller: who frees it
@@ -552,7 +553,8 @@ void ntpool_pcp_free_checked(struct ntpool_block *blk, void *p,
  * reported as the general path reports it; false if nothing was done (the
  * free is not plain): the general path frees it.
  */
-bool ntpool_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
+static __always_inline bool fast_free(void *p, u32 tag,
+				      const struct ntpool_caller *caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_of(p);
 	struct ntpool_block blk __uninitialized;
@@ -580,6 +582,122 @@ bool ntpool_fast_free(void *p, u32 tag, const struct ntpool_caller *caller)
 		ntpool_free_claimed(&blk, p, tag, caller);
 	return true;
 }
+
+/*
+ * The NT entry points behind the inline routines of <ntpool/ntpool.h> that
+ * the per-CPU caches serve: the common case runs from here to the counters
+ * in this file, and anything else goes on to the general path (api.c).
+ */
+
+/**
+ * ntpool_allocate() - ExAllocatePool2() behind the inline wrapper
+ * @flags: POOL_FLAGS
+ * @size: bytes requested
+ * @tag: pool tag, non-zero
+ * @caller: the calling module and call site
+ *
+ * Unknown optional flags (the high 32 bits) are ignored; an unknown or
+ * unsupported required flag, a flag set that does not name exactly one pool
+ * kind, or tag 0 fails the call.  POOL_FLAG_USE_QUOTA charges the calling
+ * task's memory cgroup (see quota.c).
+ *
+ * Return: the block or NULL.
+ */
+PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+		      struct ntpool_caller caller)
+{
+	/* What the per-CPU caches may serve without the general path. */
+	POOL_FLAGS plain = flags & (POOL_FLAG_REQUIRED_MASK | POOL_FLAG_SPECIAL_POOL) &
+			   ~POOL_FLAG_UNINITIALIZED;
+	void *p;
+
+	caller.ip = _RET_IP_;
+	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) && tag) {
+		enum ntpool_kind kind = plain == POOL_FLAG_PAGED ?
+					NTPOOL_PAGED : NTPOOL_NONPAGED;
+
+		p = fast_alloc(kind, size, tag,
+				      !(flags & POOL_FLAG_UNINITIALIZED),
+				      NormalPoolPriority, &caller);
+		if (p)
+			return p;
+	}
+	return ntpool_allocate_general(flags, size, tag, &caller);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
+
+/*
+ * What the per-CPU caches may serve of a legacy request: non-paged or
+ * paged pool, perhaps NX or zeroed, with no special pool priority, and a
+ * tag NT takes (checked here only as far as its first byte, a letter or
+ * digit: any other goes the general way).  NonPagedPool is served here
+ * only while nx_optin keeps it non-executable; NonPagedPoolExecute never
+ * is (its private bit puts it above PagedPool).
+ */
+static __always_inline bool plain_legacy(u32 type, EX_POOL_PRIORITY priority,
+					 size_t size, u32 tag)
+{
+	u32 plain = ntpool_plain_tag(tag);
+
+	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
+	       (type & (PagedPool | POOL_NX_ALLOCATION) ||
+		READ_ONCE(ntpool_nx_optin)) &&
+	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
+	       isalnum(plain & 0xff) &&
+	       plain != NTPOOL_TAG_BIG;
+}
+
+/**
+ * ntpool_allocate_legacy() - the POOL_TYPE routines behind the wrappers
+ * @pool_type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from
+ *	the quota routines)
+ * @size: bytes requested
+ * @tag: pool tag
+ * @priority: EX_POOL_PRIORITY
+ * @caller: the calling module and call site
+ *
+ * Session pool types are served from the matching global pool (Linux has
+ * no sessions), must-succeed types are refused as modern NT does, and the
+ * tags NT rejects are reported.  Memory is zeroed only with
+ * POOL_ZERO_ALLOCATION.
+ *
+ * Return: the block or NULL.
+ */
+PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
+			     EX_POOL_PRIORITY priority,
+			     struct ntpool_caller caller)
+{
+	u32 type = pool_type;
+	void *p;
+
+	caller.ip = _RET_IP_;
+	if (plain_legacy(type, priority, size, tag)) {
+		p = fast_alloc(type & PagedPool, size, tag,
+				      type & POOL_ZERO_ALLOCATION, priority,
+				      &caller);
+		if (p)
+			return p;
+	}
+	return ntpool_allocate_legacy_general(type, size, tag, priority, &caller);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_allocate_legacy, NTPOOL_NS);
+
+/**
+ * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
+ * @p: the block
+ * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
+ * @caller: the calling module and call site
+ *
+ * Anything wrong with the request is reported with its bugcheck code and
+ * the block, if there is one, stays allocated.
+ */
+void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
+{
+	caller.ip = _RET_IP_;
+	if (!fast_free(p, tag, &caller))
+		ntpool_free_general(p, tag, &caller);
+}
+EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
 
 /* One cached block back to its page, its header checked on the way. */
 static void drain_one(enum ntpool_kind kind, struct pcp_slot slot,

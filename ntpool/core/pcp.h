@@ -21,10 +21,6 @@ void *ntpool_pcp_alloc(struct ntpool_pool *pool, const struct ntpool_request *re
 		       struct ntpool_charge *ch);
 void ntpool_pcp_free_checked(struct ntpool_block *blk, void *p,
 			     const struct ntpool_caller *caller);
-void *ntpool_fast_alloc(enum ntpool_kind kind, size_t size, u32 tag, bool zero,
-			EX_POOL_PRIORITY priority,
-			const struct ntpool_caller *caller);
-bool ntpool_fast_free(void *p, u32 tag, const struct ntpool_caller *caller);
 unsigned long ntpool_pcp_drain(void);
 unsigned long ntpool_pcp_count(void);
 int ntpool_pcp_init(void);

@@ -789,6 +789,14 @@ unsigned int ntpool_free_block(void *p, u32 tag, u8 owner);
 size_t ntpool_hand_over_block(struct ntpool_block *blk, void *p);
 enum ntpool_kind ntpool_block_kind(struct ntpool_pool *pool, void *p);
 
+/* api.c: the NT routines' general path, behind pcp.c's entry points */
+void *ntpool_allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+			      const struct ntpool_caller *caller);
+void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
+				     EX_POOL_PRIORITY priority,
+				     const struct ntpool_caller *caller);
+void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller);
+
 /*
  * The mark new blocks are allocated under, 0 until the first is set
  * (views/marks.c sets it): an allocation reads this one global.

@@ -17,10 +17,10 @@
  */
 #include <linux/nodemask.h>
 #include "core/pool.h"
-#include "nt/secure_pool.h"
+#include "core/secure_pool.h"
 #include "core/special.h"
 #include "base/gfp.h"
-#include "nt/extparams.h"
+#include "core/extparams.h"
 
 /**
  * ntpool_priority_special() - special pool a priority asks for

@@ -30,7 +30,7 @@
 #include "base/leak.h"
 #include "core/pool.h"
 #include "report/report.h"
-#include "nt/secure_pool.h"
+#include "core/secure_pool.h"
 #include "accounting/tags.h"
 #include "report/trace.h"
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The exported entry points behind the NT routines of <ntpool/ntpool.h>.
- * Those that the per-CPU caches serve (at the end of this file) hand a
- * plain request to core/pcp.c first.  The general path turns POOL_FLAGS or
- * a legacy POOL_TYPE into one ntpool_request, checks it as NT does, and
- * hands it to the allocator (core/block.c).
+ * The exported entry points behind the NT routines of <ntpool/ntpool.h>,
+ * and the general path of those the per-CPU caches serve first (pcp.c):
+ * they turn POOL_FLAGS or a legacy POOL_TYPE into one ntpool_request,
+ * check it as NT does, and hand it to the small- or big-block allocator.
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
@@ -13,12 +12,11 @@
 #include "accounting/client.h"
 #include "verifier/faults.h"
 #include "base/gfp.h"
-#include "core/pcp.h"
 #include "core/pool.h"
-#include "nt/extparams.h"
+#include "core/extparams.h"
 #include "accounting/quota.h"
 #include "report/report.h"
-#include "nt/secure_pool.h"
+#include "core/secure_pool.h"
 #include "core/special.h"
 #include "accounting/tags.h"
 #include "verifier/verifier.h"
@@ -207,7 +205,7 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 }
 
 /**
- * allocate_general() - ExAllocatePool2() for what the per-CPU caches
+ * ntpool_allocate_general() - ExAllocatePool2() for what the per-CPU caches
  *	did not serve (pcp.c)
  * @flags: POOL_FLAGS
  * @size: bytes requested
@@ -221,7 +219,7 @@ static void *allocate_flags(POOL_FLAGS flags, SIZE_T size, ULONG tag,
  *
  * Return: the block or NULL.
  */
-static void *allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
+void *ntpool_allocate_general(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 			      const struct ntpool_caller *caller)
 {
 	return allocate_flags(flags, size, tag, NULL, 0, caller);
@@ -321,7 +319,7 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
 }
 
 /**
- * allocate_legacy_general() - the POOL_TYPE routines, for what the
+ * ntpool_allocate_legacy_general() - the POOL_TYPE routines, for what the
  *	per-CPU caches did not serve (pcp.c)
  * @type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from the
  *	quota routines)
@@ -337,7 +335,7 @@ static bool parse_pool_type(u32 type, struct ntpool_request *req)
  *
  * Return: the block or NULL.
  */
-static void *allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
+void *ntpool_allocate_legacy_general(u32 type, SIZE_T size, ULONG tag,
 				     EX_POOL_PRIORITY priority,
 				     const struct ntpool_caller *caller)
 {
@@ -376,7 +374,7 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
 }
 
 /**
- * free_general() - ExFreePoolWithTag() for what the per-CPU caches
+ * ntpool_free_general() - ExFreePoolWithTag() for what the per-CPU caches
  *	did not take (pcp.c)
  * @p: the block
  * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
@@ -385,7 +383,7 @@ static bool free_context_allows(struct ntpool_pool *pool, void *p,
  * Anything wrong with the request is reported with its bugcheck code and
  * the block, if there is one, stays allocated.
  */
-static void free_general(void *p, u32 tag, const struct ntpool_caller *caller)
+void ntpool_free_general(void *p, u32 tag, const struct ntpool_caller *caller)
 {
 	struct ntpool_pool *pool = ntpool_pool_owning(p);
 
@@ -424,7 +422,7 @@ void ntpool_free2(PVOID p, ULONG tag, PCPOOL_EXTENDED_PARAMETER params,
 			return;
 		}
 	}
-	free_general(p, tag, &caller);
+	ntpool_free_general(p, tag, &caller);
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_free2, NTPOOL_NS);
 
@@ -472,119 +470,3 @@ SIZE_T ntpool_query_block_size(PVOID p, PBOOLEAN quota_charged,
 	return size;
 }
 EXPORT_SYMBOL_NS_GPL(ntpool_query_block_size, NTPOOL_NS);
-
-/*
- * The NT entry points behind the inline routines of <ntpool/ntpool.h> that
- * the per-CPU caches serve: the common case runs from here to the counters
- * in core/pcp.c, and anything else goes on to the general path above.
- */
-
-/**
- * ntpool_allocate() - ExAllocatePool2() behind the inline wrapper
- * @flags: POOL_FLAGS
- * @size: bytes requested
- * @tag: pool tag, non-zero
- * @caller: the calling module and call site
- *
- * Unknown optional flags (the high 32 bits) are ignored; an unknown or
- * unsupported required flag, a flag set that does not name exactly one pool
- * kind, or tag 0 fails the call.  POOL_FLAG_USE_QUOTA charges the calling
- * task's memory cgroup (see quota.c).
- *
- * Return: the block or NULL.
- */
-PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
-		      struct ntpool_caller caller)
-{
-	/* What the per-CPU caches may serve without the general path. */
-	POOL_FLAGS plain = flags & (POOL_FLAG_REQUIRED_MASK | POOL_FLAG_SPECIAL_POOL) &
-			   ~POOL_FLAG_UNINITIALIZED;
-	void *p;
-
-	caller.ip = _RET_IP_;
-	if ((plain == POOL_FLAG_NON_PAGED || plain == POOL_FLAG_PAGED) && tag) {
-		enum ntpool_kind kind = plain == POOL_FLAG_PAGED ?
-					NTPOOL_PAGED : NTPOOL_NONPAGED;
-
-		p = ntpool_fast_alloc(kind, size, tag,
-				      !(flags & POOL_FLAG_UNINITIALIZED),
-				      NormalPoolPriority, &caller);
-		if (p)
-			return p;
-	}
-	return allocate_general(flags, size, tag, &caller);
-}
-EXPORT_SYMBOL_NS_GPL(ntpool_allocate, NTPOOL_NS);
-
-/*
- * What the per-CPU caches may serve of a legacy request: non-paged or
- * paged pool, perhaps NX or zeroed, with no special pool priority, and a
- * tag NT takes (checked here only as far as its first byte, a letter or
- * digit: any other goes the general way).  NonPagedPool is served here
- * only while nx_optin keeps it non-executable; NonPagedPoolExecute never
- * is (its private bit puts it above PagedPool).
- */
-static __always_inline bool plain_legacy(u32 type, EX_POOL_PRIORITY priority,
-					 size_t size, u32 tag)
-{
-	u32 plain = ntpool_plain_tag(tag);
-
-	return (type & ~(POOL_NX_ALLOCATION | POOL_ZERO_ALLOCATION)) <= PagedPool &&
-	       (type & (PagedPool | POOL_NX_ALLOCATION) ||
-		READ_ONCE(ntpool_nx_optin)) &&
-	       !(priority & LowPoolPrioritySpecialPoolOverrun) &&
-	       isalnum(plain & 0xff) &&
-	       plain != NTPOOL_TAG_BIG;
-}
-
-/**
- * ntpool_allocate_legacy() - the POOL_TYPE routines behind the wrappers
- * @pool_type: POOL_TYPE with modifier bits (and NTPOOL_QUOTA_REQUEST from
- *	the quota routines)
- * @size: bytes requested
- * @tag: pool tag
- * @priority: EX_POOL_PRIORITY
- * @caller: the calling module and call site
- *
- * Session pool types are served from the matching global pool (Linux has
- * no sessions), must-succeed types are refused as modern NT does, and the
- * tags NT rejects are reported.  Memory is zeroed only with
- * POOL_ZERO_ALLOCATION.
- *
- * Return: the block or NULL.
- */
-PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
-			     EX_POOL_PRIORITY priority,
-			     struct ntpool_caller caller)
-{
-	u32 type = pool_type;
-	void *p;
-
-	caller.ip = _RET_IP_;
-	if (plain_legacy(type, priority, size, tag)) {
-		p = ntpool_fast_alloc(type & PagedPool, size, tag,
-				      type & POOL_ZERO_ALLOCATION, priority,
-				      &caller);
-		if (p)
-			return p;
-	}
-	return allocate_legacy_general(type, size, tag, priority, &caller);
-}
-EXPORT_SYMBOL_NS_GPL(ntpool_allocate_legacy, NTPOOL_NS);
-
-/**
- * ntpool_free() - ExFreePoolWithTag() behind the inline wrapper
- * @p: the block
- * @tag: the tag it was allocated with, or 0 (ExFreePool) to skip the check
- * @caller: the calling module and call site
- *
- * Anything wrong with the request is reported with its bugcheck code and
- * the block, if there is one, stays allocated.
- */
-void ntpool_free(PVOID p, ULONG tag, struct ntpool_caller caller)
-{
-	caller.ip = _RET_IP_;
-	if (!ntpool_fast_free(p, tag, &caller))
-		free_general(p, tag, &caller);
-}
-EXPORT_SYMBOL_NS_GPL(ntpool_free, NTPOOL_NS);
