@@ -617,8 +617,8 @@ PVOID ntpool_allocate(POOL_FLAGS flags, SIZE_T size, ULONG tag,
 					NTPOOL_PAGED : NTPOOL_NONPAGED;
 
 		p = fast_alloc(kind, size, tag,
-				      !(flags & POOL_FLAG_UNINITIALIZED),
-				      NormalPoolPriority, &caller);
+			       !(flags & POOL_FLAG_UNINITIALIZED),
+			       NormalPoolPriority, &caller);
 		if (p)
 			return p;
 	}
@@ -673,8 +673,7 @@ PVOID ntpool_allocate_legacy(POOL_TYPE pool_type, SIZE_T size, ULONG tag,
 	caller.ip = _RET_IP_;
 	if (plain_legacy(type, priority, size, tag)) {
 		p = fast_alloc(type & PagedPool, size, tag,
-				      type & POOL_ZERO_ALLOCATION, priority,
-				      &caller);
+			       type & POOL_ZERO_ALLOCATION, priority, &caller);
 		if (p)
 			return p;
 	}
