@@ -3,7 +3,8 @@
 #
 # Kernel style checks: W=1 builds against Debian's 6.12 and 6.1 headers with
 # no warnings, sparse (C=1) with no warnings, checkpatch with no errors or
-# warnings (kernel scripts from the cached linux-source tree).
+# warnings (kernel scripts from the cached linux-source tree), the parts of
+# the source calling downward only, and the documentation.
 #
 # Prints "ok - ..." / "not ok - ..." lines and, last, "N passed, N failed".
 
@@ -108,6 +109,14 @@ if [ -n "$api_ok" ] && ! grep -q . "$logf"; then
 else
 	result "not ok" "api.rst: every kernel-doc directive renders without warnings"
 	head -20 "$logf" >&2
+fi
+
+# The parts call downward only (Documentation/internals.rst).
+if python3 "$NTPOOL_DIR/tools/test/layers.py" > "$NTPOOL_OUT/lint-layers.log" 2>&1; then
+	result ok "no source includes a part above its own"
+else
+	result "not ok" "no source includes a part above its own"
+	head -20 "$NTPOOL_OUT/lint-layers.log" >&2
 fi
 
 if python3 "$NTPOOL_DIR/tools/test/rst-check.py" > "$NTPOOL_OUT/lint-rst.log" 2>&1; then
