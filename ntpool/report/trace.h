@@ -149,9 +149,13 @@ TRACE_EVENT(ntpool_violation,
 
 #endif /* _NTPOOL_TRACE_H */
 
-/* Out of tree, the kernel's define_trace.h finds this file through -I. */
+/*
+ * The kernel's define_trace.h includes this file again, as <report/trace.h>
+ * through the module's folder on the include path (Kbuild), in tree and
+ * out of tree alike.
+ */
 #undef TRACE_INCLUDE_PATH
-#define TRACE_INCLUDE_PATH .
+#define TRACE_INCLUDE_PATH report
 #undef TRACE_INCLUDE_FILE
 #define TRACE_INCLUDE_FILE trace
 #include <trace/define_trace.h>

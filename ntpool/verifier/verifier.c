@@ -315,7 +315,8 @@ int ntpool_verifier_init(void)
 }
 
 /**
- * ntpool_verifier_exit() - drop every record and the setting
+ * ntpool_verifier_exit() - drop every record (main.c then drops the
+ *	verify_drivers setting)
  */
 void ntpool_verifier_exit(void)
 {

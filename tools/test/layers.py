@@ -20,6 +20,9 @@ PARTS = ["views", "nt", "core", "verifier", "accounting", "report", "base"]
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                    "ntpool")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"/]+)/([^"]+)"', re.M)
+# <part/header.h> finds the same file: ntpool/ is on the include path.
+ANGLED = re.compile(r'^\s*#\s*include\s+<(%s)/([^>]+)>' % "|".join(PARTS),
+                    re.M)
 
 
 def part_of(path):
@@ -50,7 +53,7 @@ def main():
             continue
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        for folder, header in INCLUDE.findall(text):
+        for folder, header in INCLUDE.findall(text) + ANGLED.findall(text):
             if folder not in PARTS:
                 unknown.append("%s: #include \"%s/%s\"" % (rel, folder, header))
                 continue

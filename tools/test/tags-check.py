@@ -308,8 +308,9 @@ def main():
     tags = Tags()
     for path in sorted(glob.glob(os.path.join(TOP, "tools", "samples", "*.c"))):
         scan_c(path, tags, sample=True)
-    for pattern in ("ntpool/*.[ch]", "include/ntpool/*.h", "kunit/*.c"):
-        for path in sorted(glob.glob(os.path.join(TOP, pattern))):
+    for pattern in ("ntpool/**/*.[ch]", "include/ntpool/*.h", "kunit/*.c"):
+        for path in sorted(glob.glob(os.path.join(TOP, pattern),
+                                     recursive=True)):
             scan_c(path, tags, sample=False)
     tags.own.add("Ovfl")        # the overflow row of the tags view
 
