@@ -31,7 +31,7 @@
 #include "report/alloc_log.h"
 #include "base/control.h"
 #include "base/leak.h"
-#include "report/report.h"
+#include "base/tag_text.h"
 
 /* Entries "cat log" shows when no address is set. */
 #define NEWEST_SHOWN	64

@@ -15,7 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include "report/json.h"
-#include "report/report.h"
+#include "base/tag_text.h"
 
 /* Longest symbol kept: a frame's name, offset and module. */
 #define SYMBOL_MAX	160

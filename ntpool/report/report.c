@@ -22,7 +22,6 @@
  */
 #define pr_fmt(fmt) "ntpool: " fmt
 
-#include <linux/ctype.h>
 #include <linux/hardirq.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -44,27 +43,6 @@
 #include "base/request.h"
 #include "report/report.h"
 #include "report/trace.h"
-
-/**
- * ntpool_tag_text() - a tag as poolmon prints it
- * @tag: the tag
- * @buf: NTPOOL_TAG_TEXT bytes; receives the four characters, with
- *	non-printable bytes escaped as \xNN
- */
-void ntpool_tag_text(u32 tag, char *buf)
-{
-	unsigned int i;
-
-	for (i = 0; i < 4; i++) {
-		u8 c = tag >> (8 * i);
-
-		if (isprint(c) && c != '\\')
-			*buf++ = c;
-		else
-			buf += sprintf(buf, "\\x%02x", c);
-	}
-	*buf = '\0';
-}
 
 static int on_violation = NTPOOL_POLICY_WARN;
 static const char * const policy_names[] = {

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/types.h>
 #include <ntpool/ntpool.h>
+#include "base/tag_text.h"
 
 /* Bugcheck codes */
 #define BAD_POOL_HEADER				0x19
@@ -63,10 +64,6 @@
 
 /* TIMER_OR_DPC_INVALID (0xC7) Arg1: ntpool's object type for a lookaside list */
 #define NTPOOL_C7_LOOKASIDE		0x4
-
-/* A tag as poolmon prints it: four bytes, each possibly "\xNN", and NUL */
-#define NTPOOL_TAG_TEXT	17
-void ntpool_tag_text(u32 tag, char *buf);
 
 /* The calling module's name, as reports and trace events show it. */
 static inline const char *
