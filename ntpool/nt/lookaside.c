@@ -64,7 +64,7 @@ struct lookaside {
 	struct rcu_head rcu;
 };
 
-static LIST_HEAD(ntpool_lookaside_registry);
+static LIST_HEAD(registry);
 static DEFINE_HASHTABLE(registry_by_list, 6);
 static DEFINE_SPINLOCK(registry_lock);
 
@@ -324,7 +324,7 @@ NTSTATUS ntpool_lookaside_init(PGENERAL_LOOKASIDE_POOL list, unsigned int kind,
 	list->MaximumDepth = LOOKASIDE_MAX_DEPTH;
 	list->Depth = verified(la) ? 0 : LOOKASIDE_MIN_DEPTH;
 	spin_lock_irqsave(&registry_lock, irq);
-	list_add_tail(&la->link, &ntpool_lookaside_registry);
+	list_add_tail(&la->link, &registry);
 	hash_add_rcu(registry_by_list, &la->node, (unsigned long)list);
 	/* A free asks whether its block holds a live list. */
 	ntpool_live_list_add(&la->live, list);
@@ -461,7 +461,7 @@ static void unregister_all(struct module *mod, bool all, struct list_head *gone)
 	unsigned long flags;
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry_safe(la, tmp, &ntpool_lookaside_registry, link) {
+	list_for_each_entry_safe(la, tmp, &registry, link) {
 		if (!all && la->caller.module != mod)
 			continue;
 		hash_del_rcu(&la->node);
@@ -551,7 +551,7 @@ static void adjust_all(struct work_struct *work)
 	unsigned long flags;
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry(la, &ntpool_lookaside_registry, link)
+	list_for_each_entry(la, &registry, link)
 		adjust(la);
 	spin_unlock_irqrestore(&registry_lock, flags);
 	schedule_delayed_work(&adjust_work, HZ);
@@ -578,7 +578,7 @@ void ntpool_print_lookaside(struct seq_file *m)
 	char tag[5];
 
 	spin_lock_irqsave(&registry_lock, flags);
-	list_for_each_entry(la, &ntpool_lookaside_registry, link) {
+	list_for_each_entry(la, &registry, link) {
 		PGENERAL_LOOKASIDE_POOL l = la->list;
 
 		memcpy(tag, &l->Tag, 4);
