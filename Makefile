@@ -28,7 +28,7 @@ KDIRS_FOUND := $(patsubst %/include/generated/utsrelease.h,%,$(wildcard \
 	/usr/src/linux-headers-*/include/generated/utsrelease.h))
 
 .PHONY: all modules samples tools clean check demo kunit vmtest lint bench help \
-	check-kdir dkms-install dkms-uninstall vm
+	bench-profile check-kdir dkms-install dkms-uninstall vm
 
 all: modules samples
 
@@ -92,6 +92,10 @@ lint:
 bench:
 	$(NTPOOL_DIR)/tools/bench/bench.sh
 
+# The mixed random case alone in UML, under the host's perf.
+bench-profile:
+	$(NTPOOL_DIR)/tools/bench/profile.sh
+
 # DKMS: the sources (no build products) in /usr/src/ntpool-<version>, then
 # dkms add (once), build and install for KVER.  Needs root and the dkms
 # package; see README.md.
@@ -129,6 +133,7 @@ help:
 	@echo '  make vmtest         the VM test'"'"'s core steps on Debian'"'"'s 6.12 kernel'
 	@echo '  make lint           W=1 and sparse builds, checkpatch, the documentation'
 	@echo '  make bench          the benchmark against the kernel'"'"'s allocators'
+	@echo '  make bench-profile  the mixed random case in UML, under the host'"'"'s perf'
 	@echo '  make dkms-install [KVER=<release>]   install ntpool with DKMS (as root)'
 	@echo '  make dkms-uninstall remove ntpool from DKMS, for every kernel'
 	@echo '  make help           this list'

@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -418,6 +419,69 @@ static void bench_mixed(const struct bench *b)
 out:
 	vfree(mx.sizes);
 	vfree(mx.live);
+}
+
+/*
+ * Rounds of the mixed random case alone (see bench_profile()), from the
+ * kernel command line of a kernel ntpool is built into: what
+ * tools/bench/profile.sh runs under the host's profiler.  0: the full run.
+ */
+static unsigned int bench_profile_rounds;
+module_param_named(bench_profile, bench_profile_rounds, uint, 0444);
+MODULE_PARM_DESC(bench_profile,
+		 "Run only the mixed random case, this many rounds (0: every case)");
+
+/* One batch of the mixed case, in picoseconds per operation; 0 if it failed. */
+static u64 profile_batch(struct mixed *mx, bool use_kmalloc)
+{
+	unsigned int ops = mx->b->mixed_ops;
+	u64 ns;
+
+	mx->use_kmalloc = use_kmalloc;
+	ns = mixed_batch(mx, ops);
+	if (ns == U64_MAX)
+		return 0;
+	return div_u64((ns + settle()) * 1000, ops);
+}
+
+/*
+ * The mixed random case and nothing else, for a profiler that samples the
+ * whole kernel: a batch of kmalloc() and one of ntpool in each round, each
+ * timed until RCU has run what it left, as mixed_medians() times them.  A
+ * line per round, then the medians, so that the run's ratio can be read
+ * beside the profile.
+ */
+static void bench_profile(const struct bench *b, unsigned int rounds)
+{
+	struct mixed mx = { .b = b, .order = FREE_RANDOM };
+	u64 *km = kcalloc(rounds, sizeof(*km), GFP_KERNEL);
+	u64 *nt = kcalloc(rounds, sizeof(*nt), GFP_KERNEL);
+	unsigned int i;
+
+	mx.sizes = log_uniform_sizes(b->mixed_ops);
+	mx.live = vmalloc(array_size(b->mixed_live, sizeof(void *)));
+	if (!km || !nt || !mx.sizes || !mx.live) {
+		pr_warn("profile: no memory for %u rounds\n", rounds);
+		goto out;
+	}
+	for (i = 0; i < rounds; i++) {
+		km[i] = profile_batch(&mx, true);
+		nt[i] = profile_batch(&mx, false);
+		if (!km[i] || !nt[i]) {
+			pr_warn("profile: round %u ran out of memory\n", i);
+			goto out;
+		}
+		pr_info("profile    round %-3u ntpool %llu.%01llu ns  kmalloc %llu.%01llu ns\n",
+			i, nt[i] / 1000, nt[i] % 1000 / 100, km[i] / 1000,
+			km[i] % 1000 / 100);
+	}
+	report("mixed", "random, profile rounds", median_of(nt, rounds),
+	       "kmalloc", median_of(km, rounds));
+out:
+	vfree(mx.sizes);
+	vfree(mx.live);
+	kfree(km);
+	kfree(nt);
 }
 
 /* ---- memory for a live set ------------------------------------------- */
@@ -899,6 +963,13 @@ int ntpool_bench_run(bool smoke)
 		.run_ms = smoke ? 200 : 1000,
 	};
 
+	if (bench_profile_rounds) {
+		pr_info("profile run on %u CPU(s): mixed random only, %u rounds\n",
+			num_online_cpus(), bench_profile_rounds);
+		bench_profile(&b, bench_profile_rounds);
+		pr_info("done\n");
+		return 0;
+	}
 	pr_info("%s run on %u CPU(s); ns per operation, medians of %d\n",
 		smoke ? "smoke" : "full", num_online_cpus(), REPS);
 	bench_pairs(&b);

@@ -51,6 +51,9 @@ done
 # kunit.py shows the kernel's log lines too when asked (the benchmark).
 raw=
 [ -z "${NTPOOL_KUNITCONFIG:-}" ] || raw=--raw_output=all
+# One more kernel argument, if asked (tools/bench/profile.sh).
+args=()
+[ -z "${NTPOOL_KUNIT_ARG:-}" ] || args=(--kernel_args="$NTPOOL_KUNIT_ARG")
 
 out="$NTPOOL_OUT/kunit${NTPOOL_KUNITCONFIG:+-bench}.log"
 # kunit.py is silent while it builds (minutes on a cold cache).
@@ -58,7 +61,7 @@ progress_start "KUnit under UML (kunit.py: build, then run)" "$build"
 set +e
 python3 "$src/tools/testing/kunit/kunit.py" run \
 	--kunitconfig="$kunitconfig" \
-	--build_dir="$build" --jobs="$(nproc)" --timeout=600 $raw 2>&1 | tee "$out"
+	--build_dir="$build" --jobs="$(nproc)" --timeout=600 $raw "${args[@]}" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 set -e
 progress_stop

@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench-profile: where the time of the mixed random case goes, in UML.
+#
+# A UML kernel is a process of the host, so the host's perf can sample it
+# like any program, ntpool and the slab allocator alike, with their
+# symbols.  The benchmark's UML kernel (the one make bench builds) is
+# built and checked with one round of the case alone, then run again
+# under "perf record -e cpu-clock" with NTPOOL_PROFILE_ROUNDS rounds
+# (default 16) of it: a batch of kmalloc() and one of ntpool in each.
+#
+# Prints the rounds and their medians, the functions that took the time
+# and, in ntpool's free and allocation paths and in kfree(), the
+# instructions that most samples fell on, each under the instruction
+# before it: a sample names the oldest instruction not yet retired, so
+# where a load waits for memory, the samples fall on the instruction
+# that follows it.  The data stays in .out/bench-profile.data for
+# "perf report -i" and "perf annotate -i".
+
+. "$(dirname "$0")/../test/lib.sh"
+
+need_pkgs $PKGS_BUILD $PKGS_KUNIT linux-perf
+
+rounds=${NTPOOL_PROFILE_ROUNDS:-16}
+case $rounds in
+'' | *[!0-9]* | 0) echo "NTPOOL_PROFILE_ROUNDS: a number of rounds, not '$rounds'" >&2
+	exit 2 ;;
+esac
+
+ver=$(linux_source_version)
+build=$NTPOOL_CACHE/uml-bench-$ver
+data=$NTPOOL_OUT/bench-profile.data
+log=$NTPOOL_OUT/bench-profile.log
+
+# The benchmark's kernel, built if need be, and one round run by kunit.py:
+# the kernel is known to boot and the case to run before it is profiled.
+# (kunit.py prints no summary when it shows the kernel's log, as the
+# benchmark has it do: the round's line is what says it ran.)
+first=$NTPOOL_OUT/bench-profile-build.log
+NTPOOL_KUNITCONFIG="$NTPOOL_DIR/tools/bench/.kunitconfig" \
+NTPOOL_KUNIT_BUILD="$build" NTPOOL_KUNIT_ARG="ntpool.bench_profile=1" \
+	"$NTPOOL_DIR/tools/test/kunit.sh" > "$first" 2>&1 || true
+if ! grep -aq "ntpool-bench: mixed .*profile rounds" "$first"; then
+	tail -20 "$first"
+	echo "the UML benchmark kernel did not build or run: $first" >&2
+	exit 1
+fi
+
+# The command line kunit.py gives a UML kernel, and the rounds.  The
+# kernel halts once the suite has run.
+perf record -q -e cpu-clock -F 4000 -o "$data" -- "$build/linux" \
+	mem=1G console=tty kunit_shutdown=halt kunit.enable=1 \
+	"ntpool.bench_profile=$rounds" > "$log" 2>&1
+if ! grep -aq "ntpool-bench: mixed .*profile rounds" "$log"; then
+	tail -20 "$log"
+	echo "the profiled run did not finish: $log" >&2
+	exit 1
+fi
+
+echo "== the rounds (ns per operation, an allocation or a free)"
+grep -a "ntpool-bench: " "$log" | grep -av "csv: " | sed 's/^.*ntpool-bench: //'
+
+echo "== where the samples fell, function by function (1% and more)"
+perf report -i "$data" --no-children --sort sym --stdio --percent-limit 1 2>/dev/null |
+	grep -v '^#' | grep -v '^$'
+
+# Samples per instruction of one function: each line with at least 5% of
+# the function's samples, under the instruction before it.
+hot_lines() {
+	perf annotate -i "$data" --stdio -s "$1" 2>/dev/null |
+	awk -v fn="$1" '
+		/^ *[0-9]+\.[0-9]+ :/ {
+			line = $0
+			sub(/^ *[0-9]+\.[0-9]+ : */, "", line)
+			if ($1 + 0 >= 5) {
+				if (!shown++)
+					printf "-- %s\n", fn
+				printf "          %s\n  %6.2f%%  %s\n", prev, $1, line
+			}
+			prev = line
+		}'
+}
+
+echo "== the instructions most samples fell on (% of the function's)"
+for fn in ntpool_free ntpool_allocate ntpool_small_alloc kfree __slab_free; do
+	hot_lines "$fn"
+done
+echo "perf data: $data"
