@@ -9,7 +9,9 @@
  * median, in nanoseconds per operation, is reported with the baseline's
  * median from the same run and their ratio.  Lines start "ntpool-bench:"
  * for people, "ntpool-bench: csv:" for scripts.  "insns" runs only the
- * batches whose instructions the insn-count QEMU plugin counts.
+ * batches whose instructions the insn-count QEMU plugin counts.  With the
+ * bench_profile parameter set, a run is the mixed random case alone, for
+ * a profiler (make bench-profile).
  */
 #define pr_fmt(fmt) "ntpool-bench: " fmt
 
@@ -320,7 +322,10 @@ static u64 settle(void)
 	return ktime_get_ns() - t0;
 }
 
-/* Allocate to half the live set, then alternate; free what is left. */
+/*
+ * Allocate to half the live set, then alternate; free what is left, also
+ * when an allocation fails (U64_MAX).
+ */
 static u64 mixed_batch(void *arg, unsigned int ops)
 {
 	struct mixed *mx = arg;
@@ -334,8 +339,11 @@ static u64 mixed_batch(void *arg, unsigned int ops)
 		if (n < live && (n < live / 2 || i % 2)) {
 			void *p = mixed_alloc(mx, mx->sizes[i]);
 
-			if (!p)
+			if (!p) {
+				while (n)
+					free_one(mx, &head, &n, &rnd);
 				return U64_MAX;
+			}
 			mx->live[(head + n++) % live] = p;
 		} else {
 			free_one(mx, &head, &n, &rnd);
@@ -422,10 +430,12 @@ out:
 }
 
 /*
- * Rounds of the mixed random case alone (see bench_profile()), from the
- * kernel command line of a kernel ntpool is built into: what
- * tools/bench/profile.sh runs under the host's profiler.  0: the full run.
+ * Rounds of the mixed random case alone (see bench_profile()) that a run
+ * makes instead of every case: on the kernel command line of a kernel
+ * ntpool is built into (tools/bench/profile.sh runs it so under the host's
+ * profiler), or at insmod, for debugfs "run" and "smoke".  0: every case.
  */
+#define BENCH_PROFILE_MAX_ROUNDS	1000
 static unsigned int bench_profile_rounds;
 module_param_named(bench_profile, bench_profile_rounds, uint, 0444);
 MODULE_PARM_DESC(bench_profile,
@@ -464,16 +474,22 @@ static void bench_profile(const struct bench *b, unsigned int rounds)
 		pr_warn("profile: no memory for %u rounds\n", rounds);
 		goto out;
 	}
+	/* The warm-up mixed_medians() gives each side. */
+	for (i = 0; i < 2; i++) {
+		mx.use_kmalloc = !i;
+		mixed_batch(&mx, b->mixed_ops / 4 + 1);
+	}
+	settle();
 	for (i = 0; i < rounds; i++) {
 		km[i] = profile_batch(&mx, true);
-		nt[i] = profile_batch(&mx, false);
-		if (!km[i] || !nt[i]) {
+		nt[i] = km[i] ? profile_batch(&mx, false) : 0;
+		if (!nt[i]) {
 			pr_warn("profile: round %u ran out of memory\n", i);
 			goto out;
 		}
-		pr_info("profile    round %-3u ntpool %llu.%01llu ns  kmalloc %llu.%01llu ns\n",
-			i, nt[i] / 1000, nt[i] % 1000 / 100, km[i] / 1000,
-			km[i] % 1000 / 100);
+		pr_info("profile    round %-3u kmalloc %llu.%llu ns  ntpool %llu.%llu ns\n",
+			i, km[i] / 1000, km[i] % 1000 / 100, nt[i] / 1000,
+			nt[i] % 1000 / 100);
 	}
 	report("mixed", "random, profile rounds", median_of(nt, rounds),
 	       "kmalloc", median_of(km, rounds));
@@ -949,6 +965,9 @@ out:
  * ntpool_bench_run() - run every case and print the table
  * @smoke: a short run, for make check
  *
+ * With the bench_profile parameter set, only the mixed random case runs,
+ * that many rounds (at most BENCH_PROFILE_MAX_ROUNDS).
+ *
  * Return: 0.
  */
 int ntpool_bench_run(bool smoke)
@@ -964,9 +983,12 @@ int ntpool_bench_run(bool smoke)
 	};
 
 	if (bench_profile_rounds) {
-		pr_info("profile run on %u CPU(s): mixed random only, %u rounds\n",
-			num_online_cpus(), bench_profile_rounds);
-		bench_profile(&b, bench_profile_rounds);
+		unsigned int rounds = min(bench_profile_rounds,
+					  BENCH_PROFILE_MAX_ROUNDS);
+
+		pr_info("profile run on %u CPU(s): mixed random only, rounds: %u\n",
+			num_online_cpus(), rounds);
+		bench_profile(&b, rounds);
 		pr_info("done\n");
 		return 0;
 	}
