@@ -373,32 +373,55 @@ static size_t *log_uniform_sizes(unsigned int n)
 	return sizes;
 }
 
-/*
- * Medians of the mixed case for kmalloc (@km) and ntpool (@nt), in
- * picoseconds per operation, their batches taken in turn after a warm-up
- * of each: both see the machine as the other left it.  A batch is timed
- * until RCU has run what it left (settle()), so that each allocator pays
- * for its own deferred work and none of the other's.
- */
-static void mixed_medians(struct mixed *mx, u64 *km, u64 *nt)
+/* A short batch of each side, kmalloc() first, and what it left run. */
+static void mixed_warm_up(struct mixed *mx)
 {
-	unsigned int ops = mx->b->mixed_ops, i, side;
-	u64 runs[2][REPS], ns;
+	unsigned int side;
 
 	for (side = 0; side < 2; side++) {
 		mx->use_kmalloc = !side;
-		mixed_batch(mx, ops / 4 + 1);
+		mixed_batch(mx, mx->b->mixed_ops / 4 + 1);
 	}
 	settle();
+}
+
+/*
+ * One batch of the mixed case, of kmalloc() or ntpool, timed until RCU has
+ * run what it left (settle()), so that each allocator pays for its own
+ * deferred work and none of the other's.
+ *
+ * Return: picoseconds per operation, or 0 if an allocation failed.
+ */
+static u64 mixed_timed_batch(struct mixed *mx, bool use_kmalloc)
+{
+	unsigned int ops = mx->b->mixed_ops;
+	u64 ns;
+
+	mx->use_kmalloc = use_kmalloc;
+	ns = mixed_batch(mx, ops);
+	if (ns == U64_MAX)
+		return 0;
+	return div_u64((ns + settle()) * 1000, ops);
+}
+
+/*
+ * Medians of the mixed case for kmalloc (@km) and ntpool (@nt), in
+ * picoseconds per operation, their batches taken in turn after a warm-up
+ * of each: both see the machine as the other left it.
+ */
+static void mixed_medians(struct mixed *mx, u64 *km, u64 *nt)
+{
+	unsigned int i, side;
+	u64 runs[2][REPS];
+
+	mixed_warm_up(mx);
 	for (i = 0; i < REPS; i++) {
 		for (side = 0; side < 2; side++) {
-			mx->use_kmalloc = !side;
-			ns = mixed_batch(mx, ops);
-			if (ns == U64_MAX) {
+			runs[side][i] = mixed_timed_batch(mx, !side);
+			if (!runs[side][i]) {
 				*km = *nt = 0;
 				return;
 			}
-			runs[side][i] = div_u64((ns + settle()) * 1000, ops);
 		}
 	}
 	*km = median_of(runs[0], REPS);
@@ -441,25 +464,11 @@ module_param_named(bench_profile, bench_profile_rounds, uint, 0444);
 MODULE_PARM_DESC(bench_profile,
 		 "Run only the mixed random case, this many rounds (0: every case)");
 
-/* One batch of the mixed case, in picoseconds per operation; 0 if it failed. */
-static u64 profile_batch(struct mixed *mx, bool use_kmalloc)
-{
-	unsigned int ops = mx->b->mixed_ops;
-	u64 ns;
-
-	mx->use_kmalloc = use_kmalloc;
-	ns = mixed_batch(mx, ops);
-	if (ns == U64_MAX)
-		return 0;
-	return div_u64((ns + settle()) * 1000, ops);
-}
-
 /*
  * The mixed random case and nothing else, for a profiler that samples the
- * whole kernel: a batch of kmalloc() and one of ntpool in each round, each
- * timed until RCU has run what it left, as mixed_medians() times them.  A
- * line per round, then the medians, so that the run's ratio can be read
- * beside the profile.
+ * whole kernel: a batch of kmalloc() and one of ntpool in each round, after
+ * the warm-up mixed_medians() gives them.  A line per round, then the
+ * medians, so that the run's ratio can be read beside the profile.
  */
 static void bench_profile(const struct bench *b, unsigned int rounds)
 {
@@ -474,15 +483,10 @@ static void bench_profile(const struct bench *b, unsigned int rounds)
 		pr_warn("profile: no memory for %u rounds\n", rounds);
 		goto out;
 	}
-	/* The warm-up mixed_medians() gives each side. */
-	for (i = 0; i < 2; i++) {
-		mx.use_kmalloc = !i;
-		mixed_batch(&mx, b->mixed_ops / 4 + 1);
-	}
-	settle();
+	mixed_warm_up(&mx);
 	for (i = 0; i < rounds; i++) {
-		km[i] = profile_batch(&mx, true);
-		nt[i] = km[i] ? profile_batch(&mx, false) : 0;
+		km[i] = mixed_timed_batch(&mx, true);
+		nt[i] = km[i] ? mixed_timed_batch(&mx, false) : 0;
 		if (!nt[i]) {
 			pr_warn("profile: round %u ran out of memory\n", i);
 			goto out;

@@ -42,19 +42,24 @@ build=$NTPOOL_CACHE/uml-bench-$ver
 data=$NTPOOL_OUT/bench-profile.data
 log=$NTPOOL_OUT/bench-profile.log
 
+# Did the run logged in $1 get to the medians?  If not, its log's end and
+# $2 are shown, and the script stops.  (kunit.py prints no summary when it
+# shows the kernel's log, as the benchmark has it do: the medians' line is
+# what says the case ran.)
+ran_or_die() {
+	grep -aq "ntpool-bench: mixed .*profile rounds" "$1" && return
+	tail -20 "$1"
+	echo "$2: $1" >&2
+	exit 1
+}
+
 # The benchmark's kernel, built if need be, and one round run by kunit.py:
 # the kernel is known to boot and the case to run before it is profiled.
-# (kunit.py prints no summary when it shows the kernel's log, as the
-# benchmark has it do: the round's line is what says it ran.)
 first=$NTPOOL_OUT/bench-profile-build.log
 NTPOOL_KUNITCONFIG="$NTPOOL_DIR/tools/bench/.kunitconfig" \
 NTPOOL_KUNIT_BUILD="$build" NTPOOL_KUNIT_ARG="ntpool.bench_profile=1" \
 	"$NTPOOL_DIR/tools/test/kunit.sh" > "$first" 2>&1 || true
-if ! grep -aq "ntpool-bench: mixed .*profile rounds" "$first"; then
-	tail -20 "$first"
-	echo "the UML benchmark kernel did not build or run: $first" >&2
-	exit 1
-fi
+ran_or_die "$first" "the UML benchmark kernel did not build or run"
 
 # The command line kunit.py gives a UML kernel, and the rounds.  The
 # kernel halts once the suite has run.  The build directory is shared by
@@ -72,11 +77,7 @@ timeout 900 perf record -q -e cpu-clock -F 4000 -o "$data" -- \
 kill "$feeder" 2>/dev/null || true
 exec 8<&-
 flock -u 9
-if ! grep -aq "ntpool-bench: mixed .*profile rounds" "$log"; then
-	tail -20 "$log"
-	echo "the profiled run did not finish (exit $rc): $log" >&2
-	exit 1
-fi
+ran_or_die "$log" "the profiled run did not finish (exit $rc)"
 
 echo "== the rounds (ns per operation, an allocation or a free)"
 grep -a "ntpool-bench: " "$log" | grep -av "csv: " | sed 's/^.*ntpool-bench: //'
